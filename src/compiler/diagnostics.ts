@@ -1,0 +1,165 @@
+/**
+ * The one registry of contract diagnostics. Every problem the compiler reports has a code here,
+ * a severity and a hint that tells the author how to fix it; messages are built from arguments
+ * so tests can assert both the code and the text.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+interface DiagnosticDefinition {
+  severity: Severity;
+  /** One line: what the code means, for the documentation table. */
+  summary: string;
+  hint: string;
+}
+
+export const diagnosticRegistry = {
+  'file-unreadable': {
+    severity: 'error',
+    summary: 'A contract or a file it references cannot be read.',
+    hint: 'check the path; references are resolved relative to the file that contains them',
+  },
+  'yaml-invalid': {
+    severity: 'error',
+    summary: 'The file is not valid YAML (or JSON).',
+    hint: 'fix the syntax at the position shown; duplicate keys are not allowed',
+  },
+  'openapi-version-unsupported': {
+    severity: 'error',
+    summary: 'The document is not OpenAPI 3.0 or 3.1.',
+    hint: "set `openapi: 3.1.0` at the top of the document (Swagger 2.0 must be converted first)",
+  },
+  'openapi-invalid': {
+    severity: 'error',
+    summary: 'The document breaks the OpenAPI specification (checked by @readme/openapi-parser).',
+    hint: 'correct the document so that it validates against the OpenAPI schema',
+  },
+  'ref-unresolved': {
+    severity: 'error',
+    summary: 'A `$ref` points to nothing.',
+    hint: 'define the target or correct the reference',
+  },
+  'ref-unsupported': {
+    severity: 'error',
+    summary: 'A `$ref` has a form the compiler does not follow.',
+    hint: "reference a component: '<file>#/components/<section>/<name>', or a local '#/...' pointer",
+  },
+  'ref-name-collision': {
+    severity: 'error',
+    summary: 'A component brought in from another file has the name of a different local one.',
+    hint: 'rename one of the two components',
+  },
+  'operation-id-missing': {
+    severity: 'error',
+    summary: 'An operation has no operationId; GraphQL fields and gRPC methods are named after it.',
+    hint: 'add an operationId',
+  },
+  'operation-id-duplicate': {
+    severity: 'error',
+    summary: 'Two operations share an operationId.',
+    hint: 'operationIds must be unique within a contract; rename one of them',
+  },
+  'name-invalid': {
+    severity: 'error',
+    summary: 'A name cannot be used in GraphQL or proto.',
+    hint: 'use letters, digits and underscores, starting with a letter',
+  },
+  'name-collision': {
+    severity: 'error',
+    summary: 'Two things of the contract map to the same generated name.',
+    hint: 'rename one of them, or name the inline schema as a component',
+  },
+  'no-clean-mapping': {
+    severity: 'warning',
+    summary: 'A construct has no clean GraphQL or proto equivalent; a documented fallback is used.',
+    hint: 'see the fallback in the message; a discriminated oneOf or a named object maps cleanly',
+  },
+  'binary-response-rest-only': {
+    severity: 'info',
+    summary: 'A binary response has no GraphQL equivalent; the operation is left out of GraphQL.',
+    hint: 'clients download the bytes over REST or gRPC',
+  },
+  'stream-item-schema-missing': {
+    severity: 'warning',
+    summary: 'An event stream has no `x-item-schema`; its items are typed as JSON.',
+    hint: "add `x-item-schema: {$ref: '#/components/schemas/<Event>'}` beside the stream's schema",
+  },
+  'extension-invalid': {
+    severity: 'error',
+    summary: 'A Trident `x-` extension has a value of the wrong kind.',
+    hint: 'see the table of contract extensions in the README',
+  },
+  'proto-number-invalid': {
+    severity: 'error',
+    summary: 'An explicit proto number is outside the allowed range.',
+    hint: 'field numbers are 1..536870911 except 19000..19999; enum numbers are 1..2147483647',
+  },
+  'proto-number-collision': {
+    severity: 'error',
+    summary: 'Two fields or enum values would get the same proto number.',
+    hint: 'give the explicit `x-proto-number` a number no other field holds or has held',
+  },
+  'lock-invalid': {
+    severity: 'error',
+    summary: 'The lock file does not have the expected shape.',
+    hint: 'restore the lock file from version control; it is written by `trident generate`',
+  },
+  'lock-collision': {
+    severity: 'error',
+    summary: 'The lock file gives one number to two fields, or to a field and a reservation.',
+    hint: 'restore the lock file from version control; numbers in a lock must be unique per message',
+  },
+} as const satisfies Record<string, DiagnosticDefinition>;
+
+export type DiagnosticCode = keyof typeof diagnosticRegistry;
+
+/** Where a diagnostic points: a file, a 1-based line and column, and the JSON pointer. */
+export interface Location {
+  file: string;
+  line: number;
+  col: number;
+  pointer: string;
+}
+
+export interface Diagnostic extends Location {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  hint: string;
+}
+
+/** Builds a diagnostic; the hint defaults to the registry's and may be made more specific. */
+export function diagnostic(code: DiagnosticCode, message: string, location: Location, hint?: string): Diagnostic {
+  const definition: DiagnosticDefinition = diagnosticRegistry[code];
+  return { code, severity: definition.severity, message, hint: hint ?? definition.hint, ...location };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((entry) => entry.severity === 'error');
+}
+
+/** Sorts by file, line, column and code so output never depends on discovery order. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/**
+ * Renders a diagnostic the way compilers do: `file:line:col severity code: message`, the pointer,
+ * the source line with a caret under the column, and the hint.
+ */
+export function formatDiagnostic(entry: Diagnostic, sourceText?: string): string {
+  const lines = [`${entry.file}:${entry.line}:${entry.col} ${entry.severity} ${entry.code}: ${entry.message}`];
+  lines.push(`  at #${entry.pointer}`);
+  const sourceLine = sourceText?.split('\n')[entry.line - 1];
+  if (sourceLine !== undefined) {
+    const gutter = String(entry.line);
+    lines.push(`  ${gutter} | ${sourceLine.trimEnd()}`);
+    lines.push(`  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, entry.col - 1))}^`);
+  }
+  lines.push(`  hint: ${entry.hint}`);
+  return lines.join('\n');
+}

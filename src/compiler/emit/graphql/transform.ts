@@ -1,0 +1,265 @@
+import {
+  Kind,
+  OperationTypeNode,
+  type ConstDirectiveNode,
+  type DefinitionNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type InputValueDefinitionNode,
+  type NameNode,
+  type StringValueNode,
+  type TypeNode,
+} from 'graphql';
+import type { Api, Field, NamedType, Operation, OperationKind, TypeRef } from '../../ir.ts';
+import { camelCase, constantCase, graphqlFieldName } from '../../names.ts';
+
+/** The scalars the generated schemas may declare, with what they carry. */
+export const customScalars = {
+  DateTime: 'An RFC 3339 date-time string, e.g. 2026-01-31T09:30:00Z.',
+  Long: 'A 64-bit integer, serialized as a decimal string so JavaScript keeps every digit.',
+  JSON: 'Any JSON value; used where the contract has no clean GraphQL mapping.',
+  Upload: 'A file sent with the GraphQL multipart request specification.',
+} as const;
+
+type ScalarName = keyof typeof customScalars;
+
+const name = (value: string): NameNode => ({ kind: Kind.NAME, value });
+const named = (value: string): TypeNode => ({ kind: Kind.NAMED_TYPE, name: name(value) });
+const nonNull = (type: TypeNode): TypeNode => (type.kind === Kind.NON_NULL_TYPE ? type : { kind: Kind.NON_NULL_TYPE, type });
+const description = (text: string | undefined): { description?: StringValueNode } =>
+  text === undefined || text.trim() === '' ? {} : { description: { kind: Kind.STRING, value: text.trim(), block: true } };
+const directive = (directiveName: string, reason?: string): ConstDirectiveNode => ({
+  kind: Kind.DIRECTIVE,
+  name: name(directiveName),
+  arguments: reason === undefined ? [] : [{ kind: Kind.ARGUMENT, name: name('reason'), value: { kind: Kind.STRING, value: reason } }],
+});
+
+/**
+ * Maps the IR to a GraphQL document (graphql-js's own AST, printed by `graphql.print`).
+ * GET operations become Query fields, other methods Mutation fields, streams Subscription fields;
+ * objects used as input get an `XInput` twin without read-only fields; discriminated unions are
+ * unions on output and `@oneOf` inputs.
+ */
+export function toGraphqlDocument(api: Api): DocumentNode {
+  const typesByName = new Map(api.types.map((type) => [type.name, type]));
+  const usedScalars = new Set<ScalarName>();
+  let usesSensitive = false;
+  const inputNames = collectInputTypes(api, typesByName);
+
+  const typeNode = (type: TypeRef, input: boolean): TypeNode => {
+    switch (type.kind) {
+      case 'scalar': {
+        const scalar = scalarNames[type.scalar];
+        if (scalar in customScalars) usedScalars.add(scalar as ScalarName);
+        return named(scalar);
+      }
+      case 'named': {
+        const target = typesByName.get(type.name);
+        return named(input && target?.kind !== 'enum' ? `${type.name}Input` : type.name);
+      }
+      case 'list':
+        return { kind: Kind.LIST_TYPE, type: nonNull(typeNode(type.of, input)) };
+      case 'map':
+      case 'json':
+        usedScalars.add('JSON');
+        return named('JSON');
+    }
+  };
+  const fieldType = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input: boolean): TypeNode => {
+    const type = typeNode(field.type, input);
+    return field.required && !field.nullable ? nonNull(type) : type;
+  };
+  // graphql-js forbids @deprecated on a required argument or input field.
+  const directives = (field: Field, input: boolean): ConstDirectiveNode[] => {
+    const list: ConstDirectiveNode[] = [];
+    if (field.deprecated && !(input && field.required && !field.nullable)) list.push(directive('deprecated', 'Deprecated in the contract.'));
+    if (field.sensitive) {
+      usesSensitive = true;
+      list.push(directive('sensitive'));
+    }
+    return list;
+  };
+
+  const definitions: DefinitionNode[] = [];
+  const roots: Array<[OperationKind, string]> = [
+    ['query', 'Query'],
+    ['mutation', 'Mutation'],
+    ['subscription', 'Subscription'],
+  ];
+  for (const [kind, rootName] of roots) {
+    const operations = api.operations.filter((operation) => operation.kind === kind && operation.result.kind !== 'binary');
+    if (operations.length === 0 && kind !== 'query') continue;
+    const fields = operations.map((operation) => operationField(operation, typeNode, fieldType, () => usedScalars.add('Upload')));
+    if (fields.length === 0) {
+      fields.push({ kind: Kind.FIELD_DEFINITION, name: name('_empty'), type: named('Boolean'), ...description('This API has no queries.') });
+    }
+    definitions.push({ kind: Kind.OBJECT_TYPE_DEFINITION, name: name(rootName), fields });
+  }
+
+  for (const type of api.types) {
+    definitions.push(...typeDefinitions(type, inputNames.has(type.name), typeNode, fieldType, directives));
+  }
+
+  const preamble: DefinitionNode[] = [];
+  if (usesSensitive) {
+    preamble.push({
+      kind: Kind.DIRECTIVE_DEFINITION,
+      name: name('sensitive'),
+      repeatable: false,
+      locations: [name('FIELD_DEFINITION'), name('INPUT_FIELD_DEFINITION')],
+      ...description('Personal data (x-sensitive in the contract): servers keep it out of logs.'),
+    });
+  }
+  for (const scalar of Object.keys(customScalars) as ScalarName[]) {
+    if (usedScalars.has(scalar)) preamble.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: name(scalar), ...description(customScalars[scalar]) });
+  }
+  const schemaDescription = [api.title, api.description].filter(Boolean).join('\n\n');
+  const schema: DefinitionNode = {
+    kind: Kind.SCHEMA_DEFINITION,
+    ...description(schemaDescription),
+    directives: [],
+    operationTypes: roots
+      .filter(([, rootName]) => definitions.some((definition) => 'name' in definition && definition.name?.value === rootName))
+      .map(([kind, rootName]) => ({ kind: Kind.OPERATION_TYPE_DEFINITION, operation: operationTypes[kind], type: { kind: Kind.NAMED_TYPE, name: name(rootName) } })),
+  };
+  return { kind: Kind.DOCUMENT, definitions: [schema, ...preamble, ...definitions] };
+}
+
+const operationTypes = {
+  query: OperationTypeNode.QUERY,
+  mutation: OperationTypeNode.MUTATION,
+  subscription: OperationTypeNode.SUBSCRIPTION,
+} as const;
+
+const scalarNames = {
+  string: 'String',
+  boolean: 'Boolean',
+  int32: 'Int',
+  int64: 'Long',
+  float: 'Float',
+  double: 'Float',
+  datetime: 'DateTime',
+  date: 'String',
+  bytes: 'String',
+} as const;
+
+type TypeNodeOf = (type: TypeRef, input: boolean) => TypeNode;
+type FieldTypeOf = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input: boolean) => TypeNode;
+
+function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: FieldTypeOf, usesUpload: () => void): FieldDefinitionNode {
+  const args: InputValueDefinitionNode[] = operation.parameters.map((parameter) => ({
+    kind: Kind.INPUT_VALUE_DEFINITION,
+    name: name(graphqlFieldName(parameter.name) === parameter.name ? parameter.name : camelCase(parameter.name)),
+    type: fieldType({ type: parameter.type, required: parameter.required, nullable: false }, true),
+    ...description(parameter.description),
+  }));
+  const body = operation.body;
+  if (body?.kind === 'json') {
+    args.push({ kind: Kind.INPUT_VALUE_DEFINITION, name: name('input'), type: fieldType({ type: body.type, required: body.required, nullable: false }, true), ...description('The request body.') });
+  }
+  if (body?.kind === 'binary') {
+    usesUpload();
+    args.push({ kind: Kind.INPUT_VALUE_DEFINITION, name: name('file'), type: nonNull(named('Upload')), ...description(`The content: ${body.mediaTypes.join(', ')}.`) });
+  }
+  const result = operation.result;
+  const type = result.kind === 'json' ? nonNull(typeNode(result.type, false)) : result.kind === 'stream' ? nonNull(typeNode(result.item, false)) : nonNull(named('Boolean'));
+  const sunset = operation.sunset !== undefined ? ` Sunset on ${operation.sunset}.` : '';
+  const text = [operation.summary, operation.description].filter(Boolean).join('\n\n');
+  return {
+    kind: Kind.FIELD_DEFINITION,
+    name: name(operation.graphqlName),
+    arguments: args,
+    type,
+    directives: operation.deprecated ? [directive('deprecated', `Deprecated in the contract.${sunset}`)] : [],
+    ...description(`${text}${text ? '\n\n' : ''}${operation.method} ${operation.path}`),
+  };
+}
+
+function typeDefinitions(
+  type: NamedType,
+  asInput: boolean,
+  typeNode: TypeNodeOf,
+  fieldType: FieldTypeOf,
+  directives: (field: Field, input: boolean) => ConstDirectiveNode[],
+): DefinitionNode[] {
+  const docs = description(type.description);
+  if (type.kind === 'enum') {
+    return [{
+      kind: Kind.ENUM_TYPE_DEFINITION,
+      name: name(type.name),
+      ...docs,
+      values: type.values.map((value) => ({ kind: Kind.ENUM_VALUE_DEFINITION, name: name(constantCase(value.value)), ...description(`"${value.value}"`) })),
+    }];
+  }
+  if (type.kind === 'union') {
+    const output: DefinitionNode = { kind: Kind.UNION_TYPE_DEFINITION, name: name(type.name), ...docs, types: type.variants.map((variant) => ({ kind: Kind.NAMED_TYPE, name: name(variant.type) })) };
+    if (!asInput) return [output];
+    return [output, {
+      kind: Kind.INPUT_OBJECT_TYPE_DEFINITION,
+      name: name(`${type.name}Input`),
+      ...docs,
+      directives: [directive('oneOf')],
+      fields: type.variants.map((variant) => ({
+        kind: Kind.INPUT_VALUE_DEFINITION,
+        name: name(camelCase(variant.tag)),
+        type: named(`${variant.type}Input`),
+        ...description(`${type.discriminator} = "${variant.tag}"`),
+      })),
+    }];
+  }
+  const placeholder = (text: string): FieldDefinitionNode => ({ kind: Kind.FIELD_DEFINITION, name: name('_empty'), type: named('Boolean'), ...description(text) });
+  const outputFields: FieldDefinitionNode[] = type.fields
+    .filter((field) => !field.writeOnly)
+    .map((field) => ({
+      kind: Kind.FIELD_DEFINITION,
+      name: name(graphqlFieldName(field.name)),
+      type: fieldType(field, false),
+      directives: directives(field, false),
+      ...description(field.description),
+    }));
+  const definitions: DefinitionNode[] = [{
+    kind: Kind.OBJECT_TYPE_DEFINITION,
+    name: name(type.name),
+    ...docs,
+    fields: outputFields.length > 0 ? outputFields : [placeholder('Every property of this schema is write-only.')],
+  }];
+  if (asInput) {
+    const inputFields: InputValueDefinitionNode[] = type.fields
+      .filter((field) => !field.readOnly)
+      .map((field) => ({
+        kind: Kind.INPUT_VALUE_DEFINITION,
+        name: name(graphqlFieldName(field.name)),
+        type: fieldType(field, true),
+        directives: directives(field, true),
+        ...description(field.description),
+      }));
+    definitions.push({
+      kind: Kind.INPUT_OBJECT_TYPE_DEFINITION,
+      name: name(`${type.name}Input`),
+      ...docs,
+      fields: inputFields.length > 0
+        ? inputFields
+        : [{ kind: Kind.INPUT_VALUE_DEFINITION, name: name('_empty'), type: named('Boolean'), ...description('Every property of this schema is read-only.') }],
+    });
+  }
+  return definitions;
+}
+
+// The object and union types reachable from parameters and request bodies need input twins.
+function collectInputTypes(api: Api, typesByName: ReadonlyMap<string, NamedType>): Set<string> {
+  const found = new Set<string>();
+  const visit = (type: TypeRef): void => {
+    if (type.kind === 'list' || type.kind === 'map') return visit(type.of);
+    if (type.kind !== 'named' || found.has(type.name)) return;
+    const target = typesByName.get(type.name);
+    if (!target || target.kind === 'enum') return;
+    found.add(type.name);
+    if (target.kind === 'object') for (const field of target.fields) if (!field.readOnly) visit(field.type);
+    if (target.kind === 'union') for (const variant of target.variants) visit({ kind: 'named', name: variant.type });
+  };
+  for (const operation of api.operations) {
+    for (const parameter of operation.parameters) visit(parameter.type);
+    if (operation.body?.kind === 'json') visit(operation.body.type);
+  }
+  return found;
+}

@@ -1,0 +1,189 @@
+import type { Api, Field, NamedType, Operation, TypeRef } from '../../ir.ts';
+import { constantCase, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
+import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoMethod } from './ast.ts';
+
+const timestamp = 'google/protobuf/timestamp.proto';
+const struct = 'google/protobuf/struct.proto';
+
+/** The proto package of an API version: `trident.study.v1`. */
+export function protoPackage(api: Pick<Api, 'name' | 'version'>): string {
+  return `trident.${snakeCase(api.name)}.v${api.version}`;
+}
+
+/** The gRPC service of an API version: `StudyService`. */
+export function protoServiceName(api: Pick<Api, 'name'>): string {
+  return `${pascalCase(api.name)}Service`;
+}
+
+/**
+ * Maps the IR to a proto file model. Field and enum numbers are left at 0 for the lock to assign;
+ * explicit `x-proto-number`s are carried so the lock can let them win.
+ */
+export function toProtoFile(api: Api): ProtoFile {
+  const imports = new Set<string>();
+  const typeName = (type: TypeRef): string => {
+    switch (type.kind) {
+      case 'scalar':
+        if (type.scalar === 'datetime') imports.add(timestamp);
+        return scalarTypes[type.scalar];
+      case 'named':
+        return type.name;
+      case 'json':
+        imports.add(struct);
+        return type.shape === 'object' ? 'google.protobuf.Struct' : 'google.protobuf.Value';
+      case 'list':
+      case 'map':
+        // Proto cannot nest repeated or map directly; the IR has already warned.
+        imports.add(struct);
+        return 'google.protobuf.Value';
+    }
+  };
+  const field = (name: string, type: TypeRef, optional: boolean, extra: Partial<ProtoField> = {}): ProtoField => {
+    const protoName = protoFieldName(name);
+    const jsonName = protoDefaultJsonName(protoName) === name ? {} : { jsonName: name };
+    const base = { name: protoName, number: 0, deprecated: false, ...jsonName, ...extra };
+    if (type.kind === 'list') return { ...base, type: typeName(type.of), label: 'repeated' };
+    if (type.kind === 'map') return { ...base, type: typeName(type.of), map: true };
+    const hasPresence = type.kind === 'scalar' || isEnum(api, type);
+    return { ...base, type: typeName(type), ...(optional && hasPresence ? { label: 'optional' as const } : {}) };
+  };
+  const fromField = (source: Field): ProtoField =>
+    field(source.name, source.type, !source.required || source.nullable, {
+      deprecated: source.deprecated,
+      ...describe(source.description, source),
+      ...(source.protoNumber !== undefined ? { explicitNumber: source.protoNumber } : {}),
+      pointer: source.pointer,
+    });
+
+  const messages: ProtoMessage[] = [];
+  const enums: ProtoEnum[] = [];
+  const methods: ProtoMethod[] = [];
+  for (const operation of api.operations) {
+    const { request, response, method } = operationMessages(operation, field);
+    messages.push(request, response);
+    methods.push(method);
+  }
+  for (const type of api.types) {
+    if (type.kind === 'enum') enums.push(toProtoEnum(type));
+    else messages.push(toProtoMessage(type, fromField));
+  }
+  return {
+    path: `${protoPackage(api).replaceAll('.', '/')}/${snakeCase(api.name)}.proto`,
+    package: protoPackage(api),
+    comment: [api.title, api.description].filter(Boolean).join('\n\n'),
+    imports: [...imports].sort(),
+    services: [{ name: protoServiceName(api), comment: api.title, methods }],
+    messages,
+    enums,
+  };
+}
+
+const scalarTypes = {
+  string: 'string',
+  boolean: 'bool',
+  int32: 'int32',
+  int64: 'int64',
+  float: 'float',
+  double: 'double',
+  datetime: 'google.protobuf.Timestamp',
+  date: 'string',
+  bytes: 'bytes',
+} as const;
+
+function isEnum(api: Api, type: TypeRef): boolean {
+  return type.kind === 'named' && api.types.some((named) => named.name === type.name && named.kind === 'enum');
+}
+
+function describe(description: string | undefined, source: { sensitive?: boolean; readOnly?: boolean; writeOnly?: boolean }): { comment?: string } {
+  const notes = [
+    source.readOnly ? 'Output only: set by the server.' : '',
+    source.writeOnly ? 'Input only: never returned.' : '',
+    source.sensitive ? 'Sensitive: personal data; keep out of logs.' : '',
+  ].filter(Boolean);
+  const text = [description?.trim(), ...notes].filter(Boolean).join('\n');
+  return text === '' ? {} : { comment: text };
+}
+
+type FieldFactory = (name: string, type: TypeRef, optional: boolean, extra?: Partial<ProtoField>) => ProtoField;
+
+// Request: every parameter, then the body (`body`, or `chunk` for streamed bytes).
+// Response: `body` (or `chunk`); streams and binary payloads stream, the rest is unary.
+function operationMessages(operation: Operation, field: FieldFactory): { request: ProtoMessage; response: ProtoMessage; method: ProtoMethod } {
+  const rpc = pascalCase(operation.id);
+  const requestFields = operation.parameters.map((parameter) =>
+    field(parameter.name, parameter.type, !parameter.required, {
+      ...describe(parameter.description, {}),
+      deprecated: parameter.deprecated,
+      pointer: parameter.pointer,
+    }),
+  );
+  const body = operation.body;
+  if (body?.kind === 'json') requestFields.push(field('body', body.type, false, { comment: 'The request body.' }));
+  if (body?.kind === 'binary') {
+    requestFields.push(field('chunk', { kind: 'scalar', scalar: 'bytes' }, false, {
+      comment: `The next piece of the content (${body.mediaTypes.join(', ')}); parameters are read from the first message.`,
+    }));
+  }
+  const result = operation.result;
+  const responseFields: ProtoField[] = [];
+  if (result.kind === 'json') responseFields.push(field('body', result.type, false, { comment: 'The response body.' }));
+  if (result.kind === 'stream') responseFields.push(field('body', result.item, false, { comment: 'One event of the stream.' }));
+  if (result.kind === 'binary') {
+    responseFields.push(field('chunk', { kind: 'scalar', scalar: 'bytes' }, false, { comment: `The next piece of the content (${result.mediaTypes.join(', ')}).` }));
+  }
+  const message = (name: string, fields: ProtoField[]): ProtoMessage => ({
+    name,
+    deprecated: false,
+    fields,
+    oneofs: [],
+    reserved: { numbers: [], names: [] },
+    pointer: operation.pointer,
+  });
+  const summary = [operation.summary, operation.description].filter(Boolean).join('\n');
+  return {
+    request: message(`${rpc}Request`, requestFields),
+    response: message(`${rpc}Response`, responseFields),
+    method: {
+      name: rpc,
+      ...(summary !== '' ? { comment: `${summary}\n${operation.method} ${operation.path}` } : { comment: `${operation.method} ${operation.path}` }),
+      input: `${rpc}Request`,
+      output: `${rpc}Response`,
+      clientStreaming: body?.kind === 'binary',
+      serverStreaming: result.kind === 'stream' || result.kind === 'binary',
+      deprecated: operation.deprecated,
+    },
+  };
+}
+
+function toProtoMessage(type: Exclude<NamedType, { kind: 'enum' }>, fromField: (field: Field) => ProtoField): ProtoMessage {
+  const base = { name: type.name, deprecated: type.deprecated, reserved: { numbers: [], names: [] }, pointer: type.pointer, ...describe(type.description, {}) };
+  if (type.kind === 'object') return { ...base, fields: type.fields.map(fromField), oneofs: [] };
+  const variants: ProtoField[] = type.variants.map((variant) => ({
+    name: snakeCase(variant.tag),
+    type: variant.type,
+    number: 0,
+    deprecated: false,
+    comment: `${type.discriminator} = "${variant.tag}"`,
+  }));
+  return { ...base, fields: [], oneofs: [{ name: 'variant', fields: variants }] };
+}
+
+function toProtoEnum(type: Extract<NamedType, { kind: 'enum' }>): ProtoEnum {
+  const prefix = constantCase(type.name);
+  return {
+    name: type.name,
+    deprecated: type.deprecated,
+    ...describe(type.description, {}),
+    pointer: type.pointer,
+    reserved: { numbers: [], names: [] },
+    values: [
+      { name: `${prefix}_UNSPECIFIED`, number: 0 },
+      ...type.values.map((value) => ({
+        name: `${prefix}_${constantCase(value.value)}`,
+        number: 0,
+        comment: `"${value.value}"`,
+        ...(value.protoNumber !== undefined ? { explicitNumber: value.protoNumber } : {}),
+      })),
+    ],
+  };
+}

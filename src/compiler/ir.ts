@@ -1,0 +1,129 @@
+/**
+ * The protocol-neutral intermediate representation. It says what a contract means (types,
+ * operations, security, streams) and nothing about how a protocol spells it; every emitter is a
+ * function of it. Pointers refer to the bundled OpenAPI document.
+ */
+
+export type ScalarKind = 'string' | 'boolean' | 'int32' | 'int64' | 'float' | 'double' | 'datetime' | 'date' | 'bytes';
+
+/** How a value is typed; `json` is the fallback for what has no clean mapping. */
+export type TypeRef =
+  | { kind: 'scalar'; scalar: ScalarKind }
+  | { kind: 'named'; name: string }
+  | { kind: 'list'; of: TypeRef }
+  | { kind: 'map'; of: TypeRef }
+  | { kind: 'json'; shape: 'object' | 'any' };
+
+/** Documentation and lifecycle carried by types, fields and operations alike. */
+export interface Documented {
+  description?: string;
+  deprecated: boolean;
+  pointer: string;
+}
+
+export interface Field extends Documented {
+  /** The property name of the contract (the JSON name). */
+  name: string;
+  type: TypeRef;
+  required: boolean;
+  nullable: boolean;
+  readOnly: boolean;
+  writeOnly: boolean;
+  /** Marked `x-sensitive`: personal data that stays out of logs. */
+  sensitive: boolean;
+  /** An explicit `x-proto-number`, which wins over the lock. */
+  protoNumber?: number;
+}
+
+export interface ObjectType extends Documented {
+  kind: 'object';
+  name: string;
+  fields: Field[];
+}
+
+export interface EnumValue {
+  value: string;
+  protoNumber?: number;
+}
+
+export interface EnumType extends Documented {
+  kind: 'enum';
+  name: string;
+  values: EnumValue[];
+}
+
+/** A `oneOf` with a discriminator: each variant is a named object, chosen by a tag. */
+export interface UnionType extends Documented {
+  kind: 'union';
+  name: string;
+  discriminator: string;
+  variants: Array<{ tag: string; type: string }>;
+}
+
+export type NamedType = ObjectType | EnumType | UnionType;
+
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+
+export interface Parameter extends Documented {
+  name: string;
+  in: ParameterLocation;
+  type: TypeRef;
+  required: boolean;
+}
+
+export type RequestBody =
+  | { kind: 'json'; type: TypeRef; required: boolean; mediaTypes: string[] }
+  | { kind: 'binary'; required: boolean; mediaTypes: string[] };
+
+export type Result =
+  | { kind: 'json'; status: string; type: TypeRef; mediaTypes: string[] }
+  | { kind: 'binary'; status: string; mediaTypes: string[] }
+  | { kind: 'stream'; status: string; item: TypeRef; mediaTypes: string[] }
+  | { kind: 'empty'; status: string };
+
+/** One alternative of the security requirement: a scheme and the roles of which any grants access. */
+export interface SecurityRequirement {
+  scheme: string;
+  roles: string[];
+}
+
+export type OperationKind = 'query' | 'mutation' | 'subscription';
+
+export interface Operation extends Documented {
+  id: string;
+  method: string;
+  path: string;
+  summary?: string;
+  tags: string[];
+  /** The GraphQL field name (`x-graphql-name`, else the operationId). */
+  graphqlName: string;
+  kind: OperationKind;
+  parameters: Parameter[];
+  body?: RequestBody;
+  result: Result;
+  /** Documented error statuses, e.g. `404`, `4XX`, `default`. */
+  errorStatuses: string[];
+  /** Alternatives (any one suffices); empty means the operation is public. */
+  security: SecurityRequirement[];
+  /** `x-sunset` of the operation or the API: the date it stops being served. */
+  sunset?: string;
+}
+
+export interface Api {
+  /** `study` for `contracts/study/v1/openapi.yaml`. */
+  name: string;
+  /** The major version. */
+  version: number;
+  title: string;
+  description?: string;
+  infoVersion: string;
+  sunset?: string;
+  types: NamedType[];
+  operations: Operation[];
+  /** The bundled OpenAPI document, which the OpenAPI and TypeScript emitters print. */
+  document: Record<string, unknown>;
+}
+
+export function findType(api: Api, name: string): NamedType | undefined {
+  return api.types.find((type) => type.name === name);
+}

@@ -1,0 +1,202 @@
+import { posix } from 'node:path';
+import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
+import { appendPointer, fragmentToPointer, getAtPointer, parsePointer } from './pointer.ts';
+import { parseSource, positionOf, type SourceFile } from './source.ts';
+
+/** Reads a file's text, or returns undefined when it does not exist. */
+export type ReadText = (path: string) => string | undefined;
+
+/**
+ * A contract with every external reference brought into its own `components`, plus what is needed
+ * to point back from any pointer of the bundled document to the file, line and column it came from.
+ */
+export interface LoadedContract {
+  path: string;
+  document: Record<string, unknown>;
+  files: ReadonlyMap<string, SourceFile>;
+  locate: (pointer: string) => Location;
+}
+
+interface Origin {
+  prefix: string;
+  file: SourceFile;
+  pointer: string;
+}
+
+const componentPointer = /^\/components\/([A-Za-z]+)\/([^/]+)$/;
+
+/**
+ * Loads a contract and bundles it: a `$ref` into another file must name a component
+ * (`../../common/errors.yaml#/components/responses/NotFound`); that component is copied under the
+ * same name into the contract's own components, so the result has local references only.
+ */
+export function loadContract(path: string, readText: ReadText): { contract?: LoadedContract; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const files = new Map<string, SourceFile>();
+
+  const readFile = (filePath: string, from: Location | undefined): SourceFile | undefined => {
+    const cached = files.get(filePath);
+    if (cached) return cached;
+    const text = readText(filePath);
+    if (text === undefined) {
+      const where = from ?? { file: filePath, line: 1, col: 1, pointer: '' };
+      diagnostics.push(diagnostic('file-unreadable', `cannot read '${filePath}'`, where));
+      return undefined;
+    }
+    const { file, problems } = parseSource(filePath, text);
+    for (const problem of problems) {
+      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }));
+    }
+    if (file) files.set(filePath, file);
+    return file;
+  };
+
+  const root = readFile(path, undefined);
+  if (!root) return { diagnostics };
+  if (root.value === null || typeof root.value !== 'object' || Array.isArray(root.value)) {
+    diagnostics.push(diagnostic('openapi-invalid', 'the document is not a mapping', { file: path, line: 1, col: 1, pointer: '' }));
+    return { diagnostics };
+  }
+  const document = structuredClone(root.value) as Record<string, unknown>;
+  const origins: Origin[] = [];
+  const imported = new Map<string, SourceFile>();
+  const importedPointers = new Set<string>();
+  const isAliasOf = (value: unknown, filePath: string, pointer: string): boolean => {
+    if (value === null || typeof value !== 'object' || Object.keys(value).length !== 1) return false;
+    const ref = (value as { $ref?: unknown }).$ref;
+    if (typeof ref !== 'string' || !ref.includes('#')) return false;
+    const [target = '', fragment = ''] = ref.split('#');
+    return posix.normalize(posix.join(posix.dirname(path), target)) === filePath && fragmentToPointer(fragment) === pointer;
+  };
+  const where = (file: SourceFile, pointer: string): Location => ({ file: file.path, ...positionOf(file, pointer), pointer });
+
+  const components = (): Record<string, Record<string, unknown>> => {
+    const existing = document.components;
+    if (existing && typeof existing === 'object') return existing as Record<string, Record<string, unknown>>;
+    const created: Record<string, Record<string, unknown>> = {};
+    document.components = created;
+    return created;
+  };
+
+  const importComponent = (file: SourceFile, section: string, name: string, from: Location): boolean => {
+    const key = `${section}/${name}`;
+    const previous = imported.get(key);
+    if (previous) {
+      if (previous === file) return true;
+      diagnostics.push(
+        diagnostic('ref-name-collision', `component '${key}' comes from both '${previous.path}' and '${file.path}'`, from),
+      );
+      return false;
+    }
+    const sectionMap = (components()[section] ??= {});
+    const sourcePointer = appendPointer('/components', section, name);
+    // `Name: {$ref: '<file>#/components/<section>/Name'}` in the contract is an alias of the very
+    // component being imported: the import takes its place.
+    if (Object.hasOwn(sectionMap, name) && !isAliasOf(sectionMap[name], file.path, sourcePointer)) {
+      diagnostics.push(
+        diagnostic('ref-name-collision', `component '${key}' of '${file.path}' has the name of a local component`, from),
+      );
+      return false;
+    }
+    imported.set(key, file);
+    importedPointers.add(sourcePointer);
+    const copy = structuredClone(getAtPointer(file.value, sourcePointer));
+    sectionMap[name] = copy;
+    origins.push({ prefix: sourcePointer, file, pointer: sourcePointer });
+    walk(copy, file, sourcePointer);
+    return true;
+  };
+
+  // Rewrites every reference of `node` (which lies in `file` at `filePointer`) to a local one.
+  const walk = (node: unknown, file: SourceFile, filePointer: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    // Imported components are walked once, in their own file, when they are imported.
+    if (file === root && importedPointers.has(filePointer)) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => walk(item, file, appendPointer(filePointer, index)));
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    const ref = record.$ref;
+    if (typeof ref === 'string') {
+      const refPointer = appendPointer(filePointer, '$ref');
+      const from = where(file, refPointer);
+      const hash = ref.indexOf('#');
+      const target = hash === -1 ? ref : ref.slice(0, hash);
+      const fragment = hash === -1 ? '' : ref.slice(hash);
+      const targetFile = target === '' ? file : readFile(posix.normalize(posix.join(posix.dirname(file.path), target)), from);
+      if (targetFile) resolveRef(record, ref, targetFile, fragmentToPointer(fragment), from);
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== '$ref') walk(value, file, appendPointer(filePointer, key));
+    }
+  };
+
+  const resolveRef = (
+    record: Record<string, unknown>,
+    ref: string,
+    targetFile: SourceFile,
+    targetPointer: string,
+    from: Location,
+  ): void => {
+    if (getAtPointer(targetFile.value, targetPointer) === undefined) {
+      const inFile = targetFile === root ? '' : ` in '${targetFile.path}'`;
+      const hint = suggestTarget(targetFile.value, targetPointer);
+      diagnostics.push(diagnostic('ref-unresolved', `$ref '${ref}' points to nothing${inFile}`, from, hint));
+      return;
+    }
+    if (targetFile === root) return;
+    const match = componentPointer.exec(targetPointer);
+    if (!match) {
+      diagnostics.push(diagnostic('ref-unsupported', `$ref '${ref}' does not name a component of '${targetFile.path}'`, from));
+      return;
+    }
+    const [, section = '', name = ''] = match;
+    const [decodedName = name] = parsePointer(`/${name}`);
+    if (importComponent(targetFile, section, decodedName, from)) {
+      record.$ref = `#${appendPointer('/components', section, decodedName)}`;
+    }
+  };
+
+  walk(document, root, '');
+
+  const locate = (pointer: string): Location => {
+    let best: Origin | undefined;
+    for (const origin of origins) {
+      const inside = pointer === origin.prefix || pointer.startsWith(`${origin.prefix}/`);
+      if (inside && (!best || origin.prefix.length > best.prefix.length)) best = origin;
+    }
+    if (!best) return where(root, pointer);
+    const filePointer = best.pointer + pointer.slice(best.prefix.length);
+    return where(best.file, filePointer);
+  };
+
+  return { contract: { path, document, files, locate }, diagnostics };
+}
+
+// When a component name is close to an existing one, the hint names it.
+function suggestTarget(root: unknown, pointer: string): string | undefined {
+  const tokens = parsePointer(pointer);
+  const name = tokens.at(-1);
+  const parent = getAtPointer(root, pointer.slice(0, pointer.lastIndexOf('/')));
+  if (name === undefined || parent === null || typeof parent !== 'object') return undefined;
+  const candidates = Object.keys(parent);
+  const close = candidates.find((candidate) => candidate.toLowerCase() === name.toLowerCase()) ??
+    candidates.find((candidate) => editDistance(candidate, name) <= 2);
+  if (close === undefined) return `no '${name}' is defined there; define it or correct the reference`;
+  return `did you mean '${close}'?`;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j] ?? 0;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}

@@ -1,0 +1,208 @@
+import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
+import type { Numbered, ProtoFile, Reserved } from './emit/proto/ast.ts';
+import { appendPointer } from './pointer.ts';
+import { positionOf, type SourceFile } from './source.ts';
+
+/** The numbers of one message or enum: current names, and numbers (with names) that must not return. */
+export interface LockEntry {
+  numbers: Record<string, number>;
+  /** Keyed by number; the name is null when only the number is reserved. */
+  reserved: Record<string, string | null>;
+}
+
+/** The committed lock file beside a contract: every proto field and enum number ever handed out. */
+export interface NumberLock {
+  messages: Record<string, LockEntry>;
+  enums: Record<string, LockEntry>;
+}
+
+export const lockFileName = 'proto.lock.json';
+
+const fieldRange = { min: 1, max: 536_870_911 };
+const enumRange = { min: 1, max: 2_147_483_647 };
+const isImplementationReserved = (number: number): boolean => number >= 19_000 && number <= 19_999;
+
+/** Reads a lock file's value into a lock, reporting shape problems and numbers used twice. */
+export function readLock(source: SourceFile | undefined): { lock: NumberLock; diagnostics: Diagnostic[] } {
+  const empty: NumberLock = { messages: {}, enums: {} };
+  if (!source) return { lock: empty, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const at = (pointer: string): Location => ({ file: source.path, ...positionOf(source, pointer), pointer });
+  const value = source.value as Partial<Record<'messages' | 'enums', unknown>> | null;
+  const lock: NumberLock = { messages: {}, enums: {} };
+  if (value === null || typeof value !== 'object') {
+    diagnostics.push(diagnostic('lock-invalid', 'the lock file is not an object with `messages` and `enums`', at('')));
+    return { lock, diagnostics };
+  }
+  for (const section of ['messages', 'enums'] as const) {
+    const entries = value[section] ?? {};
+    if (entries === null || typeof entries !== 'object') {
+      diagnostics.push(diagnostic('lock-invalid', `\`${section}\` must be an object`, at(`/${section}`)));
+      continue;
+    }
+    for (const [name, raw] of Object.entries(entries as Record<string, unknown>)) {
+      const pointer = appendPointer(`/${section}`, name);
+      const entry = readEntry(raw, pointer, at, diagnostics);
+      if (entry) lock[section][name] = entry;
+    }
+  }
+  return { lock, diagnostics };
+}
+
+function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Location, diagnostics: Diagnostic[]): LockEntry | undefined {
+  const record = raw as { numbers?: unknown; reserved?: unknown } | null;
+  const numbers = record?.numbers ?? {};
+  const reserved = record?.reserved ?? {};
+  const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (!isMap(record) || !isMap(numbers) || !isMap(reserved)) {
+    diagnostics.push(diagnostic('lock-invalid', 'an entry must be `{ "numbers": {name: number}, "reserved": {number: name|null} }`', at(pointer)));
+    return undefined;
+  }
+  const entry: LockEntry = { numbers: {}, reserved: {} };
+  const owner = new Map<number, string>();
+  for (const [name, number] of Object.entries(numbers)) {
+    const where = at(appendPointer(pointer, 'numbers', name));
+    if (!Number.isInteger(number) || (number as number) < 1) {
+      diagnostics.push(diagnostic('lock-invalid', `the number of '${name}' must be a positive integer`, where));
+      continue;
+    }
+    const previous = owner.get(number as number);
+    if (previous !== undefined) {
+      diagnostics.push(diagnostic('lock-collision', `number ${String(number)} is locked to both '${previous}' and '${name}'`, where));
+      continue;
+    }
+    owner.set(number as number, name);
+    entry.numbers[name] = number as number;
+  }
+  for (const [key, name] of Object.entries(reserved)) {
+    const where = at(appendPointer(pointer, 'reserved', key));
+    const number = Number(key);
+    if (!Number.isInteger(number) || number < 1 || (name !== null && typeof name !== 'string')) {
+      diagnostics.push(diagnostic('lock-invalid', 'a reservation maps a number to the removed name (or null)', where));
+      continue;
+    }
+    const holder = owner.get(number);
+    if (holder !== undefined) {
+      diagnostics.push(diagnostic('lock-collision', `number ${number} is locked to '${holder}' and also reserved`, where));
+      continue;
+    }
+    entry.reserved[key] = name;
+  }
+  return entry;
+}
+
+/**
+ * Gives every field and enum value of a proto file its number, and returns the updated lock.
+ * Rules: an explicit `x-proto-number` wins; a locked name keeps its number; a new name takes the
+ * next number above everything ever used; a name that disappears leaves its number and name
+ * reserved. Numbers never move and are never reused.
+ */
+export function applyLock(
+  file: ProtoFile,
+  lock: NumberLock,
+  locate: (pointer: string) => Location,
+): { file: ProtoFile; lock: NumberLock; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const next: NumberLock = { messages: {}, enums: {} };
+  const messages = file.messages.map((message) => {
+    const items = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
+    const result = assign(message.name, items, lock.messages[message.name], fieldRange, locate, diagnostics);
+    next.messages[message.name] = result.entry;
+    const number = (field: Numbered): number => result.numbers.get(field.name) ?? 0;
+    return {
+      ...message,
+      reserved: result.reserved,
+      fields: message.fields.map((field) => ({ ...field, number: number(field) })),
+      oneofs: message.oneofs.map((oneof) => ({ ...oneof, fields: oneof.fields.map((field) => ({ ...field, number: number(field) })) })),
+    };
+  });
+  const enums = file.enums.map((protoEnum) => {
+    const [zero, ...values] = protoEnum.values;
+    const result = assign(protoEnum.name, values, lock.enums[protoEnum.name], enumRange, locate, diagnostics);
+    next.enums[protoEnum.name] = result.entry;
+    return {
+      ...protoEnum,
+      reserved: result.reserved,
+      values: [...(zero ? [zero] : []), ...values.map((value) => ({ ...value, number: result.numbers.get(value.name) ?? 0 }))],
+    };
+  });
+  return { file: { ...file, messages, enums }, lock: sortLock(next), diagnostics };
+}
+
+function assign(
+  owner: string,
+  items: Numbered[],
+  previous: LockEntry | undefined,
+  range: { min: number; max: number },
+  locate: (pointer: string) => Location,
+  diagnostics: Diagnostic[],
+): { numbers: Map<string, number>; entry: LockEntry; reserved: Reserved } {
+  const locked = previous?.numbers ?? {};
+  const reserved = new Map<number, string | null>(Object.entries(previous?.reserved ?? {}).map(([key, name]) => [Number(key), name]));
+  const lockedOwner = new Map<number, string>(Object.entries(locked).map(([name, number]) => [number, name]));
+  const numbers = new Map<string, number>();
+  const taken = new Map<number, string>();
+  const isField = range === fieldRange;
+  const where = (item: Numbered): Location => locate(item.pointer ?? '');
+
+  for (const item of items) {
+    const number = item.explicitNumber;
+    if (number === undefined) continue;
+    if (number < range.min || number > range.max || (isField && isImplementationReserved(number))) {
+      diagnostics.push(diagnostic('proto-number-invalid', `${owner}.${item.name}: ${number} is not a usable number`, where(item)));
+      continue;
+    }
+    const clash = taken.get(number) ?? (lockedOwner.get(number) !== item.name ? lockedOwner.get(number) : undefined);
+    const wasReserved = reserved.has(number) && reserved.get(number) !== item.name;
+    if (clash !== undefined || wasReserved) {
+      const holder = clash !== undefined ? `'${clash}'` : `removed field '${reserved.get(number) ?? '?'}' (reserved)`;
+      diagnostics.push(diagnostic('proto-number-collision', `${owner}.${item.name}: number ${number} is held by ${holder}`, where(item)));
+      continue;
+    }
+    numbers.set(item.name, number);
+    taken.set(number, item.name);
+  }
+  for (const item of items) {
+    const number = locked[item.name];
+    if (numbers.has(item.name) || item.explicitNumber !== undefined || number === undefined || taken.has(number)) continue;
+    numbers.set(item.name, number);
+    taken.set(number, item.name);
+  }
+  let high = Math.max(range.min - 1, ...Object.values(locked), ...reserved.keys(), ...taken.keys());
+  for (const item of items) {
+    if (numbers.has(item.name) || item.explicitNumber !== undefined) continue;
+    high += 1;
+    if (isField && isImplementationReserved(high)) high = 20_000;
+    numbers.set(item.name, high);
+    taken.set(high, item.name);
+  }
+
+  const present = new Set(items.map((item) => item.name));
+  for (const [name, number] of Object.entries(locked)) {
+    if (taken.get(number) === name) continue;
+    // Gone from the contract: reserve number and name. Renumbered by an explicit number: the old
+    // number only, since the name is still in use.
+    reserved.set(number, present.has(name) ? null : name);
+  }
+  for (const [number, name] of reserved) {
+    if (name !== null && present.has(name)) reserved.set(number, null);
+  }
+  const reservedNumbers = [...reserved.keys()].sort((a, b) => a - b);
+  const entry: LockEntry = {
+    numbers: Object.fromEntries([...numbers].sort((a, b) => a[1] - b[1])),
+    reserved: Object.fromEntries(reservedNumbers.map((number) => [String(number), reserved.get(number) ?? null])),
+  };
+  const names = reservedNumbers.map((number) => reserved.get(number)).filter((name): name is string => typeof name === 'string');
+  return { numbers, entry, reserved: { numbers: reservedNumbers, names } };
+}
+
+function sortLock(lock: NumberLock): NumberLock {
+  const sorted = (entries: Record<string, LockEntry>): Record<string, LockEntry> =>
+    Object.fromEntries(Object.keys(entries).sort().map((name) => [name, entries[name] as LockEntry]));
+  return { messages: sorted(lock.messages), enums: sorted(lock.enums) };
+}
+
+/** The lock as committed: stable key order, two-space JSON, a trailing newline. */
+export function writeLock(lock: NumberLock): string {
+  return `${JSON.stringify(lock, null, 2)}\n`;
+}

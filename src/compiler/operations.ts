@@ -1,0 +1,242 @@
+import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
+import type { Operation, OperationKind, Parameter, ParameterLocation, RequestBody, Result, SecurityRequirement, TypeRef } from './ir.ts';
+import { camelCase, isIdentifier, pascalCase } from './names.ts';
+import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
+import { isSchema, type SchemaConverter } from './schemas.ts';
+
+const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const parameterLocations = new Set<ParameterLocation>(['path', 'query', 'header', 'cookie']);
+const streamMediaTypes = new Set(['text/event-stream', 'application/x-ndjson', 'application/jsonl']);
+const operationKinds = new Set<OperationKind>(['query', 'mutation', 'subscription']);
+
+export function isJsonMediaType(mediaType: string): boolean {
+  const base = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return base === 'application/json' || base.endsWith('+json') || base === '*/*';
+}
+
+const isFormMediaType = (mediaType: string): boolean =>
+  mediaType.startsWith('multipart/form-data') || mediaType.startsWith('application/x-www-form-urlencoded');
+
+/** Reads every operation of the bundled document into the IR, in document order. */
+export function convertOperations(
+  document: Record<string, unknown>,
+  schemas: SchemaConverter,
+  locate: (pointer: string) => Location,
+  diagnostics: Diagnostic[],
+): Operation[] {
+  const report = (code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void => {
+    diagnostics.push(diagnostic(code, message, locate(pointer), hint));
+  };
+  const deref = (value: unknown): unknown => {
+    let current = value;
+    for (let depth = 0; depth < 16 && isSchema(current) && typeof current.$ref === 'string'; depth += 1) {
+      current = getAtPointer(document, fragmentToPointer(current.$ref.slice(current.$ref.indexOf('#'))));
+    }
+    return current;
+  };
+  const info = isSchema(document.info) ? document.info : {};
+  const apiSunset = typeof info['x-sunset'] === 'string' ? info['x-sunset'] : undefined;
+  const paths = isSchema(document.paths) ? document.paths : {};
+  const operations: Operation[] = [];
+  const seenIds = new Map<string, string>();
+  const seenGraphqlNames = new Map<string, string>();
+  const seenRpcNames = new Map<string, string>();
+
+  for (const [path, pathItemValue] of Object.entries(paths)) {
+    const pathItem = deref(pathItemValue);
+    if (!isSchema(pathItem)) continue;
+    const pathPointer = appendPointer('/paths', path);
+    for (const [method, operationValue] of Object.entries(pathItem)) {
+      if (!methods.includes(method) || !isSchema(operationValue)) continue;
+      const operation = operationValue;
+      const pointer = appendPointer(pathPointer, method);
+      const id = operation.operationId;
+      if (typeof id !== 'string' || id === '') {
+        const suggestion = camelCase([method, ...path.split('/').filter((part) => part && !part.startsWith('{'))].join(' '));
+        report('operation-id-missing', `${method.toUpperCase()} ${path} has no operationId`, pointer, `add \`operationId: ${suggestion}\` (or another unique camelCase name)`);
+        continue;
+      }
+      const idPointer = appendPointer(pointer, 'operationId');
+      const firstAt = seenIds.get(id);
+      if (firstAt !== undefined) {
+        const first = locate(firstAt);
+        report('operation-id-duplicate', `operationId '${id}' is already used at ${first.file}:${first.line}:${first.col}`, idPointer);
+        continue;
+      }
+      seenIds.set(id, idPointer);
+
+      const graphqlName = readGraphqlName(operation, id, pointer, report);
+      const rpcName = pascalCase(id);
+      for (const [name, seen, target] of [
+        [graphqlName, seenGraphqlNames, 'GraphQL field'],
+        [rpcName, seenRpcNames, 'gRPC method'],
+      ] as const) {
+        const other = seen.get(name);
+        if (other !== undefined) report('name-collision', `operations '${other}' and '${id}' are both the ${target} '${name}'`, idPointer);
+        seen.set(name, id);
+      }
+      if (!isIdentifier(rpcName)) report('name-invalid', `operationId '${id}' gives no usable method name`, idPointer);
+
+      const parameters = readParameters(pathItem, operation, pathPointer, pointer, rpcName, schemas, deref);
+      const body = readBody(operation.requestBody, appendPointer(pointer, 'requestBody'), rpcName, schemas, deref);
+      const { result, errorStatuses } = readResponses(operation.responses, appendPointer(pointer, 'responses'), rpcName, schemas, deref, report);
+      const kind = readKind(operation, method, result, pointer, report);
+      const sunset = typeof operation['x-sunset'] === 'string' ? operation['x-sunset'] : apiSunset;
+      operations.push({
+        id,
+        method: method.toUpperCase(),
+        path,
+        ...(typeof operation.summary === 'string' ? { summary: operation.summary } : {}),
+        ...(typeof operation.description === 'string' ? { description: operation.description } : {}),
+        deprecated: operation.deprecated === true,
+        pointer,
+        tags: Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+        graphqlName,
+        kind,
+        parameters,
+        ...(body ? { body } : {}),
+        result,
+        errorStatuses,
+        security: readSecurity(operation.security ?? document.security),
+        ...(sunset !== undefined ? { sunset } : {}),
+      });
+    }
+  }
+  return operations;
+}
+
+type Report = (code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string) => void;
+
+function readGraphqlName(operation: Record<string, unknown>, id: string, pointer: string, report: Report): string {
+  const override = operation['x-graphql-name'];
+  if (override === undefined) return camelCase(id);
+  if (typeof override !== 'string' || !isIdentifier(override)) {
+    report('extension-invalid', "'x-graphql-name' must be a GraphQL name (letters, digits, underscores)", appendPointer(pointer, 'x-graphql-name'));
+    return camelCase(id);
+  }
+  return override;
+}
+
+function readKind(operation: Record<string, unknown>, method: string, result: Result, pointer: string, report: Report): OperationKind {
+  const override = operation['x-graphql-operation'];
+  if (override !== undefined) {
+    if (typeof override === 'string' && operationKinds.has(override as OperationKind)) return override as OperationKind;
+    report('extension-invalid', "'x-graphql-operation' must be query, mutation or subscription", appendPointer(pointer, 'x-graphql-operation'));
+  }
+  if (result.kind === 'stream') return 'subscription';
+  return method === 'get' || method === 'head' ? 'query' : 'mutation';
+}
+
+function readParameters(
+  pathItem: Record<string, unknown>,
+  operation: Record<string, unknown>,
+  pathPointer: string,
+  pointer: string,
+  rpcName: string,
+  schemas: SchemaConverter,
+  deref: (value: unknown) => unknown,
+): Parameter[] {
+  const byKey = new Map<string, Parameter>();
+  const collect = (list: unknown, listPointer: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((entry, index) => {
+      const parameter = deref(entry);
+      if (!isSchema(parameter) || typeof parameter.name !== 'string') return;
+      const location = parameter.in as ParameterLocation;
+      if (!parameterLocations.has(location)) return;
+      const parameterPointer = appendPointer(listPointer, index);
+      const content = isSchema(parameter.content) ? Object.values(parameter.content)[0] : undefined;
+      const schema = parameter.schema ?? (isSchema(content) ? content.schema : undefined);
+      const typed = schemas.typeOf(schema, appendPointer(parameterPointer, 'schema'), rpcName + pascalCase(parameter.name));
+      byKey.set(`${location}:${parameter.name.toLowerCase()}`, {
+        name: parameter.name,
+        in: location,
+        type: typed.type,
+        required: parameter.required === true || location === 'path',
+        ...(typeof parameter.description === 'string' ? { description: parameter.description } : {}),
+        deprecated: parameter.deprecated === true,
+        pointer: parameterPointer,
+      });
+    });
+  };
+  collect(pathItem.parameters, appendPointer(pathPointer, 'parameters'));
+  collect(operation.parameters, appendPointer(pointer, 'parameters'));
+  return [...byKey.values()];
+}
+
+function readBody(
+  value: unknown,
+  pointer: string,
+  rpcName: string,
+  schemas: SchemaConverter,
+  deref: (value: unknown) => unknown,
+): RequestBody | undefined {
+  const body = deref(value);
+  if (!isSchema(body) || !isSchema(body.content)) return undefined;
+  const mediaTypes = Object.keys(body.content);
+  const required = body.required === true;
+  const structured = mediaTypes.find((mediaType) => isJsonMediaType(mediaType) || isFormMediaType(mediaType));
+  if (structured !== undefined) {
+    const media = body.content[structured];
+    const schemaPointer = appendPointer(pointer, 'content', structured, 'schema');
+    const typed = schemas.typeOf(isSchema(media) ? media.schema : undefined, schemaPointer, `${rpcName}Body`);
+    return { kind: 'json', type: typed.type, required, mediaTypes };
+  }
+  return { kind: 'binary', required, mediaTypes };
+}
+
+function readResponses(
+  value: unknown,
+  pointer: string,
+  rpcName: string,
+  schemas: SchemaConverter,
+  deref: (value: unknown) => unknown,
+  report: Report,
+): { result: Result; errorStatuses: string[] } {
+  const responses = isSchema(value) ? value : {};
+  const statuses = Object.keys(responses);
+  const success = statuses.filter((status) => /^2(\d\d|XX)$/i.test(status)).sort()[0];
+  const errorStatuses = statuses.filter((status) => /^[45]/.test(status) || status === 'default');
+  if (success === undefined) return { result: { kind: 'empty', status: '' }, errorStatuses };
+  const response = deref(responses[success]);
+  const content = isSchema(response) && isSchema(response.content) ? response.content : {};
+  const mediaTypes = Object.keys(content);
+  const responsePointer = appendPointer(pointer, success);
+  const stream = mediaTypes.find((mediaType) => streamMediaTypes.has(mediaType.split(';')[0]?.trim() ?? ''));
+  if (stream !== undefined) {
+    const media = content[stream];
+    const itemSchema = isSchema(media) ? media['x-item-schema'] : undefined;
+    const mediaPointer = appendPointer(responsePointer, 'content', stream);
+    let item: TypeRef = { kind: 'json', shape: 'any' };
+    if (itemSchema === undefined) report('stream-item-schema-missing', `the ${stream} response of '${rpcName}' has no item schema`, mediaPointer);
+    else item = schemas.typeOf(itemSchema, appendPointer(mediaPointer, 'x-item-schema'), `${rpcName}Event`).type;
+    return { result: { kind: 'stream', status: success, item, mediaTypes }, errorStatuses };
+  }
+  const jsonType = mediaTypes.find(isJsonMediaType);
+  if (jsonType !== undefined) {
+    const media = content[jsonType];
+    const typed = schemas.typeOf(isSchema(media) ? media.schema : undefined, appendPointer(responsePointer, 'content', jsonType, 'schema'), `${rpcName}Result`);
+    return { result: { kind: 'json', status: success, type: typed.type, mediaTypes }, errorStatuses };
+  }
+  if (mediaTypes.length > 0) {
+    report('binary-response-rest-only', `'${rpcName}' answers with bytes (${mediaTypes.join(', ')}), which GraphQL cannot carry`, responsePointer);
+    return { result: { kind: 'binary', status: success, mediaTypes }, errorStatuses };
+  }
+  return { result: { kind: 'empty', status: success }, errorStatuses };
+}
+
+function readSecurity(value: unknown): SecurityRequirement[] {
+  if (!Array.isArray(value)) return [];
+  const requirements: SecurityRequirement[] = [];
+  for (const alternative of value) {
+    if (!isSchema(alternative)) continue;
+    // An empty alternative means "no credentials needed": the operation is public.
+    if (Object.keys(alternative).length === 0) return [];
+    for (const [scheme, roles] of Object.entries(alternative)) {
+      requirements.push({ scheme, roles: Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [] });
+    }
+  }
+  return requirements;
+}
+
+

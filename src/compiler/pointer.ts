@@ -1,0 +1,48 @@
+/** JSON Pointer (RFC 6901) helpers; every location in the compiler is a pointer. */
+
+/** Escapes one reference token. */
+export function escapeToken(token: string | number): string {
+  return String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** Joins tokens onto a pointer: `appendPointer('/paths', '/studies')` is `/paths/~1studies`. */
+export function appendPointer(pointer: string, ...tokens: Array<string | number>): string {
+  return pointer + tokens.map((token) => `/${escapeToken(token)}`).join('');
+}
+
+/** Splits a pointer into unescaped tokens; `''` is the whole document. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return pointer === '' ? [] : [''];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** The value at a pointer, or undefined when any step is missing. */
+export function getAtPointer(root: unknown, pointer: string): unknown {
+  let node: unknown = root;
+  for (const token of parsePointer(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    if (!Object.hasOwn(node, token)) return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
+}
+
+/** The pointer one level up; the root is its own parent. */
+export function parentPointer(pointer: string): string {
+  const cut = pointer.lastIndexOf('/');
+  return cut <= 0 ? '' : pointer.slice(0, cut);
+}
+
+/** Decodes the fragment of a `$ref` (`#/components/schemas/X`) into a pointer. */
+export function fragmentToPointer(fragment: string): string {
+  const raw = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  return decodeURIComponent(raw);
+}
+
+/** Renders a pointer as a `$ref`-style fragment for messages. */
+export function pointerToFragment(pointer: string): string {
+  return `#${pointer}`;
+}
