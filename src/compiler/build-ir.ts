@@ -3,7 +3,7 @@ import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Api } from './ir.ts';
 import type { LoadedContract } from './load.ts';
 import { convertOperations } from './operations.ts';
-import { getAtPointer } from './pointer.ts';
+import { appendPointer, getAtPointer } from './pointer.ts';
 import { isSchema, SchemaConverter } from './schemas.ts';
 
 /** What an API is called and which major version this contract is. */
@@ -69,7 +69,17 @@ function firstLine(message: string): string {
 
 // The parser names the offending node in its message ("at #/paths/..." or "/paths/..."); when it
 // does, the diagnostic points there.
-function pointerInMessage(message: string, document: unknown): string {
+function pointerInMessage(message: string, document: Record<string, unknown>): string {
+  // Some messages print an operation as `/paths<path>/<method>` with the path unescaped.
+  const paths = document.paths !== null && typeof document.paths === 'object' ? Object.keys(document.paths) : [];
+  const longestFirst = [...paths].sort((a, b) => b.length - a.length);
+  for (const path of longestFirst) {
+    const at = message.indexOf(`/paths${path}/`);
+    if (at === -1) continue;
+    const method = /^[a-z]+/.exec(message.slice(at + `/paths${path}/`.length))?.[0];
+    const pointer = appendPointer('/paths', path, ...(method ? [method] : []));
+    if (getAtPointer(document, pointer) !== undefined) return pointer;
+  }
   const match = /(?:#|\s)(\/(?:paths|components|info|servers|tags|security|webhooks)[^\s'",]*)/.exec(message);
   if (!match?.[1]) return '';
   let pointer = match[1];

@@ -168,11 +168,14 @@ function assign(
     numbers.set(item.name, number);
     taken.set(number, item.name);
   }
-  let high = Math.max(range.min - 1, ...Object.values(locked), ...reserved.keys(), ...taken.keys());
+  // New names go above every number the lock has ever handed out, skipping explicit ones.
+  let high = Math.max(range.min - 1, ...Object.values(locked), ...reserved.keys());
   for (const item of items) {
     if (numbers.has(item.name) || item.explicitNumber !== undefined) continue;
-    high += 1;
-    if (isField && isImplementationReserved(high)) high = 20_000;
+    do {
+      high += 1;
+      if (isField && isImplementationReserved(high)) high = 20_000;
+    } while (taken.has(high));
     numbers.set(item.name, high);
     taken.set(high, item.name);
   }

@@ -32,7 +32,8 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-  const problems = document.errors.map((error) => ({
+  // Only the first syntax error is reported: the ones after it are mostly its echoes.
+  const problems = document.errors.slice(0, 1).map((error) => ({
     message: error.message.split('\n')[0] ?? error.message,
     position: at(error.pos[0]),
   }));

@@ -44,7 +44,7 @@ export function toProtoFile(api: Api): ProtoFile {
     const base = { name: protoName, number: 0, deprecated: false, ...jsonName, ...extra };
     if (type.kind === 'list') return { ...base, type: typeName(type.of), label: 'repeated' };
     if (type.kind === 'map') return { ...base, type: typeName(type.of), map: true };
-    const hasPresence = type.kind === 'scalar' || isEnum(api, type);
+    const hasPresence = (type.kind === 'scalar' && type.scalar !== 'datetime') || isEnum(api, type);
     return { ...base, type: typeName(type), ...(optional && hasPresence ? { label: 'optional' as const } : {}) };
   };
   const fromField = (source: Field): ProtoField =>

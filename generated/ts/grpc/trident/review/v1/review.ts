@@ -1035,7 +1035,7 @@ export interface Assessment {
     | string
     | undefined;
   /** Time the assessment finished, null while queued or running. */
-  completedAt?:
+  completedAt:
     | string
     | undefined;
   /**
@@ -1135,7 +1135,7 @@ export interface Review {
   /** Urgency of a review, as in FHIR request priority. */
   priority: ReviewPriority;
   /** Time by which the review should be completed. */
-  dueAt?:
+  dueAt:
     | string
     | undefined;
   /**
@@ -1185,7 +1185,7 @@ export interface Review {
    * Time the review was submitted.
    * Output only: set by the server.
    */
-  submittedAt?:
+  submittedAt:
     | string
     | undefined;
   /**
@@ -1232,7 +1232,7 @@ export interface ReviewCreate {
     | ReviewPriority
     | undefined;
   /** Time by which the review should be completed. */
-  dueAt?: string | undefined;
+  dueAt: string | undefined;
 }
 
 /** Request to assign a review. */
@@ -1240,7 +1240,7 @@ export interface ReviewAssignment {
   /** User to assign the review to. */
   assigneeId: string;
   /** New due time; unchanged when omitted. */
-  dueAt?: string | undefined;
+  dueAt: string | undefined;
 }
 
 /** The outcome of a review; verdict is required for DIAGNOSTIC reviews. */

@@ -456,11 +456,11 @@ export interface ListStudiesRequest {
     | Modality
     | undefined;
   /** Only studies started at or after this time. */
-  startedAfter?:
+  startedAfter:
     | string
     | undefined;
   /** Only studies started before this time. */
-  startedBefore?: string | undefined;
+  startedBefore: string | undefined;
 }
 
 export interface ListStudiesResponse {
@@ -561,7 +561,7 @@ export interface Study {
   /** Modalities present in the study. */
   modalities: Modality[];
   /** Time the study started. */
-  startedAt?:
+  startedAt:
     | string
     | undefined;
   /**
@@ -619,7 +619,7 @@ export interface StudyCreate {
   /** Modalities expected in the study. */
   modalities: Modality[];
   /** Time the study started. */
-  startedAt?: string | undefined;
+  startedAt: string | undefined;
 }
 
 /** Partial update of a study; omitted fields are unchanged. */
@@ -642,7 +642,7 @@ export interface StudyUpdate {
   /** Modalities present in the study. */
   modalities: Modality[];
   /** Time the study started. */
-  startedAt?: string | undefined;
+  startedAt: string | undefined;
 }
 
 /** Request to cancel a study. */
@@ -1702,47 +1702,47 @@ function createBaseStudy(): Study {
 export const Study: MessageFns<Study> = {
   encode(message: Study, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.id !== "") {
-      writer.uint32(170).string(message.id);
+      writer.uint32(10).string(message.id);
     }
     if (message.orgId !== "") {
-      writer.uint32(178).string(message.orgId);
+      writer.uint32(18).string(message.orgId);
     }
     if (message.studyInstanceUid !== "") {
-      writer.uint32(186).string(message.studyInstanceUid);
+      writer.uint32(26).string(message.studyInstanceUid);
     }
     if (message.accessionNumber !== undefined) {
-      writer.uint32(194).string(message.accessionNumber);
+      writer.uint32(34).string(message.accessionNumber);
     }
     if (message.subject !== undefined) {
-      StudySubject.encode(message.subject, writer.uint32(202).fork()).join();
+      StudySubject.encode(message.subject, writer.uint32(42).fork()).join();
     }
     if (message.description !== undefined) {
-      writer.uint32(210).string(message.description);
+      writer.uint32(50).string(message.description);
     }
     if (message.modalities.length !== 0) {
-      writer.uint32(218).fork();
+      writer.uint32(58).fork();
       for (const v of message.modalities) {
         writer.int32(v);
       }
       writer.join();
     }
     if (message.startedAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(226).fork()).join();
+      Timestamp.encode(toTimestamp(message.startedAt), writer.uint32(66).fork()).join();
     }
     if (message.numberOfImages !== 0) {
       writer.uint32(160).int32(message.numberOfImages);
     }
     if (message.status !== 0) {
-      writer.uint32(232).int32(message.status);
+      writer.uint32(72).int32(message.status);
     }
     if (message.createdAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(242).fork()).join();
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(82).fork()).join();
     }
     if (message.updatedAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(250).fork()).join();
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(90).fork()).join();
     }
     if (message.version !== "0") {
-      writer.uint32(256).int64(message.version);
+      writer.uint32(96).int64(message.version);
     }
     return writer;
   },
@@ -1760,62 +1760,62 @@ export const Study: MessageFns<Study> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
-          case 21: {
-            if (tag !== 170) {
+          case 1: {
+            if (tag !== 10) {
               break;
             }
 
             message.id = reader.string();
             continue;
           }
-          case 22: {
-            if (tag !== 178) {
+          case 2: {
+            if (tag !== 18) {
               break;
             }
 
             message.orgId = reader.string();
             continue;
           }
-          case 23: {
-            if (tag !== 186) {
+          case 3: {
+            if (tag !== 26) {
               break;
             }
 
             message.studyInstanceUid = reader.string();
             continue;
           }
-          case 24: {
-            if (tag !== 194) {
+          case 4: {
+            if (tag !== 34) {
               break;
             }
 
             message.accessionNumber = reader.string();
             continue;
           }
-          case 25: {
-            if (tag !== 202) {
+          case 5: {
+            if (tag !== 42) {
               break;
             }
 
             message.subject = StudySubject.decode(reader, reader.uint32());
             continue;
           }
-          case 26: {
-            if (tag !== 210) {
+          case 6: {
+            if (tag !== 50) {
               break;
             }
 
             message.description = reader.string();
             continue;
           }
-          case 27: {
-            if (tag === 216) {
+          case 7: {
+            if (tag === 56) {
               message.modalities.push(reader.int32() as any);
 
               continue;
             }
 
-            if (tag === 218) {
+            if (tag === 58) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
                 message.modalities.push(reader.int32() as any);
@@ -1826,8 +1826,8 @@ export const Study: MessageFns<Study> = {
 
             break;
           }
-          case 28: {
-            if (tag !== 226) {
+          case 8: {
+            if (tag !== 66) {
               break;
             }
 
@@ -1842,32 +1842,32 @@ export const Study: MessageFns<Study> = {
             message.numberOfImages = reader.int32();
             continue;
           }
-          case 29: {
-            if (tag !== 232) {
+          case 9: {
+            if (tag !== 72) {
               break;
             }
 
             message.status = reader.int32() as any;
             continue;
           }
-          case 30: {
-            if (tag !== 242) {
+          case 10: {
+            if (tag !== 82) {
               break;
             }
 
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
-          case 31: {
-            if (tag !== 250) {
+          case 11: {
+            if (tag !== 90) {
               break;
             }
 
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
-          case 32: {
-            if (tag !== 256) {
+          case 12: {
+            if (tag !== 96) {
               break;
             }
 

@@ -404,11 +404,11 @@ export interface ListStudiesRequest {
     | string
     | undefined;
   /** Only studies started at or after this time. */
-  startedAfter?:
+  startedAfter:
     | string
     | undefined;
   /** Only studies started before this time. */
-  startedBefore?: string | undefined;
+  startedBefore: string | undefined;
 }
 
 export interface ListStudiesResponse {
@@ -599,7 +599,7 @@ export interface Study {
   /** Modalities present in the study, as DICOM-coded concepts. */
   modalities: Coding[];
   /** Time the study started. */
-  startedAt?:
+  startedAt:
     | string
     | undefined;
   /**
@@ -668,7 +668,7 @@ export interface StudyCreate {
   /** Modalities expected in the study, as DICOM-coded concepts. */
   modalities: Coding[];
   /** Time the study started. */
-  startedAt?: string | undefined;
+  startedAt: string | undefined;
 }
 
 /** Partial update of a study; omitted fields are unchanged. */
@@ -680,7 +680,7 @@ export interface StudyUpdate {
   /** Modalities present in the study, as DICOM-coded concepts. */
   modalities: Coding[];
   /** Time the study started. */
-  startedAt?: string | undefined;
+  startedAt: string | undefined;
 }
 
 /** Request to cancel a study. */
