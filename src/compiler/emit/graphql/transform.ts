@@ -188,7 +188,8 @@ function typeDefinitions(
       kind: Kind.ENUM_TYPE_DEFINITION,
       name: name(type.name),
       ...docs,
-      values: type.values.map((value) => ({ kind: Kind.ENUM_VALUE_DEFINITION, name: name(constantCase(value.value)), ...description(`"${value.value}"`) })),
+      // Bindings map each value back to its JSON spelling through the IR.
+      values: type.values.map((value) => ({ kind: Kind.ENUM_VALUE_DEFINITION, name: name(constantCase(value.value)) })),
     }];
   }
   if (type.kind === 'union') {

@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diagnosticRegistry } from '../../src/compiler/diagnostics.ts';
+import { generate } from '../../tools/generate.ts';
+import { readCase } from '../golden/fixtures.ts';
+import { copyContracts, repoRoot } from './workspace.ts';
+
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1] ?? '', body: match[2] ?? '' }));
+const trimLines = (text: string): string => text.split('\n').map((line) => line.trim()).join('\n').trim();
+
+// `npm ci`, `npm start` and `npm test` are run by .ci/run itself; every other command is run here.
+const ciCommands = ['npm ci && npm start', 'npm test'];
+const commands = blocks
+  .filter((block) => block.lang === 'sh')
+  .flatMap((block) => block.body.split('\n'))
+  .map((line) => line.replace(/\s+#.*$/, '').trim())
+  .filter((line) => line !== '');
+
+describe('README', () => {
+  it('the quick start is the one .ci/run runs', () => {
+    const ci = readFileSync(join(repoRoot, '.ci/run'), 'utf8');
+    for (const command of ciCommands) {
+      expect(commands).toContain(command);
+      expect(ci).toContain(command);
+    }
+  });
+
+  describe('every other command runs and succeeds in a scratch copy of the repository', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'trident-readme-'));
+    for (const entry of ['package.json', 'tsconfig.json', 'buf.yaml', 'src', 'tools', 'test', 'contracts', 'generated']) {
+      cpSync(join(repoRoot, entry), join(scratch, entry), { recursive: true });
+    }
+    symlinkSync(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+    for (const command of commands.filter((line) => !ciCommands.includes(line))) {
+      it(command, () => {
+        const output = execFileSync('bash', ['-c', command], { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        expect(output.length).toBeGreaterThan(0);
+      });
+    }
+  });
+
+  it('the example is the readme-example golden fixture', () => {
+    const example = readCase('readme-example');
+    const input = readFileSync(join(repoRoot, 'test/fixtures/readme-example/input/openapi.yaml'), 'utf8');
+    const sources = [input, ...example.values()].map(trimLines);
+    const exampleBlocks = blocks.filter((block) => ['yaml', 'graphql', 'proto', 'ts'].includes(block.lang));
+    expect(exampleBlocks.length).toBe(4);
+    for (const block of exampleBlocks) expect(sources.some((source) => source.includes(trimLines(block.body))), block.body).toBe(true);
+  });
+
+  it('the diagnostics example is what generate prints', async () => {
+    const root = copyContracts();
+    const contract = join(root, 'contracts/study/v2/openapi.yaml');
+    writeFileSync(contract, readFileSync(contract, 'utf8').replace("$ref: '#/components/schemas/Study'", "$ref: '#/components/schemas/Stduy'"));
+    const lines: string[] = [];
+    await generate({ root, log: (line) => lines.push(line) });
+    rmSync(root, { recursive: true, force: true });
+    const shown = blocks.find((block) => block.lang === 'text' && block.body.includes('ref-unresolved'));
+    expect(`${lines.join('\n')}\n`).toBe(shown?.body);
+  });
+
+  it('lists every diagnostic code and every contract extension the compiler reads', () => {
+    for (const code of Object.keys(diagnosticRegistry)) expect(readme).toContain(`| \`${code}\` |`);
+    const compiler = execFileSync('grep', ['-rhoE', "'x-[a-z-]+'", join(repoRoot, 'src/compiler')], { encoding: 'utf8' });
+    const extensions = new Set(compiler.split('\n').filter(Boolean).map((quoted) => quoted.slice(1, -1)));
+    expect(extensions.size).toBeGreaterThan(5);
+    for (const extension of extensions) expect(readme).toContain(`| \`${extension}\` |`);
+  });
+});
