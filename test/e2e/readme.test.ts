@@ -12,8 +12,8 @@ const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1] ?? '', body: match[2] ?? '' }));
 const trimLines = (text: string): string => text.split('\n').map((line) => line.trim()).join('\n').trim();
 
-// `npm ci`, `npm start` and `npm test` are run by .ci/run itself; every other command is run here.
-const ciCommands = ['npm ci && npm start', 'npm test'];
+// `npm install`, `npm start` and `npm test` are run by .ci/run itself; every other command is run here.
+const ciCommands = ['npm install && npm start', 'npm test'];
 const commands = blocks
   .filter((block) => block.lang === 'sh')
   .flatMap((block) => block.body.split('\n'))
