@@ -1,10 +1,12 @@
-import { validate } from '@readme/openapi-parser';
+import { dereference, validate } from '@readme/openapi-parser';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Api } from './ir.ts';
 import type { LoadedContract } from './load.ts';
+import { parseSource, type SourceFile } from './source.ts';
 import { convertOperations } from './operations.ts';
 import { appendPointer, getAtPointer } from './pointer.ts';
 import { isSchema, SchemaConverter } from './schemas.ts';
+import { typeUsage } from './usage.ts';
 
 /** What an API is called and which major version this contract is. */
 export interface ApiIdentity {
@@ -21,8 +23,10 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity):
   const diagnostics: Diagnostic[] = [];
   const openapi = document.openapi;
   if (typeof openapi !== 'string' || !/^3\.[01]\./.test(openapi)) {
-    const pointer = openapi === undefined ? '' : '/openapi';
-    const found = openapi === undefined ? 'no `openapi` field' : `openapi: ${String(openapi)}`;
+    const swagger = document.swagger;
+    const pointer = openapi !== undefined ? '/openapi' : swagger !== undefined ? '/swagger' : '';
+    const found =
+      openapi !== undefined ? `openapi: ${String(openapi)}` : swagger !== undefined ? `swagger: ${String(swagger)}` : 'no `openapi` field';
     diagnostics.push(diagnostic('openapi-version-unsupported', `expected OpenAPI 3.0 or 3.1, found ${found}`, locate(pointer)));
     return { diagnostics };
   }
@@ -47,7 +51,19 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity):
     operations,
     document,
   };
+  diagnostics.push(...checkInputTwins(api, locate));
+  if (hasErrors(diagnostics)) return { diagnostics };
   return { api, diagnostics };
+}
+
+// GraphQL gives each object used as input an `XInput` twin; a contract type may not already hold that name.
+function checkInputTwins(api: Api, locate: LoadedContract['locate']): Diagnostic[] {
+  const byName = new Map(api.types.map((type) => [type.name, type]));
+  return [...typeUsage(api).input].flatMap((name) => {
+    const holder = byName.get(`${name}Input`);
+    if (!holder) return [];
+    return [diagnostic('name-collision', `'${holder.name}' is the name GraphQL gives the input form of '${name}'`, locate(holder.pointer), `rename the schema '${holder.name}'`)];
+  });
 }
 
 // Duplicate operationIds are reported by the compiler with their location, so the parser's
@@ -57,14 +73,50 @@ async function validateSpecification(contract: LoadedContract): Promise<Diagnost
     validate: { rules: { openapi: { 'duplicate-operation-id': 'warning' } } },
   });
   if (result.valid) return [];
-  return result.errors.map((error) => {
-    const pointer = pointerInMessage(error.message, contract.document);
-    return diagnostic('openapi-invalid', firstLine(error.message), contract.locate(pointer));
-  });
+  let framed: Promise<SourceFile | undefined> | undefined;
+  const diagnostics: Diagnostic[] = [];
+  for (const error of result.errors) {
+    const { message, frameLine } = splitMessage(error.message);
+    let pointer = pointerInMessage(message, contract.document);
+    if (pointer === '' && frameLine !== undefined) {
+      framed ??= dereferencedText(contract.document);
+      pointer = pointerAtLine(await framed, frameLine, contract.document);
+    }
+    diagnostics.push(diagnostic('openapi-invalid', message, contract.locate(pointer)));
+  }
+  return diagnostics;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n').map((line) => line.trim()).filter(Boolean).join(' ').replace(/\s+/g, ' ');
+// The parser's schema errors read "KEYWORD message", then a code frame of the dereferenced document
+// printed as two-space JSON, with "> N |" on the offending line and a note under the caret.
+function splitMessage(raw: string): { message: string; frameLine?: number } {
+  const lines = raw.split('\n');
+  const head = (lines[0] ?? raw).replace(/^[A-Z_]+ (?=[a-z])/, '').trim();
+  const marked = lines.findIndex((line) => /^>\s*\d+\s*\|/.test(line));
+  if (marked === -1) return { message: head };
+  const note = /\^\s*(.+)$/.exec(lines[marked + 1] ?? '')?.[1]?.trim();
+  const message = note && !head.includes(note) ? `${head} (${note.replace(/!$/, '')})` : head;
+  return { message, frameLine: Number(/^>\s*(\d+)/.exec(lines[marked] ?? '')?.[1]) };
+}
+
+async function dereferencedText(document: Record<string, unknown>): Promise<SourceFile | undefined> {
+  try {
+    const dereferenced = await dereference(structuredClone(document) as never, { dereference: { circular: 'ignore' } });
+    return parseSource('dereferenced.json', JSON.stringify(dereferenced, null, 2)).file;
+  } catch {
+    return undefined;
+  }
+}
+
+// The node whose key starts on that line of the printed document, as far as the bundled document has it.
+function pointerAtLine(printed: SourceFile | undefined, line: number, document: Record<string, unknown>): string {
+  if (!printed) return '';
+  let found = '';
+  for (const [pointer, position] of printed.positions) {
+    if (position.line === line && pointer.length > found.length) found = pointer;
+  }
+  while (found !== '' && getAtPointer(document, found) === undefined) found = found.slice(0, found.lastIndexOf('/'));
+  return found;
 }
 
 // The parser names the offending node in its message ("at #/paths/..." or "/paths/..."); when it

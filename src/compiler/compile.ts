@@ -94,7 +94,7 @@ function numberProto(
   if (lockText !== undefined) {
     const parsed = parseSource(lockPath, lockText);
     for (const problem of parsed.problems) {
-      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: lockPath, ...problem.position, pointer: '' }, 'fix the JSON syntax or restore the lock from version control'));
+      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: lockPath, ...problem.position, pointer: '' }, `${problem.hint}, or restore the lock from version control`));
     }
     lockSource = parsed.file;
   }
@@ -107,14 +107,17 @@ function numberProto(
 }
 
 // A component may be named like a generated request message (`GetStudyRequest`); proto has one namespace.
+// Enum values share the package scope with every type, so they are checked in the same set.
 function checkProtoNames(file: ProtoFile, contract: LoadedContract): Diagnostic[] {
-  const seen = new Map<string, string | undefined>();
+  const seen = new Set<string>(file.services.map((service) => service.name));
   const problems: Diagnostic[] = [];
-  for (const definition of [...file.messages, ...file.enums]) {
-    if (seen.has(definition.name)) {
-      problems.push(diagnostic('name-collision', `'${definition.name}' is defined twice in ${file.package}`, contract.locate(definition.pointer ?? '')));
+  const claim = (name: string, pointer: string | undefined, what: string): void => {
+    if (seen.has(name)) {
+      problems.push(diagnostic('name-collision', `${what} '${name}' is defined twice in proto package ${file.package}`, contract.locate(pointer ?? ''), 'rename the schema or enum value; proto has one namespace per package'));
     }
-    seen.set(definition.name, definition.pointer);
-  }
+    seen.add(name);
+  };
+  for (const definition of [...file.messages, ...file.enums]) claim(definition.name, definition.pointer, 'the name');
+  for (const protoEnum of file.enums) for (const value of protoEnum.values) claim(value.name, protoEnum.pointer, 'the enum value');
   return problems;
 }

@@ -124,6 +124,27 @@ export interface Api {
   document: Record<string, unknown>;
 }
 
+/** Who may call an operation, as one sentence for generated documentation. */
+export function describeAccess(operation: Pick<Operation, 'security'>): string {
+  if (operation.security.length === 0) return 'Public: no credentials needed.';
+  const alternatives = operation.security.map(({ scheme, roles }) => (roles.length === 0 ? scheme : `${scheme} with role ${roles.join(' or ')}`));
+  return `Requires ${alternatives.join('; or ')}.`;
+}
+
+/** The documentation block of an operation shared by the GraphQL and proto emitters. */
+export function describeOperation(operation: Operation): string {
+  const sunset = operation.sunset !== undefined && operation.deprecated ? ` Sunset on ${operation.sunset}.` : '';
+  return [operation.summary, operation.description, `${operation.method} ${operation.path}. ${describeAccess(operation)}${sunset}`]
+    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+    .join('\n\n');
+}
+
+/** The documentation block of a whole API version. */
+export function describeApi(api: Pick<Api, 'title' | 'description' | 'sunset'>): string {
+  const sunset = api.sunset !== undefined ? `Sunset on ${api.sunset}.` : undefined;
+  return [api.title, api.description, sunset].filter(Boolean).join('\n\n');
+}
+
 export function findType(api: Api, name: string): NamedType | undefined {
   return api.types.find((type) => type.name === name);
 }

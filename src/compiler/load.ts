@@ -34,18 +34,19 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   const diagnostics: Diagnostic[] = [];
   const files = new Map<string, SourceFile>();
 
-  const readFile = (filePath: string, from: Location | undefined): SourceFile | undefined => {
+  const readFile = (filePath: string, from: Location | undefined, ref?: string): SourceFile | undefined => {
     const cached = files.get(filePath);
     if (cached) return cached;
     const text = readText(filePath);
     if (text === undefined) {
       const where = from ?? { file: filePath, line: 1, col: 1, pointer: '' };
-      diagnostics.push(diagnostic('file-unreadable', `cannot read '${filePath}'`, where));
+      const via = ref === undefined ? '' : ` (the target of $ref '${ref}')`;
+      diagnostics.push(diagnostic('file-unreadable', `cannot read '${filePath}'${via}`, where));
       return undefined;
     }
     const { file, problems } = parseSource(filePath, text);
     for (const problem of problems) {
-      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }));
+      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }, problem.hint));
     }
     if (file) files.set(filePath, file);
     return file;
@@ -124,7 +125,7 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
       const hash = ref.indexOf('#');
       const target = hash === -1 ? ref : ref.slice(0, hash);
       const fragment = hash === -1 ? '' : ref.slice(hash);
-      const targetFile = target === '' ? file : readFile(posix.normalize(posix.join(posix.dirname(file.path), target)), from);
+      const targetFile = target === '' ? file : readFile(posix.normalize(posix.join(posix.dirname(file.path), target)), from, ref);
       if (targetFile) resolveRef(record, ref, targetFile, fragmentToPointer(fragment), from);
     }
     for (const [key, value] of Object.entries(record)) {

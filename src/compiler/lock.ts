@@ -126,7 +126,21 @@ export function applyLock(
       values: [...(zero ? [zero] : []), ...values.map((value) => ({ ...value, number: result.numbers.get(value.name) ?? 0 }))],
     };
   });
+  // A message or enum that left the contract keeps its numbers, all reserved, so a later return
+  // of the name cannot reuse them.
+  for (const section of ['messages', 'enums'] as const) {
+    for (const [name, entry] of Object.entries(lock[section])) {
+      if (next[section][name] === undefined) next[section][name] = retire(entry);
+    }
+  }
   return { file: { ...file, messages, enums }, lock: sortLock(next), diagnostics };
+}
+
+function retire(entry: LockEntry): LockEntry {
+  const reserved = new Map<number, string | null>(Object.entries(entry.reserved).map(([key, name]) => [Number(key), name]));
+  for (const [name, number] of Object.entries(entry.numbers)) reserved.set(number, name);
+  const numbers = [...reserved.keys()].sort((a, b) => a - b);
+  return { numbers: {}, reserved: Object.fromEntries(numbers.map((number) => [String(number), reserved.get(number) ?? null])) };
 }
 
 function assign(

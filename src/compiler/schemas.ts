@@ -65,8 +65,8 @@ export class SchemaConverter {
         const union = this.union(schema, keyword, pointer, hint);
         if (union) return { type: union, nullable: nullable || branchNullable };
       }
-      this.fallback(pointer, `a ${keyword} without a discriminator over object schemas`, 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
-      return { type: json('any'), nullable: true };
+      this.fallback(pointer, `${keyword} without a discriminator`, 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
+      return { type: json('any'), nullable: nullable || branchNullable };
     }
 
     if (Array.isArray(schema.allOf)) return { type: this.allOf(schema, pointer, hint), nullable };
@@ -80,7 +80,7 @@ export class SchemaConverter {
 
     if (types.length > 1) {
       this.fallback(pointer, `a value of several types (${types.join(', ')})`, 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
-      return { type: json('any'), nullable: true };
+      return { type: json('any'), nullable };
     }
     const [type] = types;
     if (type === 'object' || (type === undefined && isSchema(schema.properties))) {
@@ -131,7 +131,7 @@ export class SchemaConverter {
       return;
     }
     if (reservedTypeNames.has(type.name)) {
-      this.report('name-collision', `'${type.name}' is a name the generated GraphQL schema defines itself`, type.pointer);
+      this.report('name-collision', `'${type.name}' is a name the generated GraphQL schema defines itself`, type.pointer, `rename the schema '${type.name}'`);
       return;
     }
     this.origins.set(type.name, type.pointer);
@@ -206,7 +206,8 @@ export class SchemaConverter {
     if (protoNumber !== undefined && !Number.isInteger(protoNumber)) {
       this.report('extension-invalid', "'x-proto-number' must be an integer", appendPointer(pointer, 'x-proto-number'));
     }
-    const description = pick('description');
+    // The description is the property's own (a 3.1 sibling of $ref included), not its type's.
+    const description = isSchema(schema) ? schema.description : undefined;
     return {
       ...(typeof description === 'string' ? { description } : {}),
       deprecated: pick('deprecated') === true,
@@ -227,6 +228,9 @@ export class SchemaConverter {
     const constants = new Map<string, string>();
     for (const value of values) {
       const constant = constantCase(value);
+      if (constant === 'UNSPECIFIED') {
+        this.report('name-collision', `enum value '${value}' would be the proto zero value '<ENUM>_UNSPECIFIED'`, pointer);
+      }
       const other = constants.get(constant);
       if (other !== undefined || constant === '') {
         this.report('name-collision', `enum values '${other ?? ''}' and '${value}' are both '${constant}' in GraphQL and proto`, pointer);
@@ -281,8 +285,11 @@ export class SchemaConverter {
     for (const part of [...parts, schema] as Schema[]) {
       Object.assign(merged.properties as Schema, isSchema(part.properties) ? part.properties : {});
       if (Array.isArray(part.required)) (merged.required as unknown[]).push(...part.required);
-      if (typeof part.description === 'string') merged.description = part.description;
     }
+    // A referenced part describes itself, not the composition: only inline parts lend a description.
+    const inline = (schema.allOf as unknown[]).filter((part) => isSchema(part) && typeof part.$ref !== 'string') as Schema[];
+    const described = [schema, ...inline].find((part) => typeof part.description === 'string');
+    if (described) merged.description = described.description;
     return this.objectLike(merged, pointer, hint);
   }
 
@@ -298,8 +305,8 @@ export class SchemaConverter {
     this.report('no-clean-mapping', `${what} has no clean mapping; using ${fallback}`, pointer);
   }
 
-  private report(code: Parameters<typeof diagnostic>[0], message: string, pointer: string): void {
-    this.diagnostics.push(diagnostic(code, message, this.locate(pointer)));
+  private report(code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void {
+    this.diagnostics.push(diagnostic(code, message, this.locate(pointer), hint));
   }
 }
 

@@ -19,7 +19,17 @@ export interface SourceFile {
 export interface SyntaxProblem {
   message: string;
   position: Position;
+  hint: string;
 }
+
+const syntaxHints: Record<string, string> = {
+  BAD_INDENT: 'indent with spaces so that the entries of one mapping start in the same column',
+  TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs there',
+  DUPLICATE_KEY: 'a key may appear once per mapping; merge the two entries or rename one',
+  MISSING_CHAR: 'a quote or bracket is not closed',
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; check the quotes and colons above',
+  BLOCK_AS_IMPLICIT_KEY: 'check the indentation and the colons of the lines above',
+};
 
 /**
  * Parses YAML (JSON is YAML too) and records where each node starts. A map entry is located at
@@ -33,10 +43,19 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
     return { line, col };
   };
   // Only the first syntax error is reported: the ones after it are mostly its echoes.
-  const problems = document.errors.slice(0, 1).map((error) => ({
-    message: error.message.split('\n')[0] ?? error.message,
-    position: at(error.pos[0]),
-  }));
+  const problems = document.errors.slice(0, 1).map((error) => {
+    const position = at(error.pos[0]);
+    const line = text.split('\n')[position.line - 1] ?? '';
+    // The caret goes under the first character of the offending line, not its indentation.
+    const firstChar = line.search(/\S/) + 1;
+    if (error.code === 'BAD_INDENT' && firstChar > position.col) position.col = firstChar;
+    let message = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = /^\s*(?:-\s+)?(['"]?)(.*?)\1\s*:/.exec(line)?.[2];
+      if (key !== undefined) message = `key '${key}' appears twice in the same mapping`;
+    }
+    return { message, position, hint: syntaxHints[error.code] ?? 'fix the syntax at the position shown' };
+  });
   if (problems.length > 0) return { problems };
 
   const positions = new Map<string, Position>();

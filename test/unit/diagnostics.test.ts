@@ -33,7 +33,7 @@ describe('contract diagnostics', () => {
 
   it('a $ref into a file that does not exist', async () => {
     const result = await compile({ 'openapi.yaml': contract(getThing('getThing', '/things', './common.yaml#/components/schemas/Thing')) });
-    expect(result.summary.map((entry) => [entry.code, entry.message, entry.at])).toEqual([['file-unreadable', "cannot read 'common.yaml'", 'openapi.yaml:15:17']]);
+    expect(result.summary.map((entry) => [entry.code, entry.message, entry.at])).toEqual([['file-unreadable', "cannot read 'common.yaml' (the target of $ref './common.yaml#/components/schemas/Thing')", 'openapi.yaml:15:17']]);
   });
 
   it('a missing operationId, with a suggested name', async () => {
@@ -55,7 +55,7 @@ describe('contract diagnostics', () => {
     expect(result.summary).toEqual([{
       code: 'no-clean-mapping',
       severity: 'warning',
-      message: 'a anyOf without a discriminator over object schemas has no clean mapping; using a JSON scalar in GraphQL and google.protobuf.Value in proto',
+      message: 'anyOf without a discriminator has no clean mapping; using a JSON scalar in GraphQL and google.protobuf.Value in proto',
       at: 'openapi.yaml:21:9',
       pointer: '/components/schemas/Thing/properties/value',
     }]);
@@ -75,21 +75,21 @@ describe('contract diagnostics', () => {
   it('invalid YAML, at the line and column of the mistake, with the source line and a caret', async () => {
     const text = 'openapi: 3.1.0\ninfo:\n  title: Demo\n version: 1.0.0\npaths: {}\n';
     const result = await compile({ 'openapi.yaml': text });
-    expect(result.summary.map((entry) => [entry.code, entry.at])).toEqual([['yaml-invalid', 'openapi.yaml:4:1']]);
+    expect(result.summary.map((entry) => [entry.code, entry.at])).toEqual([['yaml-invalid', 'openapi.yaml:4:2']]);
     expect(formatDiagnostic(result.diagnostics[0]!, text)).toBe(
       [
-        'openapi.yaml:4:1 error yaml-invalid: All mapping items must start at the same column',
+        'openapi.yaml:4:2 error yaml-invalid: All mapping items must start at the same column',
         '  at #',
         '  4 |  version: 1.0.0',
-        '    | ^',
-        '  hint: fix the syntax at the position shown; duplicate keys are not allowed',
+        '    |  ^',
+        '  hint: indent with spaces so that the entries of one mapping start in the same column',
       ].join('\n'),
     );
   });
 
   it('a duplicate key is invalid YAML', async () => {
     const result = await compile({ 'openapi.yaml': 'openapi: 3.1.0\ninfo:\n  title: A\n  title: B\n  version: 1.0.0\npaths: {}\n' });
-    expect(result.summary.map((entry) => [entry.code, entry.message, entry.at])).toEqual([['yaml-invalid', 'Map keys must be unique', 'openapi.yaml:4:3']]);
+    expect(result.summary.map((entry) => [entry.code, entry.message, entry.at])).toEqual([['yaml-invalid', "key 'title' appears twice in the same mapping", 'openapi.yaml:4:3']]);
   });
 
   it('an OpenAPI specification error from @readme/openapi-parser', async () => {
@@ -100,7 +100,7 @@ describe('contract diagnostics', () => {
 
   it('a Swagger 2.0 document', async () => {
     const result = await compile({ 'openapi.yaml': "swagger: '2.0'\ninfo:\n  title: Demo\n  version: 1.0.0\npaths: {}\n" });
-    expect(result.summary.map((entry) => [entry.code, entry.message])).toEqual([['openapi-version-unsupported', 'expected OpenAPI 3.0 or 3.1, found no `openapi` field']]);
+    expect(result.summary.map((entry) => [entry.code, entry.message])).toEqual([['openapi-version-unsupported', 'expected OpenAPI 3.0 or 3.1, found swagger: 2.0']]);
   });
 });
 
@@ -111,5 +111,35 @@ describe('specification errors point at the operation they name', () => {
       ['openapi-invalid', 'openapi.yaml:7:5', '/paths/~1things~1{id}/get'],
     ]);
     expect(result.summary[0]?.message).toContain('missing path parameter');
+  });
+});
+
+describe('names that would clash in the generated layers', () => {
+  const schemaWith = (extra: string) => contract(
+    "  /things:\n    post:\n      operationId: createThing\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: { $ref: '#/components/schemas/Thing' }\n      responses:\n        '204': { description: done }\n",
+    `    Thing:\n      type: object\n      properties:\n        id: { type: string }\n${extra}`,
+  );
+  it('a schema named like the GraphQL input twin of another', async () => {
+    const result = await compile({ 'openapi.yaml': schemaWith('    ThingInput:\n      type: object\n      properties:\n        a: { type: string }\n') });
+    expect(result.summary.map((entry) => [entry.code, entry.message])).toEqual([
+      ['name-collision', "'ThingInput' is the name GraphQL gives the input form of 'Thing'"],
+    ]);
+  });
+  it('a schema named like the gRPC service', async () => {
+    const result = await compile({ 'openapi.yaml': schemaWith('    DemoService:\n      type: object\n      properties:\n        a: { type: string }\n') });
+    expect(result.summary.map((entry) => [entry.code, entry.message])).toEqual([
+      ['name-collision', "the name 'DemoService' is defined twice in proto package trident.demo.v1"],
+    ]);
+  });
+  it('enum values that meet in the proto package scope, and one named unspecified', async () => {
+    const enums = "    Color:\n      type: string\n      enum: [red_x, unspecified]\n    ColorRed:\n      type: string\n      enum: [x]\n";
+    const result = await compile({ 'openapi.yaml': schemaWith(enums) });
+    expect(result.summary.map((entry) => [entry.code, entry.message])).toEqual([
+      ['name-collision', "enum value 'unspecified' would be the proto zero value '<ENUM>_UNSPECIFIED'"],
+    ]);
+    const clash = await compile({ 'openapi.yaml': schemaWith(enums.replace('unspecified', 'blue').replace('[x]', '[x, y]')) });
+    expect(clash.summary.map((entry) => [entry.code, entry.message])).toEqual([
+      ['name-collision', "the enum value 'COLOR_RED_X' is defined twice in proto package trident.demo.v1"],
+    ]);
   });
 });

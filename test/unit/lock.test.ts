@@ -142,3 +142,14 @@ describe('proto number lock', () => {
     ]);
   });
 });
+
+describe('proto number lock across removed messages', () => {
+  it('keeps a removed message reserved, so its return does not reuse numbers', () => {
+    const first = applyLock(file(['id', 'name']), { messages: {}, enums: {} }, locate);
+    const emptied = applyLock({ ...file([]), messages: [] }, first.lock, locate);
+    expect(emptied.lock.messages.Study).toEqual({ numbers: {}, reserved: { '1': 'id', '2': 'name' } });
+    const back = applyLock(file(['id', 'name']), emptied.lock, locate);
+    expect(numbersOf(back)).toEqual({ id: 3, name: 4 });
+    expect(back.file.messages[0]?.reserved).toEqual({ numbers: [1, 2], names: [] });
+  });
+});

@@ -10,8 +10,9 @@ import {
   type StringValueNode,
   type TypeNode,
 } from 'graphql';
-import type { Api, Field, NamedType, Operation, OperationKind, TypeRef } from '../../ir.ts';
+import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type OperationKind, type TypeRef } from '../../ir.ts';
 import { camelCase, constantCase, graphqlFieldName } from '../../names.ts';
+import { printsOutputType, typeUsage, type TypeUsage } from '../../usage.ts';
 
 /** The scalars the generated schemas may declare, with what they carry. */
 export const customScalars = {
@@ -44,7 +45,7 @@ export function toGraphqlDocument(api: Api): DocumentNode {
   const typesByName = new Map(api.types.map((type) => [type.name, type]));
   const usedScalars = new Set<ScalarName>();
   let usesSensitive = false;
-  const inputNames = collectInputTypes(api, typesByName);
+  const usage = typeUsage(api);
 
   const typeNode = (type: TypeRef, input: boolean): TypeNode => {
     switch (type.kind) {
@@ -97,7 +98,7 @@ export function toGraphqlDocument(api: Api): DocumentNode {
   }
 
   for (const type of api.types) {
-    definitions.push(...typeDefinitions(type, inputNames.has(type.name), typeNode, fieldType, directives));
+    definitions.push(...typeDefinitions(type, usage, typeNode, fieldType, directives));
   }
 
   const preamble: DefinitionNode[] = [];
@@ -113,7 +114,7 @@ export function toGraphqlDocument(api: Api): DocumentNode {
   for (const scalar of Object.keys(customScalars) as ScalarName[]) {
     if (usedScalars.has(scalar)) preamble.push({ kind: Kind.SCALAR_TYPE_DEFINITION, name: name(scalar), ...description(customScalars[scalar]) });
   }
-  const schemaDescription = [api.title, api.description].filter(Boolean).join('\n\n');
+  const schemaDescription = describeApi(api);
   const schema: DefinitionNode = {
     kind: Kind.SCHEMA_DEFINITION,
     ...description(schemaDescription),
@@ -164,25 +165,25 @@ function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: F
   const result = operation.result;
   const type = result.kind === 'json' ? nonNull(typeNode(result.type, false)) : result.kind === 'stream' ? nonNull(typeNode(result.item, false)) : nonNull(named('Boolean'));
   const sunset = operation.sunset !== undefined ? ` Sunset on ${operation.sunset}.` : '';
-  const text = [operation.summary, operation.description].filter(Boolean).join('\n\n');
   return {
     kind: Kind.FIELD_DEFINITION,
     name: name(operation.graphqlName),
     arguments: args,
     type,
     directives: operation.deprecated ? [directive('deprecated', `Deprecated in the contract.${sunset}`)] : [],
-    ...description(`${text}${text ? '\n\n' : ''}${operation.method} ${operation.path}`),
+    ...description(describeOperation(operation)),
   };
 }
 
 function typeDefinitions(
   type: NamedType,
-  asInput: boolean,
+  usage: TypeUsage,
   typeNode: TypeNodeOf,
   fieldType: FieldTypeOf,
   directives: (field: Field, input: boolean) => ConstDirectiveNode[],
 ): DefinitionNode[] {
   const docs = description(type.description);
+  const asInput = usage.input.has(type.name);
   if (type.kind === 'enum') {
     return [{
       kind: Kind.ENUM_TYPE_DEFINITION,
@@ -194,8 +195,9 @@ function typeDefinitions(
   }
   if (type.kind === 'union') {
     const output: DefinitionNode = { kind: Kind.UNION_TYPE_DEFINITION, name: name(type.name), ...docs, types: type.variants.map((variant) => ({ kind: Kind.NAMED_TYPE, name: name(variant.type) })) };
-    if (!asInput) return [output];
-    return [output, {
+    const outputs = printsOutputType(usage, type.name) ? [output] : [];
+    if (!asInput) return outputs;
+    return [...outputs, {
       kind: Kind.INPUT_OBJECT_TYPE_DEFINITION,
       name: name(`${type.name}Input`),
       ...docs,
@@ -218,12 +220,15 @@ function typeDefinitions(
       directives: directives(field, false),
       ...description(field.description),
     }));
-  const definitions: DefinitionNode[] = [{
-    kind: Kind.OBJECT_TYPE_DEFINITION,
-    name: name(type.name),
-    ...docs,
-    fields: outputFields.length > 0 ? outputFields : [placeholder('Every property of this schema is write-only.')],
-  }];
+  const definitions: DefinitionNode[] = [];
+  if (printsOutputType(usage, type.name)) {
+    definitions.push({
+      kind: Kind.OBJECT_TYPE_DEFINITION,
+      name: name(type.name),
+      ...docs,
+      fields: outputFields.length > 0 ? outputFields : [placeholder('Every property of this schema is write-only.')],
+    });
+  }
   if (asInput) {
     const inputFields: InputValueDefinitionNode[] = type.fields
       .filter((field) => !field.readOnly)
@@ -244,23 +249,4 @@ function typeDefinitions(
     });
   }
   return definitions;
-}
-
-// The object and union types reachable from parameters and request bodies need input twins.
-function collectInputTypes(api: Api, typesByName: ReadonlyMap<string, NamedType>): Set<string> {
-  const found = new Set<string>();
-  const visit = (type: TypeRef): void => {
-    if (type.kind === 'list' || type.kind === 'map') return visit(type.of);
-    if (type.kind !== 'named' || found.has(type.name)) return;
-    const target = typesByName.get(type.name);
-    if (!target || target.kind === 'enum') return;
-    found.add(type.name);
-    if (target.kind === 'object') for (const field of target.fields) if (!field.readOnly) visit(field.type);
-    if (target.kind === 'union') for (const variant of target.variants) visit({ kind: 'named', name: variant.type });
-  };
-  for (const operation of api.operations) {
-    for (const parameter of operation.parameters) visit(parameter.type);
-    if (operation.body?.kind === 'json') visit(operation.body.type);
-  }
-  return found;
 }

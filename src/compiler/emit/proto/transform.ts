@@ -1,4 +1,4 @@
-import type { Api, Field, NamedType, Operation, TypeRef } from '../../ir.ts';
+import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type TypeRef } from '../../ir.ts';
 import { constantCase, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
 import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoMethod } from './ast.ts';
 
@@ -51,8 +51,8 @@ export function toProtoFile(api: Api): ProtoFile {
     field(source.name, source.type, !source.required || source.nullable, {
       deprecated: source.deprecated,
       ...describe(source.description, source),
-      ...(source.protoNumber !== undefined ? { explicitNumber: source.protoNumber } : {}),
-      pointer: source.pointer,
+      // Number problems point at the `x-proto-number` line when there is one.
+      ...(source.protoNumber !== undefined ? { explicitNumber: source.protoNumber, pointer: `${source.pointer}/x-proto-number` } : { pointer: source.pointer }),
     });
 
   const messages: ProtoMessage[] = [];
@@ -70,7 +70,7 @@ export function toProtoFile(api: Api): ProtoFile {
   return {
     path: `${protoPackage(api).replaceAll('.', '/')}/${snakeCase(api.name)}.proto`,
     package: protoPackage(api),
-    comment: [api.title, api.description].filter(Boolean).join('\n\n'),
+    comment: describeApi(api),
     imports: [...imports].sort(),
     services: [{ name: protoServiceName(api), comment: api.title, methods }],
     messages,
@@ -139,13 +139,12 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
     reserved: { numbers: [], names: [] },
     pointer: operation.pointer,
   });
-  const summary = [operation.summary, operation.description].filter(Boolean).join('\n');
   return {
     request: message(`${rpc}Request`, requestFields),
     response: message(`${rpc}Response`, responseFields),
     method: {
       name: rpc,
-      ...(summary !== '' ? { comment: `${summary}\n${operation.method} ${operation.path}` } : { comment: `${operation.method} ${operation.path}` }),
+      comment: describeOperation(operation),
       input: `${rpc}Request`,
       output: `${rpc}Response`,
       clientStreaming: body?.kind === 'binary',

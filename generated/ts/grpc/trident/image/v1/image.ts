@@ -623,10 +623,7 @@ export interface Checksum {
 /** How and when the image was acquired. */
 export interface ImageCapture {
   /** Time the image was acquired. */
-  capturedAt:
-    | string
-    | undefined;
-  /** DICOM modality code of the acquisition. */
+  capturedAt: string | undefined;
   modality: Modality;
   /** Identifier of the acquiring device within the clinic. */
   deviceId?:
@@ -641,10 +638,7 @@ export interface ImageCapture {
     | string
     | undefined;
   /** Anatomical site imaged, as a SNOMED CT coding. */
-  bodySite:
-    | Coding
-    | undefined;
-  /** Body side imaged (left, right, both, unknown). */
+  bodySite: Coding | undefined;
   laterality?: Laterality | undefined;
 }
 
@@ -660,7 +654,6 @@ export interface Coding {
 
 /** Why, by whom and when an image was rejected. */
 export interface ImageRejection {
-  /** Reason an image was rejected, after the DICOM KOS rejection notes. */
   reason: RejectionReason;
   /** User who rejected the image. */
   by: string;
@@ -674,7 +667,6 @@ export interface ImageRejection {
 
 /** Request to reject an image. */
 export interface ImageRejectionCreate {
-  /** Reason an image was rejected, after the DICOM KOS rejection notes. */
   reason: RejectionReason;
   /** Free-text explanation. */
   comment?: string | undefined;
@@ -682,15 +674,9 @@ export interface ImageRejectionCreate {
 
 /** One image (DICOM SOP instance) of a study, with the metadata of its stored content. */
 export interface Image {
-  /**
-   * Opaque identifier of an image.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   id: string;
-  /**
-   * Opaque identifier of an organisation (a clinic).
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   orgId: string;
   /** Study the image belongs to. */
   studyId: string;
@@ -700,16 +686,11 @@ export interface Image {
   seriesInstanceUid: string;
   /** Number of the image within its series. */
   instanceNumber: number;
-  /**
-   * Lifecycle status of an image.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   status: ImageStatus;
-  /** Media type of the image content. */
   contentType: ImageContentType;
   /** Size of the content in bytes (at most 100 MiB). */
   sizeBytes: string;
-  /** Digest of the image content. */
   checksum:
     | Checksum
     | undefined;
@@ -724,10 +705,7 @@ export interface Image {
    * Height in pixels, known once the content is stored.
    * Output only: set by the server.
    */
-  heightPx?:
-    | number
-    | undefined;
-  /** How and when the image was acquired. */
+  heightPx?: number | undefined;
   capture:
     | ImageCapture
     | undefined;
@@ -752,10 +730,7 @@ export interface Image {
   updatedAt:
     | string
     | undefined;
-  /**
-   * Version of a resource, incremented on every change and sent as its ETag.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   version: string;
 }
 
@@ -772,18 +747,11 @@ export interface ImageCreate {
     | string
     | undefined;
   /** Number of the image within its series; assigned when omitted. */
-  instanceNumber?:
-    | number
-    | undefined;
-  /** Media type of the image content. */
+  instanceNumber?: number | undefined;
   contentType: ImageContentType;
   /** Exact size of the content to be uploaded, in bytes. */
   sizeBytes: string;
-  /** Digest of the image content. */
-  checksum:
-    | Checksum
-    | undefined;
-  /** How and when the image was acquired. */
+  checksum: Checksum | undefined;
   capture: ImageCapture | undefined;
 }
 
@@ -3353,8 +3321,10 @@ export type ImageServiceService = typeof ImageServiceService;
 export const ImageServiceService = {
   /**
    * Register an image
+   *
    * Registers the metadata of an image of a study and returns it in status pending_upload.
-   * POST /images
+   *
+   * POST /images. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   createImage: {
     path: "/trident.image.v1.ImageService/CreateImage" as const,
@@ -3367,8 +3337,10 @@ export const ImageServiceService = {
   },
   /**
    * List images
+   *
    * Lists the images of the caller's organisation, newest first, filtered by study and status.
-   * GET /images
+   *
+   * GET /images. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   listImages: {
     path: "/trident.image.v1.ImageService/ListImages" as const,
@@ -3381,8 +3353,10 @@ export const ImageServiceService = {
   },
   /**
    * Get an image
+   *
    * Returns the metadata of one image.
-   * GET /images/{imageId}
+   *
+   * GET /images/{imageId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   getImage: {
     path: "/trident.image.v1.ImageService/GetImage" as const,
@@ -3395,8 +3369,10 @@ export const ImageServiceService = {
   },
   /**
    * Upload image content
+   *
    * Stores the bytes of a pending_upload image after checking their size and SHA-256 digest, and makes the image available.
-   * PUT /images/{imageId}/content
+   *
+   * PUT /images/{imageId}/content. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   uploadImageContent: {
     path: "/trident.image.v1.ImageService/UploadImageContent" as const,
@@ -3411,8 +3387,10 @@ export const ImageServiceService = {
   },
   /**
    * Download image content
+   *
    * Returns the bytes of an available image, whole or as a single byte range.
-   * GET /images/{imageId}/content
+   *
+   * GET /images/{imageId}/content. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   downloadImageContent: {
     path: "/trident.image.v1.ImageService/DownloadImageContent" as const,
@@ -3427,8 +3405,10 @@ export const ImageServiceService = {
   },
   /**
    * Reject an image
+   *
    * Marks an image as rejected for the given reason, as in the IHE Imaging Object Change Management profile.
-   * POST /images/{imageId}/rejection
+   *
+   * POST /images/{imageId}/rejection. Requires bearerAuth with role technician or org_admin.
    */
   rejectImage: {
     path: "/trident.image.v1.ImageService/RejectImage" as const,
@@ -3444,38 +3424,50 @@ export const ImageServiceService = {
 export interface ImageServiceServer extends UntypedServiceImplementation {
   /**
    * Register an image
+   *
    * Registers the metadata of an image of a study and returns it in status pending_upload.
-   * POST /images
+   *
+   * POST /images. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   createImage: handleUnaryCall<CreateImageRequest, CreateImageResponse>;
   /**
    * List images
+   *
    * Lists the images of the caller's organisation, newest first, filtered by study and status.
-   * GET /images
+   *
+   * GET /images. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   listImages: handleUnaryCall<ListImagesRequest, ListImagesResponse>;
   /**
    * Get an image
+   *
    * Returns the metadata of one image.
-   * GET /images/{imageId}
+   *
+   * GET /images/{imageId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   getImage: handleUnaryCall<GetImageRequest, GetImageResponse>;
   /**
    * Upload image content
+   *
    * Stores the bytes of a pending_upload image after checking their size and SHA-256 digest, and makes the image available.
-   * PUT /images/{imageId}/content
+   *
+   * PUT /images/{imageId}/content. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   uploadImageContent: handleClientStreamingCall<UploadImageContentRequest, UploadImageContentResponse>;
   /**
    * Download image content
+   *
    * Returns the bytes of an available image, whole or as a single byte range.
-   * GET /images/{imageId}/content
+   *
+   * GET /images/{imageId}/content. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   downloadImageContent: handleServerStreamingCall<DownloadImageContentRequest, DownloadImageContentResponse>;
   /**
    * Reject an image
+   *
    * Marks an image as rejected for the given reason, as in the IHE Imaging Object Change Management profile.
-   * POST /images/{imageId}/rejection
+   *
+   * POST /images/{imageId}/rejection. Requires bearerAuth with role technician or org_admin.
    */
   rejectImage: handleUnaryCall<RejectImageRequest, RejectImageResponse>;
 }
@@ -3483,8 +3475,10 @@ export interface ImageServiceServer extends UntypedServiceImplementation {
 export interface ImageServiceClient extends Client {
   /**
    * Register an image
+   *
    * Registers the metadata of an image of a study and returns it in status pending_upload.
-   * POST /images
+   *
+   * POST /images. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   createImage(
     request: CreateImageRequest,
@@ -3503,8 +3497,10 @@ export interface ImageServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * List images
+   *
    * Lists the images of the caller's organisation, newest first, filtered by study and status.
-   * GET /images
+   *
+   * GET /images. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   listImages(
     request: ListImagesRequest,
@@ -3523,8 +3519,10 @@ export interface ImageServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Get an image
+   *
    * Returns the metadata of one image.
-   * GET /images/{imageId}
+   *
+   * GET /images/{imageId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   getImage(
     request: GetImageRequest,
@@ -3543,8 +3541,10 @@ export interface ImageServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Upload image content
+   *
    * Stores the bytes of a pending_upload image after checking their size and SHA-256 digest, and makes the image available.
-   * PUT /images/{imageId}/content
+   *
+   * PUT /images/{imageId}/content. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   uploadImageContent(
     callback: (error: ServiceError | null, response: UploadImageContentResponse) => void,
@@ -3564,8 +3564,10 @@ export interface ImageServiceClient extends Client {
   ): ClientWritableStream<UploadImageContentRequest>;
   /**
    * Download image content
+   *
    * Returns the bytes of an available image, whole or as a single byte range.
-   * GET /images/{imageId}/content
+   *
+   * GET /images/{imageId}/content. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   downloadImageContent(
     request: DownloadImageContentRequest,
@@ -3578,8 +3580,10 @@ export interface ImageServiceClient extends Client {
   ): ClientReadableStream<DownloadImageContentResponse>;
   /**
    * Reject an image
+   *
    * Marks an image as rejected for the given reason, as in the IHE Imaging Object Change Management profile.
-   * POST /images/{imageId}/rejection
+   *
+   * POST /images/{imageId}/rejection. Requires bearerAuth with role technician or org_admin.
    */
   rejectImage(
     request: RejectImageRequest,

@@ -964,7 +964,6 @@ export interface Algorithm {
 
 /** Location of a finding on its image, in coordinates normalised to 0..1. */
 export interface FindingRegion {
-  /** Geometry of a finding region. */
   shape: RegionShape;
   /** Flat x,y list; a point has 2 numbers, a bbox 4 (x0,y0,x1,y1), a polygon at least 6. */
   coords: number[];
@@ -982,7 +981,6 @@ export interface Finding {
   confidence: number;
   /** Image the finding was made on. */
   imageId: string;
-  /** Location of a finding on its image, in coordinates normalised to 0..1. */
   region: FindingRegion | undefined;
 }
 
@@ -1006,27 +1004,16 @@ export interface AssessmentQuality {
 
 /** The assessment of a study by an AI algorithm. */
 export interface Assessment {
-  /**
-   * Opaque identifier of an AI assessment.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   id: string;
-  /**
-   * Opaque identifier of an organisation (a clinic).
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   orgId: string;
   /** Study that was assessed. */
   studyId: string;
-  /** The AI algorithm that produced an assessment. */
-  algorithm:
-    | Algorithm
-    | undefined;
-  /** Processing status of an AI assessment. */
+  algorithm: Algorithm | undefined;
   status: AssessmentStatus;
   /** Findings proposed by the algorithm. */
   findings: Finding[];
-  /** The AI's judgement of the study's image quality. */
   quality:
     | AssessmentQuality
     | undefined;
@@ -1052,10 +1039,7 @@ export interface Assessment {
   updatedAt:
     | string
     | undefined;
-  /**
-   * Version of a resource, incremented on every change and sent as its ETag.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   version: string;
 }
 
@@ -1063,7 +1047,6 @@ export interface Assessment {
 export interface AssessmentCreate {
   /** Study that was assessed. */
   studyId: string;
-  /** The AI algorithm that produced an assessment. */
   algorithm:
     | Algorithm
     | undefined;
@@ -1071,7 +1054,6 @@ export interface AssessmentCreate {
   status: AssessmentCreateStatus;
   /** Findings proposed by the algorithm. */
   findings: Finding[];
-  /** The AI's judgement of the study's image quality. */
   quality:
     | AssessmentQuality
     | undefined;
@@ -1091,7 +1073,6 @@ export interface AssessmentPage {
 export interface FindingVerdict {
   /** Identifier of the finding within the reviewed assessment. */
   findingId: string;
-  /** A reviewer's judgement of the AI's proposal. */
   verdict: Verdict;
   /** Free-text remark on the finding. */
   comment?: string | undefined;
@@ -1099,19 +1080,12 @@ export interface FindingVerdict {
 
 /** A human review task on a study (DIAGNOSTIC) or on one of its images (QUALITY). */
 export interface Review {
-  /**
-   * Opaque identifier of a review.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   id: string;
-  /**
-   * Opaque identifier of an organisation (a clinic).
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   orgId: string;
   /** Study under review. */
   studyId: string;
-  /** DIAGNOSTIC reviews are done by doctors, QUALITY reviews by technicians. */
   kind: ReviewKind;
   /** Image under review; set for QUALITY reviews. */
   imageId?:
@@ -1129,19 +1103,13 @@ export interface Review {
     | string
     | undefined;
   /** User the review is assigned to; absent while requested. */
-  assigneeId?:
-    | string
-    | undefined;
-  /** Urgency of a review, as in FHIR request priority. */
+  assigneeId?: string | undefined;
   priority: ReviewPriority;
   /** Time by which the review should be completed. */
   dueAt:
     | string
     | undefined;
-  /**
-   * Status of a review, as in FHIR Task status.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   status: ReviewStatus;
   /**
    * Overall verdict; present once completed.
@@ -1202,10 +1170,7 @@ export interface Review {
   updatedAt:
     | string
     | undefined;
-  /**
-   * Version of a resource, incremented on every change and sent as its ETag.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   version: string;
 }
 
@@ -1213,7 +1178,6 @@ export interface Review {
 export interface ReviewCreate {
   /** Study to review. */
   studyId: string;
-  /** DIAGNOSTIC reviews are done by doctors, QUALITY reviews by technicians. */
   kind: ReviewKind;
   /** Image to review; required for QUALITY reviews. */
   imageId?:
@@ -1224,10 +1188,7 @@ export interface ReviewCreate {
     | string
     | undefined;
   /** User to assign the review to right away. */
-  assigneeId?:
-    | string
-    | undefined;
-  /** Urgency of a review, as in FHIR request priority. */
+  assigneeId?: string | undefined;
   priority?:
     | ReviewPriority
     | undefined;
@@ -1245,7 +1206,6 @@ export interface ReviewAssignment {
 
 /** The outcome of a review; verdict is required for DIAGNOSTIC reviews. */
 export interface ReviewSubmission {
-  /** A reviewer's judgement of the AI's proposal. */
   verdict?:
     | Verdict
     | undefined;
@@ -1287,9 +1247,7 @@ export interface ReviewSubmittedEvent {
   studyId: string;
   /** The submitted review. */
   reviewId: string;
-  /** DIAGNOSTIC reviews are done by doctors, QUALITY reviews by technicians. */
   kind: ReviewKind;
-  /** A reviewer's judgement of the AI's proposal. */
   verdict?:
     | Verdict
     | undefined;
@@ -1315,7 +1273,6 @@ export interface AssessmentCompletedEvent {
   studyId: string;
   /** The finished assessment. */
   assessmentId: string;
-  /** Processing status of an AI assessment. */
   status: AssessmentStatus;
   /** Number of findings in the assessment. */
   findingCount: number;
@@ -1335,9 +1292,7 @@ export interface StudyStatusChangedEvent {
     | undefined;
   /** Study the event belongs to. */
   studyId: string;
-  /** Lifecycle status of a study. */
   previousStatus: StudyStatus;
-  /** Lifecycle status of a study. */
   status: StudyStatus;
 }
 
@@ -6463,8 +6418,10 @@ export type ReviewServiceService = typeof ReviewServiceService;
 export const ReviewServiceService = {
   /**
    * Record an AI assessment
+   *
    * Records the finished (completed or failed) assessment of a study by an AI algorithm.
-   * POST /assessments
+   *
+   * POST /assessments. Requires bearerAuth with role ai_service.
    */
   recordAssessment: {
     path: "/trident.review.v1.ReviewService/RecordAssessment" as const,
@@ -6479,8 +6436,10 @@ export const ReviewServiceService = {
   },
   /**
    * List AI assessments
+   *
    * Lists the AI assessments of the caller's organisation, newest first, filtered by study and status.
-   * GET /assessments
+   *
+   * GET /assessments. Requires bearerAuth with role ai_service or doctor or technician or org_admin.
    */
   listAssessments: {
     path: "/trident.review.v1.ReviewService/ListAssessments" as const,
@@ -6495,8 +6454,10 @@ export const ReviewServiceService = {
   },
   /**
    * Get an AI assessment
+   *
    * Returns one AI assessment with its findings.
-   * GET /assessments/{assessmentId}
+   *
+   * GET /assessments/{assessmentId}. Requires bearerAuth with role ai_service or doctor or technician or org_admin.
    */
   getAssessment: {
     path: "/trident.review.v1.ReviewService/GetAssessment" as const,
@@ -6510,8 +6471,10 @@ export const ReviewServiceService = {
   },
   /**
    * Create a review
+   *
    * Requests a diagnostic review of a study's assessment or a quality review of one image.
-   * POST /reviews
+   *
+   * POST /reviews. Requires bearerAuth with role org_admin.
    */
   createReview: {
     path: "/trident.review.v1.ReviewService/CreateReview" as const,
@@ -6525,8 +6488,10 @@ export const ReviewServiceService = {
   },
   /**
    * List reviews
+   *
    * Lists the reviews of the caller's organisation, most urgent and oldest first, with optional filters.
-   * GET /reviews
+   *
+   * GET /reviews. Requires bearerAuth with role doctor or technician or org_admin.
    */
   listReviews: {
     path: "/trident.review.v1.ReviewService/ListReviews" as const,
@@ -6539,8 +6504,10 @@ export const ReviewServiceService = {
   },
   /**
    * Get a review
+   *
    * Returns one review.
-   * GET /reviews/{reviewId}
+   *
+   * GET /reviews/{reviewId}. Requires bearerAuth with role doctor or technician or org_admin.
    */
   getReview: {
     path: "/trident.review.v1.ReviewService/GetReview" as const,
@@ -6553,8 +6520,10 @@ export const ReviewServiceService = {
   },
   /**
    * Assign a review
+   *
    * Assigns or reassigns a requested, assigned or on-hold review to a doctor (DIAGNOSTIC) or technician (QUALITY).
-   * POST /reviews/{reviewId}/assignment
+   *
+   * POST /reviews/{reviewId}/assignment. Requires bearerAuth with role org_admin.
    */
   assignReview: {
     path: "/trident.review.v1.ReviewService/AssignReview" as const,
@@ -6568,8 +6537,10 @@ export const ReviewServiceService = {
   },
   /**
    * Start a review
+   *
    * Moves an assigned review to in_progress; only its assignee may start it.
-   * POST /reviews/{reviewId}/start
+   *
+   * POST /reviews/{reviewId}/start. Requires bearerAuth with role doctor or technician.
    */
   startReview: {
     path: "/trident.review.v1.ReviewService/StartReview" as const,
@@ -6582,8 +6553,10 @@ export const ReviewServiceService = {
   },
   /**
    * Submit a review
+   *
    * Completes an in-progress review with its verdict; only doctors complete DIAGNOSTIC and only technicians QUALITY reviews, and a disagree or uncertain verdict opens a second-read review.
-   * POST /reviews/{reviewId}/submission
+   *
+   * POST /reviews/{reviewId}/submission. Requires bearerAuth with role doctor or technician.
    */
   submitReview: {
     path: "/trident.review.v1.ReviewService/SubmitReview" as const,
@@ -6597,8 +6570,10 @@ export const ReviewServiceService = {
   },
   /**
    * Cancel a review
+   *
    * Cancels a review that is not yet completed.
-   * POST /reviews/{reviewId}/cancellation
+   *
+   * POST /reviews/{reviewId}/cancellation. Requires bearerAuth with role org_admin.
    */
   cancelReview: {
     path: "/trident.review.v1.ReviewService/CancelReview" as const,
@@ -6612,8 +6587,10 @@ export const ReviewServiceService = {
   },
   /**
    * Watch a study's review progress
+   *
    * Streams the review progress events of a study as server-sent events, resuming after a given sequence.
-   * GET /studies/{studyId}/events
+   *
+   * GET /studies/{studyId}/events. Requires bearerAuth with role clinic_uploader or doctor or technician or org_admin.
    */
   watchReviewProgress: {
     path: "/trident.review.v1.ReviewService/WatchReviewProgress" as const,
@@ -6631,68 +6608,90 @@ export const ReviewServiceService = {
 export interface ReviewServiceServer extends UntypedServiceImplementation {
   /**
    * Record an AI assessment
+   *
    * Records the finished (completed or failed) assessment of a study by an AI algorithm.
-   * POST /assessments
+   *
+   * POST /assessments. Requires bearerAuth with role ai_service.
    */
   recordAssessment: handleUnaryCall<RecordAssessmentRequest, RecordAssessmentResponse>;
   /**
    * List AI assessments
+   *
    * Lists the AI assessments of the caller's organisation, newest first, filtered by study and status.
-   * GET /assessments
+   *
+   * GET /assessments. Requires bearerAuth with role ai_service or doctor or technician or org_admin.
    */
   listAssessments: handleUnaryCall<ListAssessmentsRequest, ListAssessmentsResponse>;
   /**
    * Get an AI assessment
+   *
    * Returns one AI assessment with its findings.
-   * GET /assessments/{assessmentId}
+   *
+   * GET /assessments/{assessmentId}. Requires bearerAuth with role ai_service or doctor or technician or org_admin.
    */
   getAssessment: handleUnaryCall<GetAssessmentRequest, GetAssessmentResponse>;
   /**
    * Create a review
+   *
    * Requests a diagnostic review of a study's assessment or a quality review of one image.
-   * POST /reviews
+   *
+   * POST /reviews. Requires bearerAuth with role org_admin.
    */
   createReview: handleUnaryCall<CreateReviewRequest, CreateReviewResponse>;
   /**
    * List reviews
+   *
    * Lists the reviews of the caller's organisation, most urgent and oldest first, with optional filters.
-   * GET /reviews
+   *
+   * GET /reviews. Requires bearerAuth with role doctor or technician or org_admin.
    */
   listReviews: handleUnaryCall<ListReviewsRequest, ListReviewsResponse>;
   /**
    * Get a review
+   *
    * Returns one review.
-   * GET /reviews/{reviewId}
+   *
+   * GET /reviews/{reviewId}. Requires bearerAuth with role doctor or technician or org_admin.
    */
   getReview: handleUnaryCall<GetReviewRequest, GetReviewResponse>;
   /**
    * Assign a review
+   *
    * Assigns or reassigns a requested, assigned or on-hold review to a doctor (DIAGNOSTIC) or technician (QUALITY).
-   * POST /reviews/{reviewId}/assignment
+   *
+   * POST /reviews/{reviewId}/assignment. Requires bearerAuth with role org_admin.
    */
   assignReview: handleUnaryCall<AssignReviewRequest, AssignReviewResponse>;
   /**
    * Start a review
+   *
    * Moves an assigned review to in_progress; only its assignee may start it.
-   * POST /reviews/{reviewId}/start
+   *
+   * POST /reviews/{reviewId}/start. Requires bearerAuth with role doctor or technician.
    */
   startReview: handleUnaryCall<StartReviewRequest, StartReviewResponse>;
   /**
    * Submit a review
+   *
    * Completes an in-progress review with its verdict; only doctors complete DIAGNOSTIC and only technicians QUALITY reviews, and a disagree or uncertain verdict opens a second-read review.
-   * POST /reviews/{reviewId}/submission
+   *
+   * POST /reviews/{reviewId}/submission. Requires bearerAuth with role doctor or technician.
    */
   submitReview: handleUnaryCall<SubmitReviewRequest, SubmitReviewResponse>;
   /**
    * Cancel a review
+   *
    * Cancels a review that is not yet completed.
-   * POST /reviews/{reviewId}/cancellation
+   *
+   * POST /reviews/{reviewId}/cancellation. Requires bearerAuth with role org_admin.
    */
   cancelReview: handleUnaryCall<CancelReviewRequest, CancelReviewResponse>;
   /**
    * Watch a study's review progress
+   *
    * Streams the review progress events of a study as server-sent events, resuming after a given sequence.
-   * GET /studies/{studyId}/events
+   *
+   * GET /studies/{studyId}/events. Requires bearerAuth with role clinic_uploader or doctor or technician or org_admin.
    */
   watchReviewProgress: handleServerStreamingCall<WatchReviewProgressRequest, WatchReviewProgressResponse>;
 }
@@ -6700,8 +6699,10 @@ export interface ReviewServiceServer extends UntypedServiceImplementation {
 export interface ReviewServiceClient extends Client {
   /**
    * Record an AI assessment
+   *
    * Records the finished (completed or failed) assessment of a study by an AI algorithm.
-   * POST /assessments
+   *
+   * POST /assessments. Requires bearerAuth with role ai_service.
    */
   recordAssessment(
     request: RecordAssessmentRequest,
@@ -6720,8 +6721,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * List AI assessments
+   *
    * Lists the AI assessments of the caller's organisation, newest first, filtered by study and status.
-   * GET /assessments
+   *
+   * GET /assessments. Requires bearerAuth with role ai_service or doctor or technician or org_admin.
    */
   listAssessments(
     request: ListAssessmentsRequest,
@@ -6740,8 +6743,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Get an AI assessment
+   *
    * Returns one AI assessment with its findings.
-   * GET /assessments/{assessmentId}
+   *
+   * GET /assessments/{assessmentId}. Requires bearerAuth with role ai_service or doctor or technician or org_admin.
    */
   getAssessment(
     request: GetAssessmentRequest,
@@ -6760,8 +6765,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Create a review
+   *
    * Requests a diagnostic review of a study's assessment or a quality review of one image.
-   * POST /reviews
+   *
+   * POST /reviews. Requires bearerAuth with role org_admin.
    */
   createReview(
     request: CreateReviewRequest,
@@ -6780,8 +6787,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * List reviews
+   *
    * Lists the reviews of the caller's organisation, most urgent and oldest first, with optional filters.
-   * GET /reviews
+   *
+   * GET /reviews. Requires bearerAuth with role doctor or technician or org_admin.
    */
   listReviews(
     request: ListReviewsRequest,
@@ -6800,8 +6809,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Get a review
+   *
    * Returns one review.
-   * GET /reviews/{reviewId}
+   *
+   * GET /reviews/{reviewId}. Requires bearerAuth with role doctor or technician or org_admin.
    */
   getReview(
     request: GetReviewRequest,
@@ -6820,8 +6831,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Assign a review
+   *
    * Assigns or reassigns a requested, assigned or on-hold review to a doctor (DIAGNOSTIC) or technician (QUALITY).
-   * POST /reviews/{reviewId}/assignment
+   *
+   * POST /reviews/{reviewId}/assignment. Requires bearerAuth with role org_admin.
    */
   assignReview(
     request: AssignReviewRequest,
@@ -6840,8 +6853,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Start a review
+   *
    * Moves an assigned review to in_progress; only its assignee may start it.
-   * POST /reviews/{reviewId}/start
+   *
+   * POST /reviews/{reviewId}/start. Requires bearerAuth with role doctor or technician.
    */
   startReview(
     request: StartReviewRequest,
@@ -6860,8 +6875,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Submit a review
+   *
    * Completes an in-progress review with its verdict; only doctors complete DIAGNOSTIC and only technicians QUALITY reviews, and a disagree or uncertain verdict opens a second-read review.
-   * POST /reviews/{reviewId}/submission
+   *
+   * POST /reviews/{reviewId}/submission. Requires bearerAuth with role doctor or technician.
    */
   submitReview(
     request: SubmitReviewRequest,
@@ -6880,8 +6897,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Cancel a review
+   *
    * Cancels a review that is not yet completed.
-   * POST /reviews/{reviewId}/cancellation
+   *
+   * POST /reviews/{reviewId}/cancellation. Requires bearerAuth with role org_admin.
    */
   cancelReview(
     request: CancelReviewRequest,
@@ -6900,8 +6919,10 @@ export interface ReviewServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Watch a study's review progress
+   *
    * Streams the review progress events of a study as server-sent events, resuming after a given sequence.
-   * GET /studies/{studyId}/events
+   *
+   * GET /studies/{studyId}/events. Requires bearerAuth with role clinic_uploader or doctor or technician or org_admin.
    */
   watchReviewProgress(
     request: WatchReviewProgressRequest,

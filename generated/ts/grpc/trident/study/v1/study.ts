@@ -522,24 +522,15 @@ export interface StudySubject {
    * Date of birth, null when unknown.
    * Sensitive: personal data; keep out of logs.
    */
-  birthDate?:
-    | string
-    | undefined;
-  /** Administrative sex, as in FHIR. */
+  birthDate?: string | undefined;
   sex: Sex;
 }
 
 /** An imaging study of one patient. */
 export interface Study {
-  /**
-   * Opaque identifier of a study.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   id: string;
-  /**
-   * Opaque identifier of an organisation (a clinic).
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   orgId: string;
   /** DICOM Study Instance UID. */
   studyInstanceUid: string;
@@ -547,10 +538,7 @@ export interface Study {
    * Accession number of the order that requested the study.
    * Sensitive: personal data; keep out of logs.
    */
-  accessionNumber?:
-    | string
-    | undefined;
-  /** The patient the study is about. */
+  accessionNumber?: string | undefined;
   subject:
     | StudySubject
     | undefined;
@@ -569,10 +557,7 @@ export interface Study {
    * Output only: set by the server.
    */
   numberOfImages: number;
-  /**
-   * Lifecycle status of a study, including its review progress.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   status: StudyStatus;
   /**
    * Time the study was registered.
@@ -588,10 +573,7 @@ export interface Study {
   updatedAt:
     | string
     | undefined;
-  /**
-   * Version of a resource, incremented on every change and sent as its ETag.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   version: string;
 }
 
@@ -605,10 +587,7 @@ export interface StudyCreate {
    * Accession number of the order that requested the study.
    * Sensitive: personal data; keep out of logs.
    */
-  accessionNumber?:
-    | string
-    | undefined;
-  /** The patient the study is about. */
+  accessionNumber?: string | undefined;
   subject:
     | StudySubject
     | undefined;
@@ -628,10 +607,7 @@ export interface StudyUpdate {
    * Accession number of the order that requested the study.
    * Sensitive: personal data; keep out of logs.
    */
-  accessionNumber?:
-    | string
-    | undefined;
-  /** The patient the study is about. */
+  accessionNumber?: string | undefined;
   subject:
     | StudySubject
     | undefined;
@@ -2764,8 +2740,10 @@ export type StudyServiceService = typeof StudyServiceService;
 export const StudyServiceService = {
   /**
    * Register a study
+   *
    * Registers a new imaging study for a patient.
-   * POST /studies
+   *
+   * POST /studies. Requires bearerAuth with role clinic_uploader or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2781,8 +2759,10 @@ export const StudyServiceService = {
   },
   /**
    * List studies
+   *
    * Lists the studies of the caller's organisation, most recently started first, with optional filters.
-   * GET /studies
+   *
+   * GET /studies. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2797,8 +2777,10 @@ export const StudyServiceService = {
   },
   /**
    * Get a study
+   *
    * Returns one study.
-   * GET /studies/{studyId}
+   *
+   * GET /studies/{studyId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2813,8 +2795,10 @@ export const StudyServiceService = {
   },
   /**
    * Update a study
+   *
    * Changes the given fields of a study and leaves the omitted ones unchanged.
-   * PATCH /studies/{studyId}
+   *
+   * PATCH /studies/{studyId}. Requires bearerAuth with role clinic_uploader or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2829,8 +2813,10 @@ export const StudyServiceService = {
   },
   /**
    * Cancel a study
+   *
    * Cancels a study that has not been reviewed yet.
-   * POST /studies/{studyId}/cancellation
+   *
+   * POST /studies/{studyId}/cancellation. Requires bearerAuth with role org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2848,40 +2834,50 @@ export const StudyServiceService = {
 export interface StudyServiceServer extends UntypedServiceImplementation {
   /**
    * Register a study
+   *
    * Registers a new imaging study for a patient.
-   * POST /studies
+   *
+   * POST /studies. Requires bearerAuth with role clinic_uploader or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
   registerStudy: handleUnaryCall<RegisterStudyRequest, RegisterStudyResponse>;
   /**
    * List studies
+   *
    * Lists the studies of the caller's organisation, most recently started first, with optional filters.
-   * GET /studies
+   *
+   * GET /studies. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
   listStudies: handleUnaryCall<ListStudiesRequest, ListStudiesResponse>;
   /**
    * Get a study
+   *
    * Returns one study.
-   * GET /studies/{studyId}
+   *
+   * GET /studies/{studyId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
   getStudy: handleUnaryCall<GetStudyRequest, GetStudyResponse>;
   /**
    * Update a study
+   *
    * Changes the given fields of a study and leaves the omitted ones unchanged.
-   * PATCH /studies/{studyId}
+   *
+   * PATCH /studies/{studyId}. Requires bearerAuth with role clinic_uploader or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
   updateStudy: handleUnaryCall<UpdateStudyRequest, UpdateStudyResponse>;
   /**
    * Cancel a study
+   *
    * Cancels a study that has not been reviewed yet.
-   * POST /studies/{studyId}/cancellation
+   *
+   * POST /studies/{studyId}/cancellation. Requires bearerAuth with role org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2891,8 +2887,10 @@ export interface StudyServiceServer extends UntypedServiceImplementation {
 export interface StudyServiceClient extends Client {
   /**
    * Register a study
+   *
    * Registers a new imaging study for a patient.
-   * POST /studies
+   *
+   * POST /studies. Requires bearerAuth with role clinic_uploader or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2913,8 +2911,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * List studies
+   *
    * Lists the studies of the caller's organisation, most recently started first, with optional filters.
-   * GET /studies
+   *
+   * GET /studies. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2935,8 +2935,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Get a study
+   *
    * Returns one study.
-   * GET /studies/{studyId}
+   *
+   * GET /studies/{studyId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2957,8 +2959,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Update a study
+   *
    * Changes the given fields of a study and leaves the omitted ones unchanged.
-   * PATCH /studies/{studyId}
+   *
+   * PATCH /studies/{studyId}. Requires bearerAuth with role clinic_uploader or org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */
@@ -2979,8 +2983,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Cancel a study
+   *
    * Cancels a study that has not been reviewed yet.
-   * POST /studies/{studyId}/cancellation
+   *
+   * POST /studies/{studyId}/cancellation. Requires bearerAuth with role org_admin. Sunset on 2027-06-30.
    *
    * @deprecated
    */

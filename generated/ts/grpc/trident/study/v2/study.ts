@@ -493,10 +493,7 @@ export interface SubjectIdentity {
    * Date of birth, null when unknown.
    * Sensitive: personal data; keep out of logs.
    */
-  birthDate?:
-    | string
-    | undefined;
-  /** Administrative sex, as in FHIR. */
+  birthDate?: string | undefined;
   sex: Sex;
   /**
    * Accession number of the order that requested the study.
@@ -512,10 +509,7 @@ export interface StudySubjectIdentity {
    * Output only: set by the server.
    */
   studyId: string;
-  /**
-   * Opaque identifier of an organisation (a clinic).
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   orgId: string;
   /**
    * Stable pseudonym of the patient, as in the study's subject.
@@ -538,10 +532,7 @@ export interface StudySubjectIdentity {
    * Date of birth, null when unknown.
    * Sensitive: personal data; keep out of logs.
    */
-  birthDate?:
-    | string
-    | undefined;
-  /** Administrative sex, as in FHIR. */
+  birthDate?: string | undefined;
   sex: Sex;
   /**
    * Accession number of the order that requested the study.
@@ -564,31 +555,19 @@ export interface StudySubjectIdentity {
   updatedAt:
     | string
     | undefined;
-  /**
-   * Version of a resource, incremented on every change and sent as its ETag.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   version: string;
 }
 
 /** An imaging study of one pseudonymised patient. */
 export interface Study {
-  /**
-   * Opaque identifier of a study.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   id: string;
-  /**
-   * Opaque identifier of an organisation (a clinic).
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   orgId: string;
   /** DICOM Study Instance UID. */
   studyInstanceUid: string;
-  /**
-   * The pseudonymised patient the study is about.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   subject:
     | StudySubject
     | undefined;
@@ -607,15 +586,9 @@ export interface Study {
    * Output only: set by the server.
    */
   numberOfImages: number;
-  /**
-   * Status of a study, as in FHIR ImagingStudy.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   status: StudyStatus;
-  /**
-   * Progress of a study through AI assessment and human review.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   reviewState: ReviewState;
   /**
    * Time the study was registered.
@@ -631,10 +604,7 @@ export interface Study {
   updatedAt:
     | string
     | undefined;
-  /**
-   * Version of a resource, incremented on every change and sent as its ETag.
-   * Output only: set by the server.
-   */
+  /** Output only: set by the server. */
   version: string;
 }
 
@@ -3394,8 +3364,10 @@ export type StudyServiceService = typeof StudyServiceService;
 export const StudyServiceService = {
   /**
    * Register a study
+   *
    * Registers a new imaging study; the subject identity is stored apart and only its pseudonym is returned.
-   * POST /studies
+   *
+   * POST /studies. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   registerStudy: {
     path: "/trident.study.v2.StudyService/RegisterStudy" as const,
@@ -3409,8 +3381,10 @@ export const StudyServiceService = {
   },
   /**
    * List studies
+   *
    * Lists the studies of the caller's organisation, most recently started first, with optional filters.
-   * GET /studies
+   *
+   * GET /studies. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   listStudies: {
     path: "/trident.study.v2.StudyService/ListStudies" as const,
@@ -3423,8 +3397,10 @@ export const StudyServiceService = {
   },
   /**
    * Get a study
+   *
    * Returns one study with its pseudonymised subject.
-   * GET /studies/{studyId}
+   *
+   * GET /studies/{studyId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   getStudy: {
     path: "/trident.study.v2.StudyService/GetStudy" as const,
@@ -3437,8 +3413,10 @@ export const StudyServiceService = {
   },
   /**
    * Update a study
+   *
    * Changes the given fields of a study and leaves the omitted ones unchanged.
-   * PATCH /studies/{studyId}
+   *
+   * PATCH /studies/{studyId}. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   updateStudy: {
     path: "/trident.study.v2.StudyService/UpdateStudy" as const,
@@ -3451,8 +3429,10 @@ export const StudyServiceService = {
   },
   /**
    * Cancel a study
+   *
    * Cancels a study that has not been reviewed yet.
-   * POST /studies/{studyId}/cancellation
+   *
+   * POST /studies/{studyId}/cancellation. Requires bearerAuth with role org_admin.
    */
   cancelStudy: {
     path: "/trident.study.v2.StudyService/CancelStudy" as const,
@@ -3465,8 +3445,10 @@ export const StudyServiceService = {
   },
   /**
    * Get a study's subject identity
+   *
    * Returns the raw patient identity and accession number of a study.
-   * GET /studies/{studyId}/subject-identity
+   *
+   * GET /studies/{studyId}/subject-identity. Requires bearerAuth with role org_admin.
    */
   getStudySubjectIdentity: {
     path: "/trident.study.v2.StudyService/GetStudySubjectIdentity" as const,
@@ -3485,38 +3467,50 @@ export const StudyServiceService = {
 export interface StudyServiceServer extends UntypedServiceImplementation {
   /**
    * Register a study
+   *
    * Registers a new imaging study; the subject identity is stored apart and only its pseudonym is returned.
-   * POST /studies
+   *
+   * POST /studies. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   registerStudy: handleUnaryCall<RegisterStudyRequest, RegisterStudyResponse>;
   /**
    * List studies
+   *
    * Lists the studies of the caller's organisation, most recently started first, with optional filters.
-   * GET /studies
+   *
+   * GET /studies. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   listStudies: handleUnaryCall<ListStudiesRequest, ListStudiesResponse>;
   /**
    * Get a study
+   *
    * Returns one study with its pseudonymised subject.
-   * GET /studies/{studyId}
+   *
+   * GET /studies/{studyId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   getStudy: handleUnaryCall<GetStudyRequest, GetStudyResponse>;
   /**
    * Update a study
+   *
    * Changes the given fields of a study and leaves the omitted ones unchanged.
-   * PATCH /studies/{studyId}
+   *
+   * PATCH /studies/{studyId}. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   updateStudy: handleUnaryCall<UpdateStudyRequest, UpdateStudyResponse>;
   /**
    * Cancel a study
+   *
    * Cancels a study that has not been reviewed yet.
-   * POST /studies/{studyId}/cancellation
+   *
+   * POST /studies/{studyId}/cancellation. Requires bearerAuth with role org_admin.
    */
   cancelStudy: handleUnaryCall<CancelStudyRequest, CancelStudyResponse>;
   /**
    * Get a study's subject identity
+   *
    * Returns the raw patient identity and accession number of a study.
-   * GET /studies/{studyId}/subject-identity
+   *
+   * GET /studies/{studyId}/subject-identity. Requires bearerAuth with role org_admin.
    */
   getStudySubjectIdentity: handleUnaryCall<GetStudySubjectIdentityRequest, GetStudySubjectIdentityResponse>;
 }
@@ -3524,8 +3518,10 @@ export interface StudyServiceServer extends UntypedServiceImplementation {
 export interface StudyServiceClient extends Client {
   /**
    * Register a study
+   *
    * Registers a new imaging study; the subject identity is stored apart and only its pseudonym is returned.
-   * POST /studies
+   *
+   * POST /studies. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   registerStudy(
     request: RegisterStudyRequest,
@@ -3544,8 +3540,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * List studies
+   *
    * Lists the studies of the caller's organisation, most recently started first, with optional filters.
-   * GET /studies
+   *
+   * GET /studies. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   listStudies(
     request: ListStudiesRequest,
@@ -3564,8 +3562,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Get a study
+   *
    * Returns one study with its pseudonymised subject.
-   * GET /studies/{studyId}
+   *
+   * GET /studies/{studyId}. Requires bearerAuth with role clinic_uploader or ai_service or doctor or technician or org_admin.
    */
   getStudy(
     request: GetStudyRequest,
@@ -3584,8 +3584,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Update a study
+   *
    * Changes the given fields of a study and leaves the omitted ones unchanged.
-   * PATCH /studies/{studyId}
+   *
+   * PATCH /studies/{studyId}. Requires bearerAuth with role clinic_uploader or org_admin.
    */
   updateStudy(
     request: UpdateStudyRequest,
@@ -3604,8 +3606,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Cancel a study
+   *
    * Cancels a study that has not been reviewed yet.
-   * POST /studies/{studyId}/cancellation
+   *
+   * POST /studies/{studyId}/cancellation. Requires bearerAuth with role org_admin.
    */
   cancelStudy(
     request: CancelStudyRequest,
@@ -3624,8 +3628,10 @@ export interface StudyServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Get a study's subject identity
+   *
    * Returns the raw patient identity and accession number of a study.
-   * GET /studies/{studyId}/subject-identity
+   *
+   * GET /studies/{studyId}/subject-identity. Requires bearerAuth with role org_admin.
    */
   getStudySubjectIdentity(
     request: GetStudySubjectIdentityRequest,
