@@ -7,6 +7,7 @@ import { writeOpenapiDocument } from './emit/openapi.ts';
 import type { ProtoFile } from './emit/proto/ast.ts';
 import { writeProtoFile } from './emit/proto/print.ts';
 import { toProtoFile } from './emit/proto/transform.ts';
+import { writeServerTypes } from './emit/server.ts';
 import { writeTypescriptTypes } from './emit/typescript.ts';
 import type { Api } from './ir.ts';
 import { loadContract, type LoadedContract, type ReadText } from './load.ts';
@@ -34,13 +35,14 @@ export function identityOf(path: string): ApiIdentity | undefined {
 }
 
 /** Where each output of an API version goes, relative to `generated/`. */
-export function outputPaths(identity: ApiIdentity, proto: Pick<ProtoFile, 'path'>): Record<'openapi' | 'graphql' | 'proto' | 'types', string> {
+export function outputPaths(identity: ApiIdentity, proto: Pick<ProtoFile, 'path'>): Record<'openapi' | 'graphql' | 'proto' | 'types' | 'server', string> {
   const folder = `${identity.name}/v${identity.version}`;
   return {
     openapi: `openapi/${folder}/openapi.json`,
     graphql: `graphql/${folder}/schema.graphql`,
     proto: `proto/${proto.path}`,
     types: `ts/${folder}/types.ts`,
+    server: `ts/${folder}/server.ts`,
   };
 }
 
@@ -76,6 +78,8 @@ export async function compileContract(path: string, readText: ReadText, identity
   result.files.set(paths.graphql, writeGraphqlSchema(toGraphqlDocument(api)));
   result.files.set(paths.proto, writeProtoFile(numbered.file));
   result.files.set(paths.types, await writeTypescriptTypes(api));
+  // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
+  result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
   result.lock = { path: lockPath, text: numbered.lockText };
   return result;
 }
