@@ -52,6 +52,14 @@ export function graphqlFieldName(jsonName: string): string {
   return isIdentifier(jsonName) ? jsonName : camelCase(jsonName);
 }
 
+/**
+ * The GraphQL argument and proto JSON name of a parameter: itself when it is already a
+ * lowerCamel identifier, else its camelCase form (`If-Match` -> `ifMatch`, `Range` -> `range`).
+ */
+export function parameterFieldName(name: string): string {
+  return isIdentifier(name) && /^[a-z]/.test(name) ? name : camelCase(name);
+}
+
 /** The proto field name of a JSON property. */
 export function protoFieldName(jsonName: string): string {
   return snakeCase(jsonName);

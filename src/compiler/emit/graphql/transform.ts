@@ -11,7 +11,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type OperationKind, type TypeRef } from '../../ir.ts';
-import { camelCase, constantCase, graphqlFieldName } from '../../names.ts';
+import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../names.ts';
 import { printsOutputType, typeUsage, type TypeUsage } from '../../usage.ts';
 
 /** The scalars the generated schemas may declare, with what they carry. */
@@ -150,7 +150,7 @@ type FieldTypeOf = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input:
 function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: FieldTypeOf, usesUpload: () => void): FieldDefinitionNode {
   const args: InputValueDefinitionNode[] = operation.parameters.map((parameter) => ({
     kind: Kind.INPUT_VALUE_DEFINITION,
-    name: name(graphqlFieldName(parameter.name) === parameter.name ? parameter.name : camelCase(parameter.name)),
+    name: name(parameterFieldName(parameter.name)),
     type: fieldType({ type: parameter.type, required: parameter.required, nullable: false }, true),
     ...description(parameter.description),
   }));

@@ -1,5 +1,5 @@
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type TypeRef } from '../../ir.ts';
-import { constantCase, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
+import { constantCase, parameterFieldName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
 import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoMethod } from './ast.ts';
 
 const timestamp = 'google/protobuf/timestamp.proto';
@@ -110,8 +110,9 @@ type FieldFactory = (name: string, type: TypeRef, optional: boolean, extra?: Par
 // Response: `body` (or `chunk`); streams and binary payloads stream, the rest is unary.
 function operationMessages(operation: Operation, field: FieldFactory): { request: ProtoMessage; response: ProtoMessage; method: ProtoMethod } {
   const rpc = pascalCase(operation.id);
+  // A header such as `If-Match` becomes `if_match`, with the default JSON name `ifMatch`.
   const requestFields = operation.parameters.map((parameter) =>
-    field(parameter.name, parameter.type, !parameter.required, {
+    field(parameterFieldName(parameter.name), parameter.type, !parameter.required, {
       ...describe(parameter.description, {}),
       deprecated: parameter.deprecated,
       pointer: parameter.pointer,
@@ -120,6 +121,9 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
   const body = operation.body;
   if (body?.kind === 'json') requestFields.push(field('body', body.type, false, { comment: 'The request body.' }));
   if (body?.kind === 'binary') {
+    requestFields.push(field('contentType', { kind: 'scalar', scalar: 'string' }, false, {
+      comment: `The media type of the content (${body.mediaTypes.join(', ')}); read from the first message.`,
+    }));
     requestFields.push(field('chunk', { kind: 'scalar', scalar: 'bytes' }, false, {
       comment: `The next piece of the content (${body.mediaTypes.join(', ')}); parameters are read from the first message.`,
     }));
@@ -129,6 +133,8 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
   if (result.kind === 'json') responseFields.push(field('body', result.type, false, { comment: 'The response body.' }));
   if (result.kind === 'stream') responseFields.push(field('body', result.item, false, { comment: 'One event of the stream.' }));
   if (result.kind === 'binary') {
+    responseFields.push(field('contentType', { kind: 'scalar', scalar: 'string' }, false, { comment: 'The media type of the content; set on the first message.' }));
+    responseFields.push(field('size', { kind: 'scalar', scalar: 'int64' }, false, { comment: 'The size of the whole content in bytes; set on the first message.' }));
     responseFields.push(field('chunk', { kind: 'scalar', scalar: 'bytes' }, false, { comment: `The next piece of the content (${result.mediaTypes.join(', ')}).` }));
   }
   const message = (name: string, fields: ProtoField[]): ProtoMessage => ({

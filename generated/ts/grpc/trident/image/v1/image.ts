@@ -573,6 +573,8 @@ export interface UploadImageContentRequest {
   imageId: string;
   /** RFC 9530 SHA-256 digest of the body; it must equal the registered checksum. */
   contentDigest: string;
+  /** The media type of the content (image/jpeg, image/png, application/dicom); read from the first message. */
+  contentType: string;
   /** The next piece of the content (image/jpeg, image/png, application/dicom); parameters are read from the first message. */
   chunk: Buffer;
 }
@@ -594,6 +596,10 @@ export interface DownloadImageContentRequest {
 }
 
 export interface DownloadImageContentResponse {
+  /** The media type of the content; set on the first message. */
+  contentType: string;
+  /** The size of the whole content in bytes; set on the first message. */
+  size: string;
   /** The next piece of the content (image/jpeg, image/png, application/dicom). */
   chunk: Buffer;
 }
@@ -1258,7 +1264,7 @@ export const GetImageResponse: MessageFns<GetImageResponse> = {
 };
 
 function createBaseUploadImageContentRequest(): UploadImageContentRequest {
-  return { imageId: "", contentDigest: "", chunk: Buffer.alloc(0) };
+  return { imageId: "", contentDigest: "", contentType: "", chunk: Buffer.alloc(0) };
 }
 
 export const UploadImageContentRequest: MessageFns<UploadImageContentRequest> = {
@@ -1268,6 +1274,9 @@ export const UploadImageContentRequest: MessageFns<UploadImageContentRequest> = 
     }
     if (message.contentDigest !== "") {
       writer.uint32(18).string(message.contentDigest);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(34).string(message.contentType);
     }
     if (message.chunk.length !== 0) {
       writer.uint32(26).bytes(message.chunk);
@@ -1304,6 +1313,14 @@ export const UploadImageContentRequest: MessageFns<UploadImageContentRequest> = 
             message.contentDigest = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
           case 3: {
             if (tag !== 26) {
               break;
@@ -1331,10 +1348,15 @@ export const UploadImageContentRequest: MessageFns<UploadImageContentRequest> = 
         : isSet(object.image_id)
         ? globalThis.String(object.image_id)
         : "",
-      contentDigest: isSet(object["Content-Digest"])
-        ? globalThis.String(object["Content-Digest"])
+      contentDigest: isSet(object.contentDigest)
+        ? globalThis.String(object.contentDigest)
         : isSet(object.content_digest)
         ? globalThis.String(object.content_digest)
+        : "",
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
         : "",
       chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : Buffer.alloc(0),
     };
@@ -1346,7 +1368,10 @@ export const UploadImageContentRequest: MessageFns<UploadImageContentRequest> = 
       obj.imageId = message.imageId;
     }
     if (message.contentDigest !== "") {
-      obj["Content-Digest"] = message.contentDigest;
+      obj.contentDigest = message.contentDigest;
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
     }
     if (message.chunk.length !== 0) {
       obj.chunk = base64FromBytes(message.chunk);
@@ -1361,6 +1386,7 @@ export const UploadImageContentRequest: MessageFns<UploadImageContentRequest> = 
     const message = createBaseUploadImageContentRequest();
     message.imageId = object.imageId ?? "";
     message.contentDigest = object.contentDigest ?? "";
+    message.contentType = object.contentType ?? "";
     message.chunk = object.chunk ?? Buffer.alloc(0);
     return message;
   },
@@ -1507,13 +1533,9 @@ export const DownloadImageContentRequest: MessageFns<DownloadImageContentRequest
         : isSet(object.image_id)
         ? globalThis.String(object.image_id)
         : "",
-      range: isSet(object.Range)
-        ? globalThis.String(object.Range)
-        : isSet(object.range)
-        ? globalThis.String(object.range)
-        : undefined,
-      ifNoneMatch: isSet(object["If-None-Match"])
-        ? globalThis.String(object["If-None-Match"])
+      range: isSet(object.range) ? globalThis.String(object.range) : undefined,
+      ifNoneMatch: isSet(object.ifNoneMatch)
+        ? globalThis.String(object.ifNoneMatch)
         : isSet(object.if_none_match)
         ? globalThis.String(object.if_none_match)
         : undefined,
@@ -1526,10 +1548,10 @@ export const DownloadImageContentRequest: MessageFns<DownloadImageContentRequest
       obj.imageId = message.imageId;
     }
     if (message.range !== undefined) {
-      obj.Range = message.range;
+      obj.range = message.range;
     }
     if (message.ifNoneMatch !== undefined) {
-      obj["If-None-Match"] = message.ifNoneMatch;
+      obj.ifNoneMatch = message.ifNoneMatch;
     }
     return obj;
   },
@@ -1547,11 +1569,17 @@ export const DownloadImageContentRequest: MessageFns<DownloadImageContentRequest
 };
 
 function createBaseDownloadImageContentResponse(): DownloadImageContentResponse {
-  return { chunk: Buffer.alloc(0) };
+  return { contentType: "", size: "0", chunk: Buffer.alloc(0) };
 }
 
 export const DownloadImageContentResponse: MessageFns<DownloadImageContentResponse> = {
   encode(message: DownloadImageContentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contentType !== "") {
+      writer.uint32(18).string(message.contentType);
+    }
+    if (message.size !== "0") {
+      writer.uint32(24).int64(message.size);
+    }
     if (message.chunk.length !== 0) {
       writer.uint32(10).bytes(message.chunk);
     }
@@ -1571,6 +1599,22 @@ export const DownloadImageContentResponse: MessageFns<DownloadImageContentRespon
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.size = reader.int64().toString();
+            continue;
+          }
           case 1: {
             if (tag !== 10) {
               break;
@@ -1592,11 +1636,25 @@ export const DownloadImageContentResponse: MessageFns<DownloadImageContentRespon
   },
 
   fromJSON(object: any): DownloadImageContentResponse {
-    return { chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : Buffer.alloc(0) };
+    return {
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "0",
+      chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : Buffer.alloc(0),
+    };
   },
 
   toJSON(message: DownloadImageContentResponse): unknown {
     const obj: any = {};
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.size !== "0") {
+      obj.size = message.size;
+    }
     if (message.chunk.length !== 0) {
       obj.chunk = base64FromBytes(message.chunk);
     }
@@ -1608,6 +1666,8 @@ export const DownloadImageContentResponse: MessageFns<DownloadImageContentRespon
   },
   fromPartial<I extends Exact<DeepPartial<DownloadImageContentResponse>, I>>(object: I): DownloadImageContentResponse {
     const message = createBaseDownloadImageContentResponse();
+    message.contentType = object.contentType ?? "";
+    message.size = object.size ?? "0";
     message.chunk = object.chunk ?? Buffer.alloc(0);
     return message;
   },
@@ -1687,8 +1747,8 @@ export const RejectImageRequest: MessageFns<RejectImageRequest> = {
         : isSet(object.image_id)
         ? globalThis.String(object.image_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -1702,7 +1762,7 @@ export const RejectImageRequest: MessageFns<RejectImageRequest> = {
       obj.imageId = message.imageId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     if (message.body !== undefined) {
       obj.body = ImageRejectionCreate.toJSON(message.body);

@@ -2393,8 +2393,8 @@ export const AssignReviewRequest: MessageFns<AssignReviewRequest> = {
         : isSet(object.review_id)
         ? globalThis.String(object.review_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -2408,7 +2408,7 @@ export const AssignReviewRequest: MessageFns<AssignReviewRequest> = {
       obj.reviewId = message.reviewId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     if (message.body !== undefined) {
       obj.body = ReviewAssignment.toJSON(message.body);
@@ -2560,8 +2560,8 @@ export const StartReviewRequest: MessageFns<StartReviewRequest> = {
         : isSet(object.review_id)
         ? globalThis.String(object.review_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -2574,7 +2574,7 @@ export const StartReviewRequest: MessageFns<StartReviewRequest> = {
       obj.reviewId = message.reviewId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     return obj;
   },
@@ -2731,8 +2731,8 @@ export const SubmitReviewRequest: MessageFns<SubmitReviewRequest> = {
         : isSet(object.review_id)
         ? globalThis.String(object.review_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -2746,7 +2746,7 @@ export const SubmitReviewRequest: MessageFns<SubmitReviewRequest> = {
       obj.reviewId = message.reviewId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     if (message.body !== undefined) {
       obj.body = ReviewSubmission.toJSON(message.body);
@@ -2909,8 +2909,8 @@ export const CancelReviewRequest: MessageFns<CancelReviewRequest> = {
         : isSet(object.review_id)
         ? globalThis.String(object.review_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -2924,7 +2924,7 @@ export const CancelReviewRequest: MessageFns<CancelReviewRequest> = {
       obj.reviewId = message.reviewId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     if (message.body !== undefined) {
       obj.body = ReviewCancellation.toJSON(message.body);
@@ -3088,8 +3088,8 @@ export const WatchReviewProgressRequest: MessageFns<WatchReviewProgressRequest> 
         ? globalThis.String(object.study_id)
         : "",
       after: isSet(object.after) ? globalThis.String(object.after) : undefined,
-      lastEventId: isSet(object["Last-Event-ID"])
-        ? globalThis.String(object["Last-Event-ID"])
+      lastEventId: isSet(object.lastEventId)
+        ? globalThis.String(object.lastEventId)
         : isSet(object.last_event_id)
         ? globalThis.String(object.last_event_id)
         : undefined,
@@ -3105,7 +3105,7 @@ export const WatchReviewProgressRequest: MessageFns<WatchReviewProgressRequest> 
       obj.after = message.after;
     }
     if (message.lastEventId !== undefined) {
-      obj["Last-Event-ID"] = message.lastEventId;
+      obj.lastEventId = message.lastEventId;
     }
     return obj;
   },

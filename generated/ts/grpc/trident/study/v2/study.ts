@@ -1307,8 +1307,8 @@ export const UpdateStudyRequest: MessageFns<UpdateStudyRequest> = {
         : isSet(object.study_id)
         ? globalThis.String(object.study_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -1322,7 +1322,7 @@ export const UpdateStudyRequest: MessageFns<UpdateStudyRequest> = {
       obj.studyId = message.studyId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     if (message.body !== undefined) {
       obj.body = StudyUpdate.toJSON(message.body);
@@ -1485,8 +1485,8 @@ export const CancelStudyRequest: MessageFns<CancelStudyRequest> = {
         : isSet(object.study_id)
         ? globalThis.String(object.study_id)
         : "",
-      ifMatch: isSet(object["If-Match"])
-        ? globalThis.String(object["If-Match"])
+      ifMatch: isSet(object.ifMatch)
+        ? globalThis.String(object.ifMatch)
         : isSet(object.if_match)
         ? globalThis.String(object.if_match)
         : "",
@@ -1500,7 +1500,7 @@ export const CancelStudyRequest: MessageFns<CancelStudyRequest> = {
       obj.studyId = message.studyId;
     }
     if (message.ifMatch !== "") {
-      obj["If-Match"] = message.ifMatch;
+      obj.ifMatch = message.ifMatch;
     }
     if (message.body !== undefined) {
       obj.body = StudyCancellation.toJSON(message.body);

@@ -1,0 +1,94 @@
+import type { RuleDefinition } from '../model.ts';
+import { B, D, everywhere, on, S } from './verdicts.ts';
+
+/**
+ * Rules about the properties of objects. A property is judged by direction: what clients send
+ * (request) and what they read (response) break in opposite ways, and a schema used both ways
+ * gets a finding for each.
+ */
+export const propertyRules = {
+  'request-property-added-required': {
+    area: 'properties',
+    purpose: 'A request object gains a required property.',
+    verdicts: everywhere(B),
+    explanation: 'Existing clients do not send it, and the shared input validation rejects their calls in every protocol.',
+  },
+  'request-property-added-optional': {
+    area: 'properties',
+    purpose: 'A request object gains an optional property.',
+    verdicts: everywhere(S),
+    explanation: 'Clients that leave it out behave as before.',
+  },
+  'request-property-removed': {
+    area: 'properties',
+    purpose: 'A property clients could send is gone (removed, or made read-only).',
+    verdicts: on({ rest: D, graphql: B, wire: D, json: B, ts: B }),
+    explanation: 'A REST server drops a property it does not know and the gRPC wire skips the unknown field, so the value is silently lost. GraphQL rejects the unknown input field, proto JSON the unknown name, TypeScript the extra property.',
+  },
+  'request-property-became-required': {
+    area: 'required and nullable',
+    purpose: 'An optional request property becomes required.',
+    verdicts: everywhere(B),
+    explanation: 'Clients that leave it out are rejected by the validation every protocol shares.',
+  },
+  'request-property-became-optional': {
+    area: 'required and nullable',
+    purpose: 'A required request property becomes optional.',
+    verdicts: everywhere(S),
+    explanation: 'Clients that send it keep working. (buf\'s FILE rules flag the proto field gaining `optional`: generated accessors change, the wire does not.)',
+  },
+  'request-property-became-non-nullable': {
+    area: 'required and nullable',
+    purpose: 'A request property no longer accepts null.',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
+    explanation: 'REST and GraphQL clients that send null are rejected, and TypeScript no longer accepts `null`. Proto has no null: a gRPC client leaves the field unset, which may now be refused if the property is also required.',
+  },
+  'request-property-became-nullable': {
+    area: 'required and nullable',
+    purpose: 'A request property now accepts null.',
+    verdicts: everywhere(S),
+    explanation: 'Every value that was accepted still is.',
+  },
+  'response-property-added': {
+    area: 'properties',
+    purpose: 'A response object gains a property.',
+    verdicts: everywhere(S),
+    explanation: 'JSON clients ignore properties they do not know, GraphQL clients do not select it, and old gRPC stubs skip the unknown field.',
+  },
+  'response-property-removed': {
+    area: 'properties',
+    purpose: 'A property clients could read is gone (removed, or made write-only).',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
+    explanation: 'REST clients read `undefined`, GraphQL queries selecting it stop validating, and TypeScript code using it stops compiling. The lock reserves the proto number, so old gRPC clients decode the message without error and read the zero value: wrong data, no failure.',
+  },
+  'response-property-became-optional': {
+    area: 'required and nullable',
+    purpose: 'A response property that was always present may now be missing.',
+    verdicts: on({ rest: B, graphql: B, wire: S, json: S, ts: B }),
+    explanation: 'REST clients that read it without a check meet `undefined`; the GraphQL field loses its `!`, which breaks typed clients; TypeScript gets `T | undefined`. Proto3 already treats every field as possibly unset, so gRPC clients see no difference.',
+  },
+  'response-property-became-required': {
+    area: 'required and nullable',
+    purpose: 'A response property that could be missing is now always present.',
+    verdicts: everywhere(S),
+    explanation: 'Clients that handled its absence keep working. (buf\'s FILE rules flag the proto field losing `optional`.)',
+  },
+  'response-property-became-nullable': {
+    area: 'required and nullable',
+    purpose: 'A response property may now be null.',
+    verdicts: on({ rest: B, graphql: B, wire: S, json: S, ts: B }),
+    explanation: 'REST clients and the TypeScript type meet `null` where they expected a value, and the GraphQL field loses its `!`. Proto has no null: a gRPC client sees an unset field, which proto3 clients always handle.',
+  },
+  'response-property-became-non-nullable': {
+    area: 'required and nullable',
+    purpose: 'A response property is no longer null.',
+    verdicts: everywhere(S),
+    explanation: 'Clients that handled null keep working.',
+  },
+  'property-renamed-number-kept': {
+    area: 'proto numbering',
+    purpose: 'A property is renamed and the lock keeps its proto number for the new name.',
+    verdicts: on({ rest: B, graphql: B, wire: S, json: B, ts: B }),
+    explanation: 'The binary proto wire identifies fields by number, so gRPC clients are unaffected. JSON (REST and proto JSON), GraphQL and TypeScript identify them by name, and for them the old property is gone.',
+  },
+} as const satisfies Record<string, RuleDefinition>;

@@ -1,0 +1,74 @@
+import type { ApiIdentity } from '../compiler/build-ir.ts';
+import { compileContract } from '../compiler/compile.ts';
+import type { Diagnostic, Location } from '../compiler/diagnostics.ts';
+import type { ProtoFile } from '../compiler/emit/proto/ast.ts';
+import { toProtoFile } from '../compiler/emit/proto/transform.ts';
+import type { Api } from '../compiler/ir.ts';
+import { loadContract, type ReadText } from '../compiler/load.ts';
+import { applyLock, readLock, type NumberLock } from '../compiler/lock.ts';
+import { parseSource, type SourceFile } from '../compiler/source.ts';
+import type { Side } from './model.ts';
+
+/** One compiled contract, with what the diff needs to name and locate every change in it. */
+export interface ContractSide {
+  side: Side;
+  /** `contracts/study/v1/openapi.yaml`, relative to the root of its side. */
+  path: string;
+  identity: ApiIdentity;
+  api: Api;
+  /** Maps a pointer of the bundled document to the file, line and column it came from. */
+  locate: (pointer: string) => Location;
+  /** The numbers the generated proto uses: the committed lock brought up to date. */
+  lock: NumberLock;
+  lockPath: string;
+  /** The lock file as committed (or as generated when there is none), for positions. */
+  lockSource?: SourceFile;
+  /** The numbered proto model, which names every field and links it to the contract. */
+  proto: ProtoFile;
+  /** Every file the contract read, by path. */
+  sources: ReadonlyMap<string, string>;
+  /** What `trident generate` writes for this contract, by path under `generated/`. */
+  files: ReadonlyMap<string, string>;
+}
+
+/** A contract that did not compile: its diagnostics and the texts they point into. */
+export interface BrokenSide {
+  path: string;
+  diagnostics: Diagnostic[];
+  sources: ReadonlyMap<string, string>;
+}
+
+/**
+ * Compiles a contract with `compileContract`, exactly as `trident generate` does, and keeps what
+ * the diff reads beside the IR. `readText` reads files of one side (the working tree or the base).
+ */
+export async function readSide(path: string, readText: ReadText, identity: ApiIdentity, side: Side): Promise<ContractSide | BrokenSide> {
+  const compiled = await compileContract(path, readText, identity);
+  if (!compiled.api || !compiled.lock) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
+  // The compile result has no locator; loading again is cheap next to validation and emitting.
+  const loaded = loadContract(path, readText);
+  if (!loaded.contract) return { path, diagnostics: loaded.diagnostics, sources: compiled.sources };
+  const locate = loaded.contract.locate;
+  const lockFile = parseSource(compiled.lock.path, compiled.lock.text).file;
+  const lock = readLock(lockFile).lock;
+  const committed = readText(compiled.lock.path);
+  const lockSource = committed !== undefined ? parseSource(compiled.lock.path, committed).file : lockFile;
+  const proto = applyLock(toProtoFile(compiled.api), lock, locate).file;
+  return {
+    side,
+    path,
+    identity,
+    api: compiled.api,
+    locate,
+    lock,
+    lockPath: compiled.lock.path,
+    ...(lockSource ? { lockSource } : {}),
+    proto,
+    sources: compiled.sources,
+    files: compiled.files,
+  };
+}
+
+export function isBroken(side: ContractSide | BrokenSide): side is BrokenSide {
+  return 'diagnostics' in side;
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import type { ServedApi } from './operation.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Serves each contract's bundled OpenAPI document at `<base>/openapi.json` and an API reference
+ * page at `/docs<base>`, rendered by Scalar from its bundled script, so nothing is fetched from
+ * the internet.
+ */
+export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi; openapi: string }>): void {
+  let script: string | undefined;
+  app.get('/docs/assets/api-reference.js', async (_request, reply) => {
+    script ??= readFileSync(require.resolve('@scalar/api-reference/browser/standalone.js'), 'utf8');
+    return reply.type('application/javascript').header('cache-control', 'public, max-age=3600').send(script);
+  });
+  for (const { api, openapi } of apis) {
+    app.get(`${api.basePath}/openapi.json`, async (_request, reply) => reply.type('application/json').send(openapi));
+    const title = `${api.api.title} v${api.api.version}`;
+    app.get(`/docs${api.basePath}`, async (_request, reply) =>
+      reply.type('text/html').send(`<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><title>${escapeHtml(title)}</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+  <body>
+    <script id="api-reference" data-url="${api.basePath}/openapi.json"></script>
+    <script src="/docs/assets/api-reference.js"></script>
+  </body>
+</html>
+`),
+    );
+  }
+  app.get('/docs', async (_request, reply) =>
+    reply.type('text/html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API reference</title></head><body><h1>API reference</h1><ul>${apis
+      .map(({ api }) => `<li><a href="/docs${api.basePath}">${escapeHtml(api.api.title)} v${api.api.version}</a> (<a href="${api.basePath}/graphql">GraphiQL</a>)</li>`)
+      .join('')}</ul></body></html>`),
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}

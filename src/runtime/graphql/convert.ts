@@ -1,0 +1,89 @@
+import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
+import { camelCase, constantCase, graphqlFieldName } from '../../compiler/names.ts';
+
+/**
+ * Converts between GraphQL values and the contract's JSON, guided by the IR: field and argument
+ * names, enum spellings (`IN_REVIEW` <-> `in_review`), int64 (`Long` strings <-> JSON numbers) and
+ * union members (`@oneOf` inputs in, `__typename` out).
+ */
+export class GraphqlShapes {
+  private readonly types: ReadonlyMap<string, NamedType>;
+  private readonly enumValues = new Map<string, Map<string, string>>();
+
+  constructor(api: Api) {
+    this.types = new Map(api.types.map((type) => [type.name, type]));
+    for (const type of api.types) {
+      if (type.kind === 'enum') this.enumValues.set(type.name, new Map(type.values.map((value) => [constantCase(value.value), value.value])));
+    }
+  }
+
+  /** A GraphQL argument or input value as contract JSON. */
+  toJson(value: unknown, type: TypeRef): unknown {
+    if (value === null || value === undefined) return value;
+    switch (type.kind) {
+      case 'list':
+        return Array.isArray(value) ? value.map((item) => this.toJson(item, type.of)) : value;
+      case 'map':
+      case 'json':
+        return value;
+      case 'scalar':
+        return type.scalar === 'int64' && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+      case 'named':
+        return this.namedToJson(value, type.name);
+    }
+  }
+
+  /** Contract JSON as the GraphQL value of `type`. */
+  fromJson(value: unknown, type: TypeRef): unknown {
+    if (value === null || value === undefined) return value;
+    switch (type.kind) {
+      case 'list':
+        return Array.isArray(value) ? value.map((item) => this.fromJson(item, type.of)) : value;
+      case 'map':
+      case 'json':
+        return value;
+      case 'scalar':
+        return type.scalar === 'int64' && typeof value === 'number' ? String(value) : value;
+      case 'named':
+        return this.namedFromJson(value, type.name);
+    }
+  }
+
+  private namedToJson(value: unknown, name: string): unknown {
+    const type = this.types.get(name);
+    if (type?.kind === 'enum') return typeof value === 'string' ? (this.enumValues.get(name)?.get(value) ?? value) : value;
+    if (type === undefined || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if (type.kind === 'union') {
+      // A @oneOf input holds exactly one member, keyed by the camelCased tag.
+      const variant = type.variants.find((candidate) => record[camelCase(candidate.tag)] !== undefined && record[camelCase(candidate.tag)] !== null);
+      if (!variant) return value;
+      const member = this.namedToJson(record[camelCase(variant.tag)], variant.type) as Record<string, unknown>;
+      return { ...member, [type.discriminator]: variant.tag };
+    }
+    const out: Record<string, unknown> = {};
+    for (const field of type.fields) {
+      const item = record[graphqlFieldName(field.name)];
+      if (item !== undefined) out[field.name] = this.toJson(item, field.type);
+    }
+    return out;
+  }
+
+  private namedFromJson(value: unknown, name: string): unknown {
+    const type = this.types.get(name);
+    if (type?.kind === 'enum') return typeof value === 'string' ? constantCase(value) : value;
+    if (type === undefined || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if (type.kind === 'union') {
+      const tag = record[type.discriminator];
+      const variant = type.variants.find((candidate) => candidate.tag === tag) ?? type.variants[0];
+      return variant ? this.namedFromJson(value, variant.type) : value;
+    }
+    const out: Record<string, unknown> = { __typename: type.name };
+    for (const field of type.fields) {
+      if (field.writeOnly || record[field.name] === undefined) continue;
+      out[graphqlFieldName(field.name)] = this.fromJson(record[field.name], field.type);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,139 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { customScalars } from '../../compiler/emit/graphql/transform.ts';
+import type { Operation } from '../../compiler/ir.ts';
+import { parameterFieldName } from '../../compiler/names.ts';
+import type { Authenticator } from '../auth.ts';
+import { bearerToken } from '../auth.ts';
+import type { BinaryUpload, OperationInput } from '../handler.ts';
+import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
+import { GraphqlShapes } from './convert.ts';
+import { toGraphqlError } from './errors.ts';
+
+interface RequestState {
+  token: string | undefined;
+  signal: AbortSignal;
+  requestId: string;
+}
+
+/** The GraphQL endpoint of an API version: `<base path>/graphql`. */
+export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath}/graphql`;
+
+/**
+ * Serves one API version over GraphQL (graphql-yoga) on the same Fastify instance as REST: the
+ * generated SDL made executable with resolvers that convert arguments to the contract's JSON,
+ * call the shared `invoke`, and convert the result back. Subscriptions stream over SSE; uploads
+ * use the multipart request specification. GraphiQL is served with its assets bundled.
+ */
+export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl: string, authenticator: Authenticator): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+  const schema = executableSchema(served, sdl, authenticator);
+  const endpoint = graphqlEndpoint(served);
+  const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
+    schema,
+    graphqlEndpoint: endpoint,
+    logging: false,
+    maskedErrors: { maskError: (error) => toGraphqlError((error as { originalError?: unknown }).originalError ?? error) },
+    graphiql: { title: `${served.api.title} v${served.api.version}`, subscriptionsProtocol: 'SSE' },
+    renderGraphiQL,
+    landingPage: false,
+    context: ({ request }): RequestState => ({
+      token: bearerToken(request.headers.get('authorization') ?? undefined),
+      signal: request.signal,
+      requestId: request.headers.get('x-request-id') ?? '',
+    }),
+  });
+  app.route({
+    url: endpoint,
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: async (req, reply) => {
+      const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
+      response.headers.forEach((value, key) => reply.header(key, value));
+      reply.status(response.status);
+      reply.send(response.body);
+      return reply;
+    },
+  });
+  return yoga as unknown as YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+}
+
+/** The generated SDL with the runtime's resolvers and scalars. */
+export function executableSchema(served: ServedApi, sdl: string, authenticator: Authenticator): GraphQLSchema {
+  const shapes = new GraphqlShapes(served.api);
+  const roots: Record<string, Record<string, unknown>> = { Query: {}, Mutation: {}, Subscription: {} };
+  for (const bound of served.operations) {
+    const operation = bound.operation;
+    if (operation.result.kind === 'binary') continue;
+    const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
+    const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> =>
+      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId }, authenticator);
+    const target = roots[root] as Record<string, unknown>;
+    if (root === 'Subscription') {
+      target[operation.graphqlName] = {
+        subscribe: async function* (_: unknown, args: Record<string, unknown>, state: RequestState) {
+          try {
+            for await (const item of (await call(args, state)) as AsyncIterable<unknown>) yield item;
+          } catch (error) {
+            throw toGraphqlError(error);
+          }
+        },
+        resolve: (item: unknown) => toResult(bound, item, shapes),
+      };
+    } else {
+      target[operation.graphqlName] = async (_: unknown, args: Record<string, unknown>, state: RequestState) => {
+        try {
+          return toResult(bound, await call(args, state), shapes);
+        } catch (error) {
+          throw toGraphqlError(error);
+        }
+      };
+    }
+  }
+  const resolvers: Record<string, unknown> = { ...scalars(sdl) };
+  for (const [root, fields] of Object.entries(roots)) if (Object.keys(fields).length > 0) resolvers[root] = fields;
+  return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as Parameters<typeof makeExecutableSchema>[0]["resolvers"] });
+}
+
+function toResult(bound: BoundOperation, value: unknown, shapes: GraphqlShapes): unknown {
+  const result = bound.operation.result;
+  if (result.kind === 'json') return shapes.fromJson(value, result.type);
+  if (result.kind === 'stream') return shapes.fromJson(value, result.item);
+  return true;
+}
+
+function graphqlInput(operation: Operation, args: Record<string, unknown>, shapes: GraphqlShapes): OperationInput {
+  const input: OperationInput = {};
+  for (const parameter of operation.parameters) {
+    if (parameter.in === 'cookie') continue;
+    const group = (input[parameter.in] ??= {});
+    const value = args[parameterFieldName(parameter.name)];
+    if (value !== undefined && value !== null) group[parameter.name] = shapes.toJson(value, parameter.type);
+  }
+  const body = operation.body;
+  if (body?.kind === 'json' && args.input !== undefined && args.input !== null) input.body = shapes.toJson(args.input, body.type);
+  if (body?.kind === 'binary') input.body = fileUpload(args.file as File);
+  return input;
+}
+
+function fileUpload(file: File): BinaryUpload {
+  const stream = file.stream() as unknown as AsyncIterable<Uint8Array>;
+  return { contentType: file.type, declaredSize: file.size, chunks: stream };
+}
+
+// The custom scalars the SDL may declare: Long travels as a decimal string, JSON as any value.
+function scalars(sdl: string): Record<string, GraphQLScalarType> {
+  const all: Record<keyof typeof customScalars, GraphQLScalarType> = {
+    DateTime: new GraphQLScalarType({ name: 'DateTime', serialize: (value) => value, parseValue: (value) => value, parseLiteral: (ast) => (ast.kind === Kind.STRING ? ast.value : undefined) }),
+    Long: new GraphQLScalarType({
+      name: 'Long',
+      serialize: (value) => String(value),
+      parseValue: (value) => String(value),
+      parseLiteral: (ast) => (ast.kind === Kind.STRING || ast.kind === Kind.INT ? ast.value : undefined),
+    }),
+    JSON: new GraphQLScalarType({ name: 'JSON', serialize: (value) => value, parseValue: (value) => value, parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables) }),
+    Upload: new GraphQLScalarType({ name: 'Upload', serialize: () => null, parseValue: (value) => value }),
+  };
+  return Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`^scalar ${name}\\b`, 'm').test(sdl)));
+}

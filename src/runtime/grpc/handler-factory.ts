@@ -1,0 +1,110 @@
+import { loadPackageDefinition, type Server, type ServerUnaryCall, type ServerReadableStream, type ServerWritableStream, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { parameterFieldName, pascalCase, protoFieldName } from '../../compiler/names.ts';
+import { protoPackage, protoServiceName } from '../../compiler/emit/proto/transform.ts';
+import type { Operation } from '../../compiler/ir.ts';
+import type { Authenticator } from '../auth.ts';
+import { bearerToken } from '../auth.ts';
+import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
+import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
+import { ProtoShapes } from './convert.ts';
+import { toGrpcStatus } from './errors.ts';
+
+type Message = Record<string, unknown>;
+type AnyCall = ServerUnaryCall<Message, Message> | ServerReadableStream<Message, Message> | ServerWritableStream<Message, Message>;
+
+/** The fully qualified gRPC service name of an API version: `trident.study.v1.StudyService`. */
+export const grpcServiceName = (served: ServedApi): string => `${protoPackage(served.api)}.${protoServiceName(served.api)}`;
+
+/**
+ * Serves one API version over gRPC: an implementation of its generated service whose methods
+ * convert the request message to the contract's JSON, call the shared `invoke`, and convert the
+ * result back; uploads are client streams, downloads and event streams server streams. A cancelled
+ * call or a passed deadline aborts the handler's signal.
+ */
+export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator): void {
+  const loaded = loadPackageDefinition(definition) as Record<string, unknown>;
+  const path = grpcServiceName(served).split('.');
+  const constructor = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], loaded) as { service: ServiceDefinition } | undefined;
+  if (!constructor) throw new Error(`${grpcServiceName(served)} is not in the loaded proto files`);
+  const shapes = new ProtoShapes(served.api);
+  const implementation: UntypedServiceImplementation = {};
+  for (const bound of served.operations) {
+    implementation[pascalCase(bound.operation.id)] = methodFor(bound, shapes, authenticator);
+  }
+  server.addService(constructor.service, implementation);
+}
+
+function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator) {
+  const operation = bound.operation;
+  const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
+    const aborter = new AbortController();
+    (grpcCall as ServerUnaryCall<Message, Message>).on('cancelled', () => aborter.abort());
+    const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
+    const input = grpcInput(operation, request, shapes);
+    if (upload) input.body = upload;
+    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal }, authenticator);
+  };
+  if (operation.body?.kind === 'binary') {
+    return (grpcCall: ServerReadableStream<Message, Message>, callback: sendUnaryData<Message>) => {
+      void (async () => {
+        const messages = grpcCall[Symbol.asyncIterator]();
+        const first = await messages.next();
+        const head = (first.done ? {} : first.value) as Message;
+        async function* chunks(): AsyncIterable<Uint8Array> {
+          if (head.chunk instanceof Uint8Array && head.chunk.length > 0) yield head.chunk;
+          for (let next = await messages.next(); !next.done; next = await messages.next()) {
+            const chunk = (next.value as Message).chunk;
+            if (chunk instanceof Uint8Array && chunk.length > 0) yield chunk;
+          }
+        }
+        const upload: BinaryUpload = { contentType: String(head.content_type ?? ''), chunks: chunks() };
+        return responseMessage(operation, await call(grpcCall, head, upload), shapes);
+      })().then((response) => callback(null, response), (error: unknown) => callback(toGrpcStatus(error)));
+    };
+  }
+  if (operation.result.kind === 'stream' || operation.result.kind === 'binary') {
+    return (grpcCall: ServerWritableStream<Message, Message>) => {
+      void (async () => {
+        const result = await call(grpcCall, grpcCall.request, undefined);
+        if (operation.result.kind === 'binary') {
+          const content = result as BinaryContent;
+          let first = true;
+          for await (const chunk of content.read()) {
+            grpcCall.write(first ? { content_type: content.contentType, size: String(content.size), chunk } : { chunk });
+            first = false;
+          }
+          if (first) grpcCall.write({ content_type: content.contentType, size: String(content.size) });
+        } else {
+          for await (const item of result as AsyncIterable<unknown>) {
+            if (grpcCall.cancelled) break;
+            grpcCall.write({ body: shapes.fromJson(item, operation.result.kind === 'stream' ? operation.result.item : { kind: 'json', shape: 'any' }) });
+          }
+        }
+        grpcCall.end();
+      })().catch((error: unknown) => grpcCall.destroy(Object.assign(new Error('failed'), toGrpcStatus(error))));
+    };
+  }
+  return (grpcCall: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {
+    call(grpcCall, grpcCall.request, undefined).then(
+      (result) => callback(null, responseMessage(operation, result, shapes)),
+      (error: unknown) => callback(toGrpcStatus(error)),
+    );
+  };
+}
+
+function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes): OperationInput {
+  const input: OperationInput = {};
+  for (const parameter of operation.parameters) {
+    if (parameter.in === 'cookie') continue;
+    const group = (input[parameter.in] ??= {});
+    const value = shapes.toJson(request[protoFieldName(parameterFieldName(parameter.name))], parameter.type);
+    if (value !== undefined && value !== '') group[parameter.name] = value;
+  }
+  if (operation.body?.kind === 'json' && request.body !== undefined && request.body !== null) input.body = shapes.toJson(request.body, operation.body.type);
+  return input;
+}
+
+function responseMessage(operation: Operation, result: unknown, shapes: ProtoShapes): Message {
+  return operation.result.kind === 'json' ? { body: shapes.fromJson(result, operation.result.type) } : {};
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileContract, identityOf } from '../compiler/compile.ts';
+import { formatDiagnostic, hasErrors } from '../compiler/diagnostics.ts';
+import type { Api } from '../compiler/ir.ts';
+import { discoverContracts } from '../../tools/generate.ts';
+
+/** An API version ready to serve: its IR and the texts of its generated layers. */
+export interface LoadedApi {
+  key: string;
+  api: Api;
+  sdl: string;
+  /** Generated proto files by their path inside `generated/proto`. */
+  protos: Map<string, string>;
+  openapi: string;
+}
+
+/** Compiles every contract under `root` in memory; a contract with errors stops the start. */
+export async function loadApis(root: string): Promise<LoadedApi[]> {
+  const readText = (path: string): string | undefined => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const loaded: LoadedApi[] = [];
+  for (const path of discoverContracts(root)) {
+    const identity = identityOf(path);
+    if (!identity) continue;
+    const compiled = await compileContract(path, readText, identity);
+    if (!compiled.api || hasErrors(compiled.diagnostics)) {
+      const errors = compiled.diagnostics.filter((entry) => entry.severity === 'error').map((entry) => formatDiagnostic(entry, compiled.sources.get(entry.file)));
+      throw new Error(`${path} does not compile:\n${errors.join('\n')}`);
+    }
+    const protos = new Map<string, string>();
+    let sdl = '';
+    let openapi = '';
+    for (const [file, text] of compiled.files) {
+      if (file.startsWith('proto/')) protos.set(file.slice('proto/'.length), text);
+      if (file.startsWith('graphql/')) sdl = text;
+      if (file.startsWith('openapi/')) openapi = text;
+    }
+    loaded.push({ key: `${identity.name}/v${identity.version}`, api: compiled.api, sdl, protos, openapi });
+  }
+  return loaded;
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { Api, Operation } from '../compiler/ir.ts';
+import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
+import type { Authenticator } from './auth.ts';
+import { ApiError } from './errors.ts';
+import type { AnyHandler, OperationContext, OperationInput, Principal } from './handler.ts';
+import { projectToSchema } from './project.ts';
+import { inputValidator } from './validate.ts';
+
+/** One API version as served: its IR, its implementation, and its operations ready to call. */
+export interface ServedApi {
+  api: Api;
+  /** The REST base path from the contract's first server, e.g. `/study/v1`. */
+  basePath: string;
+  operations: BoundOperation[];
+}
+
+/** An operation joined to its handler, with its validator and its result schema. */
+export interface BoundOperation {
+  api: Api;
+  operation: Operation;
+  handler: AnyHandler;
+  validate: (input: OperationInput) => ReturnType<ReturnType<typeof inputValidator>>;
+  /** Cuts a result (or a stream item) down to what the contract declares. */
+  project: (value: unknown) => unknown;
+}
+
+/** Joins every operation of an API version to its handler; a missing handler fails at start-up. */
+export function serveApi(api: Api, handlers: Record<string, unknown>): ServedApi {
+  const operations = api.operations.map((operation): BoundOperation => {
+    const handler = handlers[operation.id];
+    if (typeof handler !== 'function') throw new Error(`${api.name} v${api.version}: no handler for operation '${operation.id}'`);
+    const resultSchema = resultSchemaOf(api, operation);
+    return {
+      api,
+      operation,
+      handler: handler.bind(handlers) as AnyHandler,
+      validate: inputValidator(api, operation),
+      project: (value) => (resultSchema === undefined ? value : projectToSchema(value, resultSchema, api.document)),
+    };
+  });
+  const servers = (api.document as { servers?: Array<{ url?: unknown }> }).servers;
+  const url = servers?.[0]?.url;
+  const basePath = typeof url === 'string' && url.startsWith('/') ? url.replace(/\/$/, '') : `/${api.name}/v${api.version}`;
+  return { api, basePath, operations };
+}
+
+function resultSchemaOf(api: Api, operation: Operation): unknown {
+  const result = operation.result;
+  if (result.kind !== 'json' && result.kind !== 'stream') return undefined;
+  let response = getAtPointer(api.document, appendPointer(operation.pointer, 'responses', result.status)) as { $ref?: string } | undefined;
+  if (typeof response?.$ref === 'string') response = getAtPointer(api.document, response.$ref.slice(1)) as typeof response;
+  const media = (response as { content?: Record<string, Record<string, unknown>> } | undefined)?.content?.[result.mediaTypes[0] ?? ''];
+  return result.kind === 'stream' ? media?.['x-item-schema'] : media?.schema;
+}
+
+export interface CallOptions {
+  token: string | undefined;
+  protocol: OperationContext['protocol'];
+  signal: AbortSignal;
+  requestId?: string;
+}
+
+const anonymous: Principal = { userId: '', orgId: '', roles: [] };
+
+/**
+ * What every binding does the same way: authenticate, check the contract's roles, validate the
+ * input, call the handler, and cut the result down to the contract. Streams come back as an
+ * async iterable whose items are cut the same way.
+ */
+export async function invoke(bound: BoundOperation, input: OperationInput, options: CallOptions, authenticator: Authenticator): Promise<unknown> {
+  const principal = await authorize(bound.operation, options.token, authenticator);
+  const violations = bound.validate(input);
+  if (violations.length > 0) {
+    const first = violations[0];
+    throw new ApiError('invalid_argument', `The request is invalid: ${first?.pointer || 'input'} ${first?.message ?? ''}`.trim(), violations);
+  }
+  const context: OperationContext = {
+    principal,
+    api: { name: bound.api.name, version: bound.api.version },
+    operationId: bound.operation.id,
+    protocol: options.protocol,
+    signal: options.signal,
+    requestId: options.requestId ?? randomUUID(),
+  };
+  const result = bound.handler(input, context);
+  if (bound.operation.result.kind === 'stream') return projectStream(result as AsyncIterable<unknown>, bound);
+  const value = await result;
+  return bound.operation.result.kind === 'json' ? bound.project(value) : value;
+}
+
+async function* projectStream(items: AsyncIterable<unknown>, bound: BoundOperation): AsyncIterable<unknown> {
+  for await (const item of items) yield bound.project(item);
+}
+
+/** The caller of an operation, checked against the contract's security requirement. */
+export async function authorize(operation: Operation, token: string | undefined, authenticator: Authenticator): Promise<Principal> {
+  if (operation.security.length === 0) return token ? authenticator.verify(token).catch(() => anonymous) : anonymous;
+  if (!token) throw new ApiError('unauthenticated', 'This operation needs a bearer token.');
+  const principal = await authenticator.verify(token);
+  const allowed = operation.security.some(({ roles }) => roles.length === 0 || roles.some((role) => principal.roles.includes(role)));
+  if (!allowed) {
+    const roles = [...new Set(operation.security.flatMap((requirement) => requirement.roles))];
+    throw new ApiError('permission_denied', `This operation needs one of the roles: ${roles.join(', ')}.`);
+  }
+  return principal;
+}

@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Authenticator } from './auth.ts';
+import { ApiError } from './errors.ts';
+import { registerDocs } from './docs.ts';
+import { graphqlEndpoint, registerGraphqlApi } from './graphql/handler-factory.ts';
+import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
+import type { LoadedApi } from './load.ts';
+import { serveApi, type ServedApi } from './operation.ts';
+import { toProblem } from './rest/errors.ts';
+import { registerRestApi } from './rest/handler-factory.ts';
+
+export interface ServerOptions {
+  apis: LoadedApi[];
+  /** The implementation of each API version, keyed `study/v1`. */
+  implementations: Record<string, object>;
+  authenticator: Authenticator;
+  host?: string;
+  /** 0 picks a free port. */
+  httpPort?: number;
+  grpcPort?: number;
+  logger?: boolean;
+}
+
+export interface RunningServers {
+  httpUrl: string;
+  grpcAddress: string;
+  served: Array<ServedApi & { graphql: string; grpcService: string; docs: string }>;
+  http: FastifyInstance;
+  grpc: Server;
+  /** Stops taking new work, lets in-flight calls finish (up to `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts every API version over the three protocols: REST and GraphQL on one Fastify HTTP
+ * server, gRPC (with health and reflection) on its own port, all on loopback by default.
+ */
+export async function startServers(options: ServerOptions): Promise<RunningServers> {
+  const host = options.host ?? '127.0.0.1';
+  const served = options.apis.map((loaded) => {
+    const handlers = options.implementations[loaded.key];
+    if (!handlers) throw new Error(`no implementation for ${loaded.key}`);
+    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>) };
+  });
+
+  const http = Fastify({ logger: options.logger ?? false, genReqId: () => randomUUID(), bodyLimit: 1024 * 1024 });
+  // Binary uploads are streamed to the handler; GraphQL multipart bodies are read by yoga.
+  const binaryTypes = [...new Set(served.flatMap(({ served: api }) => api.operations.flatMap((bound) => (bound.operation.body?.kind === 'binary' ? bound.operation.body.mediaTypes : []))))];
+  if (binaryTypes.length > 0) http.addContentTypeParser(binaryTypes, (_request, _payload, done) => done(null));
+  http.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  http.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const code = error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : (error.statusCode ?? 500) < 500 ? 'invalid_argument' : 'internal';
+    const message = code === 'internal' ? 'The server failed to handle the request.' : error.message;
+    if (code === 'internal') request.log.error({ err: error }, 'request failed');
+    const problem = toProblem(new ApiError(code, message), request.url);
+    await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  });
+  http.setNotFoundHandler(async (request, reply) => {
+    const problem = toProblem(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url);
+    await reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
+  });
+
+  const protoDir = mkdtempSync(join(tmpdir(), 'trident-proto-'));
+  const protoFiles: string[] = [];
+  for (const { loaded } of served) {
+    for (const [path, text] of loaded.protos) {
+      mkdirSync(dirname(join(protoDir, path)), { recursive: true });
+      writeFileSync(join(protoDir, path), text);
+      protoFiles.push(path);
+    }
+  }
+  const definition = loadSync(protoFiles, { includeDirs: [protoDir], keepCase: true, longs: String, enums: String, defaults: false, oneofs: true });
+  rmSync(protoDir, { recursive: true, force: true });
+
+  const grpc = new Server();
+  const health = new HealthImplementation({ '': 'SERVING' });
+  const report: RunningServers['served'] = [];
+  for (const { loaded, served: api } of served) {
+    registerRestApi(http, api, options.authenticator);
+    registerGraphqlApi(http, api, loaded.sdl, options.authenticator);
+    registerGrpcApi(grpc, api, definition, options.authenticator);
+    health.setStatus(grpcServiceName(api), 'SERVING');
+    report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: `/docs${api.basePath}` });
+  }
+  registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })));
+  health.addToServer(grpc);
+  new ReflectionService(definition).addToServer(grpc);
+
+  await http.listen({ host, port: options.httpPort ?? 0 });
+  const httpAddress = http.server.address();
+  const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : 0;
+  const grpcPort = await new Promise<number>((resolve, reject) => {
+    grpc.bindAsync(`${host}:${options.grpcPort ?? 0}`, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 10_000): Promise<void> => {
+    closing ??= (async () => {
+      for (const api of report) health.setStatus(api.grpcService, 'NOT_SERVING');
+      const drained = new Promise<void>((resolve) => grpc.tryShutdown(() => resolve()));
+      const timer = setTimeout(() => grpc.forceShutdown(), graceMs);
+      await Promise.all([drained, http.close()]);
+      clearTimeout(timer);
+    })();
+    return closing;
+  };
+  return { httpUrl: `http://${host}:${httpPort}`, grpcAddress: `${host}:${grpcPort}`, served: report, http, grpc, close };
+}

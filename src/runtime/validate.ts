@@ -1,0 +1,85 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Api, Operation } from '../compiler/ir.ts';
+import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
+import type { FieldViolation } from './errors.ts';
+import type { OperationInput } from './handler.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+
+/**
+ * Validates an operation's input, in the contract's JSON shape, against the contract's JSON
+ * Schema (2020-12). Every binding calls the same validator, so a pattern, range or length that
+ * GraphQL and proto cannot express is enforced the same way in all three.
+ */
+export function inputValidator(api: Api, operation: Operation): (input: OperationInput) => FieldViolation[] {
+  const ajv = ajvFor(api);
+  const schema = inputSchema(api, operation);
+  let validate: ValidateFunction | undefined;
+  return (input) => {
+    validate ??= ajv.compile(schema);
+    return validate(input) ? [] : (validate.errors ?? []).map(toViolation);
+  };
+}
+
+const instances = new WeakMap<Api, Ajv2020>();
+
+// One Ajv per API version, holding the contract's components under its own id.
+function ajvFor(api: Api): Ajv2020 {
+  let ajv = instances.get(api);
+  if (!ajv) {
+    ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(ajv);
+    ajv.addSchema({ $id: contractId(api), components: (api.document as { components?: unknown }).components ?? {} });
+    instances.set(api, ajv);
+  }
+  return ajv;
+}
+
+const contractId = (api: Api): string => `urn:trident:contract:${api.name}:v${api.version}`;
+
+/** The JSON Schema of `{path, query, header, body}` for one operation, refs pointing into the contract. */
+export function inputSchema(api: Api, operation: Operation): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const group of ['path', 'query', 'header'] as const) {
+    const parameters = operation.parameters.filter((parameter) => parameter.in === group);
+    if (parameters.length === 0) continue;
+    const groupProperties: Record<string, unknown> = {};
+    for (const parameter of parameters) {
+      const declared = getAtPointer(api.document, parameter.pointer) as { schema?: unknown; $ref?: string } | undefined;
+      const resolved = declared?.$ref ? getAtPointer(api.document, declared.$ref.slice(1)) as { schema?: unknown } : declared;
+      groupProperties[parameter.name] = rebase(resolved?.schema ?? {}, contractId(api));
+    }
+    properties[group] = {
+      type: 'object',
+      properties: groupProperties,
+      required: parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name),
+    };
+    required.push(group);
+  }
+  if (operation.body?.kind === 'json') {
+    const mediaType = operation.body.mediaTypes[0] ?? 'application/json';
+    const body = getAtPointer(api.document, appendPointer(operation.pointer, 'requestBody')) as { $ref?: string } | undefined;
+    const bodyPointer = body?.$ref ? body.$ref.slice(1) : appendPointer(operation.pointer, 'requestBody');
+    properties.body = rebase(getAtPointer(api.document, appendPointer(bodyPointer, 'content', mediaType, 'schema')) ?? {}, contractId(api));
+    if (operation.body.required) required.push('body');
+  }
+  return { type: 'object', properties, required };
+}
+
+// Local `#/components/...` references become references into the contract's registered schema.
+function rebase(schema: unknown, id: string): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => rebase(item, id));
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `${id}${value}` : rebase(value, id)]),
+  );
+}
+
+function toViolation(error: ErrorObject): FieldViolation {
+  const missing = error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
+  const pointer = missing === undefined ? error.instancePath : appendPointer(error.instancePath, missing);
+  const allowed = error.keyword === 'enum' ? `: ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String).join(', ')}` : '';
+  return { pointer, message: `${error.message ?? 'is invalid'}${allowed}` };
+}

@@ -1,0 +1,122 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from '../runtime/errors.ts';
+import type { ByteRange } from '../runtime/handler.ts';
+
+/** What a write must produce; anything else is rejected and leaves nothing behind. */
+export interface ExpectedBlob {
+  size: number;
+  /** Lowercase hexadecimal SHA-256. */
+  sha256: string;
+}
+
+/** A content-addressed store of immutable byte strings, named by their SHA-256. */
+export interface BlobStore {
+  readonly dir: string;
+  /** Streams `chunks` in, checks size and digest, then makes the blob visible in one rename. */
+  write(chunks: AsyncIterable<Uint8Array>, expected: ExpectedBlob, signal?: AbortSignal): Promise<void>;
+  /** The bytes of a blob, or the inclusive `range` of them. */
+  read(sha256: string, range?: ByteRange): AsyncIterable<Uint8Array>;
+  /** The size of a stored blob, undefined when there is none. */
+  size(sha256: string): Promise<number | undefined>;
+  /** Deletes temp files older than `maxAgeMs` (what a crash or kill left); returns how many. */
+  sweep(maxAgeMs?: number): Promise<number>;
+}
+
+const hexDigest = /^[0-9a-f]{64}$/;
+
+/** `<dir>/sha256/ab/cdef…`: two levels keep directories small. */
+export function blobPath(dir: string, sha256: string): string {
+  if (!hexDigest.test(sha256)) throw new Error('a blob name is a lowercase hexadecimal SHA-256');
+  return join(dir, 'sha256', sha256.slice(0, 2), sha256.slice(2));
+}
+
+/**
+ * Opens (creating) a filesystem blob store and sweeps the temp files left from a previous run.
+ * Temp files live in `<dir>/tmp`, on the same filesystem as the blobs, so the final rename is
+ * atomic. Where several processes share one directory, pass `sweepAgeMs` longer than an upload.
+ */
+export async function openBlobStore(dir: string, options: { sweepAgeMs?: number } = {}): Promise<BlobStore> {
+  const tmp = join(dir, 'tmp');
+  await mkdir(tmp, { recursive: true });
+  await mkdir(join(dir, 'sha256'), { recursive: true });
+  const store: BlobStore = {
+    dir,
+    write: (chunks, expected, signal) => writeBlob(dir, tmp, chunks, expected, signal),
+    read: (sha256, range) => createReadStream(blobPath(dir, sha256), range === undefined ? {} : { start: range.start, end: range.end }),
+    size: async (sha256) => (await stat(blobPath(dir, sha256)).catch(() => undefined))?.size,
+    sweep: async (maxAgeMs = 0) => {
+      let removed = 0;
+      for (const name of await readdir(tmp)) {
+        const info = await stat(join(tmp, name)).catch(() => undefined);
+        if (info === undefined || Date.now() - info.mtimeMs < maxAgeMs) continue;
+        await rm(join(tmp, name), { force: true });
+        removed += 1;
+      }
+      return removed;
+    },
+  };
+  await store.sweep(options.sweepAgeMs ?? 0);
+  return store;
+}
+
+async function writeBlob(dir: string, tmp: string, chunks: AsyncIterable<Uint8Array>, expected: ExpectedBlob, signal?: AbortSignal): Promise<void> {
+  const target = blobPath(dir, expected.sha256);
+  const temp = join(tmp, `${randomBytes(12).toString('hex')}.part`);
+  let file: FileHandle | undefined = await open(temp, 'wx');
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of abortable(chunks, signal)) {
+      size += chunk.byteLength;
+      // Stop reading as soon as the body is too long: nothing more of it can be right.
+      if (size > expected.size) throw new ApiError('payload_too_large', `The body is larger than the registered ${expected.size} bytes.`);
+      hash.update(chunk);
+      await file.write(chunk);
+    }
+    if (size !== expected.size) throw new ApiError('invalid_argument', `The body has ${size} bytes; ${expected.size} were registered.`, [{ pointer: '/body', message: 'size differs from sizeBytes' }]);
+    if (hash.digest('hex') !== expected.sha256) throw new ApiError('invalid_argument', 'The SHA-256 of the body differs from the registered checksum.', [{ pointer: '/body', message: 'digest differs from checksum' }]);
+    await file.sync();
+    await file.close();
+    file = undefined;
+    await mkdir(join(target, '..'), { recursive: true });
+    // Same name means same bytes, so replacing an existing blob is harmless.
+    await rename(temp, target);
+    await syncDirectory(join(target, '..'));
+  } finally {
+    await file?.close().catch(() => {});
+    await rm(temp, { force: true });
+  }
+}
+
+// The rename is durable only once the directory entry is on disk too.
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  await handle?.sync().catch(() => {});
+  await handle?.close();
+}
+
+/** Yields from `source` until `signal` aborts, also while waiting for the next chunk. */
+export async function* abortable<T>(source: AsyncIterable<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal?.reason ?? new Error('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    while (true) {
+      signal?.throwIfAborted();
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // Not awaited: an async generator parked in a pending next() would only return after it.
+    iterator.return?.()?.catch(() => {});
+  }
+}
