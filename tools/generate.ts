@@ -1,25 +1,59 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { createRequire } from 'node:module';
-import { compileContract, identityOf, type CompiledContract } from '../src/compiler/compile.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ValidationPolicy } from '../src/compiler/build-ir.ts';
+import { compileContract, identityOf, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
+import { foreignIdentity } from '../src/compiler/identity.ts';
+import { buildLossReport, formatLossReport, type LossReport } from '../src/compiler/losses.ts';
+import { CompileCache, type CachedCompilation } from './generate/cache.ts';
+import { GrpcGenerator } from './generate/grpc.ts';
+import { discoverContracts, resolveInputs, type GenerateInput } from './generate/inputs.ts';
+import { findStale, foreignContent, swapDirectory, writeIfChanged } from './generate/output.ts';
+import { silentProgress, type Progress } from './generate/progress.ts';
+import { TypesWorker } from './generate/types-worker.ts';
 
-const require = createRequire(import.meta.url);
+export { bufBinary } from './generate/grpc.ts';
+export { discoverContracts } from './generate/inputs.ts';
+
+/** What `generate` can write: the compiler's outputs plus the gRPC TypeScript that buf writes. */
+export type GenerateTarget = OutputKind | 'grpc';
+
+export const generateTargets: readonly GenerateTarget[] = ['openapi', 'graphql', 'proto', 'types', 'server', 'grpc'];
 
 export interface GenerateOptions {
-  /** The repository root; contracts and `generated/` are found beneath it. */
+  /** The repository root (or the working folder); relative paths are resolved from it. */
   root: string;
-  /** Contract files to compile; by default every `contracts/<api>/v<major>/openapi.yaml`. */
+  /**
+   * Files or folders to compile. A path like `contracts/<api>/v<major>/openapi.yaml` is a contract
+   * (strict rules, lock beside it); anything else is a foreign document (derived names, lock under
+   * `<out>/locks`). By default every contract of the root.
+   */
   contracts?: string[];
-  /** Where the output goes, relative to the root. */
+  /** Where the output goes, relative to the root; `generated` by default, required for foreign documents. */
   outDir?: string;
   /** Compare with what is on disk instead of writing. */
   check?: boolean;
-  /** Print info-level diagnostics too. */
+  /** Print info-level diagnostics and every warning. */
   verbose?: boolean;
   log?: (line: string) => void;
+  /** The lock file of the one foreign document being compiled. */
+  lock?: string;
+  /** The API name and major version of the one foreign document (else derived from it). */
+  name?: string;
+  apiVersion?: number;
+  /** Validation of foreign documents with @readme/openapi-parser; contracts are always validated. */
+  validate?: ValidationPolicy;
+  /** Hold foreign documents to the rules of contracts: clashes and missing operationIds are errors. */
+  strict?: boolean;
+  /** Only these outputs (by default all; `server` only for contracts). */
+  only?: readonly GenerateTarget[];
+  /** Write the lossiness report of every document there, as JSON. */
+  reportFile?: string;
+  /** Reuse results from `.cache/trident` when nothing they depend on changed (default true). */
+  cache?: boolean;
+  progress?: Progress;
+  /** Warnings printed in full before the rest are only counted (default 20; all with `verbose`). */
+  maxWarnings?: number;
 }
 
 export interface GenerateResult {
@@ -28,152 +62,198 @@ export interface GenerateResult {
   /** Files that `--check` found missing, changed or extra (relative to the root). */
   stale: string[];
   written: number;
+  /** The lossiness report of each document that has losses. */
+  reports: LossReport[];
 }
 
-/** Finds `contracts/<api>/v<major>/openapi.yaml` under the root, in a stable order. */
-export function discoverContracts(root: string): string[] {
-  const base = join(root, 'contracts');
-  if (!existsSync(base)) return [];
-  const found: string[] = [];
-  for (const api of readdirSync(base).sort()) {
-    const apiDir = join(base, api);
-    if (!statSync(apiDir).isDirectory()) continue;
-    for (const version of readdirSync(apiDir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
-      const candidate = join('contracts', api, version, 'openapi.yaml');
-      if (/^v\d+$/.test(version) && existsSync(join(root, candidate))) found.push(candidate.split(sep).join('/'));
-    }
-  }
-  return found;
+interface Compiled extends CachedCompilation {
+  path: string;
+  sources: Map<string, string>;
 }
 
 /**
- * Compiles every contract and writes `generated/` and the locks, or with `check` reports what is
- * stale. On any error nothing is written: the whole output is built in memory first and then
- * swapped in as one directory.
+ * Compiles the contracts (or the given documents) and writes the output folder and the locks, or
+ * with `check` reports what is stale. On any error nothing is written: the whole output is built
+ * in memory first and then swapped in as one directory.
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const progress = options.progress ?? silentProgress;
+  const failed = (line: string): GenerateResult => {
+    log(line);
+    return { ok: false, diagnostics: [], stale: [], written: 0, reports: [] };
+  };
   const root = resolve(options.root);
   const outDir = options.outDir ?? 'generated';
-  const contracts = options.contracts ?? discoverContracts(root);
+  const inputs: GenerateInput[] = options.contracts
+    ? resolveInputs(root, options.contracts, [outDir])
+    : discoverContracts(root).map((path) => ({ path, contract: true }));
+  if (options.contracts && inputs.length === 0) return failed(`no OpenAPI document found in ${options.contracts.join(', ')}.`);
+  const foreign = inputs.filter((input) => !input.contract);
+  if (foreign.length > 0 && options.outDir === undefined) {
+    return failed(`${foreign[0]?.path ?? ''} is not a contract of this repository (contracts/<api>/v<major>/openapi.yaml); pass --out DIR to say where its output goes.`);
+  }
+  if ((options.lock !== undefined || options.name !== undefined || options.apiVersion !== undefined) && foreign.length !== 1) {
+    return failed('--lock, --name and --api-version apply to exactly one document outside contracts/.');
+  }
+  const intruder = options.check ? undefined : foreignContent(join(root, outDir));
+  if (intruder !== undefined) return failed(`refusing to replace ${outDir}/: it holds '${intruder}', which trident did not write; choose an empty or new folder.`);
+
+  const cache = options.cache === false ? undefined : new CompileCache(root);
   const readText = (path: string): string | undefined => {
     try {
-      return readFileSync(join(root, path), 'utf8');
+      return readFileSync(resolve(root, path), 'utf8');
     } catch {
       return undefined;
     }
   };
+  const taken = new Set<string>();
+  const compiled: Compiled[] = [];
+  const typesWorker = new TypesWorker();
+  // buf starts on each proto file as soon as it is printed, while the next documents compile.
+  const grpc = wants(options.only, 'grpc') ? new GrpcGenerator(cache) : undefined;
+  const onProto = (path: string, text: string): void => grpc?.add(path, text);
+  try {
+    for (const [index, input] of inputs.entries()) {
+      progress.document(index + 1, inputs.length, input.path);
+      const entry = await compileInput(input, options, outDir, readText, cache, taken, typesWorker, onProto);
+      taken.add(`${entry.identity.name}/v${entry.identity.version}`);
+      progress.compiled(input.path, entry.operations, false);
+      compiled.push(entry);
+    }
+  } finally {
+    await typesWorker.close();
+  }
 
-  const compiled: CompiledContract[] = [];
-  for (const path of contracts) {
-    const identity = identityOf(path) ?? { name: 'api', version: 1 };
-    compiled.push(await compileContract(path, readText, identity));
-  }
   const diagnostics = sortDiagnostics(compiled.flatMap((entry) => entry.diagnostics));
-  const sources = new Map(compiled.flatMap((entry) => [...entry.sources]));
-  for (const entry of diagnostics) {
-    if (entry.severity !== 'info' || options.verbose) log(formatDiagnostic(entry, sources.get(entry.file)));
-  }
+  printDiagnostics(diagnostics, new Map(compiled.flatMap((entry) => [...entry.sources])), readText, options, log);
   if (hasErrors(diagnostics)) {
+    progress.done();
     const count = diagnostics.filter((entry) => entry.severity === 'error').length;
     log(`${count} error${count === 1 ? '' : 's'}; nothing was written.`);
-    return { ok: false, diagnostics, stale: [], written: 0 };
+    return { ok: false, diagnostics, stale: [], written: 0, reports: [] };
   }
 
   const files = new Map<string, string>();
-  for (const entry of compiled) for (const [path, text] of entry.files) files.set(path, text);
-  for (const [path, text] of generateGrpcTypescript(files)) files.set(path, text);
-  const locks = new Map(compiled.flatMap((entry) => (entry.lock ? [[entry.lock.path, entry.lock.text] as const] : [])));
+  const locks = new Map<string, string>();
+  const outPrefix = `${outDir.replace(/\/+$/, '')}/`;
+  for (const entry of compiled) {
+    for (const [path, text] of entry.files) files.set(path, text);
+    if (!entry.lock) continue;
+    // A foreign document's lock inside the output folder is part of that folder's contents.
+    if (entry.lock.path.startsWith(outPrefix)) files.set(entry.lock.path.slice(outPrefix.length), entry.lock.text);
+    else locks.set(entry.lock.path, entry.lock.text);
+  }
+  if (grpc) {
+    progress.step('gRPC TypeScript (buf generate, ts-proto)');
+    try {
+      for (const [path, text] of await grpc.files()) files.set(path, text);
+    } catch (error) {
+      progress.done();
+      return failed(`${(error as Error).message.trim()}\nnothing was written.`);
+    }
+  }
+  progress.done();
+
+  const reports = compiled.flatMap((entry) => (entry.report && (entry.report.targets.graphql.count > 0 || entry.report.targets.proto.count > 0) ? [entry.report] : []));
+  for (const report of reports) for (const line of formatLossReport(report)) log(line);
+  if (options.reportFile !== undefined) writeFileSync(resolve(root, options.reportFile), `${JSON.stringify({ documents: reports }, null, 2)}\n`);
+  const what = foreign.length === 0 ? `contract${compiled.length === 1 ? '' : 's'}` : `document${compiled.length === 1 ? '' : 's'}`;
 
   if (options.check) {
     const stale = findStale(root, outDir, files, locks);
     for (const path of stale) log(`stale: ${path}`);
     if (stale.length > 0) log(`${stale.length} generated file${stale.length === 1 ? ' is' : 's are'} out of date; run \`npm run generate\` and commit the result.`);
-    else log(`generated/ and ${locks.size} lock file${locks.size === 1 ? '' : 's'} are up to date (${files.size} files).`);
-    return { ok: stale.length === 0, diagnostics, stale, written: 0 };
+    else log(`${outDir}/ and ${locks.size} lock file${locks.size === 1 ? '' : 's'} are up to date (${files.size} files).`);
+    return { ok: stale.length === 0, diagnostics, stale, written: 0, reports };
   }
   swapDirectory(join(root, outDir), files);
-  for (const [path, text] of locks) writeIfChanged(join(root, path), text);
-  log(`wrote ${files.size} files to ${outDir}/ from ${compiled.length} contract${compiled.length === 1 ? '' : 's'}.`);
-  return { ok: true, diagnostics, stale: [], written: files.size };
+  for (const [path, text] of locks) writeIfChanged(resolve(root, path), text);
+  log(`wrote ${files.size} files to ${outDir}/ from ${compiled.length} ${what}.`);
+  return { ok: true, diagnostics, stale: [], written: files.size, reports };
 }
 
-// ts-proto runs as a local buf plugin over the proto files, in a scratch directory.
-function generateGrpcTypescript(files: ReadonlyMap<string, string>): Map<string, string> {
-  const protos = [...files].filter(([path]) => path.startsWith('proto/'));
-  const output = new Map<string, string>();
-  if (protos.length === 0) return output;
-  const scratch = mkdtempSync(join(tmpdir(), 'trident-buf-'));
-  try {
-    for (const [path, text] of protos) writeFileEnsuringDir(join(scratch, path), text);
-    const template = {
-      version: 'v2',
-      plugins: [{
-        local: [process.execPath, require.resolve('ts-proto/protoc-gen-ts_proto')],
-        out: 'grpc',
-        include_imports: true,
-        opt: ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.js', 'enumsAsLiterals=true'],
-      }],
-    };
-    execFileSync(bufBinary(), ['generate', join(scratch, 'proto'), '--template', JSON.stringify(template), '-o', scratch], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const path of listFiles(join(scratch, 'grpc'))) {
-      output.set(`ts/grpc/${relative(join(scratch, 'grpc'), path).split(sep).join('/')}`, readFileSync(path, 'utf8'));
+function wants(only: readonly GenerateTarget[] | undefined, target: GenerateTarget): boolean {
+  return only === undefined || only.includes(target);
+}
+
+// One document, from the cache when every file it read is unchanged.
+async function compileInput(
+  input: GenerateInput,
+  options: GenerateOptions,
+  outDir: string,
+  readText: (path: string) => string | undefined,
+  cache: CompileCache | undefined,
+  taken: ReadonlySet<string>,
+  typesWorker: TypesWorker,
+  onProto: (path: string, text: string) => void,
+): Promise<Compiled> {
+  const outputs = generateTargets.filter((target): target is OutputKind => target !== 'grpc' && wants(options.only, target) && (input.contract || target !== 'server'));
+  const compileOptions: CompileOptions = input.contract
+    ? { validate: 'always', outputs }
+    : {
+        lenient: options.strict !== true,
+        validate: options.validate ?? 'auto',
+        outputs,
+        lockPath: options.lock ?? ((identity) => `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`),
+      };
+  const identify = (document: Record<string, unknown> | undefined) => {
+    const contractIdentity = identityOf(input.path);
+    if (input.contract && contractIdentity) return contractIdentity;
+    const derived = foreignIdentity(input.path, document);
+    const identity = { name: options.name ?? derived.name, version: options.apiVersion ?? derived.version };
+    // Two documents of one run that would share a name: the later one gets a suffix.
+    const base = identity.name;
+    for (let n = 2; taken.has(`${identity.name}/v${identity.version}`); n += 1) identity.name = `${base}_${n}`;
+    return identity;
+  };
+  const key = JSON.stringify({ path: input.path, contract: input.contract, outDir, options: { ...compileOptions, lockPath: options.lock ?? null }, name: options.name, version: options.apiVersion, taken: input.contract ? [] : [...taken].sort() });
+  const cached = cache?.lookup(key, readText);
+  if (cached) {
+    for (const [path, text] of cached.files) if (path.startsWith('proto/')) onProto(path, text);
+    return { ...cached, path: input.path, sources: new Map() };
+  }
+
+  // openapi-typescript loads in a worker while this thread validates and builds the IR.
+  if (outputs.includes('types')) typesWorker.warm();
+  const read = new Map<string, string | undefined>();
+  const recordingRead = (path: string): string | undefined => {
+    const text = readText(path);
+    read.set(path, text);
+    return text;
+  };
+  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, writeTypes: typesWorker.write, onProto });
+  const report = result.locate && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locate) : undefined;
+  const entry: CachedCompilation = {
+    identity: result.identity,
+    files: [...result.files],
+    ...(result.lock ? { lock: result.lock } : {}),
+    diagnostics: result.diagnostics,
+    ...(report ? { report } : {}),
+    operations: result.api?.operations.length ?? 0,
+  };
+  cache?.store(key, read, entry);
+  return { ...entry, path: input.path, sources: result.sources };
+}
+
+// Errors always; warnings up to a limit (all with --verbose), then a count; infos with --verbose.
+function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  readText: (path: string) => string | undefined,
+  options: GenerateOptions,
+  log: (line: string) => void,
+): void {
+  const limit = options.verbose ? Number.POSITIVE_INFINITY : options.maxWarnings ?? 20;
+  let warnings = 0;
+  let hidden = 0;
+  for (const entry of diagnostics) {
+    if (entry.severity === 'info' && !options.verbose) continue;
+    if (entry.severity === 'warning' && (warnings += 1) > limit) {
+      hidden += 1;
+      continue;
     }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    log(formatDiagnostic(entry, sources.get(entry.file) ?? readText(entry.file)));
   }
-  return output;
-}
-
-/** The buf binary shipped in the `@bufbuild/buf` npm package. */
-export function bufBinary(): string {
-  return join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
-}
-
-function findStale(root: string, outDir: string, files: ReadonlyMap<string, string>, locks: ReadonlyMap<string, string>): string[] {
-  const stale: string[] = [];
-  const onDisk = new Set(listFiles(join(root, outDir)).map((path) => relative(join(root, outDir), path).split(sep).join('/')));
-  for (const [path, text] of files) {
-    if (!onDisk.has(path)) stale.push(`${outDir}/${path} (missing)`);
-    else if (readFileSync(join(root, outDir, path), 'utf8') !== text) stale.push(`${outDir}/${path} (changed)`);
-  }
-  for (const path of onDisk) if (!files.has(path)) stale.push(`${outDir}/${path} (not generated by any contract)`);
-  for (const [path, text] of locks) {
-    const current = existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
-    if (current !== text) stale.push(`${path} (${current === undefined ? 'missing' : 'changed'})`);
-  }
-  return stale.sort();
-}
-
-// Builds the new tree beside the old one, then renames: a failure leaves the old tree whole.
-function swapDirectory(target: string, files: ReadonlyMap<string, string>): void {
-  const staging = `${target}.staging-${process.pid}`;
-  const retired = `${target}.retired-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  for (const [path, text] of files) writeFileEnsuringDir(join(staging, path), text);
-  if (existsSync(target)) renameSync(target, retired);
-  renameSync(staging, target);
-  rmSync(retired, { recursive: true, force: true });
-}
-
-function writeIfChanged(path: string, text: string): void {
-  if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
-function writeFileEnsuringDir(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-function listFiles(directory: string): string[] {
-  if (!existsSync(directory)) return [];
-  return readdirSync(directory, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
+  if (hidden > 0) log(`${hidden} more warning${hidden === 1 ? '' : 's'} not shown (--verbose shows them; --report json lists every loss).`);
 }

@@ -2,37 +2,24 @@
 /**
  * The trident command line.
  *
- *   trident generate [--check] [--verbose] [--out DIR] [CONTRACT...]
+ *   trident generate [FILE-OR-FOLDER...] [--out DIR] [--check] [--watch] ...   (see tools/generate/cli.ts)
  *   trident diagnostics      the table of diagnostic codes
+ *   trident breaking --base <git-revision | directory> [...]   the breaking-change gate
  */
-import { parseArgs } from 'node:util';
 import { diagnosticRegistry } from '../src/compiler/diagnostics.ts';
-import { generate } from './generate.ts';
+import { generateUsage } from './generate/cli.ts';
 
 const usage = `usage:
-  trident generate [--check] [--verbose] [--out DIR] [CONTRACT...]
-      compile contracts/<api>/v<major>/openapi.yaml (or the given files) into generated/;
-      --check writes nothing and fails when generated/ or a lock file is stale
+${generateUsage}
   trident diagnostics
-      list every diagnostic code with its severity and meaning`;
+      list every diagnostic code with its severity and meaning
+  trident breaking --base <git-revision | directory> [--format F] [--crosscheck] | --rules
+      compare every contract with the base; fail on breaking changes inside a major version`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'generate') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { check: { type: 'boolean' }, verbose: { type: 'boolean' }, out: { type: 'string' } },
-    });
-    const result = await generate({
-      root: process.cwd(),
-      ...(positionals.length > 0 ? { contracts: positionals } : {}),
-      ...(values.out !== undefined ? { outDir: values.out } : {}),
-      check: values.check === true,
-      verbose: values.verbose === true,
-    });
-    return result.ok ? 0 : 1;
-  }
+  if (command === 'generate') return (await import('./generate/cli.ts')).main(rest);
+  if (command === 'breaking') return (await import('./breaking.ts')).main(rest);
   if (command === 'diagnostics') {
     for (const [code, definition] of Object.entries(diagnosticRegistry)) {
       console.log(`${code.padEnd(28)} ${definition.severity.padEnd(8)} ${definition.summary}`);

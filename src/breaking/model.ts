@@ -92,6 +92,8 @@ export interface Finding<RuleId extends string = string> {
   message: string;
   /** In the revision, or in the base for something deleted. */
   location: SourceLocation;
+  /** The text of the line `location` points at, to show it as compilers do. */
+  excerpt?: string;
   /** For a deletion: the nearest place that still exists in the revision, for annotations. */
   anchor?: SourceLocation;
   subjects: Subjects;
@@ -99,6 +101,8 @@ export interface Finding<RuleId extends string = string> {
   fingerprint: string;
   /** Targets in which the subject does not exist (a binary download has no GraphQL field). */
   absentFrom?: Target[];
+  /** Whether the change is to what clients send or to what they read, where that is known. */
+  direction?: 'request' | 'response';
   /** The sunset date an operation had in the base, for the policy on removals. */
   baseSunset?: string;
 }

@@ -1,7 +1,8 @@
-import { dereference, validate } from '@readme/openapi-parser';
+import { replaceDanglingTypes } from './dangling.ts';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Api } from './ir.ts';
 import type { LoadedContract } from './load.ts';
+import { jsonFallback, LossLog } from './losses.ts';
 import { parseSource, type SourceFile } from './source.ts';
 import { convertOperations } from './operations.ts';
 import { appendPointer, getAtPointer } from './pointer.ts';
@@ -14,13 +15,29 @@ export interface ApiIdentity {
   version: number;
 }
 
+/** When to check a document against the OpenAPI schema with @readme/openapi-parser. */
+export type ValidationPolicy = 'always' | 'never' | 'auto';
+
+/** Documents above this many characters are not validated under the `auto` policy. */
+export const autoValidationLimit = 2_000_000;
+
+export interface BuildOptions {
+  /** A foreign document: clashing and unusable names are renamed with warnings instead of errors. */
+  lenient?: boolean;
+  /** `always` (the default, and the rule for contracts), `never`, or `auto`: below `autoValidationLimit`. */
+  validate?: ValidationPolicy;
+  /** Where constructs that do not map exactly are recorded. */
+  losses?: LossLog;
+}
+
 /**
  * Checks a bundled contract against the OpenAPI specification and turns it into the IR. The IR is
  * only returned when there are no errors, so emitters never see a half-understood contract.
  */
-export async function buildApi(contract: LoadedContract, identity: ApiIdentity): Promise<{ api?: Api; diagnostics: Diagnostic[] }> {
+export async function buildApi(contract: LoadedContract, identity: ApiIdentity, options: BuildOptions = {}): Promise<{ api?: Api; diagnostics: Diagnostic[] }> {
   const { document, locate } = contract;
   const diagnostics: Diagnostic[] = [];
+  const losses = options.losses ?? new LossLog();
   const openapi = document.openapi;
   if (typeof openapi !== 'string' || !/^3\.[01]\./.test(openapi)) {
     const swagger = document.swagger;
@@ -30,12 +47,25 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity):
     diagnostics.push(diagnostic('openapi-version-unsupported', `expected OpenAPI 3.0 or 3.1, found ${found}`, locate(pointer)));
     return { diagnostics };
   }
-  diagnostics.push(...(await validateSpecification(contract)));
+  const size = contract.files.get(contract.path)?.text.length ?? 0;
+  const policy = options.validate ?? 'always';
+  if (policy === 'always' || (policy === 'auto' && size <= autoValidationLimit)) {
+    diagnostics.push(...(await validateSpecification(contract)));
+  } else if (policy === 'auto') {
+    const megabytes = (size / 1_000_000).toFixed(1);
+    diagnostics.push(diagnostic('validation-skipped', `the document has ${megabytes} MB; it was compiled without a full OpenAPI validation`, locate('')));
+  }
   if (hasErrors(diagnostics)) return { diagnostics };
 
-  const schemas = new SchemaConverter(document, locate, diagnostics);
+  const schemas = new SchemaConverter(document, locate, diagnostics, { lenient: options.lenient === true, losses });
   schemas.convertComponents();
   const operations = convertOperations(document, schemas, locate, diagnostics);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  for (const pointer of replaceDanglingTypes(schemas.types, operations)) {
+    const what = 'a reference to a self-referring schema that is not an object';
+    diagnostics.push(diagnostic('no-clean-mapping', `${what} has no clean mapping; using a JSON scalar in GraphQL and google.protobuf.Value in proto`, locate(pointer)));
+    losses.add(pointer, 'fallback', what, jsonFallback);
+  }
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const info = isSchema(document.info) ? document.info : {};
@@ -51,7 +81,8 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity):
     operations,
     document,
   };
-  diagnostics.push(...checkInputTwins(api, locate));
+  // A foreign document's clash is resolved by the GraphQL emitter, which numbers the twin.
+  if (options.lenient !== true) diagnostics.push(...checkInputTwins(api, locate));
   if (hasErrors(diagnostics)) return { diagnostics };
   return { api, diagnostics };
 }
@@ -69,9 +100,17 @@ function checkInputTwins(api: Api, locate: LoadedContract['locate']): Diagnostic
 // Duplicate operationIds are reported by the compiler with their location, so the parser's
 // location-less version of that check is turned down to a warning and dropped.
 async function validateSpecification(contract: LoadedContract): Promise<Diagnostic[]> {
-  const result = await validate(structuredClone(contract.document) as never, {
-    validate: { rules: { openapi: { 'duplicate-operation-id': 'warning' } } },
-  });
+  // Loaded on first use: the parser and its schema compiler are the heaviest part of start-up.
+  const { validate } = await import('@readme/openapi-parser');
+  let result: Awaited<ReturnType<typeof validate>>;
+  try {
+    result = await validate(structuredClone(contract.document) as never, {
+      validate: { rules: { openapi: { 'duplicate-operation-id': 'warning' } } },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    return [diagnostic('openapi-invalid', message, contract.locate(''))];
+  }
   if (result.valid) return [];
   let framed: Promise<SourceFile | undefined> | undefined;
   const diagnostics: Diagnostic[] = [];
@@ -101,6 +140,7 @@ function splitMessage(raw: string): { message: string; frameLine?: number } {
 
 async function dereferencedText(document: Record<string, unknown>): Promise<SourceFile | undefined> {
   try {
+    const { dereference } = await import('@readme/openapi-parser');
     const dereferenced = await dereference(structuredClone(document) as never, { dereference: { circular: 'ignore' } });
     return parseSource('dereferenced.json', JSON.stringify(dereferenced, null, 2)).file;
   } catch {

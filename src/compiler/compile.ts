@@ -1,16 +1,18 @@
 import { posix } from 'node:path';
-import { buildApi, type ApiIdentity } from './build-ir.ts';
+import { buildApi, type ApiIdentity, type BuildOptions } from './build-ir.ts';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { writeGraphqlSchema } from './emit/graphql/print.ts';
 import { toGraphqlDocument } from './emit/graphql/transform.ts';
 import { writeOpenapiDocument } from './emit/openapi.ts';
 import type { ProtoFile } from './emit/proto/ast.ts';
+import { resolveProtoClashes } from './emit/proto/clashes.ts';
 import { writeProtoFile } from './emit/proto/print.ts';
 import { toProtoFile } from './emit/proto/transform.ts';
 import { writeServerTypes } from './emit/server.ts';
 import { writeTypescriptTypes } from './emit/typescript.ts';
 import type { Api } from './ir.ts';
 import { loadContract, type LoadedContract, type ReadText } from './load.ts';
+import { LossLog, type Loss } from './losses.ts';
 import { applyLock, lockFileName, readLock, writeLock } from './lock.ts';
 import { parseSource, type SourceFile } from './source.ts';
 
@@ -23,6 +25,26 @@ export interface CompiledContract {
   diagnostics: Diagnostic[];
   /** The texts of every file read, so diagnostics can show the offending line. */
   sources: Map<string, string>;
+  /** What GraphQL and proto could not carry exactly (the lossiness report, unlocated). */
+  losses: Loss[];
+  /** Where a pointer of the bundled document is in the source files (set once loaded). */
+  locate?: LoadedContract['locate'];
+}
+
+/** The outputs of one API version. */
+export type OutputKind = 'openapi' | 'graphql' | 'proto' | 'types' | 'server';
+
+export const allOutputs: readonly OutputKind[] = ['openapi', 'graphql', 'proto', 'types', 'server'];
+
+export interface CompileOptions extends BuildOptions {
+  /** Where the number lock is read (given the API's identity); by default `proto.lock.json` beside the contract. */
+  lockPath?: string | ((identity: ApiIdentity) => string);
+  /** Which outputs to emit; by default all of them. */
+  outputs?: readonly OutputKind[];
+  /** Writes the TypeScript types (default: openapi-typescript in this thread). */
+  writeTypes?: (api: Api) => Promise<string>;
+  /** Called with the proto file (its output path and text) as soon as it is printed, before the types are done. */
+  onProto?: (path: string, text: string) => void;
 }
 
 const contractPath = /(?:^|\/)contracts\/([a-z][a-z0-9_-]*)\/v([0-9]+)\/openapi\.(?:ya?ml|json)$/;
@@ -51,37 +73,73 @@ export function outputPaths(identity: ApiIdentity, proto: Pick<ProtoFile, 'path'
  * the lock beside the contract, and run every emitter. Nothing is written; on any error the file
  * map is empty.
  */
-export async function compileContract(path: string, readText: ReadText, identity: ApiIdentity): Promise<CompiledContract> {
+export async function compileContract(
+  path: string,
+  readText: ReadText,
+  identity: ApiIdentity | ((document: Record<string, unknown> | undefined) => ApiIdentity),
+  options: CompileOptions = {},
+): Promise<CompiledContract> {
   const sources = new Map<string, string>();
   const trackedRead: ReadText = (filePath) => {
     const text = readText(filePath);
     if (text !== undefined) sources.set(filePath, text);
     return text;
   };
-  const result: CompiledContract = { identity, files: new Map(), diagnostics: [], sources };
-  const loaded = loadContract(path, trackedRead);
-  result.diagnostics.push(...loaded.diagnostics);
-  if (!loaded.contract || hasErrors(result.diagnostics)) return result;
+  const identify = typeof identity === 'function' ? identity : () => identity;
+  const result: CompiledContract = { identity: identify(undefined), files: new Map(), diagnostics: [], sources, losses: [] };
+  try {
+    await compileInto(result, path, trackedRead, identify, options);
+  } catch (error) {
+    // A document the compiler does not expect gets a diagnostic, never a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    result.files.clear();
+    delete result.lock;
+    result.diagnostics.push(diagnostic('compiler-failure', `compiling '${path}' failed: ${message}`, { file: path, line: 1, col: 1, pointer: '' }));
+  }
+  return result;
+}
 
-  const built = await buildApi(loaded.contract, identity);
+async function compileInto(
+  result: CompiledContract,
+  path: string,
+  readText: ReadText,
+  identify: (document: Record<string, unknown> | undefined) => ApiIdentity,
+  options: CompileOptions,
+): Promise<void> {
+  const loaded = loadContract(path, readText);
+  result.diagnostics.push(...loaded.diagnostics);
+  if (!loaded.contract || hasErrors(result.diagnostics)) return;
+  result.locate = loaded.contract.locate;
+  const identity = identify(loaded.contract.document);
+  result.identity = identity;
+
+  const losses = new LossLog();
+  const built = await buildApi(loaded.contract, identity, { ...options, losses });
   result.diagnostics.push(...built.diagnostics);
-  if (!built.api || hasErrors(result.diagnostics)) return result;
+  result.losses = losses.entries;
+  if (!built.api || hasErrors(result.diagnostics)) return;
   const api = built.api;
 
-  const lockPath = posix.join(posix.dirname(path), lockFileName);
-  const numbered = numberProto(api, loaded.contract, lockPath, trackedRead, result.diagnostics);
-  if (!numbered || hasErrors(result.diagnostics)) return result;
+  const lockPath = typeof options.lockPath === 'function' ? options.lockPath(identity) : options.lockPath ?? posix.join(posix.dirname(path), lockFileName);
+  const numbered = numberProto(api, loaded.contract, lockPath, readText, result.diagnostics, losses, options.lenient === true);
+  if (!numbered || hasErrors(result.diagnostics)) return;
 
+  const outputs = new Set(options.outputs ?? allOutputs);
   const paths = outputPaths(identity, numbered.file);
   result.api = api;
-  result.files.set(paths.openapi, writeOpenapiDocument(api));
-  result.files.set(paths.graphql, writeGraphqlSchema(toGraphqlDocument(api)));
-  result.files.set(paths.proto, writeProtoFile(numbered.file));
-  result.files.set(paths.types, await writeTypescriptTypes(api));
+  // The types may be written elsewhere (a worker); they are asked for first and awaited last.
+  const types = outputs.has('types') ? (options.writeTypes ?? writeTypescriptTypes)(api) : undefined;
+  if (outputs.has('openapi')) result.files.set(paths.openapi, writeOpenapiDocument(api));
+  if (outputs.has('graphql')) result.files.set(paths.graphql, writeGraphqlSchema(toGraphqlDocument(api, (loss) => losses.entries.push(loss))));
+  if (outputs.has('proto')) {
+    const proto = writeProtoFile(numbered.file);
+    result.files.set(paths.proto, proto);
+    options.onProto?.(paths.proto, proto);
+  }
+  if (types) result.files.set(paths.types, await types);
   // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
-  result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
+  if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
   result.lock = { path: lockPath, text: numbered.lockText };
-  return result;
 }
 
 function numberProto(
@@ -90,8 +148,18 @@ function numberProto(
   lockPath: string,
   readText: ReadText,
   diagnostics: Diagnostic[],
+  losses: LossLog,
+  lenient: boolean,
 ): { file: ProtoFile; lockText: string } | undefined {
-  const unnumbered = toProtoFile(api);
+  let unnumbered = toProtoFile(api);
+  if (lenient) {
+    const resolved = resolveProtoClashes(unnumbered);
+    unnumbered = resolved.file;
+    for (const { what, from, to, pointer } of resolved.renamed) {
+      diagnostics.push(diagnostic('name-renamed', `${what} '${from}' is '${to}' in proto, where the name is taken`, contract.locate(pointer)));
+      losses.add(pointer, 'renamed', `${what} '${from}'`, { proto: `'${to}'` });
+    }
+  }
   diagnostics.push(...checkProtoNames(unnumbered, contract));
   const lockText = readText(lockPath);
   let lockSource: SourceFile | undefined;

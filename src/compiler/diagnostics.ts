@@ -64,6 +64,16 @@ export const diagnosticRegistry = {
     summary: 'A name cannot be used in GraphQL or proto.',
     hint: 'use letters, digits and underscores, starting with a letter',
   },
+  'operation-id-derived': {
+    severity: 'warning',
+    summary: 'A foreign document\'s operation has no usable or no unique operationId; it is named after its method and path.',
+    hint: 'add a unique operationId to choose the name yourself',
+  },
+  'name-renamed': {
+    severity: 'warning',
+    summary: 'A foreign document\'s name clashes or is reserved in GraphQL or proto; it got a suffix (the JSON name is kept).',
+    hint: 'rename one of the two in the document to choose the names yourself',
+  },
   'name-collision': {
     severity: 'error',
     summary: 'Two things of the contract map to the same generated name.',
@@ -73,6 +83,16 @@ export const diagnosticRegistry = {
     severity: 'warning',
     summary: 'A construct has no clean GraphQL or proto equivalent; a documented fallback is used.',
     hint: 'see the fallback in the message; a discriminated oneOf or a named object maps cleanly',
+  },
+  'validation-skipped': {
+    severity: 'info',
+    summary: 'A large foreign document was not validated with @readme/openapi-parser, to keep generation fast.',
+    hint: 'pass --validate to check it against the OpenAPI schema as well',
+  },
+  'compiler-failure': {
+    severity: 'error',
+    summary: 'The compiler stopped on something it did not expect; the message says what.',
+    hint: 'please report it with the document; the rest of the output was not written',
   },
   'binary-response-rest-only': {
     severity: 'info',
@@ -154,7 +174,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 export function formatDiagnostic(entry: Diagnostic, sourceText?: string): string {
   const lines = [`${entry.file}:${entry.line}:${entry.col} ${entry.severity} ${entry.code}: ${entry.message}`];
   lines.push(`  at #${entry.pointer}`);
-  const sourceLine = sourceText?.split('\n')[entry.line - 1];
+  const sourceLine = sourceText === undefined ? undefined : lineOf(sourceText, entry.line);
   if (sourceLine !== undefined) {
     const gutter = String(entry.line);
     lines.push(`  ${gutter} | ${sourceLine.trimEnd()}`);
@@ -162,4 +182,16 @@ export function formatDiagnostic(entry: Diagnostic, sourceText?: string): string
   }
   lines.push(`  hint: ${entry.hint}`);
   return lines.join('\n');
+}
+
+// The text of a 1-based line, found without splitting a large document.
+function lineOf(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let current = 1; current < line; current += 1) {
+    const end = text.indexOf('\n', start);
+    if (end === -1) return undefined;
+    start = end + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? undefined : end);
 }

@@ -33,6 +33,13 @@ export interface Field extends Documented {
   sensitive: boolean;
   /** An explicit `x-proto-number`, which wins over the lock. */
   protoNumber?: number;
+  /**
+   * The GraphQL and proto names when they are not the ones derived from `name` (`fieldGraphqlName`,
+   * `fieldProtoName` in names.ts): set only for foreign documents, where two properties would
+   * otherwise share a name or a name has no usable characters.
+   */
+  graphqlName?: string;
+  protoName?: string;
 }
 
 export interface ObjectType extends Documented {
@@ -44,6 +51,8 @@ export interface ObjectType extends Documented {
 export interface EnumValue {
   value: string;
   protoNumber?: number;
+  /** The CONSTANT_CASE name when it is not `constantCase(value)` (foreign documents only; see `enumValueName`). */
+  name?: string;
 }
 
 export interface EnumType extends Documented {
@@ -69,6 +78,9 @@ export interface Parameter extends Documented {
   in: ParameterLocation;
   type: TypeRef;
   required: boolean;
+  /** The GraphQL argument and proto field names when not the derived ones (foreign documents only). */
+  graphqlName?: string;
+  protoName?: string;
 }
 
 export type RequestBody =

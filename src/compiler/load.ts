@@ -58,7 +58,9 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     diagnostics.push(diagnostic('openapi-invalid', 'the document is not a mapping', { file: path, line: 1, col: 1, pointer: '' }));
     return { diagnostics };
   }
-  const document = structuredClone(root.value) as Record<string, unknown>;
+  // Bundling rewrites references in place, so the document is a copy when it has external ones;
+  // a self-contained document (most large public ones) is used as parsed.
+  const document = (hasExternalRefs(root.value) ? structuredClone(root.value) : root.value) as Record<string, unknown>;
   const origins: Origin[] = [];
   const imported = new Map<string, SourceFile>();
   const importedPointers = new Set<string>();
@@ -109,29 +111,49 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   };
 
   // Rewrites every reference of `node` (which lies in `file` at `filePointer`) to a local one.
+  // The pointer of a node is only spelled out when it is needed, which keeps this walk cheap on
+  // documents with millions of nodes.
   const walk = (node: unknown, file: SourceFile, filePointer: string): void => {
-    if (node === null || typeof node !== 'object') return;
-    // Imported components are walked once, in their own file, when they are imported.
-    if (file === root && importedPointers.has(filePointer)) return;
-    if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, file, appendPointer(filePointer, index)));
-      return;
-    }
-    const record = node as Record<string, unknown>;
-    const ref = record.$ref;
-    if (typeof ref === 'string') {
-      const refPointer = appendPointer(filePointer, '$ref');
-      const from = where(file, refPointer);
-      const hash = ref.indexOf('#');
-      const target = hash === -1 ? ref : ref.slice(0, hash);
-      const fragment = hash === -1 ? '' : ref.slice(hash);
-      const targetFile = target === '' ? file : readFile(posix.normalize(posix.join(posix.dirname(file.path), target)), from, ref);
-      if (targetFile) resolveRef(record, ref, targetFile, fragmentToPointer(fragment), from);
-    }
-    for (const [key, value] of Object.entries(record)) {
-      if (key !== '$ref') walk(value, file, appendPointer(filePointer, key));
-    }
+    const tokens: string[] = [];
+    const visit = (value: unknown): void => {
+      if (value === null || typeof value !== 'object') return;
+      if (Array.isArray(value)) {
+        for (let index = 0; index < value.length; index += 1) {
+          tokens.push(String(index));
+          visit(value[index]);
+          tokens.pop();
+        }
+        return;
+      }
+      // Imported components are walked once, in their own file, when they are imported.
+      if (file === root && tokens.length <= 3 && importedPointers.has(appendPointer(filePointer, ...tokens))) return;
+      const record = value as Record<string, unknown>;
+      const ref = record.$ref;
+      if (typeof ref === 'string') {
+        const refPointer = appendPointer(filePointer, ...tokens, '$ref');
+        const hash = ref.indexOf('#');
+        if (hash === 0 && file === root) {
+          if (!localTargets.has(ref)) localTargets.set(ref, getAtPointer(root.value, fragmentToPointer(ref)) !== undefined);
+          if (localTargets.get(ref) === false) resolveRef(record, ref, root, fragmentToPointer(ref), where(file, refPointer));
+        } else {
+          const from = where(file, refPointer);
+          const target = hash === -1 ? ref : ref.slice(0, hash);
+          const fragment = hash === -1 ? '' : ref.slice(hash);
+          const targetFile = target === '' ? file : readFile(posix.normalize(posix.join(posix.dirname(file.path), target)), from, ref);
+          if (targetFile) resolveRef(record, ref, targetFile, fragmentToPointer(fragment), from);
+        }
+      }
+      for (const key in record) {
+        if (key === '$ref') continue;
+        tokens.push(key);
+        visit(record[key]);
+        tokens.pop();
+      }
+    };
+    visit(node);
   };
+  // Whether each local `$ref` of the root file resolves, so a reference used a thousand times is looked up once.
+  const localTargets = new Map<string, boolean>();
 
   const resolveRef = (
     record: Record<string, unknown>,
@@ -173,6 +195,23 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   };
 
   return { contract: { path, document, files, locate }, diagnostics };
+}
+
+// Whether any `$ref` of the tree leads out of its file.
+function hasExternalRefs(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    if (typeof record.$ref === 'string' && !record.$ref.startsWith('#')) return true;
+    for (const key in record) stack.push(record[key]);
+  }
+  return false;
 }
 
 // When a component name is close to an existing one, the hint names it.

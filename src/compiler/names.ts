@@ -3,14 +3,37 @@
  * functions, so a name that is checked is the name that is printed.
  */
 
-/** Splits `studyInstanceUID`, `If-Match`, `review.submitted`, `sop_uid` into lower-case words. */
+/**
+ * Splits `studyInstanceUID`, `If-Match`, `review.submitted`, `sop_uid` into lower-case words.
+ * A `+` reads as "plus" and a `-` before a leading digit as "minus", so `+1` and `-1` stay apart;
+ * accents are dropped (`café` -> `cafe`); other symbols separate words.
+ */
 export function words(name: string): string[] {
-  return name
+  return spellSymbols(name)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .split(/[^A-Za-z0-9]+/)
     .filter((word) => word.length > 0)
     .map((word) => word.toLowerCase());
+}
+
+function spellSymbols(name: string): string {
+  // Most names are plain ASCII: the normalisation runs only when it can change something.
+  let spelled = /[^\x00-\x7f]/.test(name) ? name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : name;
+  if (spelled.includes('+')) spelled = spelled.replaceAll('+', ' plus ');
+  if (spelled.includes('-')) spelled = spelled.replace(/(^|[^A-Za-z0-9])-(?=[0-9])/g, '$1 minus ');
+  return spelled;
+}
+
+/**
+ * Words for a name that has none of its own (`$`, `中文`, ``): each character as `u` and its code
+ * point in hex, `empty` for the empty string. Foreign documents use it where a name would vanish.
+ */
+export function fallbackWords(name: string): string[] {
+  const own = words(name);
+  if (own.length > 0) return own;
+  if (name === '') return ['empty'];
+  return [...name].map((char) => `u${(char.codePointAt(0) ?? 0).toString(16)}`);
 }
 
 const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
@@ -58,6 +81,31 @@ export function graphqlFieldName(jsonName: string): string {
  */
 export function parameterFieldName(name: string): string {
   return isIdentifier(name) && /^[a-z]/.test(name) ? name : camelCase(name);
+}
+
+/** The GraphQL name of a property: an explicit one from the IR (set when a foreign document needed it), else derived. */
+export function fieldGraphqlName(field: { name: string; graphqlName?: string }): string {
+  return field.graphqlName ?? graphqlFieldName(field.name);
+}
+
+/** The proto name of a property, likewise. */
+export function fieldProtoName(field: { name: string; protoName?: string }): string {
+  return field.protoName ?? protoFieldName(field.name);
+}
+
+/** The GraphQL argument name of a parameter. */
+export function parameterGraphqlName(parameter: { name: string; graphqlName?: string }): string {
+  return parameter.graphqlName ?? parameterFieldName(parameter.name);
+}
+
+/** The proto field name of a parameter in its request message. */
+export function parameterProtoName(parameter: { name: string; protoName?: string }): string {
+  return parameter.protoName ?? protoFieldName(parameterFieldName(parameter.name));
+}
+
+/** The CONSTANT_CASE name of an enum value (GraphQL value; proto value after the enum's prefix). */
+export function enumValueName(value: { value: string; name?: string }): string {
+  return value.name ?? constantCase(value.value);
 }
 
 /** The proto field name of a JSON property. */

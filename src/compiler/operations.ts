@@ -1,6 +1,8 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { Operation, OperationKind, Parameter, ParameterLocation, RequestBody, Result, SecurityRequirement, TypeRef } from './ir.ts';
-import { camelCase, isIdentifier, pascalCase } from './names.ts';
+import { jsonFallback, type LossLog } from './losses.ts';
+import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoFieldName, snakeCase } from './names.ts';
+import { Namespace, protoFieldKey } from './namespace.ts';
 import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
 import { isSchema, type SchemaConverter } from './schemas.ts';
 
@@ -30,7 +32,8 @@ export function convertOperations(
   const deref = (value: unknown): unknown => {
     let current = value;
     for (let depth = 0; depth < 16 && isSchema(current) && typeof current.$ref === 'string'; depth += 1) {
-      current = getAtPointer(document, fragmentToPointer(current.$ref.slice(current.$ref.indexOf('#'))));
+      if (!current.$ref.startsWith('#')) return undefined;
+      current = getAtPointer(document, fragmentToPointer(current.$ref));
     }
     return current;
   };
@@ -41,22 +44,35 @@ export function convertOperations(
   const seenIds = new Map<string, string>();
   const seenGraphqlNames = new Map<string, string>();
   const seenRpcNames = new Map<string, string>();
+  const uniqueGraphqlNames = new Namespace();
 
+  const entries: OperationEntry[] = [];
   for (const [path, pathItemValue] of Object.entries(paths)) {
     const pathItem = deref(pathItemValue);
     if (!isSchema(pathItem)) continue;
     const pathPointer = appendPointer('/paths', path);
     for (const [method, operationValue] of Object.entries(pathItem)) {
       if (!methods.includes(method) || !isSchema(operationValue)) continue;
-      const operation = operationValue;
-      const pointer = appendPointer(pathPointer, method);
-      const id = operation.operationId;
-      if (typeof id !== 'string' || id === '') {
-        const suggestion = camelCase([method, ...path.split('/').filter((part) => part && !part.startsWith('{'))].join(' '));
+      entries.push({ path, method, pathItem, pathPointer, operation: operationValue, pointer: appendPointer(pathPointer, method) });
+    }
+  }
+  const lenient = schemas.lenient;
+  const losses = schemas.losses;
+  const derivedIds = lenient ? deriveOperationIds(entries, report, losses) : new Map<string, string>();
+
+  for (const { path, method, pathItem, pathPointer, operation, pointer } of entries) {
+    const declared = operation.operationId;
+    const idPointer = appendPointer(pointer, 'operationId');
+    let id: string;
+    if (lenient) {
+      id = derivedIds.get(pointer) ?? String(declared);
+    } else {
+      if (typeof declared !== 'string' || declared === '') {
+        const suggestion = deriveOperationId(method, path);
         report('operation-id-missing', `${method.toUpperCase()} ${path} has no operationId`, pointer, `add \`operationId: ${suggestion}\` (or another unique camelCase name)`);
         continue;
       }
-      const idPointer = appendPointer(pointer, 'operationId');
+      id = declared;
       const firstAt = seenIds.get(id);
       if (firstAt !== undefined) {
         const first = locate(firstAt);
@@ -64,9 +80,19 @@ export function convertOperations(
         continue;
       }
       seenIds.set(id, idPointer);
+    }
 
-      const graphqlName = readGraphqlName(operation, id, pointer, report);
-      const rpcName = pascalCase(id);
+    let graphqlName = readGraphqlName(operation, id, pointer, report);
+    const rpcName = pascalCase(id);
+    if (lenient) {
+      // Derived ids are unique already; an `x-graphql-name` may still repeat another field's name.
+      const unique = uniqueGraphqlNames.unique(graphqlName, pointer, (stem, n) => `${stem}${n}`);
+      if (unique !== graphqlName) {
+        report('name-renamed', `the GraphQL field '${graphqlName}' is taken by another operation; this one is '${unique}'`, pointer);
+        losses.add(pointer, 'renamed', `operation '${id}'`, { graphql: `'${unique}'` });
+        graphqlName = unique;
+      }
+    } else {
       for (const [name, seen, target] of [
         [graphqlName, seenGraphqlNames, 'GraphQL field'],
         [rpcName, seenRpcNames, 'gRPC method'],
@@ -76,36 +102,145 @@ export function convertOperations(
         seen.set(name, id);
       }
       if (!isIdentifier(rpcName)) report('name-invalid', `operationId '${id}' gives no usable method name`, idPointer);
-
-      const parameters = readParameters(pathItem, operation, pathPointer, pointer, rpcName, schemas, deref);
-      const body = readBody(operation.requestBody, appendPointer(pointer, 'requestBody'), rpcName, schemas, deref);
-      const { result, errorStatuses } = readResponses(operation.responses, appendPointer(pointer, 'responses'), rpcName, schemas, deref, report);
-      const kind = readKind(operation, method, result, pointer, report);
-      const sunset = typeof operation['x-sunset'] === 'string' ? operation['x-sunset'] : apiSunset;
-      operations.push({
-        id,
-        method: method.toUpperCase(),
-        path,
-        ...(typeof operation.summary === 'string' ? { summary: operation.summary } : {}),
-        ...(typeof operation.description === 'string' ? { description: operation.description } : {}),
-        deprecated: operation.deprecated === true,
-        pointer,
-        tags: Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === 'string') : [],
-        graphqlName,
-        kind,
-        parameters,
-        ...(body ? { body } : {}),
-        result,
-        errorStatuses,
-        security: readSecurity(operation.security ?? document.security),
-        ...(sunset !== undefined ? { sunset } : {}),
-      });
     }
+
+    const body = readBody(operation.requestBody, appendPointer(pointer, 'requestBody'), rpcName, schemas, deref);
+    const parameters = readParameters(pathItem, operation, pathPointer, pointer, rpcName, schemas, deref);
+    nameParameters(parameters, body, lenient, report, losses);
+    const { result, errorStatuses } = readResponses(operation.responses, appendPointer(pointer, 'responses'), rpcName, schemas, deref, report);
+    const kind = readKind(operation, method, result, pointer, report);
+    const sunset = typeof operation['x-sunset'] === 'string' ? operation['x-sunset'] : apiSunset;
+    operations.push({
+      id,
+      method: method.toUpperCase(),
+      path,
+      ...(typeof operation.summary === 'string' ? { summary: operation.summary } : {}),
+      ...(typeof operation.description === 'string' ? { description: operation.description } : {}),
+      deprecated: operation.deprecated === true,
+      pointer,
+      tags: Array.isArray(operation.tags) ? operation.tags.filter((tag): tag is string => typeof tag === 'string') : [],
+      graphqlName,
+      kind,
+      parameters,
+      ...(body ? { body } : {}),
+      result,
+      errorStatuses,
+      security: readSecurity(operation.security ?? document.security),
+      ...(sunset !== undefined ? { sunset } : {}),
+    });
   }
   return operations;
 }
 
 type Report = (code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string) => void;
+
+interface OperationEntry {
+  path: string;
+  method: string;
+  pathItem: Record<string, unknown>;
+  pathPointer: string;
+  operation: Record<string, unknown>;
+  pointer: string;
+}
+
+/**
+ * A readable name from the method and the path: `GET /pets/{petId}/toys` is `getPetsByPetIdToys`.
+ * It depends on nothing else, so it stays the same when other operations come and go.
+ */
+export function deriveOperationId(method: string, path: string): string {
+  const parts = [method];
+  for (const segment of path.split('/')) {
+    if (segment === '') continue;
+    const parameter = /^\{(.+)\}$/.exec(segment)?.[1];
+    if (parameter !== undefined) parts.push('by', ...fallbackWords(parameter));
+    else parts.push(...fallbackWords(segment.replace(/[{}]/g, ' ')));
+  }
+  if (parts.length === 1) parts.push('root');
+  return camelCase(parts.join(' '));
+}
+
+/**
+ * The ids of a foreign document's operations. A unique operationId that gives a usable method name
+ * is kept; every operation whose id is missing, unusable or shared (even only in its PascalCase
+ * form, `getPet` and `GetPet`) is named by `deriveOperationId`, with a numeric suffix if needed.
+ * Kept ids are claimed first, so a derived name never takes one.
+ */
+function deriveOperationIds(entries: readonly OperationEntry[], report: Report, losses: LossLog): Map<string, string> {
+  const usable = (id: unknown): id is string => typeof id === 'string' && id !== '' && isIdentifier(pascalCase(id));
+  const uses = new Map<string, number>();
+  for (const { operation } of entries) {
+    if (usable(operation.operationId)) uses.set(pascalCase(operation.operationId), (uses.get(pascalCase(operation.operationId)) ?? 0) + 1);
+  }
+  const names = new Namespace(pascalCase);
+  const ids = new Map<string, string>();
+  const derive: OperationEntry[] = [];
+  for (const entry of entries) {
+    const id = entry.operation.operationId;
+    if (usable(id) && uses.get(pascalCase(id)) === 1) {
+      names.claim(id, entry.pointer);
+      ids.set(entry.pointer, id);
+    } else {
+      derive.push(entry);
+    }
+  }
+  for (const { method, path, operation, pointer } of derive) {
+    const id = names.unique(deriveOperationId(method, path), pointer, (stem, n) => `${stem}${n}`);
+    ids.set(pointer, id);
+    const declared = operation.operationId;
+    const why = declared === undefined || declared === ''
+      ? 'has no operationId'
+      : !usable(declared)
+        ? `has the operationId ${JSON.stringify(declared)}, which gives no usable method name`
+        : `shares the operationId '${declared}' with another operation`;
+    report('operation-id-derived', `${method.toUpperCase()} ${path} ${why}; it is named '${id}'`, pointer);
+    losses.add(pointer, 'renamed', `operation ${method.toUpperCase()} ${path}`, { graphql: `'${camelCase(id)}'`, proto: `rpc ${pascalCase(id)}` });
+  }
+  return ids;
+}
+
+/**
+ * Gives each parameter its GraphQL argument and proto field name, beside the names the body takes
+ * (`input`/`file` in GraphQL; `body`, `chunk`, `content_type` in proto). A contract must not
+ * produce two alike; a foreign document's later parameter gets a suffix, recorded in the IR.
+ */
+function nameParameters(parameters: Parameter[], body: RequestBody | undefined, lenient: boolean, report: Report, losses: LossLog): void {
+  const graphqlNames = new Namespace();
+  const protoNames = new Namespace(protoFieldKey);
+  const requestBody = 'the request body';
+  if (body?.kind === 'json') {
+    graphqlNames.claim('input', requestBody);
+    protoNames.claim('body', requestBody);
+  }
+  if (body?.kind === 'binary') {
+    graphqlNames.claim('file', requestBody);
+    protoNames.claim('chunk', requestBody);
+    protoNames.claim('content_type', requestBody);
+  }
+  for (const parameter of parameters) {
+    const owner = `'${parameter.name}' (${parameter.in})`;
+    const derivedGraphql = parameterFieldName(parameter.name);
+    const derivedProto = protoFieldName(derivedGraphql);
+    if (!lenient) {
+      for (const [name, names, target] of [[derivedGraphql, graphqlNames, 'a GraphQL argument'], [derivedProto, protoNames, 'a proto field']] as const) {
+        const other = names.owner(name);
+        if (other !== undefined) report('name-collision', `parameter ${owner} and ${other} would both be ${target} '${name}'`, parameter.pointer, 'rename one of the parameters');
+        else names.claim(name, owner);
+      }
+      continue;
+    }
+    const graphqlBase = isIdentifier(derivedGraphql) ? derivedGraphql : camelCase(fallbackWords(parameter.name).join(' '));
+    const protoBase = isIdentifier(derivedProto) ? derivedProto : snakeCase(fallbackWords(parameter.name).join(' '));
+    const graphql = graphqlNames.unique(graphqlBase, owner, (stem, n) => `${stem}_${n}`);
+    const proto = protoNames.unique(protoBase, owner, (stem, n) => `${stem}_${n}`);
+    if (graphql !== graphqlBase || proto !== protoBase) {
+      const clash = graphql !== graphqlBase ? graphqlNames.owner(graphqlBase) : protoNames.owner(protoBase);
+      report('name-renamed', `parameter ${owner} clashes with ${clash ?? ''}; it is '${graphql}' in GraphQL and '${proto}' in proto`, parameter.pointer);
+      losses.add(parameter.pointer, 'renamed', `parameter ${owner}`, { graphql: `'${graphql}'`, proto: `'${proto}'` });
+    }
+    if (graphql !== derivedGraphql) parameter.graphqlName = graphql;
+    if (proto !== derivedProto) parameter.protoName = proto;
+  }
+}
 
 function readGraphqlName(operation: Record<string, unknown>, id: string, pointer: string, report: Report): string {
   const override = operation['x-graphql-name'];
@@ -175,8 +310,14 @@ function readBody(
   if (!isSchema(body) || !isSchema(body.content)) return undefined;
   const mediaTypes = Object.keys(body.content);
   const required = body.required === true;
-  const structured = mediaTypes.find((mediaType) => isJsonMediaType(mediaType) || isFormMediaType(mediaType));
+  // JSON first, then a form: GraphQL and gRPC carry the body as one structured value.
+  const structured = mediaTypes.find(isJsonMediaType) ?? mediaTypes.find(isFormMediaType);
   if (structured !== undefined) {
+    const others = mediaTypes.filter((mediaType) => mediaType !== structured && !isJsonMediaType(mediaType) && !isFormMediaType(mediaType));
+    if (others.length > 0) {
+      const carried = `the ${structured} body only`;
+      schemas.losses.add(appendPointer(pointer, 'content'), 'omitted', `request body also as ${others.join(', ')}`, { graphql: carried, proto: carried });
+    }
     const media = body.content[structured];
     const schemaPointer = appendPointer(pointer, 'content', structured, 'schema');
     const typed = schemas.typeOf(isSchema(media) ? media.schema : undefined, schemaPointer, `${rpcName}Body`);
@@ -208,7 +349,10 @@ function readResponses(
     const itemSchema = isSchema(media) ? media['x-item-schema'] : undefined;
     const mediaPointer = appendPointer(responsePointer, 'content', stream);
     let item: TypeRef = { kind: 'json', shape: 'any' };
-    if (itemSchema === undefined) report('stream-item-schema-missing', `the ${stream} response of '${rpcName}' has no item schema`, mediaPointer);
+    if (itemSchema === undefined) {
+      report('stream-item-schema-missing', `the ${stream} response of '${rpcName}' has no item schema`, mediaPointer);
+      schemas.losses.add(mediaPointer, 'fallback', `${stream} items without x-item-schema`, jsonFallback);
+    }
     else item = schemas.typeOf(itemSchema, appendPointer(mediaPointer, 'x-item-schema'), `${rpcName}Event`).type;
     return { result: { kind: 'stream', status: success, item, mediaTypes }, errorStatuses };
   }
@@ -219,6 +363,7 @@ function readResponses(
     return { result: { kind: 'json', status: success, type: typed.type, mediaTypes }, errorStatuses };
   }
   if (mediaTypes.length > 0) {
+    schemas.losses.add(responsePointer, 'omitted', `binary response (${mediaTypes.join(', ')})`, { graphql: 'operation left out' });
     report('binary-response-rest-only', `'${rpcName}' answers with bytes (${mediaTypes.join(', ')}), which GraphQL cannot carry`, responsePointer);
     return { result: { kind: 'binary', status: success, mediaTypes }, errorStatuses };
   }

@@ -39,7 +39,12 @@ export function parentPointer(pointer: string): string {
 /** Decodes the fragment of a `$ref` (`#/components/schemas/X`) into a pointer. */
 export function fragmentToPointer(fragment: string): string {
   const raw = fragment.startsWith('#') ? fragment.slice(1) : fragment;
-  return decodeURIComponent(raw);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // A stray `%` is not an escape; the pointer is taken as written.
+    return raw;
+  }
 }
 
 /** Renders a pointer as a `$ref`-style fragment for messages. */

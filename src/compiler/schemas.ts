@@ -1,7 +1,10 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { EnumType, Field, NamedType, ObjectType, TypeRef } from './ir.ts';
-import { constantCase, graphqlFieldName, pascalCase, protoFieldName, singular } from './names.ts';
+import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
+import { camelCase, constantCase, fallbackWords, graphqlFieldName, isIdentifier, pascalCase, protoFieldName, singular, snakeCase } from './names.ts';
+import { Namespace, protoFieldKey } from './namespace.ts';
 import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
+import { allOfParts, commonScalar, resolveSchema } from './schema-shapes.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -11,10 +14,22 @@ export interface Typed {
   nullable: boolean;
 }
 
+/** How strictly names are checked; `lenient` is for documents Trident does not own. */
+export interface ConverterOptions {
+  /** Resolve name clashes and unusable names with warnings instead of failing. */
+  lenient?: boolean;
+  /** Where losses (constructs a target cannot carry exactly) are recorded. */
+  losses?: LossLog;
+}
+
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
 const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'String', 'Int', 'Float', 'Boolean', 'ID']);
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
+const jsonFallbackText = 'a JSON scalar in GraphQL and google.protobuf.Value in proto';
+
+// Deeper than this, a schema is typed as JSON rather than risk the stack on a pathological document.
+const maxDepth = 64;
 
 /**
  * Turns JSON Schemas of the bundled document into IR types. Component schemas that are objects,
@@ -23,27 +38,56 @@ const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
  */
 export class SchemaConverter {
   readonly types = new Map<string, NamedType>();
-  private readonly origins = new Map<string, string>();
+  readonly losses: LossLog;
+  readonly lenient: boolean;
+  private readonly typeNames = new Namespace();
   private readonly components = new Map<string, Typed>();
+  /** Foreign documents: the type name each component was given before any conversion. */
+  private readonly componentNames = new Map<string, string>();
+  private readonly inProgress = new Set<string>();
+  private depth = 0;
 
   private readonly document: Record<string, unknown>;
   private readonly locate: (pointer: string) => Location;
   private readonly diagnostics: Diagnostic[];
 
-  constructor(document: Record<string, unknown>, locate: (pointer: string) => Location, diagnostics: Diagnostic[]) {
+  constructor(document: Record<string, unknown>, locate: (pointer: string) => Location, diagnostics: Diagnostic[], options: ConverterOptions = {}) {
     this.document = document;
     this.locate = locate;
     this.diagnostics = diagnostics;
+    this.lenient = options.lenient === true;
+    this.losses = options.losses ?? new LossLog();
   }
 
   /** Converts every component schema, so unused ones are emitted too. */
   convertComponents(): void {
     const schemas = getAtPointer(this.document, '/components/schemas');
     if (!isSchema(schemas)) return;
+    // A component's own name outranks a name derived for an inline schema, whatever the order.
+    if (this.lenient) {
+      for (const [name, schema] of Object.entries(schemas)) {
+        if (isObjectLike(schema) || isStringEnum(schema)) {
+          this.componentNames.set(name, this.claimTypeName(this.pascal(name), appendPointer('/components/schemas', name)));
+        }
+      }
+    }
     for (const name of Object.keys(schemas)) this.component(name);
   }
 
   typeOf(schema: unknown, pointer: string, hint: string): Typed {
+    if (this.depth >= maxDepth) {
+      this.fallback(pointer, 'a schema nested more than 64 levels deep', jsonFallbackText, jsonFallback);
+      return { type: json('any'), nullable: true };
+    }
+    this.depth += 1;
+    try {
+      return this.convert(schema, pointer, hint);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private convert(schema: unknown, pointer: string, hint: string): Typed {
     if (!isSchema(schema)) return { type: json('any'), nullable: false };
     if (typeof schema.$ref === 'string') return this.reference(schema.$ref, pointer, hint);
 
@@ -65,31 +109,36 @@ export class SchemaConverter {
         const union = this.union(schema, keyword, pointer, hint);
         if (union) return { type: union, nullable: nullable || branchNullable };
       }
-      this.fallback(pointer, `${keyword} without a discriminator`, 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
+      // Branches that are all one scalar (an open enum: a string or one of a few) are that scalar.
+      const scalar = nonNull.length > 0 ? commonScalar(this.document, nonNull) : undefined;
+      if (scalar !== undefined) return { type: { kind: 'scalar', scalar }, nullable: nullable || branchNullable };
+      const what = isSchema(schema.discriminator) ? `${keyword} with a discriminator over variants that are not all named objects` : `${keyword} without a discriminator`;
+      this.fallback(pointer, what, jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable: nullable || branchNullable };
     }
 
-    if (Array.isArray(schema.allOf)) return { type: this.allOf(schema, pointer, hint), nullable };
+    if (Array.isArray(schema.allOf)) return this.allOf(schema, pointer, hint, nullable);
 
     const constant = schema.const ?? (Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : undefined);
     if (typeof constant === 'string') return { type: { kind: 'scalar', scalar: 'string' }, nullable };
-    if (Array.isArray(schema.enum) && schema.enum.every((value) => typeof value === 'string' || value === null)) {
-      const enumNullable = nullable || schema.enum.includes(null);
+    if (isStringEnum(schema)) {
+      const enumNullable = nullable || (schema.enum as unknown[]).includes(null);
       return { type: this.enumType(schema, pointer, hint), nullable: enumNullable };
+    }
+    if (Array.isArray(schema.enum) && schema.enum.some((value) => typeof value !== 'string' && value !== null)) {
+      this.losses.add(pointer, 'fallback', 'an enum of values that are not strings', { graphql: 'its base type, values unchecked', proto: 'its base type, values unchecked' });
     }
 
     if (types.length > 1) {
-      this.fallback(pointer, `a value of several types (${types.join(', ')})`, 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
+      this.fallback(pointer, `a value of several types (${types.join(', ')})`, jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable };
     }
-    const [type] = types;
-    if (type === 'object' || (type === undefined && isSchema(schema.properties))) {
-      return { type: this.objectLike(schema, pointer, hint), nullable };
-    }
+    const [type = inferredType(schema)] = types;
+    if (type === 'object') return { type: this.objectLike(schema, pointer, hint), nullable };
     if (type === 'array') {
       const items = this.typeOf(schema.items, appendPointer(pointer, 'items'), singular(hint));
       if (items.type.kind === 'list') {
-        this.fallback(pointer, 'a list of lists', 'google.protobuf.Value in proto; the GraphQL type stays a nested list');
+        this.fallback(pointer, 'a list of lists', 'google.protobuf.Value in proto; the GraphQL type stays a nested list', { proto: 'repeated google.protobuf.Value' });
       }
       return { type: { kind: 'list', of: items.type }, nullable };
     }
@@ -98,7 +147,7 @@ export class SchemaConverter {
     if (type === 'number') return { type: { kind: 'scalar', scalar: schema.format === 'float' ? 'float' : 'double' }, nullable };
     if (type === 'boolean') return { type: { kind: 'scalar', scalar: 'boolean' }, nullable };
     if (type === undefined && !nullable) return { type: json('any'), nullable: true };
-    this.fallback(pointer, 'a schema that only allows null', 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
+    this.fallback(pointer, 'a schema that only allows null', jsonFallbackText, jsonFallback);
     return { type: json('any'), nullable: true };
   }
 
@@ -107,85 +156,163 @@ export class SchemaConverter {
     const cached = this.components.get(name);
     if (cached) return cached;
     const pointer = appendPointer('/components/schemas', name);
+    // An alias or array that leads back to itself has no name to stand for it.
+    if (this.inProgress.has(pointer)) {
+      this.fallback(pointer, 'a schema that contains itself with no object in between', jsonFallbackText, jsonFallback);
+      return { type: json('any'), nullable: true };
+    }
     const schema = getAtPointer(this.document, pointer);
-    const typeName = pascalCase(name);
+    const typeName = this.componentNames.get(name) ?? pascalCase(name);
     // A named object may refer to itself; register the name before converting its fields.
     if (isObjectLike(schema)) this.components.set(name, { type: { kind: 'named', name: typeName }, nullable: false });
-    const typed = this.typeOf(schema, pointer, typeName);
-    this.components.set(name, typed);
-    return typed;
+    this.inProgress.add(pointer);
+    // The depth guard is for one schema's inline nesting; a chain of components starts afresh.
+    const depth = this.depth;
+    this.depth = 0;
+    try {
+      const typed = this.typeOf(schema, pointer, typeName);
+      this.components.set(name, typed);
+      return typed;
+    } finally {
+      this.depth = depth;
+      this.inProgress.delete(pointer);
+    }
   }
 
   private reference(ref: string, pointer: string, hint: string): Typed {
-    const target = fragmentToPointer(ref.slice(ref.indexOf('#')));
+    if (!ref.startsWith('#')) return { type: json('any'), nullable: true };
+    const target = fragmentToPointer(ref);
     const match = /^\/components\/schemas\/([^/]+)$/.exec(target);
     if (match?.[1] !== undefined) return this.component(match[1].replaceAll('~1', '/').replaceAll('~0', '~'));
-    if (target === pointer) return { type: json('any'), nullable: true };
-    return this.typeOf(getAtPointer(this.document, target), target, hint);
+    if (target === pointer || this.inProgress.has(target)) {
+      this.fallback(pointer, 'a schema that contains itself with no object in between', jsonFallbackText, jsonFallback);
+      return { type: json('any'), nullable: true };
+    }
+    this.inProgress.add(target);
+    try {
+      return this.typeOf(getAtPointer(this.document, target), target, hint);
+    } finally {
+      this.inProgress.delete(target);
+    }
+  }
+
+  // PascalCase for type names; a foreign document's name with no usable characters still gets one.
+  private pascal(name: string): string {
+    if (!this.lenient) return pascalCase(name);
+    return pascalCase(fallbackWords(name).join(' '));
+  }
+
+  /**
+   * The name a new type gets. Contracts must not clash (an error names both places); a foreign
+   * document's later type gets a suffix (`Pet2`), and a name GraphQL reserves gets `Model`.
+   */
+  private claimTypeName(hint: string, pointer: string): string {
+    const name = hint === '' ? 'Schema' : hint;
+    if (!this.lenient) {
+      const previous = this.typeNames.owner(name);
+      if (previous !== undefined && previous !== pointer) {
+        this.report('name-collision', `'${name}' names both #${previous} and this schema`, pointer);
+      } else if (reservedTypeNames.has(name)) {
+        this.report('name-collision', `'${name}' is a name the generated GraphQL schema defines itself`, pointer, `rename the schema '${name}'`);
+      } else {
+        this.typeNames.claim(name, pointer);
+      }
+      return name;
+    }
+    const base = reservedTypeNames.has(name) ? `${name}Model` : name;
+    const claimed = this.typeNames.unique(base, pointer, (stem, n) => `${stem}${n}`);
+    if (claimed !== hint) {
+      const why = reservedTypeNames.has(name) ? 'a name GraphQL reserves' : hint === '' ? 'a name with no usable characters' : `taken by #${this.typeNames.owner(name) ?? ''}`;
+      this.rename(pointer, `the type '${hint}'`, claimed, why);
+    }
+    return claimed;
   }
 
   private register(type: NamedType): void {
-    const previous = this.origins.get(type.name);
-    if (previous !== undefined && previous !== type.pointer) {
-      this.report('name-collision', `'${type.name}' names both #${previous} and this schema`, type.pointer);
-      return;
-    }
-    if (reservedTypeNames.has(type.name)) {
-      this.report('name-collision', `'${type.name}' is a name the generated GraphQL schema defines itself`, type.pointer, `rename the schema '${type.name}'`);
-      return;
-    }
-    this.origins.set(type.name, type.pointer);
+    // Strict mode reports a clash and leaves the type out; the error stops the compilation anyway.
+    if (!this.lenient && this.typeNames.owner(type.name) !== type.pointer) return;
     this.types.set(type.name, type);
   }
 
   private objectLike(schema: Schema, pointer: string, hint: string): TypeRef {
     const properties = isSchema(schema.properties) ? schema.properties : undefined;
+    const extra = schema.additionalProperties;
     if (!properties || Object.keys(properties).length === 0) {
-      const extra = schema.additionalProperties;
       if (isSchema(extra) && Object.keys(extra).length > 0) {
         const value = this.typeOf(extra, appendPointer(pointer, 'additionalProperties'), `${hint}Value`);
         if (value.type.kind === 'list' || value.type.kind === 'map') {
-          this.fallback(pointer, 'a map whose values are lists or maps', 'google.protobuf.Struct in proto and a JSON scalar in GraphQL');
+          this.fallback(pointer, 'a map whose values are lists or maps', 'google.protobuf.Struct in proto and a JSON scalar in GraphQL', { graphql: 'JSON scalar', proto: 'google.protobuf.Struct' });
           return json('object');
         }
+        this.losses.add(pointer, 'fallback', 'a map (additionalProperties)', { graphql: 'JSON scalar' });
         return { kind: 'map', of: value.type };
       }
       return json('object');
     }
+    if (extra !== undefined && extra !== false) {
+      this.losses.add(pointer, 'omitted', 'additional properties beside the declared ones', { graphql: 'declared fields only', proto: 'declared fields only' });
+    }
     const required = new Set(Array.isArray(schema.required) ? schema.required.filter((key) => typeof key === 'string') : []);
-    const object: ObjectType = { kind: 'object', name: hint, fields: [], ...documentation(schema, pointer) };
+    const name = this.claimTypeName(hint, pointer);
+    const object: ObjectType = { kind: 'object', name, fields: [], ...documentation(schema, pointer) };
     this.register(object);
-    object.fields = this.fields(properties, required, appendPointer(pointer, 'properties'), hint);
-    return { kind: 'named', name: hint };
+    object.fields = this.fields(properties, required, appendPointer(pointer, 'properties'), name);
+    return { kind: 'named', name };
   }
 
   private fields(properties: Schema, required: ReadonlySet<unknown>, pointer: string, owner: string): Field[] {
     const fields: Field[] = [];
-    const graphqlNames = new Map<string, string>();
-    const protoNames = new Map<string, string>();
+    const graphqlNames = new Namespace();
+    const protoNames = new Namespace(protoFieldKey);
     for (const [name, propertySchema] of Object.entries(properties)) {
       const fieldPointer = appendPointer(pointer, name);
-      for (const [derived, seen, target] of [
-        [graphqlFieldName(name), graphqlNames, 'GraphQL'],
-        [protoFieldName(name), protoNames, 'proto'],
-      ] as const) {
-        const other = seen.get(derived);
-        if (other !== undefined) this.report('name-collision', `properties '${other}' and '${name}' are both '${derived}' in ${target}`, fieldPointer);
-        seen.set(derived, name);
-      }
-      if (protoFieldName(name) === '') this.report('name-invalid', `property '${name}' has no letters or digits to name a field`, fieldPointer);
-      const typed = this.typeOf(propertySchema, fieldPointer, owner + pascalCase(name));
+      const names = this.lenient ? this.lenientFieldNames(name, fieldPointer, graphqlNames, protoNames) : this.strictFieldNames(name, fieldPointer, graphqlNames, protoNames);
+      const typed = this.typeOf(propertySchema, fieldPointer, owner + this.pascal(name));
       const annotations = this.annotations(propertySchema, fieldPointer);
-      const field: Field = {
-        name,
-        type: typed.type,
-        required: required.has(name),
-        nullable: typed.nullable,
-        ...annotations,
-      };
-      fields.push(field);
+      fields.push({ name, type: typed.type, required: required.has(name), nullable: typed.nullable, ...annotations, ...names });
     }
     return fields;
+  }
+
+  private strictFieldNames(name: string, pointer: string, graphqlNames: Namespace, protoNames: Namespace): Pick<Field, 'graphqlName' | 'protoName'> {
+    const graphql = graphqlFieldName(name);
+    const proto = protoFieldName(name);
+    const graphqlOther = graphqlNames.owner(graphql);
+    if (graphqlOther !== undefined) this.report('name-collision', `properties '${graphqlOther}' and '${name}' are both '${graphql}' in GraphQL`, pointer);
+    else graphqlNames.claim(graphql, name);
+    const protoOther = protoNames.owner(proto);
+    if (protoOther !== undefined) {
+      const otherProto = protoFieldName(protoOther);
+      const message = otherProto === proto
+        ? `properties '${protoOther}' and '${name}' are both '${proto}' in proto`
+        : `properties '${protoOther}' and '${name}' become the proto fields '${otherProto}' and '${proto}', which proto3 treats as one JSON name`;
+      this.report('name-collision', message, pointer);
+    } else {
+      protoNames.claim(proto, name);
+    }
+    if (proto === '') this.report('name-invalid', `property '${name}' has no letters or digits to name a field`, pointer);
+    return {};
+  }
+
+  // A foreign document's property keeps its JSON name in the IR; GraphQL and proto get the derived
+  // names, made unique with a suffix, and the IR records them when they are not the derived ones.
+  private lenientFieldNames(name: string, pointer: string, graphqlNames: Namespace, protoNames: Namespace): Pick<Field, 'graphqlName' | 'protoName'> {
+    const derivedGraphql = graphqlFieldName(name);
+    const derivedProto = protoFieldName(name);
+    const graphqlBase = isIdentifier(derivedGraphql) ? derivedGraphql : camelCase(fallbackWords(name).join(' '));
+    const protoBase = isIdentifier(derivedProto) ? derivedProto : snakeCase(fallbackWords(name).join(' '));
+    const graphql = graphqlNames.unique(graphqlBase, name, (stem, n) => `${stem}_${n}`);
+    const proto = protoNames.unique(protoBase, name, (stem, n) => `${stem}_${n}`);
+    if (graphql !== graphqlBase || proto !== protoBase) {
+      const clash = graphql !== graphqlBase ? graphqlNames.owner(graphqlBase) : protoNames.owner(protoBase);
+      this.report('name-renamed', `property '${name}' clashes with '${clash ?? ''}'; it is '${graphql}' in GraphQL and '${proto}' in proto`, pointer);
+    }
+    if (graphql !== name) this.losses.add(pointer, 'renamed', `property '${name}'`, { graphql: `'${graphql}'` });
+    if (proto !== derivedProto) this.losses.add(pointer, 'renamed', `property '${name}'`, { proto: `'${proto}' (json_name keeps '${name}')` });
+    return {
+      ...(graphql !== derivedGraphql ? { graphqlName: graphql } : {}),
+      ...(proto !== derivedProto ? { protoName: proto } : {}),
+    };
   }
 
   // readOnly, description and the like may sit on the property or on the schema it references.
@@ -194,8 +321,8 @@ export class SchemaConverter {
     let current: unknown = schema;
     while (isSchema(current) && chain.length < 8) {
       chain.push(current);
-      if (typeof current.$ref !== 'string') break;
-      current = getAtPointer(this.document, fragmentToPointer(current.$ref.slice(current.$ref.indexOf('#'))));
+      if (typeof current.$ref !== 'string' || !current.$ref.startsWith('#')) break;
+      current = getAtPointer(this.document, fragmentToPointer(current.$ref));
     }
     const pick = (key: string): unknown => chain.find((entry) => entry[key] !== undefined)?.[key];
     const sensitive = pick('x-sensitive');
@@ -220,11 +347,32 @@ export class SchemaConverter {
   }
 
   private enumType(schema: Schema, pointer: string, hint: string): TypeRef {
-    const values = (schema.enum as unknown[]).filter((value): value is string => typeof value === 'string');
+    const values = [...new Set((schema.enum as unknown[]).filter((value): value is string => typeof value === 'string'))];
     const explicit = schema['x-proto-numbers'];
     if (explicit !== undefined && !isSchema(explicit)) {
       this.report('extension-invalid', "'x-proto-numbers' must map enum values to integers", appendPointer(pointer, 'x-proto-numbers'));
     }
+    const names = this.lenient ? this.lenientEnumNames(values, pointer) : this.strictEnumNames(values, pointer);
+    const name = this.claimTypeName(hint, pointer);
+    const enumType: EnumType = {
+      kind: 'enum',
+      name,
+      values: values.map((value) => {
+        const number = isSchema(explicit) ? explicit[value] : undefined;
+        const constant = names.get(value);
+        return {
+          value,
+          ...(Number.isInteger(number) ? { protoNumber: number as number } : {}),
+          ...(constant !== undefined ? { name: constant } : {}),
+        };
+      }),
+      ...documentation(schema, pointer),
+    };
+    this.register(enumType);
+    return { kind: 'named', name };
+  }
+
+  private strictEnumNames(values: readonly string[], pointer: string): Map<string, string> {
     const constants = new Map<string, string>();
     for (const value of values) {
       const constant = constantCase(value);
@@ -237,17 +385,25 @@ export class SchemaConverter {
       }
       constants.set(constant, value);
     }
-    const enumType: EnumType = {
-      kind: 'enum',
-      name: hint,
-      values: values.map((value) => {
-        const number = isSchema(explicit) ? explicit[value] : undefined;
-        return Number.isInteger(number) ? { value, protoNumber: number as number } : { value };
-      }),
-      ...documentation(schema, pointer),
-    };
-    this.register(enumType);
-    return { kind: 'named', name: hint };
+    return new Map();
+  }
+
+  // Values of a foreign enum that share a CONSTANT_CASE name (`a-b`, `a_b`), are empty or are
+  // `unspecified` get a suffix; the IR keeps the JSON value beside the name.
+  private lenientEnumNames(values: readonly string[], pointer: string): Map<string, string> {
+    const namespace = new Namespace();
+    namespace.claim('UNSPECIFIED', '');
+    const renamed = new Map<string, string>();
+    for (const value of values) {
+      const derived = constantCase(value);
+      const base = derived === '' ? constantCase(fallbackWords(value).join(' ')) : derived;
+      const constant = namespace.unique(base, value, (stem, n) => `${stem}_${n}`);
+      if (constant === derived) continue;
+      renamed.set(value, constant);
+      if (constant !== base) this.report('name-renamed', `enum value '${value}' clashes with '${namespace.owner(base) || 'UNSPECIFIED'}'; it is '${constant}'`, pointer);
+      this.losses.add(pointer, 'renamed', `enum value '${value}'`, { graphql: `'${constant}'`, proto: `'${constant}'` });
+    }
+    return renamed;
   }
 
   private union(schema: Schema, keyword: 'oneOf' | 'anyOf', pointer: string, hint: string): TypeRef | undefined {
@@ -266,23 +422,31 @@ export class SchemaConverter {
       if (typed.type.kind !== 'named' || this.types.get(typed.type.name)?.kind !== 'object') return undefined;
       variants.push({ tag: tagOf.get(branch.$ref) ?? name, type: typed.type.name });
     }
-    this.register({ kind: 'union', name: hint, discriminator: propertyName, variants, ...documentation(schema, pointer) });
-    return { kind: 'named', name: hint };
+    // Two variants whose tags read alike would be one field of the oneOf; that is no clean union.
+    const tagNames = new Set(variants.map((variant) => snakeCase(variant.tag)));
+    if (tagNames.size < variants.length || tagNames.has('')) return undefined;
+    const name = this.claimTypeName(hint, pointer);
+    this.register({ kind: 'union', name, discriminator: propertyName, variants, ...documentation(schema, pointer) });
+    return { kind: 'named', name };
   }
 
-  // allOf merges object parts into one object; anything else has no clean mapping.
-  private allOf(schema: Schema, pointer: string, hint: string): TypeRef {
-    const parts = (schema.allOf as unknown[]).map((part) => this.resolve(part));
-    if (parts.length === 1 && !isSchema(schema.properties)) {
-      const [only] = schema.allOf as unknown[];
-      return this.typeOf(only, appendPointer(pointer, 'allOf', 0), hint).type;
+  // allOf merges object parts into one object; parts that only annotate (a description,
+  // `nullable: true`) are left out and nested allOfs are flattened. Anything else has no clean mapping.
+  private allOf(schema: Schema, pointer: string, hint: string, nullable: boolean): Typed {
+    const { parts, nullable: partNullable, opaque } = allOfParts(this.document, schema);
+    const ownProperties = isSchema(schema.properties);
+    if (parts.length === 1 && !ownProperties && !opaque) {
+      const [only] = parts;
+      const entry = (schema.allOf as unknown[])[only?.index ?? 0];
+      const inner = this.typeOf(entry, appendPointer(pointer, 'allOf', only?.index ?? 0), hint);
+      return { type: inner.type, nullable: nullable || partNullable || inner.nullable };
     }
-    if (!parts.every((part) => isSchema(part) && (part.type === 'object' || isSchema(part.properties)))) {
-      this.fallback(pointer, 'an allOf whose parts are not all objects', 'a JSON scalar in GraphQL and google.protobuf.Value in proto');
-      return json('any');
+    if (opaque || !parts.every(({ schema: part }) => part.type === 'object' || isSchema(part.properties))) {
+      this.fallback(pointer, 'an allOf whose parts are not all objects', jsonFallbackText, jsonFallback);
+      return { type: json('any'), nullable };
     }
     const merged: Schema = { type: 'object', properties: {}, required: [] };
-    for (const part of [...parts, schema] as Schema[]) {
+    for (const part of [...parts.map(({ schema: part }) => part), schema]) {
       Object.assign(merged.properties as Schema, isSchema(part.properties) ? part.properties : {});
       if (Array.isArray(part.required)) (merged.required as unknown[]).push(...part.required);
     }
@@ -290,19 +454,22 @@ export class SchemaConverter {
     const inline = (schema.allOf as unknown[]).filter((part) => isSchema(part) && typeof part.$ref !== 'string') as Schema[];
     const described = [schema, ...inline].find((part) => typeof part.description === 'string');
     if (described) merged.description = described.description;
-    return this.objectLike(merged, pointer, hint);
+    return { type: this.objectLike(merged, pointer, hint), nullable: nullable || partNullable };
   }
 
-  private resolve(schema: unknown): unknown {
-    let current = schema;
-    for (let depth = 0; depth < 16 && isSchema(current) && typeof current.$ref === 'string'; depth += 1) {
-      current = getAtPointer(this.document, fragmentToPointer(current.$ref.slice(current.$ref.indexOf('#'))));
-    }
-    return current;
+  /** Follows `$ref`s to the schema they name. */
+  resolve(schema: unknown): unknown {
+    return resolveSchema(this.document, schema);
   }
 
-  private fallback(pointer: string, what: string, fallback: string): void {
+  private fallback(pointer: string, what: string, fallback: string, targets: Fallbacks): void {
     this.report('no-clean-mapping', `${what} has no clean mapping; using ${fallback}`, pointer);
+    this.losses.add(pointer, 'fallback', what, targets);
+  }
+
+  private rename(pointer: string, what: string, to: string, why: string): void {
+    this.report('name-renamed', `${what} is '${to}' (${why})`, pointer);
+    this.losses.add(pointer, 'renamed', what, { graphql: `'${to}'`, proto: `'${to}'` });
   }
 
   private report(code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void {
@@ -317,6 +484,21 @@ export function isSchema(value: unknown): value is Schema {
 function isObjectLike(schema: unknown): boolean {
   if (!isSchema(schema)) return false;
   return schema.type === 'object' || isSchema(schema.properties) || Array.isArray(schema.allOf) || isSchema(schema.discriminator);
+}
+
+// An enum with at least one string value (nulls aside) becomes an enum type.
+function isStringEnum(schema: unknown): boolean {
+  if (!isSchema(schema) || !Array.isArray(schema.enum)) return false;
+  const values = schema.enum.filter((value) => value !== null);
+  // A single value or a `const` is a plain string.
+  return values.length > 0 && values.every((value) => typeof value === 'string') && schema.enum.length > 1 && typeof schema.const !== 'string';
+}
+
+// A schema without `type` that has the keywords of one.
+function inferredType(schema: Schema): string | undefined {
+  if (isSchema(schema.properties) || schema.additionalProperties !== undefined) return 'object';
+  if (schema.items !== undefined) return 'array';
+  return undefined;
 }
 
 function documentation(schema: Schema, pointer: string): { description?: string; deprecated: boolean; pointer: string } {
@@ -342,4 +524,3 @@ function integerScalar(schema: Schema): 'int32' | 'int64' {
   const fits = (bound: unknown, limit: number): boolean => typeof bound === 'number' && Math.abs(bound) <= limit;
   return fits(schema.minimum, 2 ** 31) && fits(schema.maximum, 2 ** 31 - 1) ? 'int32' : 'int64';
 }
-

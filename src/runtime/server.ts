@@ -11,6 +11,7 @@ import type { Authenticator } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { registerDocs } from './docs.ts';
 import { graphqlEndpoint, registerGraphqlApi } from './graphql/handler-factory.ts';
+import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import type { LoadedApi } from './load.ts';
 import { serveApi, type ServedApi } from './operation.ts';
@@ -77,7 +78,10 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
       protoFiles.push(path);
     }
   }
-  const definition = loadSync(protoFiles, { includeDirs: [protoDir], keepCase: true, longs: String, enums: String, defaults: false, oneofs: true });
+  const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true };
+  const definition = loadSync(protoFiles, { ...loaderOptions, includeDirs: [protoDir] });
+  // Reflection describes the health and reflection services too, so tools can discover them.
+  const described = reflectionDefinition(protoDir);
   rmSync(protoDir, { recursive: true, force: true });
 
   const grpc = new Server();
@@ -92,7 +96,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   }
   registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })));
   health.addToServer(grpc);
-  new ReflectionService(definition).addToServer(grpc);
+  new ReflectionService(described).addToServer(grpc);
 
   await http.listen({ host, port: options.httpPort ?? 0 });
   const httpAddress = http.server.address();

@@ -21,11 +21,17 @@ export const valueRules = {
     verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
     explanation: 'Every int32 a client sends is a valid int64 in JSON and on the proto wire. GraphQL variables declared `Int` no longer match the `Long` argument, and the gRPC TypeScript takes a string instead of a number.',
   },
-  'int64-to-int32': {
+  'response-int64-to-int32': {
     area: 'types and formats',
-    purpose: 'An integer narrows from int64 to int32.',
+    purpose: 'A response integer narrows from int64 to int32.',
+    verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
+    explanation: 'Clients read smaller values than they were ready for: nothing changes in JSON or on the proto wire (a proto JSON parser reads an int64 from a number as well as from a string). GraphQL changes the field from `Long` to `Int`, and the gRPC TypeScript from a string to a number.',
+  },
+  'request-int64-to-int32': {
+    area: 'types and formats',
+    purpose: 'A request integer narrows from int64 to int32.',
     verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
-    explanation: 'Large values are rejected (requests) or cannot occur any more; GraphQL changes `Long` to `Int` and the gRPC TypeScript a string to a number. The proto wire keeps the varint encoding and truncates.',
+    explanation: 'Values past 2^31 that were accepted are now refused by the shared validation. GraphQL variables declared `Long` no longer match, and the gRPC TypeScript takes a number instead of a string. Old gRPC stubs still encode the varint, which the server truncates or refuses depending on its size.',
   },
   'float-double-changed': {
     area: 'types and formats',

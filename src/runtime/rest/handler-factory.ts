@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
@@ -103,14 +104,14 @@ async function sendBinary(content: BinaryContent, request: FastifyRequest, reply
   }
   reply.type(content.contentType);
   if (range === undefined) {
-    await reply.code(200).header('Content-Length', content.size).send(content.read());
+    await reply.code(200).header('Content-Length', content.size).send(Readable.from(content.read()));
     return;
   }
   await reply
     .code(206)
     .header('Content-Range', `bytes ${range.start}-${range.end}/${content.size}`)
     .header('Content-Length', range.end - range.start + 1)
-    .send(content.read(range));
+    .send(Readable.from(content.read(range)));
 }
 
 // Server-sent events: `id` is the event's sequence, so a reconnecting client resumes with Last-Event-ID.

@@ -11,8 +11,10 @@ import {
   type TypeNode,
 } from 'graphql';
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type OperationKind, type TypeRef } from '../../ir.ts';
-import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../names.ts';
+import type { Loss } from '../../losses.ts';
+import { camelCase, enumValueName, fieldGraphqlName, parameterGraphqlName } from '../../names.ts';
 import { printsOutputType, typeUsage, type TypeUsage } from '../../usage.ts';
+import { inputTypeNames, relaxedInputFields } from './inputs.ts';
 
 /** The scalars the generated schemas may declare, with what they carry. */
 export const customScalars = {
@@ -41,11 +43,17 @@ const directive = (directiveName: string, reason?: string): ConstDirectiveNode =
  * objects used as input get an `XInput` twin without read-only fields; discriminated unions are
  * unions on output and `@oneOf` inputs.
  */
-export function toGraphqlDocument(api: Api): DocumentNode {
+export function toGraphqlDocument(api: Api, onLoss: (loss: Loss) => void = () => {}): DocumentNode {
   const typesByName = new Map(api.types.map((type) => [type.name, type]));
   const usedScalars = new Set<ScalarName>();
   let usesSensitive = false;
   const usage = typeUsage(api);
+  const inputNames = inputTypeNames(api, usage, [...Object.keys(customScalars), 'Query', 'Mutation', 'Subscription']);
+  const inputName = (typeName: string): string => inputNames.get(typeName) ?? `${typeName}Input`;
+  const relaxed = relaxedInputFields(api, usage);
+  for (const field of relaxed) {
+    onLoss({ target: 'graphql', kind: 'relaxed', construct: `required field '${field.name}' that closes a cycle of input objects`, fallback: 'nullable in the input type', pointer: field.pointer });
+  }
 
   const typeNode = (type: TypeRef, input: boolean): TypeNode => {
     switch (type.kind) {
@@ -56,7 +64,7 @@ export function toGraphqlDocument(api: Api): DocumentNode {
       }
       case 'named': {
         const target = typesByName.get(type.name);
-        return named(input && target?.kind !== 'enum' ? `${type.name}Input` : type.name);
+        return named(input && target?.kind !== 'enum' ? inputName(type.name) : type.name);
       }
       case 'list':
         return { kind: Kind.LIST_TYPE, type: nonNull(typeNode(type.of, input)) };
@@ -68,6 +76,8 @@ export function toGraphqlDocument(api: Api): DocumentNode {
   };
   const fieldType = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input: boolean): TypeNode => {
     const type = typeNode(field.type, input);
+    // GraphQL cannot build an input that requires itself: such a field is optional in the input type.
+    if (input && relaxed.has(field as Field)) return type;
     return field.required && !field.nullable ? nonNull(type) : type;
   };
   // graphql-js forbids @deprecated on a required argument or input field.
@@ -98,7 +108,7 @@ export function toGraphqlDocument(api: Api): DocumentNode {
   }
 
   for (const type of api.types) {
-    definitions.push(...typeDefinitions(type, usage, typeNode, fieldType, directives));
+    definitions.push(...typeDefinitions(type, usage, typeNode, fieldType, directives, inputName));
   }
 
   const preamble: DefinitionNode[] = [];
@@ -150,7 +160,7 @@ type FieldTypeOf = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input:
 function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: FieldTypeOf, usesUpload: () => void): FieldDefinitionNode {
   const args: InputValueDefinitionNode[] = operation.parameters.map((parameter) => ({
     kind: Kind.INPUT_VALUE_DEFINITION,
-    name: name(parameterFieldName(parameter.name)),
+    name: name(parameterGraphqlName(parameter)),
     type: fieldType({ type: parameter.type, required: parameter.required, nullable: false }, true),
     ...description(parameter.description),
   }));
@@ -181,6 +191,7 @@ function typeDefinitions(
   typeNode: TypeNodeOf,
   fieldType: FieldTypeOf,
   directives: (field: Field, input: boolean) => ConstDirectiveNode[],
+  inputName: (typeName: string) => string,
 ): DefinitionNode[] {
   const docs = description(type.description);
   const asInput = usage.input.has(type.name);
@@ -190,7 +201,7 @@ function typeDefinitions(
       name: name(type.name),
       ...docs,
       // Bindings map each value back to its JSON spelling through the IR.
-      values: type.values.map((value) => ({ kind: Kind.ENUM_VALUE_DEFINITION, name: name(constantCase(value.value)) })),
+      values: type.values.map((value) => ({ kind: Kind.ENUM_VALUE_DEFINITION, name: name(enumValueName(value)) })),
     }];
   }
   if (type.kind === 'union') {
@@ -199,13 +210,13 @@ function typeDefinitions(
     if (!asInput) return outputs;
     return [...outputs, {
       kind: Kind.INPUT_OBJECT_TYPE_DEFINITION,
-      name: name(`${type.name}Input`),
+      name: name(inputName(type.name)),
       ...docs,
       directives: [directive('oneOf')],
       fields: type.variants.map((variant) => ({
         kind: Kind.INPUT_VALUE_DEFINITION,
         name: name(camelCase(variant.tag)),
-        type: named(`${variant.type}Input`),
+        type: named(inputName(variant.type)),
         ...description(`${type.discriminator} = "${variant.tag}"`),
       })),
     }];
@@ -215,7 +226,7 @@ function typeDefinitions(
     .filter((field) => !field.writeOnly)
     .map((field) => ({
       kind: Kind.FIELD_DEFINITION,
-      name: name(graphqlFieldName(field.name)),
+      name: name(fieldGraphqlName(field)),
       type: fieldType(field, false),
       directives: directives(field, false),
       ...description(field.description),
@@ -234,14 +245,14 @@ function typeDefinitions(
       .filter((field) => !field.readOnly)
       .map((field) => ({
         kind: Kind.INPUT_VALUE_DEFINITION,
-        name: name(graphqlFieldName(field.name)),
+        name: name(fieldGraphqlName(field)),
         type: fieldType(field, true),
         directives: directives(field, true),
         ...description(field.description),
       }));
     definitions.push({
       kind: Kind.INPUT_OBJECT_TYPE_DEFINITION,
-      name: name(`${type.name}Input`),
+      name: name(inputName(type.name)),
       ...docs,
       fields: inputFields.length > 0
         ? inputFields

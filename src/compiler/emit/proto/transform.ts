@@ -1,5 +1,5 @@
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type TypeRef } from '../../ir.ts';
-import { constantCase, parameterFieldName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
+import { constantCase, enumValueName, fieldProtoName, parameterFieldName, parameterProtoName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
 import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoMethod } from './ast.ts';
 
 const timestamp = 'google/protobuf/timestamp.proto';
@@ -21,6 +21,7 @@ export function protoServiceName(api: Pick<Api, 'name'>): string {
  */
 export function toProtoFile(api: Api): ProtoFile {
   const imports = new Set<string>();
+  const enumNames = new Set(api.types.filter((type) => type.kind === 'enum').map((type) => type.name));
   const typeName = (type: TypeRef): string => {
     switch (type.kind) {
       case 'scalar':
@@ -39,16 +40,17 @@ export function toProtoFile(api: Api): ProtoFile {
     }
   };
   const field = (name: string, type: TypeRef, optional: boolean, extra: Partial<ProtoField> = {}): ProtoField => {
-    const protoName = protoFieldName(name);
+    const protoName = extra.name ?? protoFieldName(name);
     const jsonName = protoDefaultJsonName(protoName) === name ? {} : { jsonName: name };
     const base = { name: protoName, number: 0, deprecated: false, ...jsonName, ...extra };
     if (type.kind === 'list') return { ...base, type: typeName(type.of), label: 'repeated' };
     if (type.kind === 'map') return { ...base, type: typeName(type.of), map: true };
-    const hasPresence = (type.kind === 'scalar' && type.scalar !== 'datetime') || isEnum(api, type);
+    const hasPresence = (type.kind === 'scalar' && type.scalar !== 'datetime') || (type.kind === 'named' && enumNames.has(type.name));
     return { ...base, type: typeName(type), ...(optional && hasPresence ? { label: 'optional' as const } : {}) };
   };
   const fromField = (source: Field): ProtoField =>
     field(source.name, source.type, !source.required || source.nullable, {
+      name: fieldProtoName(source),
       deprecated: source.deprecated,
       ...describe(source.description, source),
       // Number problems point at the `x-proto-number` line when there is one.
@@ -73,7 +75,7 @@ export function toProtoFile(api: Api): ProtoFile {
     comment: describeApi(api),
     imports: [...imports].sort(),
     services: [{ name: protoServiceName(api), comment: api.title, methods }],
-    messages,
+    messages: messages.map(qualifyWellKnownTypes),
     enums,
   };
 }
@@ -90,8 +92,13 @@ const scalarTypes = {
   bytes: 'bytes',
 } as const;
 
-function isEnum(api: Api, type: TypeRef): boolean {
-  return type.kind === 'named' && api.types.some((named) => named.name === type.name && named.kind === 'enum');
+// A field named `google` shadows the package of the well-known types inside its message, so that
+// message spells them fully qualified.
+function qualifyWellKnownTypes(message: ProtoMessage): ProtoMessage {
+  const fields = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
+  if (!fields.some((field) => field.name === 'google')) return message;
+  const qualify = (field: ProtoField): ProtoField => (field.type.startsWith('google.') ? { ...field, type: `.${field.type}` } : field);
+  return { ...message, fields: message.fields.map(qualify), oneofs: message.oneofs.map((oneof) => ({ ...oneof, fields: oneof.fields.map(qualify) })) };
 }
 
 function describe(description: string | undefined, source: { sensitive?: boolean; readOnly?: boolean; writeOnly?: boolean }): { comment?: string } {
@@ -113,6 +120,7 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
   // A header such as `If-Match` becomes `if_match`, with the default JSON name `ifMatch`.
   const requestFields = operation.parameters.map((parameter) =>
     field(parameterFieldName(parameter.name), parameter.type, !parameter.required, {
+      name: parameterProtoName(parameter),
       ...describe(parameter.description, {}),
       deprecated: parameter.deprecated,
       pointer: parameter.pointer,
@@ -184,7 +192,7 @@ function toProtoEnum(type: Extract<NamedType, { kind: 'enum' }>): ProtoEnum {
     values: [
       { name: `${prefix}_UNSPECIFIED`, number: 0 },
       ...type.values.map((value) => ({
-        name: `${prefix}_${constantCase(value.value)}`,
+        name: `${prefix}_${enumValueName(value)}`,
         number: 0,
         comment: `"${value.value}"`,
         ...(value.protoNumber !== undefined ? { explicitNumber: value.protoNumber } : {}),

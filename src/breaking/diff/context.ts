@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { NamedType } from '../../compiler/ir.ts';
+import { getAtPointer, parentPointer } from '../../compiler/pointer.ts';
+import type { Finding, Side, SourceLocation, Subjects, Target } from '../model.ts';
+import type { RuleId } from '../rules.ts';
+import type { ContractSide } from '../side.ts';
+import { Reach } from './reach.ts';
+
+/** What a diff step says about one change; the context locates and fingerprints it. */
+export interface Report {
+  subject: string;
+  message: string;
+  /** The side and pointer the finding points at: the revision, or the base for a deletion. */
+  at: { side: Side; pointer: string };
+  /** A place outside the contract (a lock file), which `at` cannot express. */
+  location?: SourceLocation;
+  anchor?: SourceLocation;
+  subjects?: Subjects;
+  absentFrom?: Target[];
+  baseSunset?: string;
+  direction?: 'request' | 'response';
+}
+
+/**
+ * The state of one diff between two compiled contracts: both sides, what each operation reaches,
+ * and the findings so far. A change reported twice (a schema shared by several places) is kept
+ * once, with the operations of both reports.
+ */
+export class DiffContext {
+  readonly base: ContractSide;
+  readonly revision: ContractSide;
+  readonly baseReach: Reach;
+  readonly revisionReach: Reach;
+  /** Across major versions the proto packages differ, so numbering is not compared. */
+  readonly sameMajor: boolean;
+  private readonly scope: string;
+  private readonly found = new Map<string, Finding<RuleId>>();
+  private readonly baseTypes: ReadonlyMap<string, NamedType>;
+  private readonly revisionTypes: ReadonlyMap<string, NamedType>;
+
+  constructor(base: ContractSide, revision: ContractSide) {
+    this.base = base;
+    this.revision = revision;
+    this.baseReach = new Reach(base.api);
+    this.revisionReach = new Reach(revision.api);
+    this.sameMajor = base.identity.name === revision.identity.name && base.identity.version === revision.identity.version;
+    this.scope = this.sameMajor
+      ? `${revision.identity.name}/v${revision.identity.version}`
+      : `${base.identity.name}/v${base.identity.version}->${revision.identity.name}/v${revision.identity.version}`;
+    this.baseTypes = new Map(base.api.types.map((type) => [type.name, type]));
+    this.revisionTypes = new Map(revision.api.types.map((type) => [type.name, type]));
+  }
+
+  type(side: Side, name: string): NamedType | undefined {
+    return (side === 'base' ? this.baseTypes : this.revisionTypes).get(name);
+  }
+
+  report(rule: RuleId, report: Report): void {
+    const key = `${rule}|${report.subject}`;
+    const previous = this.found.get(key);
+    if (previous) {
+      const routes = new Set([...(previous.subjects.rest ?? []), ...(report.subjects?.rest ?? [])]);
+      if (routes.size > 0) previous.subjects.rest = [...routes].sort();
+      return;
+    }
+    const location = report.location ?? this.locate(report.at.side, report.at.pointer);
+    const anchor = report.anchor ?? (report.at.side === 'base' && !report.location ? this.anchorOf(report.at.pointer) : undefined);
+    this.found.set(key, {
+      rule,
+      subject: report.subject,
+      message: report.message,
+      location,
+      ...(anchor ? { anchor } : {}),
+      subjects: { ...report.subjects },
+      fingerprint: fingerprint(this.scope, rule, report.subject),
+      ...(report.absentFrom && report.absentFrom.length > 0 ? { absentFrom: report.absentFrom } : {}),
+      ...(report.direction ? { direction: report.direction } : {}),
+      ...(report.baseSunset !== undefined ? { baseSunset: report.baseSunset } : {}),
+    });
+  }
+
+  /** Every finding, in file order. */
+  findings(): Finding<RuleId>[] {
+    return [...this.found.values()].sort(
+      (a, b) =>
+        sideRank(a.location.side) - sideRank(b.location.side) || a.location.file.localeCompare(b.location.file) ||
+        a.location.line - b.location.line || a.location.col - b.location.col || a.rule.localeCompare(b.rule) ||
+        a.subject.localeCompare(b.subject),
+    );
+  }
+
+  locate(side: Side, pointer: string): SourceLocation {
+    const contract = side === 'base' ? this.base : this.revision;
+    return { side, ...contract.locate(pointer) };
+  }
+
+  // The nearest enclosing node that still exists in the revision: where an annotation can go.
+  private anchorOf(pointer: string): SourceLocation | undefined {
+    let current = pointer;
+    while (current !== '' && getAtPointer(this.revision.api.document, current) === undefined) current = parentPointer(current);
+    return current === '' ? undefined : this.locate('revision', current);
+  }
+}
+
+/** Twelve hex digits of a hash of what changed, where: unaffected by line numbers or wording. */
+export function fingerprint(scope: string, rule: string, subject: string): string {
+  return createHash('sha256').update(`${scope}\n${rule}\n${subject}`).digest('hex').slice(0, 12);
+}
+
+const sideRank = (side: Side): number => (side === 'revision' ? 0 : 1);

@@ -1,0 +1,168 @@
+import { formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { readChangelog, type Acknowledgement } from './changelog.ts';
+import type { CrosscheckReport } from './crosscheck/model.ts';
+import { diffContracts } from './diff.ts';
+import { fingerprint } from './diff/context.ts';
+import type { Finding } from './model.ts';
+import { blocks, judge, type JudgedFinding, type Mode } from './policy.ts';
+import type { RuleId } from './rules.ts';
+import { isBroken, type BrokenSide, type ContractSide } from './side.ts';
+
+/** The contracts of one side (the base or the working tree), keyed by `<api>/v<n>`. */
+export interface ContractTree {
+  /** How reports name the side: `HEAD~1`, a directory, `working tree`. */
+  label: string;
+  contracts: ReadonlyMap<string, ContractSide | BrokenSide>;
+  /** The text of each version's CHANGELOG.yaml, where there is one. */
+  changelogs: ReadonlyMap<string, { path: string; text: string }>;
+}
+
+/** A policy problem that is not a change: a previous major version left without a sunset date. */
+export interface Violation {
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** Something that keeps the gate from judging: a contract that does not compile, a bad changelog. */
+export interface Problem {
+  /** Printed as is: a diagnostic with its source line, or `file:line:col message`. */
+  text: string;
+}
+
+/** What the gate found for one API version. */
+export interface VersionReport {
+  api: string;
+  version: number;
+  /** The contract path in the revision, or in the base when the version was removed. */
+  path: string;
+  change: 'changed' | 'unchanged' | 'added' | 'removed';
+  mode: Mode;
+  /** For a migration guide, the major version it starts from. */
+  from?: number;
+  findings: JudgedFinding[];
+  violations: Violation[];
+  crosscheck?: CrosscheckReport;
+}
+
+export interface GateReport {
+  base: string;
+  revision: string;
+  today: string;
+  versions: VersionReport[];
+  problems: Problem[];
+}
+
+/** `pass`, `fail` (something blocks) or `error` (the gate could not judge). */
+export function outcomeOf(report: GateReport): 'pass' | 'fail' | 'error' {
+  if (report.problems.length > 0) return 'error';
+  return report.versions.some((version) => blocks(version.findings) || version.violations.length > 0) ? 'fail' : 'pass';
+}
+
+const keyOf = (api: string, version: number): string => `${api}/v${version}`;
+
+/**
+ * Compares every API version of the revision with the base: a version in both is diffed and
+ * gated; a new major version is diffed against the previous major as a migration guide (and that
+ * one must carry a sunset date); a removed version is allowed only after its sunset date.
+ */
+export function runGate(base: ContractTree, revision: ContractTree, today: string): GateReport {
+  const report: GateReport = { base: base.label, revision: revision.label, today, versions: [], problems: [] };
+  for (const tree of [base, revision]) {
+    for (const side of tree.contracts.values()) {
+      if (!isBroken(side)) continue;
+      const diagnostics = sortDiagnostics(side.diagnostics).filter((entry) => entry.severity === 'error');
+      report.problems.push({ text: `${side.path} does not compile in ${tree.label}:\n${diagnostics.map((entry) => formatDiagnostic(entry, side.sources.get(entry.file))).join('\n')}` });
+    }
+  }
+  const keys = [...new Set([...base.contracts.keys(), ...revision.contracts.keys()])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  for (const key of keys) {
+    const before = base.contracts.get(key);
+    const after = revision.contracts.get(key);
+    if ((before && isBroken(before)) || (after && isBroken(after))) continue;
+    if (before && after) report.versions.push(compareVersion(before, after, acknowledgementsOf(revision, key, report), today));
+    else if (after) report.versions.push(addedVersion(after, revision));
+    else if (before) report.versions.push(removedVersion(before, today));
+  }
+  return report;
+}
+
+function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string): VersionReport {
+  const { name, version } = revision.identity;
+  const unchanged = sameSources(base, revision);
+  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today);
+  return { api: name, version, path: revision.path, change: unchanged ? 'unchanged' : 'changed', mode: 'gate', findings, violations: [] };
+}
+
+// A new major version is a migration from the previous one, which must now announce its end.
+function addedVersion(revision: ContractSide, tree: ContractTree): VersionReport {
+  const { name, version } = revision.identity;
+  const previous = [...tree.contracts.values()]
+    .filter((side): side is ContractSide => !isBroken(side) && side.identity.name === name && side.identity.version < version)
+    .sort((a, b) => b.identity.version - a.identity.version)[0];
+  const report: VersionReport = { api: name, version, path: revision.path, change: 'added', mode: 'gate', findings: [], violations: [] };
+  if (!previous) {
+    report.findings = judge([versionFinding(revision, 'version-added', `${name} v${version} is added`)], 'gate', [], '');
+    return report;
+  }
+  report.mode = 'migration';
+  report.from = previous.identity.version;
+  report.findings = judge(withExcerpts(diffContracts(previous, revision), previous, revision), 'migration', [], '');
+  if (previous.api.sunset === undefined) {
+    report.violations.push({
+      message: `${name} v${previous.identity.version} must carry a sunset date now that v${version} replaces it: add \`x-sunset: 'YYYY-MM-DD'\` (and \`deprecated\` operations) to its info`,
+      file: previous.path,
+      ...lineOf(previous, '/info'),
+    });
+  }
+  return report;
+}
+
+function removedVersion(base: ContractSide, today: string): VersionReport {
+  const { name, version } = base.identity;
+  const finding = versionFinding(base, 'version-removed', `${name} v${version} was removed`);
+  const findings = judge([{ ...finding, ...(base.api.sunset !== undefined ? { baseSunset: base.api.sunset } : {}) }], 'gate', [], today);
+  return { api: name, version, path: base.path, change: 'removed', mode: 'gate', findings, violations: [] };
+}
+
+function versionFinding(side: ContractSide, rule: RuleId, message: string): Finding<RuleId> {
+  const scope = keyOf(side.identity.name, side.identity.version);
+  return {
+    rule,
+    subject: scope,
+    message,
+    location: { side: side.side, file: side.path, ...lineOf(side, '/info'), pointer: '/info' },
+    subjects: {},
+    fingerprint: fingerprint(scope, rule, scope),
+  };
+}
+
+function lineOf(side: ContractSide, pointer: string): { line: number; col: number } {
+  const { line, col } = side.locate(pointer);
+  return { line, col };
+}
+
+function acknowledgementsOf(tree: ContractTree, key: string, report: GateReport): Acknowledgement[] {
+  const changelog = tree.changelogs.get(key);
+  if (!changelog) return [];
+  const { acknowledgements, problems } = readChangelog(changelog.path, changelog.text);
+  for (const problem of problems) report.problems.push({ text: `${problem.file}:${problem.line}:${problem.col} ${problem.message}` });
+  return acknowledgements;
+}
+
+function sameSources(base: ContractSide, revision: ContractSide): boolean {
+  if (base.sources.size !== revision.sources.size) return false;
+  for (const [path, text] of base.sources) if (revision.sources.get(path) !== text) return false;
+  return true;
+}
+
+// The source line of each finding, read from the side it points into.
+function withExcerpts(findings: Array<Finding<RuleId>>, base: ContractSide, revision: ContractSide): Array<Finding<RuleId>> {
+  return findings.map((finding) => {
+    const side = finding.location.side === 'base' ? base : revision;
+    const text = side.sources.get(finding.location.file) ?? (finding.location.file === side.lockPath ? side.lockSource?.text : undefined);
+    const line = text?.split('\n')[finding.location.line - 1];
+    return line === undefined ? finding : { ...finding, excerpt: line.trimEnd() };
+  });
+}

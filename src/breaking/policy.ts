@@ -1,0 +1,56 @@
+/**
+ * The version policy: what the gate allows. Inside a major version a breaking change fails unless
+ * the contract's changelog acknowledges it with a reason; an operation may go once its sunset date
+ * has passed, and never before it. A new major version may break anything: its findings are a
+ * migration guide. Dangerous changes warn and safe ones are listed.
+ */
+import { acknowledgementFor, type Acknowledgement } from './changelog.ts';
+import type { Finding, Target, Verdict } from './model.ts';
+import { severityOf, verdictsOf, type RuleId } from './rules.ts';
+
+/**
+ * What the gate makes of a finding. `fail`: blocks. `acknowledged`: breaking or dangerous, and
+ * accepted in the changelog. `retired`: a removal after its sunset date. `warning`: dangerous.
+ * `info`: safe. `migration`: any change on the way to a new major version.
+ */
+export type Status = 'fail' | 'acknowledged' | 'retired' | 'warning' | 'info' | 'migration';
+
+/** A finding with its verdicts and the policy's decision. */
+export interface JudgedFinding extends Finding<RuleId> {
+  verdicts: Record<Target, Verdict>;
+  severity: Verdict;
+  status: Status;
+  /** Why the policy decided as it did, when the status alone does not say it. */
+  note?: string;
+  acknowledgement?: Acknowledgement;
+}
+
+/** How a pair of contracts is judged: a change inside a major version, or the step to a new one. */
+export type Mode = 'gate' | 'migration';
+
+/** Applies the policy to the findings of one API version. `today` is YYYY-MM-DD. */
+export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string): JudgedFinding[] {
+  return findings.map((finding) => {
+    const verdicts = verdictsOf(finding.rule, finding.absentFrom);
+    const severity = severityOf(finding.rule, finding.absentFrom);
+    const judged = { ...finding, verdicts, severity };
+    if (mode === 'migration') return { ...judged, status: 'migration' };
+    if (severity === 'safe') return { ...judged, status: 'info' };
+    const sunset = finding.baseSunset;
+    if ((finding.rule === 'operation-removed' || finding.rule === 'version-removed') && sunset !== undefined) {
+      if (sunset <= today) return { ...judged, status: 'retired', note: `its sunset date ${sunset} has passed` };
+      return { ...judged, status: 'fail', note: `removed before its sunset date ${sunset}; clients were promised service until then, and an acknowledgement cannot change that` };
+    }
+    if (finding.rule === 'version-removed') {
+      return { ...judged, status: 'fail', note: 'a major version can only be removed after the sunset date in its `info.x-sunset`; set one and keep serving it until then' };
+    }
+    const acknowledgement = acknowledgementFor(finding, acknowledgements);
+    if (acknowledgement) return { ...judged, status: 'acknowledged', acknowledgement };
+    return { ...judged, status: severity === 'breaking' ? 'fail' : 'warning' };
+  });
+}
+
+/** Whether any finding blocks. */
+export function blocks(findings: readonly JudgedFinding[]): boolean {
+  return findings.some((finding) => finding.status === 'fail');
+}

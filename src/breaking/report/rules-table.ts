@@ -1,0 +1,26 @@
+import { targetLabels, targets } from '../model.ts';
+import { areaOrder, listRules } from '../rules.ts';
+
+/**
+ * The rule table, as `trident breaking --rules` prints it: text for a terminal, Markdown for the
+ * README (which a test keeps in step), JSON for tools.
+ */
+export function writeRuleTable(format: 'text' | 'json' | 'markdown' | 'github' | 'junit'): string {
+  const rules = listRules();
+  if (format === 'json') return `${JSON.stringify(rules.map(({ id, area, purpose, verdicts, explanation }) => ({ id, area, purpose, verdicts, explanation })), null, 2)}\n`;
+  if (format === 'markdown') {
+    const header = `| Rule | ${targets.map((target) => targetLabels[target]).join(' | ')} | Detects |`;
+    const rows = rules.map((rule) => `| \`${rule.id}\` | ${targets.map((target) => rule.verdicts[target]).join(' | ')} | ${rule.purpose} |`);
+    return `${[header, `|---|${targets.map(() => '---|').join('')}---|`, ...rows].join('\n')}\n`;
+  }
+  const width = Math.max(...rules.map((rule) => rule.id.length));
+  const column = (text: string): string => text.padEnd(11);
+  const lines = [`${'rule'.padEnd(width)}  ${targets.map((target) => column(targetLabels[target])).join('')}`];
+  for (const area of areaOrder) {
+    lines.push('', `${area}:`);
+    for (const rule of rules.filter((entry) => entry.area === area)) {
+      lines.push(`${rule.id.padEnd(width)}  ${targets.map((target) => column(rule.verdicts[target])).join('')}${rule.purpose}`);
+    }
+  }
+  return `${lines.join('\n')}\n\n${rules.length} rules. Verdicts: breaking (existing clients fail), dangerous (they may misbehave), safe.\n`;
+}

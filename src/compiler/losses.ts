@@ -1,0 +1,97 @@
+/**
+ * The lossiness report: every construct of a document that one target cannot carry exactly, where
+ * it is, and what was done instead. The compiler records losses as it maps; the report adds the
+ * file, line and column of each and groups them per target for people and for tools.
+ */
+import type { Location } from './diagnostics.ts';
+
+export type Target = 'graphql' | 'proto';
+
+/** How a construct was carried: by a looser type, under another name, left out, or made optional. */
+export type LossKind = 'fallback' | 'renamed' | 'omitted' | 'relaxed';
+
+export interface Loss {
+  target: Target;
+  kind: LossKind;
+  /** What could not be mapped, e.g. `anyOf without a discriminator`. */
+  construct: string;
+  /** What the target has instead, e.g. `JSON scalar`. */
+  fallback: string;
+  pointer: string;
+}
+
+/** What a construct becomes in each target; a target left out maps it exactly. */
+export type Fallbacks = Partial<Record<Target, string>>;
+
+/** Collects losses in the order they are found. */
+export class LossLog {
+  readonly entries: Loss[] = [];
+
+  add(pointer: string, kind: LossKind, construct: string, fallbacks: Fallbacks): void {
+    for (const target of ['graphql', 'proto'] as const) {
+      const fallback = fallbacks[target];
+      if (fallback !== undefined) this.entries.push({ target, kind, construct, fallback, pointer });
+    }
+  }
+}
+
+/** The fallbacks of a value typed as JSON in both targets. */
+export const jsonFallback: Fallbacks = { graphql: 'JSON scalar', proto: 'google.protobuf.Value' };
+
+export interface LocatedLoss extends Loss {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** The machine-readable report of one document (`--report json`). */
+export interface LossReport {
+  document: string;
+  api: { name: string; version: number };
+  targets: Record<Target, { count: number; losses: LocatedLoss[] }>;
+}
+
+const targetOrder: Target[] = ['graphql', 'proto'];
+
+export function buildLossReport(document: string, api: { name: string; version: number }, losses: readonly Loss[], locate: (pointer: string) => Location): LossReport {
+  const targets = {} as LossReport['targets'];
+  for (const target of targetOrder) {
+    const located = losses
+      .filter((loss) => loss.target === target)
+      .map((loss) => {
+        const { file, line, col } = locate(loss.pointer);
+        return { ...loss, file, line, col };
+      })
+      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.construct.localeCompare(b.construct));
+    targets[target] = { count: located.length, losses: located };
+  }
+  return { document, api, targets };
+}
+
+const targetTitles: Record<Target, string> = { graphql: 'GraphQL', proto: 'proto' };
+
+/**
+ * The report for a terminal: per target, each kind of construct once with how often it occurs
+ * and its first place, most frequent first.
+ */
+export function formatLossReport(report: LossReport, groupsPerTarget = 8): string[] {
+  const lines: string[] = [];
+  const counts = targetOrder.map((target) => `${targetTitles[target]} ${report.targets[target].count}`).join(', ');
+  lines.push(`lossiness of ${report.document}: ${counts}`);
+  for (const target of targetOrder) {
+    const groups = new Map<string, { count: number; first: LocatedLoss }>();
+    for (const loss of report.targets[target].losses) {
+      const key = `${loss.kind}\u0000${loss.construct}\u0000${loss.fallback}`;
+      const group = groups.get(key);
+      if (group) group.count += 1;
+      else groups.set(key, { count: 1, first: loss });
+    }
+    const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.first.construct.localeCompare(b.first.construct));
+    for (const { count, first } of sorted.slice(0, groupsPerTarget)) {
+      const times = count === 1 ? '' : ` (x${count})`;
+      lines.push(`  ${targetTitles[target].padEnd(7)} ${first.construct} -> ${first.fallback}${times}, first at ${first.file}:${first.line}:${first.col}`);
+    }
+    if (sorted.length > groupsPerTarget) lines.push(`  ${targetTitles[target].padEnd(7)} ... and ${sorted.length - groupsPerTarget} more kinds; --report json lists every one`);
+  }
+  return lines;
+}

@@ -1,0 +1,107 @@
+/**
+ * Structural questions about JSON Schemas that the converter asks before it converts anything:
+ * which parts an `allOf` really composes, and which single scalar a union of scalars is.
+ */
+import type { ScalarKind } from './ir.ts';
+import { fragmentToPointer, getAtPointer } from './pointer.ts';
+
+type Schema = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Follows `$ref`s (up to a depth) to the schema they name. */
+export function resolveSchema(document: unknown, schema: unknown): unknown {
+  let current = schema;
+  for (let depth = 0; depth < 16 && isRecord(current) && typeof current.$ref === 'string'; depth += 1) {
+    const ref = current.$ref;
+    if (!ref.startsWith('#')) return undefined;
+    current = getAtPointer(document, fragmentToPointer(ref));
+  }
+  return current;
+}
+
+// Keywords that describe a value without constraining its shape.
+const annotationKeywords = new Set([
+  'description', 'title', 'nullable', 'example', 'examples', 'readOnly', 'writeOnly', 'deprecated', 'default',
+  'externalDocs', 'xml', '$comment', '$id', '$schema',
+]);
+
+/** Whether a schema only annotates (a description, `nullable: true`...) and says nothing of the shape. */
+export function isAnnotationOnly(schema: unknown): boolean {
+  if (!isRecord(schema)) return false;
+  return Object.keys(schema).every((key) => annotationKeywords.has(key) || key.startsWith('x-'));
+}
+
+/** One part of an `allOf`: the schema it resolves to and the index of the top-level entry it came from. */
+export interface AllOfPart {
+  schema: Schema;
+  index: number;
+}
+
+/**
+ * The parts an `allOf` composes, with nested `allOf`s flattened and annotation-only parts left out;
+ * `nullable` says whether an annotation part allowed null. Cycles stop the flattening.
+ */
+export function allOfParts(document: unknown, schema: Schema): { parts: AllOfPart[]; nullable: boolean; opaque: boolean } {
+  const parts: AllOfPart[] = [];
+  let nullable = false;
+  let opaque = false;
+  const seen = new Set<unknown>();
+  const visit = (entry: unknown, index: number, depth: number): void => {
+    const resolved = resolveSchema(document, entry);
+    if (!isRecord(resolved) || seen.has(resolved) || depth > 8) {
+      opaque = true;
+      return;
+    }
+    if (isAnnotationOnly(resolved)) {
+      if (resolved.nullable === true) nullable = true;
+      return;
+    }
+    const nested = resolved.allOf;
+    const keys = Object.keys(resolved).filter((key) => key !== 'allOf' && !annotationKeywords.has(key) && !key.startsWith('x-'));
+    // A part that is just another allOf is flattened; one with shape of its own stays whole.
+    if (Array.isArray(nested) && keys.length === 0) {
+      seen.add(resolved);
+      for (const item of nested) visit(item, index, depth + 1);
+      return;
+    }
+    parts.push({ schema: resolved, index });
+  };
+  (schema.allOf as unknown[]).forEach((entry, index) => visit(entry, index, 0));
+  return { parts, nullable, opaque };
+}
+
+/**
+ * The one scalar every branch of a `oneOf`/`anyOf` is (an open enum `anyOf: [{enum}, {type: string}]`
+ * is a string), or undefined when the branches differ in kind.
+ */
+export function commonScalar(document: unknown, branches: readonly unknown[]): ScalarKind | undefined {
+  let common: ScalarKind | undefined;
+  for (const branch of branches) {
+    const scalar = scalarOf(resolveSchema(document, branch));
+    if (scalar === undefined) return undefined;
+    common = common === undefined || common === scalar ? scalar : widen(common, scalar);
+    if (common === undefined) return undefined;
+  }
+  return common;
+}
+
+function scalarOf(schema: unknown): ScalarKind | undefined {
+  if (!isRecord(schema)) return undefined;
+  if (typeof schema.const === 'string') return 'string';
+  if (Array.isArray(schema.enum) && schema.enum.length > 0 && schema.enum.every((value) => typeof value === 'string')) return 'string';
+  const type = schema.type;
+  if (type === 'string') return schema.format === 'date-time' ? 'datetime' : schema.format === 'date' ? 'date' : 'string';
+  if (type === 'integer') return schema.format === 'int32' ? 'int32' : 'int64';
+  if (type === 'number') return 'double';
+  if (type === 'boolean') return 'boolean';
+  return undefined;
+}
+
+function widen(a: ScalarKind, b: ScalarKind): ScalarKind | undefined {
+  const strings = new Set<ScalarKind>(['string', 'datetime', 'date']);
+  if (strings.has(a) && strings.has(b)) return 'string';
+  const integers = new Set<ScalarKind>(['int32', 'int64']);
+  if (integers.has(a) && integers.has(b)) return 'int64';
+  return undefined;
+}

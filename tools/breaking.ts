@@ -1,0 +1,200 @@
+/**
+ * The workspace side of `trident breaking`: materialise the base (a git revision or a directory),
+ * compile the contracts of both sides, read the changelogs, run the gate and the optional
+ * cross-checks, and write the report. Everything it judges is decided in src/breaking/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { identityOf } from '../src/compiler/compile.ts';
+import { changelogFileName } from '../src/breaking/changelog.ts';
+import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
+import { outcomeOf, runGate, type ContractTree, type GateReport } from '../src/breaking/gate.ts';
+import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '../src/breaking/report/index.ts';
+import { readSide } from '../src/breaking/side.ts';
+import type { Side } from '../src/breaking/model.ts';
+import { bufBinary, discoverContracts } from './generate.ts';
+
+export interface BreakingOptions {
+  /** The working tree whose contracts are judged. */
+  root: string;
+  /** A git revision (`HEAD~1`, `origin/main`) or a directory holding a `contracts/` folder. */
+  base: string;
+  format?: ReportFormat;
+  /** Write the report to this file instead of standard output. */
+  output?: string;
+  /** Run oasdiff, buf breaking and graphql-inspector on each changed version. */
+  crosscheck?: boolean;
+  /** YYYY-MM-DD; sunset dates are compared with it. Defaults to the current UTC date. */
+  today?: string;
+  /** List safe changes in full too. */
+  verbose?: boolean;
+  log?: (text: string) => void;
+}
+
+/** Runs the gate; the exit code is 0 (passed), 1 (a change or a policy violation blocks) or 2 (could not judge). */
+export async function breaking(options: BreakingOptions): Promise<{ exitCode: number; report?: GateReport }> {
+  const log = options.log ?? ((text: string) => process.stdout.write(text));
+  const root = resolve(options.root);
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const base = materialiseBase(root, options.base);
+  if ('error' in base) {
+    log(`trident breaking: ${base.error}\n`);
+    return { exitCode: 2 };
+  }
+  try {
+    const baseTree = await readTree(base.root, base.label, 'base');
+    const revisionTree = await readTree(root, 'working tree', 'revision');
+    const report = runGate(baseTree, revisionTree, today);
+    if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
+    const text = writeReport(report, options.format ?? 'text', { verbose: options.verbose === true });
+    if (options.output !== undefined) writeFileSync(resolve(root, options.output), text);
+    else log(text);
+    const outcome = outcomeOf(report);
+    return { exitCode: outcome === 'pass' ? 0 : outcome === 'fail' ? 1 : 2, report };
+  } finally {
+    base.cleanup();
+  }
+}
+
+async function readTree(root: string, label: string, side: Side): Promise<ContractTree> {
+  const readText = (path: string): string | undefined => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const contracts: ContractTree['contracts'] extends ReadonlyMap<string, infer V> ? Map<string, V> : never = new Map();
+  const changelogs = new Map<string, { path: string; text: string }>();
+  for (const path of discoverContracts(root)) {
+    const identity = identityOf(path);
+    if (!identity) continue;
+    const key = `${identity.name}/v${identity.version}`;
+    contracts.set(key, await readSide(path, readText, identity, side));
+    const changelogPath = path.replace(/[^/]*$/, changelogFileName);
+    const changelog = readText(changelogPath);
+    if (changelog !== undefined) changelogs.set(key, { path: changelogPath, text: changelog });
+  }
+  return { label, contracts, changelogs };
+}
+
+type Base = { root: string; label: string; cleanup: () => void } | { error: string };
+
+// A directory is read in place; a git revision is extracted with `git archive`, never checked out,
+// so the working tree and the index are left alone.
+function materialiseBase(root: string, base: string): Base {
+  const directory = resolve(root, base);
+  if (existsSync(directory) && statSync(directory).isDirectory()) {
+    if (!existsSync(join(directory, 'contracts'))) return { error: `${base} is a directory without a contracts/ folder` };
+    return { root: directory, label: base, cleanup: () => undefined };
+  }
+  const git = (args: string[], input?: Buffer): Buffer =>
+    execFileSync('git', ['-C', root, ...args], { stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30, ...(input ? { input } : {}) });
+  try {
+    git(['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
+  } catch {
+    return { error: `'${base}' is neither a directory nor a git revision of ${root}` };
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'trident-base-'));
+  const cleanup = (): void => rmSync(scratch, { recursive: true, force: true });
+  try {
+    const prefix = git(['rev-parse', '--show-prefix']).toString().trim();
+    // A revision from before the first contract has none: everything is then added.
+    const listed = git(['ls-tree', '-d', '--name-only', `${base}:${prefix}`, 'contracts']).toString().trim();
+    if (listed !== '') {
+      const archive = git(['archive', '--format=tar', `${base}:${prefix}`, 'contracts']);
+      execFileSync('tar', ['-x', '-C', scratch], { input: archive, stdio: ['pipe', 'ignore', 'pipe'] });
+    }
+    return { root: scratch, label: base, cleanup };
+  } catch (error) {
+    cleanup();
+    return { error: `could not read contracts/ at ${base}: ${(error as Error).message.split('\n')[0] ?? ''}` };
+  }
+}
+
+async function attachCrosschecks(report: GateReport, base: ContractTree, revision: ContractTree, rules: string[]): Promise<void> {
+  for (const version of report.versions) {
+    if (version.change !== 'changed') continue;
+    const key = `${version.api}/v${version.version}`;
+    const before = base.contracts.get(key);
+    const after = revision.contracts.get(key);
+    if (!before || !after || 'diagnostics' in before || 'diagnostics' in after) continue;
+    version.crosscheck = await crosscheckVersion(before, after, version.findings, { bufBinary: bufBinary(), bufRules: rules });
+  }
+}
+
+// The breaking rules buf applies are the repository's own (buf.yaml), FILE and WIRE_JSON by default.
+function bufBreakingRules(root: string): string[] {
+  try {
+    const config = parseYaml(readFileSync(join(root, 'buf.yaml'), 'utf8')) as { breaking?: { use?: unknown } };
+    const use = config.breaking?.use;
+    if (Array.isArray(use) && use.every((rule) => typeof rule === 'string')) return use;
+  } catch {
+    // No buf.yaml: buf's own default.
+  }
+  return ['FILE', 'WIRE_JSON'];
+}
+
+const usage = `usage: trident breaking --base <git-revision | directory> [options]
+       trident breaking --rules [--format text|markdown|json]
+  --base REV|DIR     what to compare the working tree's contracts with (HEAD~1, origin/main, ../old-checkout)
+  --format FORMAT    ${reportFormats.join(', ')} (default text)
+  --output FILE      write the report to FILE instead of standard output
+  --crosscheck       also run oasdiff, buf breaking and graphql-inspector and list where they disagree
+  --today DATE       YYYY-MM-DD to compare sunset dates with (default: today, UTC)
+  --verbose          list safe changes in full
+exit codes: 0 passed, 1 a breaking change or policy violation blocks, 2 the gate could not judge`;
+
+/** `trident breaking ...`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        base: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        crosscheck: { type: 'boolean' },
+        today: { type: 'string' },
+        verbose: { type: 'boolean' },
+        rules: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const format = (values.format ?? 'text') as ReportFormat;
+  if (!reportFormats.includes(format) || (values.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.today))) {
+    console.error(usage);
+    return 2;
+  }
+  if (values.rules) {
+    process.stdout.write(writeRuleTable(format));
+    return 0;
+  }
+  if (values.base === undefined) {
+    console.error(usage);
+    return 2;
+  }
+  const { exitCode } = await breaking({
+    root: process.cwd(),
+    base: values.base,
+    format,
+    crosscheck: values.crosscheck === true,
+    verbose: values.verbose === true,
+    ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(values.today !== undefined ? { today: values.today } : {}),
+  });
+  return exitCode;
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Diagnostic } from '../../src/compiler/diagnostics.ts';
+import type { LossReport } from '../../src/compiler/losses.ts';
+
+const require = createRequire(import.meta.url);
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** What a compilation left behind that a later run can reuse as is. */
+export interface CachedCompilation {
+  identity: { name: string; version: number };
+  files: Array<[string, string]>;
+  lock?: { path: string; text: string };
+  diagnostics: Diagnostic[];
+  report?: LossReport;
+  operations: number;
+}
+
+interface Entry {
+  /** Every file the compilation read (or looked for: null), with the hash of its text. */
+  inputs: Array<[string, string | null]>;
+  result: CachedCompilation;
+}
+
+export const hashText = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+let fingerprint: string | undefined;
+
+/**
+ * What every cached result depends on besides its inputs: the compiler's own source and the
+ * versions of the libraries that print output. Editing the compiler invalidates the whole cache.
+ */
+export function compilerFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = createHash('sha256');
+  const sources = [join(repoRoot, 'src', 'compiler'), join(repoRoot, 'tools', 'generate')];
+  for (const folder of sources) {
+    for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true }).filter((file) => file.isFile()).map((file) => join(file.parentPath, file.name)).sort()) {
+      hash.update(entry).update(readFileSync(entry));
+    }
+  }
+  hash.update(readFileSync(join(repoRoot, 'tools', 'generate.ts')));
+  for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/buf']) {
+    hash.update(`${library}@${(JSON.parse(readFileSync(require.resolve(`${library}/package.json`), 'utf8')) as { version: string }).version}`);
+  }
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+/**
+ * A folder of results keyed by what produced them (`.cache/trident` under the root, git-ignored).
+ * A compilation is reused only when every file it read still has the same text.
+ */
+export class CompileCache {
+  private readonly folder: string;
+
+  constructor(root: string) {
+    this.folder = join(root, '.cache', 'trident');
+  }
+
+  private path(kind: string, key: string): string {
+    return join(this.folder, kind, `${hashText(`${compilerFingerprint()}\n${key}`)}.json`);
+  }
+
+  lookup(key: string, readText: (path: string) => string | undefined): CachedCompilation | undefined {
+    const entry = this.read<Entry>(this.path('compile', key));
+    if (!entry) return undefined;
+    for (const [path, hash] of entry.inputs) {
+      const text = readText(path);
+      if ((text === undefined ? null : hashText(text)) !== hash) return undefined;
+    }
+    return entry.result;
+  }
+
+  store(key: string, inputs: ReadonlyMap<string, string | undefined>, result: CachedCompilation): void {
+    const entry: Entry = { inputs: [...inputs].map(([path, text]) => [path, text === undefined ? null : hashText(text)]), result };
+    this.write(this.path('compile', key), entry);
+  }
+
+  /** The generated gRPC TypeScript of one proto file, keyed by the proto's text. */
+  lookupGrpc(protoPath: string, protoText: string): Array<[string, string]> | undefined {
+    return this.read<Array<[string, string]>>(this.path('grpc', `${protoPath}\n${protoText}`));
+  }
+
+  storeGrpc(protoPath: string, protoText: string, files: Array<[string, string]>): void {
+    this.write(this.path('grpc', `${protoPath}\n${protoText}`), files);
+  }
+
+  private read<T>(path: string): T | undefined {
+    if (!existsSync(path)) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private write(path: string, value: unknown): void {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      const temporary = `${path}.tmp-${process.pid}`;
+      writeFileSync(temporary, JSON.stringify(value));
+      renameSync(temporary, path);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import type { ValidationPolicy } from '../../src/compiler/build-ir.ts';
+import { generate, generateTargets, type GenerateOptions, type GenerateTarget } from '../generate.ts';
+import { terminalProgress } from './progress.ts';
+import { watchGenerate } from './watch.ts';
+
+export const generateUsage = `  trident generate [FILE-OR-FOLDER...] [--out DIR] [--check] [--watch] [--verbose]
+                   [--report text|json] [--report-file FILE] [--only LIST]
+                   [--lock FILE] [--name NAME] [--api-version N] [--validate | --no-validate] [--strict] [--no-cache]
+      compile contracts/<api>/v<major>/openapi.yaml (or the given contracts, OpenAPI documents
+      and folders of them) into generated/ (or --out DIR); --check writes nothing and fails when
+      the output or a lock file is stale; --watch regenerates on every save`;
+
+/** `trident generate ...`: parses the arguments and runs `generate` (or `watchGenerate`). */
+export async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        check: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        out: { type: 'string' },
+        watch: { type: 'boolean' },
+        report: { type: 'string' },
+        'report-file': { type: 'string' },
+        only: { type: 'string' },
+        lock: { type: 'string' },
+        name: { type: 'string' },
+        'api-version': { type: 'string' },
+        validate: { type: 'boolean' },
+        'no-validate': { type: 'boolean' },
+        strict: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage:\n${generateUsage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const report = values.report ?? 'text';
+  const only = values.only?.split(',').map((target) => target.trim()) as GenerateTarget[] | undefined;
+  const version = values['api-version'] === undefined ? undefined : Number(values['api-version']);
+  const problems = [
+    report !== 'text' && report !== 'json' ? `--report takes text or json, not '${report}'` : '',
+    only?.find((target) => !generateTargets.includes(target)) !== undefined ? `--only takes a list of ${generateTargets.join(', ')}` : '',
+    version !== undefined && !(Number.isInteger(version) && version >= 0) ? '--api-version takes a whole number' : '',
+    values.name !== undefined && !/^[a-z][a-z0-9_]*$/.test(values.name) ? '--name takes a snake_case name starting with a letter' : '',
+    values.validate && values['no-validate'] ? '--validate and --no-validate exclude each other' : '',
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    console.error(`${problems.join('\n')}\nusage:\n${generateUsage}`);
+    return 2;
+  }
+  // With --report json the report is the output: everything else goes to stderr.
+  const log = report === 'json' ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  const validate: ValidationPolicy | undefined = values.validate ? 'always' : values['no-validate'] ? 'never' : undefined;
+  const options: GenerateOptions = {
+    root: process.cwd(),
+    ...(positionals.length > 0 ? { contracts: positionals } : {}),
+    ...(values.out !== undefined ? { outDir: values.out } : {}),
+    check: values.check === true,
+    verbose: values.verbose === true,
+    log,
+    ...(values.lock !== undefined ? { lock: values.lock } : {}),
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    ...(version !== undefined ? { apiVersion: version } : {}),
+    ...(validate !== undefined ? { validate } : {}),
+    strict: values.strict === true,
+    ...(only !== undefined ? { only } : {}),
+    ...(values['report-file'] !== undefined ? { reportFile: values['report-file'] } : {}),
+    cache: values['no-cache'] !== true,
+    progress: terminalProgress(process.stderr),
+  };
+  if (values.watch) {
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    process.once('SIGTERM', () => controller.abort());
+    await watchGenerate(options, controller.signal);
+    return 0;
+  }
+  const result = await generate(options);
+  if (report === 'json') console.log(JSON.stringify({ documents: result.reports }, null, 2));
+  return result.ok ? 0 : 1;
+}

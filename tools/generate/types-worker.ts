@@ -1,0 +1,63 @@
+/**
+ * openapi-typescript in a worker thread. Loading it (it brings the TypeScript compiler) takes
+ * longer than compiling a contract, so `generate` starts the worker as soon as one document needs
+ * compiling and lets it load while the main thread validates and builds the IR.
+ */
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import type { Api } from '../../src/compiler/ir.ts';
+
+interface Request {
+  id: number;
+  api: Pick<Api, 'name' | 'version' | 'document'>;
+}
+
+type Reply = { id: number; text: string } | { id: number; error: string };
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const { writeTypescriptTypes } = await import('../../src/compiler/emit/typescript.ts');
+  port.on('message', (request: Request) => {
+    writeTypescriptTypes(request.api as Api).then(
+      (text) => port.postMessage({ id: request.id, text } satisfies Reply),
+      (error: unknown) => port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies Reply),
+    );
+  });
+}
+
+/** Writes TypeScript types in a worker; `close` ends it. */
+export class TypesWorker {
+  private worker: Worker | undefined;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+
+  /** Starts the worker (and its loading of openapi-typescript) ahead of the first request. */
+  warm(): void {
+    if (this.worker) return;
+    const worker = new Worker(new URL(import.meta.url));
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if ('text' in reply) waiting?.resolve(reply.text);
+      else waiting?.reject(new Error(reply.error));
+    });
+    worker.on('error', (error) => {
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    });
+    this.worker = worker;
+  }
+
+  write = (api: Api): Promise<string> => {
+    this.warm();
+    const id = (this.next += 1);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker?.postMessage({ id, api: { name: api.name, version: api.version, document: api.document } } satisfies Request);
+    });
+  };
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
