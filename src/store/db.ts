@@ -50,7 +50,7 @@ const unreachableText = /Connection terminated|connection timeout|PGlite is clos
 /**
  * Maps any database failure to what the services may throw: `unavailable` when the database
  * cannot be reached, `conflict` (retryable) for deadlocks and serialization failures, otherwise
- * a StoreError carrying only the SQLSTATE and constraint name.
+ * a StoreError carrying only the SQLSTATE and constraint name. Other errors pass unchanged.
  */
 export function toStoreError(error: unknown): Error {
   if (error instanceof ApiError || error instanceof StoreError) return error;
@@ -63,6 +63,8 @@ export function toStoreError(error: unknown): Error {
     return new ApiError('unavailable', 'The database is not available; try again later.');
   }
   if (code === '40001' || code === '40P01') return new ApiError('conflict', 'A concurrent change got in the way; try again.');
+  // Without a SQLSTATE it is not the database's: an error thrown inside a transaction goes on as is.
+  if (code === undefined && error instanceof Error) return error;
   return new StoreError(code, typeof fields.constraint === 'string' ? fields.constraint : undefined);
 }
 

@@ -78,44 +78,56 @@ describe('database errors', () => {
     await expectCode(openDatabase({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none' }), 'unavailable');
   });
 
-  it('keep neither row values nor parameters', async () => {
-    const db = await openDatabase({});
-    try {
-      await db.exec('CREATE TABLE patients (id text PRIMARY KEY)');
-      await db.query('INSERT INTO patients VALUES ($1)', ['P-SECRET-42']);
-      const failure = await db.query('INSERT INTO patients VALUES ($1)', ['P-SECRET-42']).catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(StoreError);
-      expect(failure).toMatchObject({ sqlState: '23505', constraint: 'patients_pkey' });
-      expect(JSON.stringify(failure) + String(failure)).not.toContain('P-SECRET-42');
-      await db.close();
-      await expectCode(db.query('SELECT 1'), 'unavailable');
-    } finally {
-      await db.close().catch(() => {});
-    }
-  });
-
   it('map deadlocks and serialization failures to a retryable conflict', () => {
     for (const code of ['40001', '40P01']) expect(toStoreError({ code, message: 'x' })).toMatchObject({ code: 'conflict', retryable: true });
     expect(toStoreError({ code: 'ECONNREFUSED' })).toMatchObject({ code: 'unavailable' });
   });
 });
 
-describe.each(databases)('migrations on $name', ({ name }) => {
-  it('apply in order once, each recorded, and roll back a failing one whole', async () => {
-    const { db, drop } = await openWorldDatabase(name);
-    try {
-      expect(readMigrations().map((migration) => migration.version)).toEqual([...readMigrations().map((migration) => migration.version)].sort((a, b) => a - b));
-      expect(await migrate(db)).toEqual(readMigrations().map((migration) => migration.name));
-      expect(await migrate(db)).toEqual([]);
-      const broken = [{ version: 900, name: '900_broken.sql', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();' }];
-      await expect(migrate(db, broken)).rejects.toBeInstanceOf(StoreError);
-      expect(await db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'")).toEqual([]);
-      expect(await db.query('SELECT version FROM schema_migrations WHERE version = 900')).toEqual([]);
-      const recorded = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
-      expect(recorded.map((row) => row.name)).toEqual(readMigrations().map((migration) => migration.name));
-    } finally {
-      await db.close();
-      await drop();
-    }
+describe.each(databases)('the database on $name', ({ name }) => {
+  let opened: Awaited<ReturnType<typeof openWorldDatabase>>;
+  beforeAll(async () => {
+    opened = await openWorldDatabase(name);
+  });
+  afterAll(async () => {
+    await opened.db.close().catch(() => {});
+    await opened.drop();
+  });
+
+  it('applies the migrations in order once, each recorded, and rolls back a failing one whole', async () => {
+    const { db } = opened;
+    const versions = readMigrations().map((migration) => migration.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(await migrate(db)).toEqual(readMigrations().map((migration) => migration.name));
+    expect(await migrate(db)).toEqual([]);
+    const broken = [{ version: 900, name: '900_broken.sql', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();' }];
+    await expect(migrate(db, broken)).rejects.toBeInstanceOf(StoreError);
+    expect(await db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'")).toEqual([]);
+    const recorded = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
+    expect(recorded.map((row) => row.name)).toEqual(readMigrations().map((migration) => migration.name));
+  });
+
+  it('reports a failed statement with neither row values nor parameters', async () => {
+    const { db } = opened;
+    await db.exec('CREATE TABLE patients (id text PRIMARY KEY)');
+    await db.query('INSERT INTO patients VALUES ($1)', ['P-SECRET-42']);
+    const failure = await db.query('INSERT INTO patients VALUES ($1)', ['P-SECRET-42']).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect(failure).toMatchObject({ sqlState: '23505', constraint: 'patients_pkey' });
+    expect(JSON.stringify(failure) + String(failure)).not.toContain('P-SECRET-42');
+  });
+
+  it('rolls a failed transaction back', async () => {
+    const { db } = opened;
+    await expect(db.transaction(async (tx) => {
+      await tx.query('INSERT INTO patients VALUES ($1)', ['P-ROLLED-BACK']);
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    expect(await db.query('SELECT id FROM patients WHERE id = $1', ['P-ROLLED-BACK'])).toEqual([]);
+  });
+
+  it('answers unavailable once closed', async () => {
+    await opened.db.close();
+    await expectCode(opened.db.query('SELECT 1'), 'unavailable');
   });
 });
