@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diagnosticRegistry } from '../../src/compiler/diagnostics.ts';
+import { errorCatalog } from '../../src/runtime/errors.ts';
 import { generate } from '../../tools/generate.ts';
 import { readCase } from '../golden/fixtures.ts';
 import { copyContracts, repoRoot } from './workspace.ts';
@@ -48,7 +49,8 @@ describe('README', () => {
     const example = readCase('readme-example');
     const input = readFileSync(join(repoRoot, 'test/fixtures/readme-example/input/openapi.yaml'), 'utf8');
     const sources = [input, ...example.values()].map(trimLines);
-    const exampleBlocks = blocks.filter((block) => ['yaml', 'graphql', 'proto', 'ts'].includes(block.lang));
+    const section = readme.slice(readme.indexOf('## Example'), readme.indexOf('## Quick start'));
+    const exampleBlocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1] ?? '', body: match[2] ?? '' }));
     expect(exampleBlocks.length).toBe(4);
     for (const block of exampleBlocks) expect(sources.some((source) => source.includes(trimLines(block.body))), block.body).toBe(true);
   });
@@ -62,6 +64,12 @@ describe('README', () => {
     rmSync(root, { recursive: true, force: true });
     const shown = blocks.find((block) => block.lang === 'text' && block.body.includes('ref-unresolved'));
     expect(`${lines.join('\n')}\n`).toBe(shown?.body);
+  });
+
+  it('the error catalog table is the runtime\'s catalog', () => {
+    const rows = Object.entries(errorCatalog).map(([code, entry]) => `| \`${code}\` | ${entry.http} | ${entry.grpcName} (${entry.grpc}) | \`${entry.graphql}\` | ${entry.retryable ? 'yes' : 'no'} |`);
+    for (const row of rows) expect(readme).toContain(row);
+    expect(readme.match(/^\| `[a-z_]+` \| \d{3} \| [A-Z_]+ \(\d+\) \|/gm)).toHaveLength(rows.length);
   });
 
   it('lists every diagnostic code and every contract extension the compiler reads', () => {

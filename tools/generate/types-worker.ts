@@ -6,6 +6,11 @@
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import type { Api } from '../../src/compiler/ir.ts';
 
+async function inThread(api: Api): Promise<string> {
+  const { writeTypescriptTypes } = await import('../../src/compiler/emit/typescript.ts');
+  return writeTypescriptTypes(api);
+}
+
 interface Request {
   id: number;
   api: Pick<Api, 'name' | 'version' | 'document'>;
@@ -24,35 +29,46 @@ if (!isMainThread && parentPort) {
   });
 }
 
-/** Writes TypeScript types in a worker; `close` ends it. */
+/**
+ * Writes TypeScript types in a worker; `close` ends it. Where a worker cannot start (a host that
+ * runs this file through its own loader), the types are written in this thread instead.
+ */
 export class TypesWorker {
   private worker: Worker | undefined;
+  private broken = false;
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { api: Api; resolve: (text: string) => void; reject: (error: Error) => void }>();
 
   /** Starts the worker (and its loading of openapi-typescript) ahead of the first request. */
   warm(): void {
-    if (this.worker) return;
-    const worker = new Worker(new URL(import.meta.url));
+    if (this.worker || this.broken) return;
+    // Plain Node options: a test runner's loader flags do not apply inside the worker.
+    const worker = new Worker(new URL(import.meta.url), { execArgv: [] });
     worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if ('text' in reply) waiting?.resolve(reply.text);
       else waiting?.reject(new Error(reply.error));
     });
-    worker.on('error', (error) => {
-      for (const waiting of this.pending.values()) waiting.reject(error);
+    worker.on('error', () => {
+      this.broken = true;
+      this.worker = undefined;
+      const waiting = [...this.pending.values()];
       this.pending.clear();
+      for (const { api, resolve, reject } of waiting) inThread(api).then(resolve, reject);
     });
+    worker.unref();
     this.worker = worker;
   }
 
   write = (api: Api): Promise<string> => {
     this.warm();
+    if (this.broken || !this.worker) return inThread(api);
+    const worker = this.worker;
     const id = (this.next += 1);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker?.postMessage({ id, api: { name: api.name, version: api.version, document: api.document } } satisfies Request);
+      this.pending.set(id, { api, resolve, reject });
+      worker.postMessage({ id, api: { name: api.name, version: api.version, document: api.document } } satisfies Request);
     });
   };
 
