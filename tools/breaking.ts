@@ -3,19 +3,18 @@
  * compile the contracts of both sides, read the changelogs, run the gate and the optional
  * cross-checks, and write the report. Everything it judges is decided in src/breaking/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { identityOf } from '../src/compiler/compile.ts';
+import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
 import { outcomeOf, runGate, type ContractTree, type GateReport } from '../src/breaking/gate.ts';
 import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '../src/breaking/report/index.ts';
-import { readSide } from '../src/breaking/side.ts';
+import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
 import type { Side } from '../src/breaking/model.ts';
+import { materialiseBase } from './breaking-base.ts';
 import { bufBinary, discoverContracts } from './generate.ts';
 
 export interface BreakingOptions {
@@ -40,14 +39,21 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
   const log = options.log ?? ((text: string) => process.stdout.write(text));
   const root = resolve(options.root);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
+  // Without contracts here every version of the base would read as removed.
+  if (!existsSync(join(root, 'contracts'))) {
+    log(`trident breaking: ${root} has no contracts/ folder; run it from the root of the repository\n`);
+    return { exitCode: 2 };
+  }
   const base = materialiseBase(root, options.base);
   if ('error' in base) {
     log(`trident breaking: ${base.error}\n`);
     return { exitCode: 2 };
   }
   try {
-    const baseTree = await readTree(base.root, base.label, 'base');
-    const revisionTree = await readTree(root, 'working tree', 'revision');
+    // The generated layers are only read by the cross-checks.
+    const compile: CompileOptions = options.crosscheck ? {} : { outputs: [] };
+    const baseTree = await readTree(base.root, base.label, 'base', compile);
+    const revisionTree = await readTree(root, 'working tree', 'revision', compile);
     const report = runGate(baseTree, revisionTree, today);
     if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
     const text = writeReport(report, options.format ?? 'text', { verbose: options.verbose === true });
@@ -60,7 +66,7 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
   }
 }
 
-async function readTree(root: string, label: string, side: Side): Promise<ContractTree> {
+async function readTree(root: string, label: string, side: Side, compile: CompileOptions): Promise<ContractTree> {
   const readText = (path: string): string | undefined => {
     try {
       return readFileSync(join(root, path), 'utf8');
@@ -68,52 +74,18 @@ async function readTree(root: string, label: string, side: Side): Promise<Contra
       return undefined;
     }
   };
-  const contracts: ContractTree['contracts'] extends ReadonlyMap<string, infer V> ? Map<string, V> : never = new Map();
+  const contracts = new Map<string, ContractSide | BrokenSide>();
   const changelogs = new Map<string, { path: string; text: string }>();
   for (const path of discoverContracts(root)) {
     const identity = identityOf(path);
     if (!identity) continue;
     const key = `${identity.name}/v${identity.version}`;
-    contracts.set(key, await readSide(path, readText, identity, side));
+    contracts.set(key, await readSide(path, readText, identity, side, compile));
     const changelogPath = path.replace(/[^/]*$/, changelogFileName);
     const changelog = readText(changelogPath);
     if (changelog !== undefined) changelogs.set(key, { path: changelogPath, text: changelog });
   }
   return { label, contracts, changelogs };
-}
-
-type Base = { root: string; label: string; cleanup: () => void } | { error: string };
-
-// A directory is read in place; a git revision is extracted with `git archive`, never checked out,
-// so the working tree and the index are left alone.
-function materialiseBase(root: string, base: string): Base {
-  const directory = resolve(root, base);
-  if (existsSync(directory) && statSync(directory).isDirectory()) {
-    if (!existsSync(join(directory, 'contracts'))) return { error: `${base} is a directory without a contracts/ folder` };
-    return { root: directory, label: base, cleanup: () => undefined };
-  }
-  const git = (args: string[], input?: Buffer): Buffer =>
-    execFileSync('git', ['-C', root, ...args], { stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30, ...(input ? { input } : {}) });
-  try {
-    git(['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
-  } catch {
-    return { error: `'${base}' is neither a directory nor a git revision of ${root}` };
-  }
-  const scratch = mkdtempSync(join(tmpdir(), 'trident-base-'));
-  const cleanup = (): void => rmSync(scratch, { recursive: true, force: true });
-  try {
-    const prefix = git(['rev-parse', '--show-prefix']).toString().trim();
-    // A revision from before the first contract has none: everything is then added.
-    const listed = git(['ls-tree', '-d', '--name-only', `${base}:${prefix}`, 'contracts']).toString().trim();
-    if (listed !== '') {
-      const archive = git(['archive', '--format=tar', `${base}:${prefix}`, 'contracts']);
-      execFileSync('tar', ['-x', '-C', scratch], { input: archive, stdio: ['pipe', 'ignore', 'pipe'] });
-    }
-    return { root: scratch, label: base, cleanup };
-  } catch (error) {
-    cleanup();
-    return { error: `could not read contracts/ at ${base}: ${(error as Error).message.split('\n')[0] ?? ''}` };
-  }
 }
 
 async function attachCrosschecks(report: GateReport, base: ContractTree, revision: ContractTree, rules: string[]): Promise<void> {
@@ -122,7 +94,7 @@ async function attachCrosschecks(report: GateReport, base: ContractTree, revisio
     const key = `${version.api}/v${version.version}`;
     const before = base.contracts.get(key);
     const after = revision.contracts.get(key);
-    if (!before || !after || 'diagnostics' in before || 'diagnostics' in after) continue;
+    if (!before || !after || isBroken(before) || isBroken(after)) continue;
     version.crosscheck = await crosscheckVersion(before, after, version.findings, { bufBinary: bufBinary(), bufRules: rules });
   }
 }

@@ -69,6 +69,8 @@ export interface GenerateResult {
 interface Compiled extends CachedCompilation {
   path: string;
   sources: Map<string, string>;
+  /** Taken from the cache rather than compiled. */
+  cached: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if ((options.lock !== undefined || options.name !== undefined || options.apiVersion !== undefined) && foreign.length !== 1) {
     return failed('--lock, --name and --api-version apply to exactly one document outside contracts/.');
   }
-  const intruder = options.check ? undefined : foreignContent(join(root, outDir));
+  const intruder = options.check ? undefined : foreignContent(resolve(root, outDir));
   if (intruder !== undefined) return failed(`refusing to replace ${outDir}/: it holds '${intruder}', which trident did not write; choose an empty or new folder.`);
 
   const cache = options.cache === false ? undefined : new CompileCache(root);
@@ -118,7 +120,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       progress.document(index + 1, inputs.length, input.path);
       const entry = await compileInput(input, options, outDir, readText, cache, taken, typesWorker, onProto);
       taken.add(`${entry.identity.name}/v${entry.identity.version}`);
-      progress.compiled(input.path, entry.operations, false);
+      progress.compiled(input.path, entry.operations, entry.cached);
       compiled.push(entry);
     }
   } finally {
@@ -167,7 +169,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     else log(`${outDir}/ and ${locks.size} lock file${locks.size === 1 ? '' : 's'} are up to date (${files.size} files).`);
     return { ok: stale.length === 0, diagnostics, stale, written: 0, reports };
   }
-  swapDirectory(join(root, outDir), files);
+  swapDirectory(resolve(root, outDir), files);
   for (const [path, text] of locks) writeIfChanged(resolve(root, path), text);
   log(`wrote ${files.size} files to ${outDir}/ from ${compiled.length} ${what}.`);
   return { ok: true, diagnostics, stale: [], written: files.size, reports };
@@ -211,7 +213,7 @@ async function compileInput(
   const cached = cache?.lookup(key, readText);
   if (cached) {
     for (const [path, text] of cached.files) if (path.startsWith('proto/')) onProto(path, text);
-    return { ...cached, path: input.path, sources: new Map() };
+    return { ...cached, path: input.path, sources: new Map(), cached: true };
   }
 
   // openapi-typescript loads in a worker while this thread validates and builds the IR.
@@ -223,7 +225,7 @@ async function compileInput(
     return text;
   };
   const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, writeTypes: typesWorker.write, onProto });
-  const report = result.locate && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locate) : undefined;
+  const report = result.locateAll && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locateAll) : undefined;
   const entry: CachedCompilation = {
     identity: result.identity,
     files: [...result.files],
@@ -233,7 +235,7 @@ async function compileInput(
     operations: result.api?.operations.length ?? 0,
   };
   cache?.store(key, read, entry);
-  return { ...entry, path: input.path, sources: result.sources };
+  return { ...entry, path: input.path, sources: result.sources, cached: false };
 }
 
 // Errors always; warnings up to a limit (all with --verbose), then a count; infos with --verbose.

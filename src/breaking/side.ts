@@ -1,5 +1,5 @@
 import type { ApiIdentity } from '../compiler/build-ir.ts';
-import { compileContract } from '../compiler/compile.ts';
+import { compileContract, type CompileOptions } from '../compiler/compile.ts';
 import type { Diagnostic, Location } from '../compiler/diagnostics.ts';
 import type { ProtoFile } from '../compiler/emit/proto/ast.ts';
 import { toProtoFile } from '../compiler/emit/proto/transform.ts';
@@ -39,16 +39,20 @@ export interface BrokenSide {
 }
 
 /**
- * Compiles a contract with `compileContract`, exactly as `trident generate` does, and keeps what
- * the diff reads beside the IR. `readText` reads files of one side (the working tree or the base).
+ * What the gate compiles: the layers the cross-checks read. The TypeScript emitters are left out;
+ * the diff judges TypeScript from the IR.
  */
-export async function readSide(path: string, readText: ReadText, identity: ApiIdentity, side: Side): Promise<ContractSide | BrokenSide> {
-  const compiled = await compileContract(path, readText, identity);
+export const gateOutputs: NonNullable<CompileOptions['outputs']> = ['openapi', 'graphql', 'proto'];
+
+/**
+ * Compiles a contract with `compileContract`, as `trident generate` does, and keeps what the diff
+ * reads beside the IR. `readText` reads files of one side (the working tree or the base).
+ */
+export async function readSide(path: string, readText: ReadText, identity: ApiIdentity, side: Side, options: CompileOptions = {}): Promise<ContractSide | BrokenSide> {
+  const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, ...options });
   if (!compiled.api || !compiled.lock) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  // The compile result has no locator; loading again is cheap next to validation and emitting.
-  const loaded = loadContract(path, readText);
-  if (!loaded.contract) return { path, diagnostics: loaded.diagnostics, sources: compiled.sources };
-  const locate = loaded.contract.locate;
+  const locate = compiled.locate ?? loadContract(path, readText).contract?.locate;
+  if (!locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
   const lockFile = parseSource(compiled.lock.path, compiled.lock.text).file;
   const lock = readLock(lockFile).lock;
   const committed = readText(compiled.lock.path);

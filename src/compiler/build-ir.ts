@@ -1,5 +1,5 @@
 import { replaceDanglingTypes } from './dangling.ts';
-import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { diagnostic, hasErrors, type Diagnostic, type Location } from './diagnostics.ts';
 import type { Api } from './ir.ts';
 import type { LoadedContract } from './load.ts';
 import { jsonFallback, LossLog } from './losses.ts';
@@ -57,15 +57,23 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
   }
   if (hasErrors(diagnostics)) return { diagnostics };
 
-  const schemas = new SchemaConverter(document, locate, diagnostics, { lenient: options.lenient === true, losses });
+  // The converters report with the pointer only; every place is then found in one pass, which on a
+  // large JSON document is far cheaper than finding each as it comes.
+  const converted: Diagnostic[] = [];
+  const unplaced = (pointer: string): Location => ({ file: contract.path, line: 0, col: 0, pointer });
+  const schemas = new SchemaConverter(document, unplaced, converted, { lenient: options.lenient === true, losses });
   schemas.convertComponents();
-  const operations = convertOperations(document, schemas, locate, diagnostics);
-  if (hasErrors(diagnostics)) return { diagnostics };
-  for (const pointer of replaceDanglingTypes(schemas.types, operations)) {
-    const what = 'a reference to a self-referring schema that is not an object';
-    diagnostics.push(diagnostic('no-clean-mapping', `${what} has no clean mapping; using a JSON scalar in GraphQL and google.protobuf.Value in proto`, locate(pointer)));
-    losses.add(pointer, 'fallback', what, jsonFallback);
+  const operations = convertOperations(document, schemas, unplaced, converted, locate);
+  if (!hasErrors(converted)) {
+    for (const pointer of replaceDanglingTypes(schemas.types, operations)) {
+      const what = 'a reference to a self-referring schema that is not an object';
+      converted.push(diagnostic('no-clean-mapping', `${what} has no clean mapping; using a JSON scalar in GraphQL and google.protobuf.Value in proto`, unplaced(pointer)));
+      losses.add(pointer, 'fallback', what, jsonFallback);
+    }
   }
+  const places = contract.locateAll(converted.map((entry) => entry.pointer));
+  for (const entry of converted) Object.assign(entry, places.get(entry.pointer));
+  diagnostics.push(...converted);
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const info = isSchema(document.info) ? document.info : {};

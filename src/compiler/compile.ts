@@ -29,6 +29,7 @@ export interface CompiledContract {
   losses: Loss[];
   /** Where a pointer of the bundled document is in the source files (set once loaded). */
   locate?: LoadedContract['locate'];
+  locateAll?: LoadedContract['locateAll'];
 }
 
 /** The outputs of one API version. */
@@ -110,6 +111,7 @@ async function compileInto(
   result.diagnostics.push(...loaded.diagnostics);
   if (!loaded.contract || hasErrors(result.diagnostics)) return;
   result.locate = loaded.contract.locate;
+  result.locateAll = loaded.contract.locateAll;
   const identity = identify(loaded.contract.document);
   result.identity = identity;
 
@@ -136,7 +138,16 @@ async function compileInto(
     result.files.set(paths.proto, proto);
     options.onProto?.(paths.proto, proto);
   }
-  if (types) result.files.set(paths.types, await types);
+  if (types) {
+    try {
+      result.files.set(paths.types, await types);
+    } catch (error) {
+      // A contract must type; a foreign document whose shape openapi-typescript rejects keeps its other outputs.
+      if (options.lenient !== true) throw error;
+      const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+      result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, loaded.contract.locate('')));
+    }
+  }
   // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
   if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
   result.lock = { path: lockPath, text: numbered.lockText };

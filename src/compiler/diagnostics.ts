@@ -89,6 +89,11 @@ export const diagnosticRegistry = {
     summary: 'A large foreign document was not validated with @readme/openapi-parser, to keep generation fast.',
     hint: 'pass --validate to check it against the OpenAPI schema as well',
   },
+  'typescript-types-failed': {
+    severity: 'warning',
+    summary: 'openapi-typescript could not type a foreign document; its types.ts is left out, the other outputs are written.',
+    hint: 'the message is openapi-typescript\'s; the GraphQL and proto outputs do not depend on it',
+  },
   'compiler-failure': {
     severity: 'error',
     summary: 'The compiler stopped on something it did not expect; the message says what.',

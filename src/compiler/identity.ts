@@ -23,9 +23,10 @@ export function foreignIdentity(path: string, document: unknown): ApiIdentity {
 function foreignName(path: string, title: unknown): string {
   const segments = path.split(/[\\/]/).filter(Boolean);
   const file = (segments.at(-1) ?? '').replace(/\.(ya?ml|json)$/i, '');
-  const folder = segments.at(-2) ?? '';
+  // The nearest folder that is not a version (`billing/v3/openapi.json` is billing's).
+  const folder = segments.slice(0, -1).reverse().find((segment) => !/^v\d+$/i.test(segment) && segment !== '.' && segment !== '..') ?? '';
   const fromTitle = typeof title === 'string' ? fallbackWordsOrNone(title).filter((word) => !noiseWords.has(word)).slice(0, 3).join(' ') : '';
-  const candidates = [genericFileNames.has(file.toLowerCase()) ? '' : file, fromTitle, /^v\d+$/.test(folder) ? '' : folder];
+  const candidates = [genericFileNames.has(file.toLowerCase()) ? '' : file, fromTitle, folder];
   const chosen = candidates.map((candidate) => snakeCase(candidate)).find((name) => name !== '') ?? 'api';
   let name = chosen.slice(0, 40).replace(/_+$/, '');
   if (!/^[a-z]/.test(name)) name = `api_${name.replace(/^_+/, '')}`;

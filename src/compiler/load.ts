@@ -15,6 +15,8 @@ export interface LoadedContract {
   document: Record<string, unknown>;
   files: ReadonlyMap<string, SourceFile>;
   locate: (pointer: string) => Location;
+  /** `locate` for many pointers at once: a large JSON document is scanned once for all of them. */
+  locateAll: (pointers: Iterable<string>) => Map<string, Location>;
 }
 
 interface Origin {
@@ -24,6 +26,11 @@ interface Origin {
 }
 
 const componentPointer = /^\/components\/([A-Za-z]+)\/([^/]+)$/;
+
+// Keywords whose values are data, not OpenAPI or schema objects.
+const literalKeywords = new Set(['example', 'default', 'const', 'enum']);
+// Objects whose keys are names chosen by the author (a property may be called `example`).
+const namedMaps = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'securitySchemes', 'links', 'callbacks', 'pathItems', 'paths', 'content', 'encoding', 'variables', 'mapping', 'webhooks']);
 
 /**
  * Loads a contract and bundles it: a `$ref` into another file must name a component
@@ -130,21 +137,25 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
       const record = value as Record<string, unknown>;
       const ref = record.$ref;
       if (typeof ref === 'string') {
-        const refPointer = appendPointer(filePointer, ...tokens, '$ref');
+        const refPointer = (): string => appendPointer(filePointer, ...tokens, '$ref');
         const hash = ref.indexOf('#');
         if (hash === 0 && file === root) {
           if (!localTargets.has(ref)) localTargets.set(ref, getAtPointer(root.value, fragmentToPointer(ref)) !== undefined);
-          if (localTargets.get(ref) === false) resolveRef(record, ref, root, fragmentToPointer(ref), where(file, refPointer));
+          if (localTargets.get(ref) === false) resolveRef(record, ref, root, fragmentToPointer(ref), where(file, refPointer()));
         } else {
-          const from = where(file, refPointer);
+          const from = where(file, refPointer());
           const target = hash === -1 ? ref : ref.slice(0, hash);
           const fragment = hash === -1 ? '' : ref.slice(hash);
           const targetFile = target === '' ? file : readFile(posix.normalize(posix.join(posix.dirname(file.path), target)), from, ref);
           if (targetFile) resolveRef(record, ref, targetFile, fragmentToPointer(fragment), from);
         }
       }
+      const literals = !namedMaps.has(tokens[tokens.length - 1] ?? '');
+      const exampleObject = tokens[tokens.length - 2] === 'examples';
       for (const key in record) {
         if (key === '$ref') continue;
+        // Examples, defaults and enum values are data: a `$ref` in them is no reference.
+        if (literals && (literalKeywords.has(key) || (key === 'examples' && Array.isArray(record[key])) || (key === 'value' && exampleObject))) continue;
         tokens.push(key);
         visit(record[key]);
         tokens.pop();
@@ -183,18 +194,37 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
 
   walk(document, root, '');
 
-  const locate = (pointer: string): Location => {
+  // The file a pointer of the bundled document comes from, and its pointer there.
+  const origin = (pointer: string): { file: SourceFile; pointer: string } => {
     let best: Origin | undefined;
-    for (const origin of origins) {
-      const inside = pointer === origin.prefix || pointer.startsWith(`${origin.prefix}/`);
-      if (inside && (!best || origin.prefix.length > best.prefix.length)) best = origin;
+    for (const candidate of origins) {
+      const inside = pointer === candidate.prefix || pointer.startsWith(`${candidate.prefix}/`);
+      if (inside && (!best || candidate.prefix.length > best.prefix.length)) best = candidate;
     }
-    if (!best) return where(root, pointer);
-    const filePointer = best.pointer + pointer.slice(best.prefix.length);
-    return where(best.file, filePointer);
+    if (!best) return { file: root, pointer };
+    return { file: best.file, pointer: best.pointer + pointer.slice(best.prefix.length) };
+  };
+  const locate = (pointer: string): Location => {
+    const found = origin(pointer);
+    return where(found.file, found.pointer);
+  };
+  const locateAll = (pointers: Iterable<string>): Map<string, Location> => {
+    const byFile = new Map<SourceFile, Map<string, string>>();
+    for (const pointer of pointers) {
+      const found = origin(pointer);
+      const entries = byFile.get(found.file) ?? new Map<string, string>();
+      entries.set(pointer, found.pointer);
+      byFile.set(found.file, entries);
+    }
+    const located = new Map<string, Location>();
+    for (const [file, entries] of byFile) {
+      const positions = file.positionsOf(entries.values());
+      for (const [pointer, filePointer] of entries) located.set(pointer, { file: file.path, ...positionOf(file, filePointer, positions), pointer: filePointer });
+    }
+    return located;
   };
 
-  return { contract: { path, document, files, locate }, diagnostics };
+  return { contract: { path, document, files, locate, locateAll }, diagnostics };
 }
 
 // Whether any `$ref` of the tree leads out of its file.

@@ -214,8 +214,11 @@ function assign(
 }
 
 function sortLock(lock: NumberLock): NumberLock {
-  const sorted = (entries: Record<string, LockEntry>): Record<string, LockEntry> =>
-    Object.fromEntries(Object.keys(entries).sort().map((name) => [name, entries[name] as LockEntry]));
+  const sorted = (entries: Record<string, LockEntry>): Record<string, LockEntry> => {
+    const result: Record<string, LockEntry> = {};
+    for (const name of Object.keys(entries).sort()) result[name] = entries[name] as LockEntry;
+    return result;
+  };
   return { messages: sorted(lock.messages), enums: sorted(lock.enums) };
 }
 

@@ -53,13 +53,20 @@ export interface LossReport {
 
 const targetOrder: Target[] = ['graphql', 'proto'];
 
-export function buildLossReport(document: string, api: { name: string; version: number }, losses: readonly Loss[], locate: (pointer: string) => Location): LossReport {
+/** Places every loss (`locateAll` finds many pointers in one pass) and groups them per target. */
+export function buildLossReport(
+  document: string,
+  api: { name: string; version: number },
+  losses: readonly Loss[],
+  locateAll: (pointers: Iterable<string>) => ReadonlyMap<string, Location>,
+): LossReport {
+  const places = locateAll(new Set(losses.map((loss) => loss.pointer)));
   const targets = {} as LossReport['targets'];
   for (const target of targetOrder) {
     const located = losses
       .filter((loss) => loss.target === target)
       .map((loss) => {
-        const { file, line, col } = locate(loss.pointer);
+        const { file, line, col } = places.get(loss.pointer) ?? { file: document, line: 1, col: 1 };
         return { ...loss, file, line, col };
       })
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.construct.localeCompare(b.construct));

@@ -9,6 +9,20 @@
  * accents are dropped (`café` -> `cafe`); other symbols separate words.
  */
 export function words(name: string): string[] {
+  // Large documents repeat the same property names thousands of times.
+  let cached = wordCache.get(name);
+  if (cached === undefined) {
+    cached = splitWords(name);
+    if (wordCache.size > 100_000) wordCache.clear();
+    wordCache.set(name, cached);
+  }
+  // Shared between callers: none of them changes the array.
+  return cached;
+}
+
+const wordCache = new Map<string, string[]>();
+
+function splitWords(name: string): string[] {
   return spellSymbols(name)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -75,6 +89,9 @@ export function graphqlFieldName(jsonName: string): string {
   return isIdentifier(jsonName) ? jsonName : camelCase(jsonName);
 }
 
+// The proto name of a property is asked for many times per field of a large document.
+const protoNameCache = new Map<string, string>();
+
 /**
  * The GraphQL argument and proto JSON name of a parameter: itself when it is already a
  * lowerCamel identifier, else its camelCase form (`If-Match` -> `ifMatch`, `Range` -> `range`).
@@ -110,7 +127,13 @@ export function enumValueName(value: { value: string; name?: string }): string {
 
 /** The proto field name of a JSON property. */
 export function protoFieldName(jsonName: string): string {
-  return snakeCase(jsonName);
+  let name = protoNameCache.get(jsonName);
+  if (name === undefined) {
+    name = snakeCase(jsonName);
+    if (protoNameCache.size > 100_000) protoNameCache.clear();
+    protoNameCache.set(jsonName, name);
+  }
+  return name;
 }
 
 /** The lowerCamelCase JSON name protoc derives from a proto field name. */

@@ -38,3 +38,27 @@ export class Namespace {
 
 /** proto3 rejects two fields whose names are equal once lower-cased without underscores. */
 export const protoFieldKey = (name: string): string => name.toLowerCase().replaceAll('_', '');
+
+/**
+ * Names a list of things in one namespace. Things whose derived name is their own spelling claim
+ * it first, so `id` keeps `id` and `@id` or `ID` takes the suffix, whatever the order; the rest
+ * follow in order. Returns the name of each thing.
+ */
+export function assignNames(
+  namespace: Namespace,
+  things: readonly string[],
+  derive: (thing: string) => string,
+  suffix: (name: string, n: number) => string,
+  ownSpelling: (thing: string) => string = (thing) => thing,
+): Map<string, string> {
+  const names = new Map<string, string>();
+  const derived = new Map(things.map((thing) => [thing, derive(thing)]));
+  for (const thing of things) {
+    const name = derived.get(thing) ?? '';
+    if (name === ownSpelling(thing) && namespace.claim(name, thing)) names.set(thing, name);
+  }
+  for (const thing of things) {
+    if (!names.has(thing)) names.set(thing, namespace.unique(derived.get(thing) ?? '', thing, suffix));
+  }
+  return names;
+}

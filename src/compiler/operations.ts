@@ -1,8 +1,8 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { Operation, OperationKind, Parameter, ParameterLocation, RequestBody, Result, SecurityRequirement, TypeRef } from './ir.ts';
 import { jsonFallback, type LossLog } from './losses.ts';
-import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoFieldName, snakeCase } from './names.ts';
-import { Namespace, protoFieldKey } from './namespace.ts';
+import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoFieldName, snakeCase, words } from './names.ts';
+import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
 import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
 import { isSchema, type SchemaConverter } from './schemas.ts';
 
@@ -25,6 +25,8 @@ export function convertOperations(
   schemas: SchemaConverter,
   locate: (pointer: string) => Location,
   diagnostics: Diagnostic[],
+  /** Where a place named inside a message is (by default `locate`). */
+  placeOf: (pointer: string) => Location = locate,
 ): Operation[] {
   const report = (code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void => {
     diagnostics.push(diagnostic(code, message, locate(pointer), hint));
@@ -75,7 +77,7 @@ export function convertOperations(
       id = declared;
       const firstAt = seenIds.get(id);
       if (firstAt !== undefined) {
-        const first = locate(firstAt);
+        const first = placeOf(firstAt);
         report('operation-id-duplicate', `operationId '${id}' is already used at ${first.file}:${first.line}:${first.col}`, idPointer);
         continue;
       }
@@ -151,9 +153,12 @@ export function deriveOperationId(method: string, path: string): string {
   const parts = [method];
   for (const segment of path.split('/')) {
     if (segment === '') continue;
-    const parameter = /^\{(.+)\}$/.exec(segment)?.[1];
-    if (parameter !== undefined) parts.push('by', ...fallbackWords(parameter));
-    else parts.push(...fallbackWords(segment.replace(/[{}]/g, ' ')));
+    // `{petId}` reads "by pet id", also inside a segment (`{name}:cancel`).
+    for (const piece of segment.replace(/\{([^}]*)\}/g, '\u0000$1\u0000').split('\u0000').map((text, index) => ({ text, parameter: index % 2 === 1 }))) {
+      if (piece.text === '') continue;
+      if (piece.parameter) parts.push('by', ...fallbackWords(piece.text));
+      else if (words(piece.text).length > 0) parts.push(...words(piece.text));
+    }
   }
   if (parts.length === 1) parts.push('root');
   return camelCase(parts.join(' '));
@@ -216,29 +221,45 @@ function nameParameters(parameters: Parameter[], body: RequestBody | undefined, 
     protoNames.claim('chunk', requestBody);
     protoNames.claim('content_type', requestBody);
   }
-  for (const parameter of parameters) {
-    const owner = `'${parameter.name}' (${parameter.in})`;
-    const derivedGraphql = parameterFieldName(parameter.name);
-    const derivedProto = protoFieldName(derivedGraphql);
-    if (!lenient) {
-      for (const [name, names, target] of [[derivedGraphql, graphqlNames, 'a GraphQL argument'], [derivedProto, protoNames, 'a proto field']] as const) {
+  if (!lenient) {
+    for (const parameter of parameters) {
+      const owner = `'${parameter.name}' (${parameter.in})`;
+      const derivedGraphql = parameterFieldName(parameter.name);
+      for (const [name, names, target] of [[derivedGraphql, graphqlNames, 'a GraphQL argument'], [protoFieldName(derivedGraphql), protoNames, 'a proto field']] as const) {
         const other = names.owner(name);
         if (other !== undefined) report('name-collision', `parameter ${owner} and ${other} would both be ${target} '${name}'`, parameter.pointer, 'rename one of the parameters');
         else names.claim(name, owner);
       }
-      continue;
     }
-    const graphqlBase = isIdentifier(derivedGraphql) ? derivedGraphql : camelCase(fallbackWords(parameter.name).join(' '));
-    const protoBase = isIdentifier(derivedProto) ? derivedProto : snakeCase(fallbackWords(parameter.name).join(' '));
-    const graphql = graphqlNames.unique(graphqlBase, owner, (stem, n) => `${stem}_${n}`);
-    const proto = protoNames.unique(protoBase, owner, (stem, n) => `${stem}_${n}`);
-    if (graphql !== graphqlBase || proto !== protoBase) {
-      const clash = graphql !== graphqlBase ? graphqlNames.owner(graphqlBase) : protoNames.owner(protoBase);
+    return;
+  }
+  // A parameter whose name is usable as written outranks one whose name had to be derived.
+  const byOwner = new Map(parameters.map((parameter) => [`'${parameter.name}' (${parameter.in})`, parameter]));
+  const owners = [...byOwner.keys()];
+  const nameOf = (owner: string): string => byOwner.get(owner)?.name ?? '';
+  const graphqlBase = (owner: string): string => {
+    const derived = parameterFieldName(nameOf(owner));
+    return isIdentifier(derived) ? derived : camelCase(fallbackWords(nameOf(owner)).join(' '));
+  };
+  const protoBase = (owner: string): string => {
+    const derived = protoFieldName(parameterFieldName(nameOf(owner)));
+    return isIdentifier(derived) ? derived : snakeCase(fallbackWords(nameOf(owner)).join(' '));
+  };
+  const suffix = (stem: string, n: number): string => `${stem}_${n}`;
+  const graphqlAssigned = assignNames(graphqlNames, owners, graphqlBase, suffix, nameOf);
+  const protoAssigned = assignNames(protoNames, owners, protoBase, suffix, nameOf);
+  for (const [owner, parameter] of byOwner) {
+    const graphql = graphqlAssigned.get(owner) ?? '';
+    const proto = protoAssigned.get(owner) ?? '';
+    if (graphql !== graphqlBase(owner) || proto !== protoBase(owner)) {
+      const clash = graphql !== graphqlBase(owner)
+        ? graphqlNames.owner(graphqlBase(owner))
+        : protoNames.owner(protoBase(owner));
       report('name-renamed', `parameter ${owner} clashes with ${clash ?? ''}; it is '${graphql}' in GraphQL and '${proto}' in proto`, parameter.pointer);
       losses.add(parameter.pointer, 'renamed', `parameter ${owner}`, { graphql: `'${graphql}'`, proto: `'${proto}'` });
     }
-    if (graphql !== derivedGraphql) parameter.graphqlName = graphql;
-    if (proto !== derivedProto) parameter.protoName = proto;
+    if (graphql !== parameterFieldName(parameter.name)) parameter.graphqlName = graphql;
+    if (proto !== protoFieldName(parameterFieldName(parameter.name))) parameter.protoName = proto;
   }
 }
 

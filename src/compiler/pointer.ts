@@ -2,12 +2,16 @@
 
 /** Escapes one reference token. */
 export function escapeToken(token: string | number): string {
-  return String(token).replaceAll('~', '~0').replaceAll('/', '~1');
+  const text = String(token);
+  if (!text.includes('~') && !text.includes('/')) return text;
+  return text.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 /** Joins tokens onto a pointer: `appendPointer('/paths', '/studies')` is `/paths/~1studies`. */
 export function appendPointer(pointer: string, ...tokens: Array<string | number>): string {
-  return pointer + tokens.map((token) => `/${escapeToken(token)}`).join('');
+  let result = pointer;
+  for (const token of tokens) result += `/${escapeToken(token)}`;
+  return result;
 }
 
 /** Splits a pointer into unescaped tokens; `''` is the whole document. */

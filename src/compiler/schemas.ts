@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { EnumType, Field, NamedType, ObjectType, TypeRef } from './ir.ts';
 import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
 import { camelCase, constantCase, fallbackWords, graphqlFieldName, isIdentifier, pascalCase, protoFieldName, singular, snakeCase } from './names.ts';
-import { Namespace, protoFieldKey } from './namespace.ts';
+import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
 import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
 import { allOfParts, commonScalar, resolveSchema } from './schema-shapes.ts';
 
@@ -105,7 +105,7 @@ export class SchemaConverter {
         const inner = this.typeOf(nonNull[0], appendPointer(pointer, keyword, branches.indexOf(nonNull[0])), hint);
         return { type: inner.type, nullable: nullable || branchNullable || inner.nullable };
       }
-      if (isSchema(schema.discriminator)) {
+      if (isSchema(schema.discriminator) && nonNull.length > 0) {
         const union = this.union(schema, keyword, pointer, hint);
         if (union) return { type: union, nullable: nullable || branchNullable };
       }
@@ -264,9 +264,10 @@ export class SchemaConverter {
     const fields: Field[] = [];
     const graphqlNames = new Namespace();
     const protoNames = new Namespace(protoFieldKey);
+    const lenientNames = this.lenient ? this.lenientFieldNames(Object.keys(properties), pointer) : undefined;
     for (const [name, propertySchema] of Object.entries(properties)) {
       const fieldPointer = appendPointer(pointer, name);
-      const names = this.lenient ? this.lenientFieldNames(name, fieldPointer, graphqlNames, protoNames) : this.strictFieldNames(name, fieldPointer, graphqlNames, protoNames);
+      const names = lenientNames?.get(name) ?? this.strictFieldNames(name, fieldPointer, graphqlNames, protoNames);
       const typed = this.typeOf(propertySchema, fieldPointer, owner + this.pascal(name));
       const annotations = this.annotations(propertySchema, fieldPointer);
       fields.push({ name, type: typed.type, required: required.has(name), nullable: typed.nullable, ...annotations, ...names });
@@ -296,23 +297,31 @@ export class SchemaConverter {
 
   // A foreign document's property keeps its JSON name in the IR; GraphQL and proto get the derived
   // names, made unique with a suffix, and the IR records them when they are not the derived ones.
-  private lenientFieldNames(name: string, pointer: string, graphqlNames: Namespace, protoNames: Namespace): Pick<Field, 'graphqlName' | 'protoName'> {
-    const derivedGraphql = graphqlFieldName(name);
-    const derivedProto = protoFieldName(name);
-    const graphqlBase = isIdentifier(derivedGraphql) ? derivedGraphql : camelCase(fallbackWords(name).join(' '));
-    const protoBase = isIdentifier(derivedProto) ? derivedProto : snakeCase(fallbackWords(name).join(' '));
-    const graphql = graphqlNames.unique(graphqlBase, name, (stem, n) => `${stem}_${n}`);
-    const proto = protoNames.unique(protoBase, name, (stem, n) => `${stem}_${n}`);
-    if (graphql !== graphqlBase || proto !== protoBase) {
-      const clash = graphql !== graphqlBase ? graphqlNames.owner(graphqlBase) : protoNames.owner(protoBase);
-      this.report('name-renamed', `property '${name}' clashes with '${clash ?? ''}'; it is '${graphql}' in GraphQL and '${proto}' in proto`, pointer);
+  private lenientFieldNames(names: readonly string[], pointer: string): Map<string, Pick<Field, 'graphqlName' | 'protoName'>> {
+    const usable = (derived: string, name: string, spell: (name: string) => string): string =>
+      isIdentifier(derived) ? derived : spell(fallbackWords(name).join(' '));
+    const suffix = (stem: string, n: number): string => `${stem}_${n}`;
+    const graphqlNames = assignNames(new Namespace(), names, (name) => usable(graphqlFieldName(name), name, camelCase), suffix);
+    const protoNames = assignNames(new Namespace(protoFieldKey), names, (name) => usable(protoFieldName(name), name, snakeCase), suffix);
+    const result = new Map<string, Pick<Field, 'graphqlName' | 'protoName'>>();
+    for (const name of names) {
+      const fieldPointer = appendPointer(pointer, name);
+      const graphql = graphqlNames.get(name) ?? name;
+      const proto = protoNames.get(name) ?? name;
+      const graphqlBase = usable(graphqlFieldName(name), name, camelCase);
+      const protoBase = usable(protoFieldName(name), name, snakeCase);
+      if (graphql !== graphqlBase || proto !== protoBase) {
+        const clash = names.find((other) => other !== name && (graphql !== graphqlBase ? graphqlNames.get(other) === graphqlBase : protoFieldKey(protoNames.get(other) ?? '') === protoFieldKey(protoBase)));
+        this.report('name-renamed', `property '${name}' clashes with '${clash ?? ''}'; it is '${graphql}' in GraphQL and '${proto}' in proto`, fieldPointer);
+      }
+      if (graphql !== name) this.losses.add(fieldPointer, 'renamed', `property '${name}'`, { graphql: `'${graphql}'` });
+      if (proto !== protoFieldName(name)) this.losses.add(fieldPointer, 'renamed', `property '${name}'`, { proto: `'${proto}' (json_name keeps '${name}')` });
+      result.set(name, {
+        ...(graphql !== graphqlFieldName(name) ? { graphqlName: graphql } : {}),
+        ...(proto !== protoFieldName(name) ? { protoName: proto } : {}),
+      });
     }
-    if (graphql !== name) this.losses.add(pointer, 'renamed', `property '${name}'`, { graphql: `'${graphql}'` });
-    if (proto !== derivedProto) this.losses.add(pointer, 'renamed', `property '${name}'`, { proto: `'${proto}' (json_name keeps '${name}')` });
-    return {
-      ...(graphql !== derivedGraphql ? { graphqlName: graphql } : {}),
-      ...(proto !== derivedProto ? { protoName: proto } : {}),
-    };
+    return result;
   }
 
   // readOnly, description and the like may sit on the property or on the schema it references.
@@ -393,14 +402,17 @@ export class SchemaConverter {
   private lenientEnumNames(values: readonly string[], pointer: string): Map<string, string> {
     const namespace = new Namespace();
     namespace.claim('UNSPECIFIED', '');
+    const base = (value: string): string => constantCase(value) || constantCase(fallbackWords(value).join(' '));
+    const names = assignNames(namespace, values, base, (stem, n) => `${stem}_${n}`);
     const renamed = new Map<string, string>();
     for (const value of values) {
-      const derived = constantCase(value);
-      const base = derived === '' ? constantCase(fallbackWords(value).join(' ')) : derived;
-      const constant = namespace.unique(base, value, (stem, n) => `${stem}_${n}`);
-      if (constant === derived) continue;
+      const constant = names.get(value) ?? '';
+      if (constant === constantCase(value)) continue;
       renamed.set(value, constant);
-      if (constant !== base) this.report('name-renamed', `enum value '${value}' clashes with '${namespace.owner(base) || 'UNSPECIFIED'}'; it is '${constant}'`, pointer);
+      if (constant !== base(value)) {
+        const clash = values.find((other) => other !== value && names.get(other) === base(value)) ?? 'the zero value UNSPECIFIED';
+        this.report('name-renamed', `enum value '${value}' clashes with '${clash}'; it is '${constant}'`, pointer);
+      }
       this.losses.add(pointer, 'renamed', `enum value '${value}'`, { graphql: `'${constant}'`, proto: `'${constant}'` });
     }
     return renamed;

@@ -1,6 +1,11 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { lineStarts, offsetToPosition, scanJsonOffsets } from './json-positions.ts';
+import { createRequire } from 'node:module';
+import type { Node } from 'yaml';
+import { offsetsToPositions, scanJsonOffsets } from './json-positions.ts';
 import { appendPointer } from './pointer.ts';
+
+// The YAML parser is loaded on first use: a JSON document (most large ones) never needs it.
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** A line and column, both 1-based, as editors show them. */
 export interface Position {
@@ -17,9 +22,11 @@ export interface SourceFile {
   text: string;
   value: unknown;
   readonly positions: ReadonlyMap<string, Position>;
+  /** The positions of some pointers and their ancestors, found without working out all the others. */
+  positionsOf(pointers: Iterable<string>): ReadonlyMap<string, Position>;
 }
 
-function lazyPositions(path: string, text: string, value: unknown, compute: () => Map<string, Position>): SourceFile {
+function lazyPositions(path: string, text: string, value: unknown, compute: () => Map<string, Position>, some?: (pointers: ReadonlySet<string>) => Map<string, Position>): SourceFile {
   let positions: Map<string, Position> | undefined;
   return {
     path,
@@ -28,6 +35,10 @@ function lazyPositions(path: string, text: string, value: unknown, compute: () =
     get positions() {
       positions ??= compute();
       return positions;
+    },
+    positionsOf(pointers) {
+      if (positions || !some) return this.positions;
+      return some(new Set(pointers));
     },
   };
 }
@@ -43,12 +54,13 @@ function parseJson(path: string, text: string): SourceFile | undefined {
   } catch {
     return undefined;
   }
-  return lazyPositions(path, text, value, () => {
-    const starts = lineStarts(text);
+  const toPositions = (offsets: Map<string, number>): Map<string, Position> => {
+    const places = offsetsToPositions(text, [...offsets.values()]);
     const positions = new Map<string, Position>();
-    for (const [pointer, offset] of scanJsonOffsets(text)) positions.set(pointer, offsetToPosition(starts, offset));
+    for (const [pointer, offset] of offsets) positions.set(pointer, places.get(offset) ?? { line: 1, col: 1 });
     return positions;
-  });
+  };
+  return lazyPositions(path, text, value, () => toPositions(scanJsonOffsets(text)), (pointers) => toPositions(scanJsonOffsets(text, pointers)));
 }
 
 /** A syntax problem found while parsing, with where it is. */
@@ -74,6 +86,7 @@ const syntaxHints: Record<string, string> = {
 export function parseSource(path: string, text: string): { file?: SourceFile; problems: SyntaxProblem[] } {
   const json = parseJson(path, text);
   if (json) return { file: json, problems: [] };
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
   const at = (offset: number): Position => {
@@ -118,7 +131,14 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
       });
     }
   };
-  const value: unknown = document.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // An alias to no anchor, or an alias bomb, is found only when the value is built.
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    return { problems: [{ message, position: { line: 1, col: 1 }, hint: 'define each anchor (&name) before its aliases (*name)' }] };
+  }
   const file = lazyPositions(path, text, value, () => {
     visit(document.contents as Node | null, '');
     return positions;
@@ -126,11 +146,14 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
   return { file, problems: [] };
 }
 
-/** The position of a pointer, or of its nearest ancestor that has one. */
-export function positionOf(file: SourceFile, pointer: string): Position {
+/** The position of a pointer, or of its nearest ancestor that has one (in `positions`, by default all of the file's). */
+export function positionOf(file: SourceFile, pointer: string, given?: ReadonlyMap<string, Position>): Position {
+  // The whole document is at its start; no need to work out the other positions for that.
+  if (pointer === '') return { line: 1, col: 1 };
+  const positions = given ?? file.positions;
   let current = pointer;
   for (;;) {
-    const found = file.positions.get(current);
+    const found = positions.get(current);
     if (found) return found;
     if (current === '') return { line: 1, col: 1 };
     current = current.slice(0, Math.max(0, current.lastIndexOf('/')));

@@ -8,6 +8,11 @@ import type { Api, NamedType, TypeRef } from './ir.ts';
 export interface TypeUsage {
   input: ReadonlySet<string>;
   output: ReadonlySet<string>;
+  /**
+   * The object and union types GraphQL prints as output types: those used as output, those used
+   * nowhere (as documentation), and everything those refer to.
+   */
+  printedOutput?: ReadonlySet<string>;
 }
 
 export function typeUsage(api: Api): TypeUsage {
@@ -31,10 +36,18 @@ export function typeUsage(api: Api): TypeUsage {
     if (operation.result.kind === 'json') asOutput(operation.result.type);
     if (operation.result.kind === 'stream') asOutput(operation.result.item);
   }
-  return { input, output };
+  const printedOutput = new Set<string>();
+  for (const type of api.types) {
+    if (output.has(type.name) || !input.has(type.name)) asOutputFrom(type.name);
+  }
+  function asOutputFrom(name: string): void {
+    visit({ kind: 'named', name }, printedOutput, (field) => field.writeOnly);
+  }
+  return { input, output, printedOutput };
 }
 
 /** Whether GraphQL prints the output object type of `name`. */
 export function printsOutputType(usage: TypeUsage, name: string): boolean {
+  if (usage.printedOutput) return usage.printedOutput.has(name) || usage.output.has(name) || !usage.input.has(name);
   return usage.output.has(name) || !usage.input.has(name);
 }

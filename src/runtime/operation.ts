@@ -23,10 +23,12 @@ export interface BoundOperation {
   validate: (input: OperationInput) => ReturnType<ReturnType<typeof inputValidator>>;
   /** Cuts a result (or a stream item) down to what the contract declares. */
   project: (value: unknown) => unknown;
+  /** Aborted when the server shuts down, so open streams end and in-flight work can finish. */
+  shutdown: AbortSignal;
 }
 
 /** Joins every operation of an API version to its handler; a missing handler fails at start-up. */
-export function serveApi(api: Api, handlers: Record<string, unknown>): ServedApi {
+export function serveApi(api: Api, handlers: Record<string, unknown>, shutdown: AbortSignal = new AbortController().signal): ServedApi {
   const operations = api.operations.map((operation): BoundOperation => {
     const handler = handlers[operation.id];
     if (typeof handler !== 'function') throw new Error(`${api.name} v${api.version}: no handler for operation '${operation.id}'`);
@@ -37,6 +39,7 @@ export function serveApi(api: Api, handlers: Record<string, unknown>): ServedApi
       handler: handler.bind(handlers) as AnyHandler,
       validate: inputValidator(api, operation),
       project: (value) => (resultSchema === undefined ? value : projectToSchema(value, resultSchema, api.document)),
+      shutdown,
     };
   });
   const servers = (api.document as { servers?: Array<{ url?: unknown }> }).servers;
@@ -80,7 +83,7 @@ export async function invoke(bound: BoundOperation, input: OperationInput, optio
     api: { name: bound.api.name, version: bound.api.version },
     operationId: bound.operation.id,
     protocol: options.protocol,
-    signal: options.signal,
+    signal: AbortSignal.any([options.signal, bound.shutdown]),
     requestId: options.requestId ?? randomUUID(),
   };
   const result = bound.handler(input, context);

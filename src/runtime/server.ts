@@ -46,10 +46,11 @@ export interface RunningServers {
  */
 export async function startServers(options: ServerOptions): Promise<RunningServers> {
   const host = options.host ?? '127.0.0.1';
+  const shutdown = new AbortController();
   const served = options.apis.map((loaded) => {
     const handlers = options.implementations[loaded.key];
     if (!handlers) throw new Error(`no implementation for ${loaded.key}`);
-    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>) };
+    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal) };
   });
 
   const http = Fastify({ logger: options.logger ?? false, genReqId: () => randomUUID(), bodyLimit: 1024 * 1024 });
@@ -109,8 +110,13 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const close = (graceMs = 10_000): Promise<void> => {
     closing ??= (async () => {
       for (const api of report) health.setStatus(api.grpcService, 'NOT_SERVING');
+      // Streams end at once; other calls get `graceMs` to finish before connections are cut.
+      shutdown.abort();
       const drained = new Promise<void>((resolve) => grpc.tryShutdown(() => resolve()));
-      const timer = setTimeout(() => grpc.forceShutdown(), graceMs);
+      const timer = setTimeout(() => {
+        grpc.forceShutdown();
+        http.server.closeAllConnections();
+      }, graceMs);
       await Promise.all([drained, http.close()]);
       clearTimeout(timer);
     })();

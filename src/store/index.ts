@@ -7,6 +7,7 @@ import { openPostgres } from './postgres.ts';
 
 export { abortable, blobPath, openBlobStore, type BlobStore, type ExpectedBlob } from './blobs.ts';
 export { isUniqueViolation, StoreError, toStoreError, type Database, type Queryable } from './db.ts';
+export { pgliteDatabase } from './pglite.ts';
 export { SqlParams } from './sql.ts';
 export { migrate, migrationsDir, readMigrations, type Migration } from './migrate.ts';
 

@@ -20,7 +20,11 @@ function wrap(target: PGliteQueryable): Queryable {
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const pglite = await guarded(() => PGlite.create(dataDir));
+  return pgliteDatabase(await guarded(() => PGlite.create(dataDir)));
+}
+
+/** An open PGlite instance as a Database (e.g. one loaded from a `dumpDataDir` snapshot). */
+export function pgliteDatabase(pglite: PGlite): Database {
   const self = wrap(pglite);
   return {
     kind: 'pglite',

@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleTable } from '../../src/breaking/rules.ts';
-import { caseFiles, fixturesRoot, gateCase, listCases, readCaseFile, recordFindings, recording, renderFindings } from './fixtures.ts';
+import { caseFiles, compileLayers, fixturesRoot, gateCase, listCases, readCaseFile, recordFindings, recording, renderFindings } from './fixtures.ts';
+
+compileLayers(false);
 
 describe('breaking-change fixtures (TRIDENT_RECORD=1 re-records)', () => {
   const cases = listCases();

@@ -33,27 +33,40 @@ export function readCaseFile(name: string, file: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
-// Many cases share their base; it is compiled once per text and lock.
+// Many cases share their base; it is compiled once per text and lock. The cross-checks read the
+// generated layers; the diff alone needs none of them, which keeps the fixtures quick.
 const compiled = new Map<string, Promise<ContractSide | BrokenSide>>();
+let emitLayers = true;
+
+/** Whether the cases compile the generated layers too (the cross-checks need them). */
+export function compileLayers(emit: boolean): void {
+  emitLayers = emit;
+}
 
 function compile(path: 'base.yaml' | 'revision.yaml', text: string, lock: string | undefined): Promise<ContractSide | BrokenSide> {
-  const key = `${path}\n${lock ?? ''}\n${text}`;
+  const key = `${String(emitLayers)}\n${path}\n${lock ?? ''}\n${text}`;
   let side = compiled.get(key);
   if (!side) {
     const files = new Map<string, string>([[path, text], ...(lock !== undefined ? [['proto.lock.json', lock] as const] : [])]);
-    side = readSide(path, (file) => files.get(file), { name: 'fixture', version: 1 }, path === 'base.yaml' ? 'base' : 'revision');
+    side = readSide(path, (file) => files.get(file), { name: 'fixture', version: 1 }, path === 'base.yaml' ? 'base' : 'revision', emitLayers ? {} : { outputs: [] });
     compiled.set(key, side);
   }
   return side;
 }
 
-/** Runs the gate on a case as `fixture v1`. */
-export async function gateCase(name: string): Promise<GateReport> {
+/** The two sides of a case, compiled as `fixture v1`. */
+export async function caseSides(name: string): Promise<{ base?: ContractSide | BrokenSide; revision?: ContractSide | BrokenSide }> {
   const baseText = readCaseFile(name, 'base.yaml');
   const revisionText = readCaseFile(name, 'revision.yaml');
   const base = baseText !== undefined ? await compile('base.yaml', baseText, readCaseFile(name, 'base.lock.json')) : undefined;
   const committedLock = base && !isBroken(base) ? writeLock(base.lock) : undefined;
   const revision = revisionText !== undefined ? await compile('revision.yaml', revisionText, readCaseFile(name, 'revision.lock.json') ?? committedLock) : undefined;
+  return { ...(base ? { base } : {}), ...(revision ? { revision } : {}) };
+}
+
+/** Runs the gate on a case. */
+export async function gateCase(name: string): Promise<GateReport> {
+  const { base, revision } = await caseSides(name);
   const tree = (label: string, side: ContractSide | BrokenSide | undefined): ContractTree => ({
     label,
     contracts: new Map(side ? [['fixture/v1', side]] : []),

@@ -6,17 +6,21 @@ import pg from 'pg';
 import { expect } from 'vitest';
 import type { OperationContext } from '../../src/runtime/handler.ts';
 import { addMember, addOrganisation, createServices, secretsFromMasterKey, type Role, type Services } from '../../src/services/index.ts';
+import { migratedPglite } from './pglite-template.ts';
 import { openBlobStore, openDatabase, migrate, type BlobStore, type Database } from '../../src/store/index.ts';
 
 /** The databases every service suite runs against: PGlite always, PostgreSQL with DATABASE_URL. */
 export const databases: { name: 'pglite' | 'postgres' }[] = [{ name: 'pglite' }, ...(process.env.DATABASE_URL ? [{ name: 'postgres' as const }] : [])];
 
-/** A fresh, migrated database: PGlite in memory, or a new database on the PostgreSQL server. */
-export async function openWorldDatabase(name: 'pglite' | 'postgres'): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (name === 'pglite') {
-    const db = await openDatabase({});
-    return { db, drop: async () => {} };
-  }
+/** The master key the worlds derive their pseudonym secrets from. */
+export const testMasterKey = 'test master key';
+
+/**
+ * A fresh database: PGlite in memory with the schema already migrated (from a cached template)
+ * unless `empty`, or a new, empty database on the PostgreSQL server.
+ */
+export async function openWorldDatabase(name: 'pglite' | 'postgres', options: { empty?: boolean } = {}): Promise<{ db: Database; url?: string; drop: () => Promise<void> }> {
+  if (name === 'pglite') return { db: options.empty === true ? await openDatabase({}) : await migratedPglite(), drop: async () => {} };
   const admin = new URL(process.env.DATABASE_URL ?? '');
   const database = `trident_${randomBytes(6).toString('hex')}`;
   const run = async (sql: string) => {
@@ -28,7 +32,7 @@ export async function openWorldDatabase(name: 'pglite' | 'postgres'): Promise<{ 
   const url = new URL(admin);
   url.pathname = `/${database}`;
   const db = await openDatabase({ databaseUrl: url.toString() });
-  return { db, drop: () => run(`DROP DATABASE ${database} WITH (FORCE)`) };
+  return { db, url: url.toString(), drop: () => run(`DROP DATABASE ${database} WITH (FORCE)`) };
 }
 
 /** One organisation's users: a user id per role, plus a second doctor for second reads. */
@@ -40,6 +44,8 @@ export interface Org {
 /** A database, a blob store in a temp directory, the services and two organisations. */
 export interface World {
   db: Database;
+  /** The PostgreSQL database, to connect a second time as another process would. */
+  url?: string;
   blobs: BlobStore;
   blobDir: string;
   services: Services;
@@ -48,7 +54,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-function orgUsers(tag: string): Org {
+/** An organisation's ids (its members are recorded by `openWorld` for A and B only). */
+export function orgUsers(tag: string): Org {
   const id = (role: string) => `usr_${tag}${role}`.padEnd(24, '0').slice(0, 24);
   return {
     id: `org_${tag}Clinic`.padEnd(24, '0'),
@@ -58,11 +65,14 @@ function orgUsers(tag: string): Org {
 
 /** Opens a world on `name`; `close` removes everything it made. */
 export async function openWorld(name: 'pglite' | 'postgres'): Promise<World> {
-  const { db, drop } = await openWorldDatabase(name);
+  const { db, url, drop } = await openWorldDatabase(name);
   await migrate(db);
   const blobDir = mkdtempSync(join(tmpdir(), 'trident-blobs-'));
   const blobs = await openBlobStore(blobDir);
-  const services = createServices({ db, blobs, secrets: secretsFromMasterKey('test master key') });
+  // Strictly increasing: lists order by creation time, and two changes never share a millisecond.
+  let last = 0;
+  const clock = () => new Date((last = Math.max(Date.now(), last + 1)));
+  const services = createServices({ db, blobs, clock, secrets: secretsFromMasterKey(testMasterKey) });
   const [orgA, orgB] = [orgUsers('A'), orgUsers('B')];
   const now = new Date();
   for (const org of [orgA, orgB]) {
@@ -74,6 +84,7 @@ export async function openWorld(name: 'pglite' | 'postgres'): Promise<World> {
   }
   return {
     db, blobs, blobDir, services, orgA, orgB,
+    ...(url === undefined ? {} : { url }),
     close: async () => {
       await db.close();
       await drop();

@@ -87,7 +87,7 @@ describe('database errors', () => {
 describe.each(databases)('the database on $name', ({ name }) => {
   let opened: Awaited<ReturnType<typeof openWorldDatabase>>;
   beforeAll(async () => {
-    opened = await openWorldDatabase(name);
+    opened = await openWorldDatabase(name, { empty: true });
   });
   afterAll(async () => {
     await opened.db.close().catch(() => {});
@@ -124,6 +124,25 @@ describe.each(databases)('the database on $name', ({ name }) => {
       throw new Error('changed my mind');
     })).rejects.toThrow('changed my mind');
     expect(await db.query('SELECT id FROM patients WHERE id = $1', ['P-ROLLED-BACK'])).toEqual([]);
+  });
+
+  it('delivers a NOTIFY to listeners once its transaction commits', async () => {
+    const { db } = opened;
+    const heard: string[] = [];
+    let arrived = () => {};
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    const stop = await db.listen('store_test', (payload) => {
+      heard.push(payload);
+      arrived();
+    });
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_notify($1, $2)', ['store_test', 'stu_1']);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(heard).toEqual([]);
+    });
+    await first;
+    expect(heard).toEqual(['stu_1']);
+    await stop();
   });
 
   it('answers unavailable once closed', async () => {

@@ -13,7 +13,7 @@ async function inThread(api: Api): Promise<string> {
 
 interface Request {
   id: number;
-  api: Pick<Api, 'name' | 'version' | 'document'>;
+  api: Pick<Api, 'name' | 'version' | 'document'> & { operations: Array<Pick<Api['operations'][number], 'id' | 'pointer'>> };
 }
 
 type Reply = { id: number; text: string } | { id: number; error: string };
@@ -57,7 +57,6 @@ export class TypesWorker {
       this.pending.clear();
       for (const { api, resolve, reject } of waiting) inThread(api).then(resolve, reject);
     });
-    worker.unref();
     this.worker = worker;
   }
 
@@ -68,7 +67,8 @@ export class TypesWorker {
     const id = (this.next += 1);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { api, resolve, reject });
-      worker.postMessage({ id, api: { name: api.name, version: api.version, document: api.document } } satisfies Request);
+      const operations = api.operations.map(({ id: operationId, pointer }) => ({ id: operationId, pointer }));
+      worker.postMessage({ id, api: { name: api.name, version: api.version, document: api.document, operations } } satisfies Request);
     });
   };
 

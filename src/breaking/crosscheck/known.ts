@@ -46,7 +46,6 @@ export const knownDifferences: readonly KnownDifference[] = [
   { tool: 'buf', kind: 'trident-only', rule: 'request-property-added-required', explanation: 'buf judges the schema, where a new field is compatible; Trident\'s shared validation refuses old gRPC calls without the new required property' },
   { tool: 'buf', kind: 'trident-only', rule: 'request-body-added-required', explanation: 'buf judges the schema, where a new field is compatible; Trident\'s shared validation refuses old gRPC calls without the now required body' },
   { tool: 'buf', kind: 'trident-only', rule: 'request-body-became-required', explanation: 'buf sees no change in the schema; Trident\'s shared validation refuses gRPC calls without the now required body' },
-  { tool: 'buf', kind: 'trident-only', rule: 'parameter-became-required', explanation: 'buf sees the field lose `optional`; Trident\'s shared validation refuses gRPC calls that leave it unset' },
   { tool: 'buf', kind: 'trident-only', rule: 'request-constraint-tightened', explanation: 'proto has no length, range or pattern; Trident validates gRPC input against the contract\'s JSON Schema, so values that were accepted are refused' },
   { tool: 'buf', kind: 'trident-only', rule: 'security-added', explanation: 'proto carries no security; Trident enforces it on gRPC too' },
   { tool: 'buf', kind: 'trident-only', rule: 'security-role-removed', explanation: 'proto carries no roles; Trident enforces them on gRPC too' },
@@ -54,7 +53,6 @@ export const knownDifferences: readonly KnownDifference[] = [
   // graphql-inspector: the SDL.
   { tool: 'graphql-inspector', kind: 'reference-only', rule: 'schema-removed', explanation: 'graphql-inspector rates every removed type BREAKING; no operation reached this one, so no valid query could name it, and Trident rates it dangerous for GraphQL' },
   { tool: 'graphql-inspector', kind: 'reference-only', id: /^TYPE_REMOVED$/, explanation: 'graphql-inspector reports each type that leaves the schema; Trident reports the change that made it leave (the field, argument or operation that used it), and nothing for a type no operation reached, which the schema printed for documentation only' },
-  { tool: 'graphql-inspector', kind: 'reference-only', id: /^SCHEMA_(QUERY|MUTATION|SUBSCRIPTION)_TYPE_CHANGED$/, explanation: 'a root type appears or disappears with the first or last operation of its kind; Trident reports that operation' },
   { tool: 'graphql-inspector', kind: 'trident-only', rule: 'request-constraint-tightened', explanation: 'GraphQL types carry no length, range or pattern; Trident validates GraphQL input against the contract\'s JSON Schema, so values that were accepted are refused' },
   { tool: 'graphql-inspector', kind: 'trident-only', rule: 'request-property-became-non-nullable', explanation: 'an optional input field stays nullable in GraphQL (`String`), so the SDL does not change; Trident\'s shared validation refuses an explicit null' },
   { tool: 'graphql-inspector', kind: 'trident-only', rule: 'security-added', explanation: 'the SDL carries no security; Trident enforces it on GraphQL too' },

@@ -28,10 +28,10 @@ function compareEntry(
   owner: string,
   before: LockEntry,
   after: LockEntry,
-  fields: ReadonlyMap<string, Numbered>,
+  fields: ReadonlyMap<string, string>,
 ): void {
   const qualified = (name: string): string => (section === 'messages' ? `${owner}.${name}` : name);
-  const at = (name: string): { side: 'revision'; pointer: string } => ({ side: 'revision', pointer: fields.get(`${owner}|${name}`)?.pointer ?? '' });
+  const at = (name: string): { side: 'revision'; pointer: string } => ({ side: 'revision', pointer: fields.get(`${owner}|${name}`) ?? '' });
   const reused = new Set<string>();
   for (const [name, number] of Object.entries(after.numbers)) {
     const previous = before.numbers[name];
@@ -64,16 +64,17 @@ function compareEntry(
   }
 }
 
-// Every numbered field and enum value of the revision's proto, to point a finding at its contract node.
-function numberedItems(context: DiffContext): Map<string, Numbered> {
-  const items = new Map<string, Numbered>();
+// The contract node of every numbered field and enum value of the revision's proto, by
+// `Owner|name`, to point a finding at it.
+function numberedItems(context: DiffContext): Map<string, string> {
+  const items = new Map<string, string>();
+  const add = (owner: string, item: Numbered, fallback: string | undefined): void => {
+    items.set(`${owner}|${item.name}`, item.pointer ?? fallback ?? '');
+  };
   for (const message of context.revision.proto.messages) {
-    for (const field of [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)]) {
-      items.set(`${message.name}|${field.name}`, { ...field, pointer: field.pointer ?? message.pointer ?? '' });
-    }
+    for (const field of message.fields) add(message.name, field, message.pointer);
+    for (const oneof of message.oneofs) for (const field of oneof.fields) add(message.name, field, message.pointer);
   }
-  for (const protoEnum of context.revision.proto.enums) {
-    for (const value of protoEnum.values) items.set(`${protoEnum.name}|${value.name}`, { ...value, pointer: protoEnum.pointer ?? '' });
-  }
+  for (const protoEnum of context.revision.proto.enums) for (const value of protoEnum.values) add(protoEnum.name, value, protoEnum.pointer);
   return items;
 }

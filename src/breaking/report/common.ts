@@ -18,10 +18,18 @@ export function versionName(version: Pick<VersionReport, 'api' | 'version'>): st
   return `${version.api} v${version.version}`;
 }
 
-/** `path:line:col`, with the base named for a place that only exists there. */
-export function where(location: SourceLocation, report: Pick<GateReport, 'base'>): string {
+/**
+ * `path:line:col`, with the base named for a place that only exists there. A migration guide
+ * compares two versions of the working tree, whose paths already tell them apart.
+ */
+export function where(location: SourceLocation, report: Pick<GateReport, 'base'>, version?: Pick<VersionReport, 'mode'>): string {
   const place = `${location.file}:${location.line}:${location.col}`;
-  return location.side === 'base' ? `${place} (in ${report.base})` : place;
+  return location.side === 'base' && version?.mode !== 'migration' ? `${place} (in ${report.base})` : place;
+}
+
+/** Whether a finding is listed in one line: a safe change, in a gate or a migration guide. */
+export function isMinor(finding: JudgedFinding): boolean {
+  return finding.status === 'info' || (finding.status === 'migration' && finding.severity === 'safe');
 }
 
 /** `REST/JSON breaking · GraphQL safe · ...` */
@@ -33,7 +41,7 @@ export function verdictLine(finding: JudgedFinding): string {
 export function subjectLine(finding: JudgedFinding): string | undefined {
   const parts: string[] = [];
   const routes = finding.subjects.rest ?? [];
-  if (routes.length > 0) parts.push(routes.length > 4 ? `${routes.slice(0, 4).join(', ')} and ${routes.length - 4} more` : routes.join(', '));
+  if (routes.length > 0) parts.push(routes.length > 5 ? `${routes.slice(0, 4).join(', ')} and ${routes.length - 4} more` : routes.join(', '));
   if (finding.subjects.graphql) parts.push(`GraphQL ${finding.subjects.graphql}`);
   if (finding.subjects.proto) parts.push(`proto ${finding.subjects.proto}`);
   return parts.length > 0 ? parts.join('; ') : undefined;

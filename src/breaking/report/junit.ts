@@ -21,7 +21,7 @@ export function writeJunitReport(report: GateReport): string {
 
 function suite(version: VersionReport, report: GateReport): string {
   const classname = `${version.api}.v${version.version}`;
-  const cases = version.findings.map((finding) => testCase(classname, finding, report));
+  const cases = version.findings.map((finding) => testCase(classname, finding, report, version));
   for (const violation of version.violations) {
     cases.push(`    <testcase classname="${classname}" name="version policy"><failure message="${attribute(violation.message)}" type="version-policy">${text(`${violation.file}:${violation.line}:${violation.col}`)}</failure></testcase>`);
   }
@@ -29,9 +29,9 @@ function suite(version: VersionReport, report: GateReport): string {
   return `  <testsuite name="${attribute(versionName(version))}" tests="${cases.length}" failures="${failed(version)}" errors="0">\n${cases.join('\n')}\n  </testsuite>`;
 }
 
-function testCase(classname: string, finding: JudgedFinding, report: GateReport): string {
+function testCase(classname: string, finding: JudgedFinding, report: GateReport, version: VersionReport): string {
   const name = attribute(`${finding.rule} ${finding.subject} [${finding.fingerprint}]`);
-  const details = [`${where(finding.location, report)} ${finding.message}`, verdictLine(finding), ruleTable[finding.rule].explanation, finding.note ?? ''].filter(Boolean).join('\n');
+  const details = [`${where(finding.location, report, version)} ${finding.message}`, verdictLine(finding), ruleTable[finding.rule].explanation, finding.note ?? ''].filter(Boolean).join('\n');
   if (finding.status === 'fail') return `    <testcase classname="${classname}" name="${name}"><failure message="${attribute(finding.message)}" type="${finding.rule}">${text(details)}</failure></testcase>`;
   const output = finding.acknowledgement ? `acknowledged: ${finding.acknowledgement.reason}\n${details}` : `${finding.status}: ${details}`;
   return `    <testcase classname="${classname}" name="${name}"><system-out>${text(output)}</system-out></testcase>`;

@@ -13,7 +13,7 @@ const statusLabels = { fail: '**fail**', acknowledged: 'acknowledged', retired: 
  */
 export function writeMarkdownReport(report: GateReport): string {
   const outcome = outcomeOf(report);
-  const lines = [`## Breaking-change gate: ${outcome === 'pass' ? 'passed' : outcome === 'fail' ? 'failed' : 'could not judge'}`, '', `The working tree against \`${report.base}\`, on ${report.today}.`, ''];
+  const lines = [`## Breaking-change gate: ${outcome === 'pass' ? 'passed' : outcome === 'fail' ? 'failed' : 'could not judge'}`, '', `Compared: ${report.revision} against \`${report.base}\`, on ${report.today}.`, ''];
   for (const problem of report.problems) lines.push('```text', problem.text, '```', '');
   for (const version of report.versions) lines.push(...(version.mode === 'migration' ? migrationGuide(version, report) : versionSection(version, report)));
   lines.push(outcomeLine(report), '');
@@ -25,7 +25,7 @@ function versionSection(version: VersionReport, report: GateReport): string[] {
   if (version.change === 'unchanged') return lines;
   for (const violation of version.violations) lines.push(`- **fail** \`${violation.file}:${violation.line}:${violation.col}\`: ${violation.message}`, '');
   const findings = ordered(version.findings);
-  if (findings.length > 0) lines.push(...table(findings, report), '');
+  if (findings.length > 0) lines.push(...table(findings, report, version), '');
   const attention = findings.filter((finding) => finding.status !== 'info');
   if (attention.length > 0) {
     lines.push('<details><summary>Why, and how to acknowledge</summary>', '');
@@ -41,23 +41,23 @@ function migrationGuide(version: VersionReport, report: GateReport): string[] {
   for (const area of areaOrder) {
     const inArea = version.findings.filter((finding) => ruleTable[finding.rule].area === area);
     if (inArea.length === 0) continue;
-    lines.push(`#### ${area[0]?.toUpperCase()}${area.slice(1)}`, '', ...table(inArea, report), '');
+    lines.push(`#### ${area[0]?.toUpperCase()}${area.slice(1)}`, '', ...table(inArea, report, version), '');
   }
   if (version.findings.length === 0) lines.push('Nothing a client can see changes.', '');
   return lines;
 }
 
-function table(findings: readonly JudgedFinding[], report: GateReport): string[] {
+function table(findings: readonly JudgedFinding[], report: GateReport, version: VersionReport): string[] {
   const header = `| | Change | ${targets.map((target) => targetLabels[target]).join(' | ')} | Where |`;
   const rows = findings.map((finding) => {
     const verdicts = targets.map((target) => (finding.verdicts[target] === 'breaking' ? '**breaking**' : finding.verdicts[target]));
-    return `| ${statusLabels[finding.status]} | \`${finding.rule}\`: ${cell(finding.message)} | ${verdicts.join(' | ')} | \`${where(finding.location, report)}\` |`;
+    return `| ${statusLabels[finding.status]} | \`${finding.rule}\`: ${cell(finding.message)} | ${verdicts.join(' | ')} | \`${where(finding.location, report, version)}\` |`;
   });
   return [header, `|---|---|${targets.map(() => '---|').join('')}---|`, ...rows];
 }
 
 function explanation(finding: JudgedFinding, version: VersionReport, report: GateReport): string[] {
-  const lines = [`**\`${finding.rule}\`** \`${finding.fingerprint}\` at \`${where(finding.location, report)}\`: ${finding.message}.`, ''];
+  const lines = [`**\`${finding.rule}\`** \`${finding.fingerprint}\` at \`${where(finding.location, report, version)}\`: ${finding.message}.`, ''];
   const subjects = subjectLine(finding);
   if (subjects) lines.push(`Affects ${subjects}.`, '');
   lines.push(ruleTable[finding.rule].explanation, '');

@@ -90,7 +90,9 @@ export class ProtoShapes {
     for (const field of type.fields) {
       const item = this.toJson(message[protoFieldName(field.name)], field.type);
       if (item !== undefined) out[field.name] = item;
-      else if (field.required && !field.nullable && field.type.kind === 'scalar') out[field.name] = protoDefault(field.type.scalar);
+      // A required field is always present in the contract's JSON: null when it may be, else the proto default.
+      else if (field.required && field.nullable) out[field.name] = null;
+      else if (field.required && field.type.kind === 'scalar') out[field.name] = protoDefault(field.type.scalar);
       else if (field.required && field.type.kind === 'list') out[field.name] = [];
     }
     return out;

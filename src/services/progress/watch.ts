@@ -26,7 +26,11 @@ export async function* watchStudyEvents(deps: ServiceDeps, orgId: string, studyI
     woken = true;
     wake();
   });
-  const onAbort = () => wake();
+  // Unsubscribing on abort too: a consumer may drop the stream without ever calling return().
+  const onAbort = () => {
+    unsubscribe();
+    wake();
+  };
   signal.addEventListener('abort', onAbort);
   try {
     let last = after;

@@ -1,53 +1,19 @@
 import type { AssignReviewInput, CreateReviewInput, SubmitReviewInput } from '../../../generated/ts/review/v1/server.ts';
 import { ApiError } from '../../runtime/errors.ts';
 import type { OperationContext } from '../../runtime/handler.ts';
-import type { Queryable } from '../../store/db.ts';
 import { notFound, orgOf, requireRole } from '../access.ts';
 import { assertVersion } from '../concurrency.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { newId } from '../ids.ts';
-import { lockStudy } from '../locks.ts';
-import { memberRoles } from '../members.ts';
 import { appendEvent } from '../progress/events.ts';
 import { refreshStudy } from '../study/refresh.ts';
 import { normaliseTime } from '../time.ts';
-import { inTransaction, type Unit } from '../transaction.ts';
+import { inTransaction } from '../transaction.ts';
 import { findAssessment } from './assessment-repository.ts';
+import { assertReviewer, changeReview, checkAssignee } from './changes.ts';
 import { findReview, insertReview, updateReviewRow, type ReviewRow } from './repository.ts';
 import { assertStep, checkSubmission, opensSecondRead, roleForKind } from './rules.ts';
 import { checkReviewTarget } from './targets.ts';
-
-/** Locks a review for a change: its study first (see `lockStudy`), then the review. */
-async function lockReview(sql: Queryable, orgId: string, id: string): Promise<ReviewRow> {
-  const peek = await findReview(sql, orgId, id);
-  if (peek === undefined) throw notFound('review', id);
-  await lockStudy(sql, orgId, peek.study_id);
-  const review = await findReview(sql, orgId, id, true);
-  if (review === undefined) throw notFound('review', id);
-  return review;
-}
-
-/** Throws `invalid_argument` unless `userId` works for the organisation in the review's role. */
-async function checkAssignee(sql: Queryable, orgId: string, userId: string, kind: ReviewRow['kind']): Promise<void> {
-  const role = roleForKind(kind);
-  const held = await memberRoles(sql, orgId, userId);
-  if (held?.includes(role) === true) return;
-  const message = held === undefined ? 'not a member of this organisation' : `not a ${role} of this organisation`;
-  throw new ApiError('invalid_argument', `The assignee is ${message}.`, [{ pointer: '/body/assigneeId', message }]);
-}
-
-/** Runs one change of one review in a transaction and returns the review as it then is. */
-async function changeReview(deps: ServiceDeps, context: OperationContext, id: string, change: (unit: Unit, review: ReviewRow) => Promise<void>): Promise<ReviewRow> {
-  const orgId = orgOf(context);
-  return inTransaction(deps, async (unit) => {
-    const review = await lockReview(unit.sql, orgId, id);
-    await change(unit, review);
-    await refreshStudy(deps, unit, orgId, review.study_id);
-    const changed = await findReview(unit.sql, orgId, id);
-    if (changed === undefined) throw notFound('review', id);
-    return changed;
-  });
-}
 
 /** Requests a review of a study: DIAGNOSTIC of a completed assessment, QUALITY of an image. */
 export async function createReview(deps: ServiceDeps, context: OperationContext, body: CreateReviewInput['body']): Promise<ReviewRow> {
@@ -85,11 +51,6 @@ export function assignReview(deps: ServiceDeps, context: OperationContext, input
     const dueAt = input.body.dueAt === undefined ? {} : { due_at: normaliseTime(input.body.dueAt) };
     await updateReviewRow(unit.sql, review.id, { assignee_id: input.body.assigneeId, status: 'assigned', ...dueAt }, unit.now);
   });
-}
-
-/** Throws `permission_denied` unless the caller may work on `review`: its role, and its assignee. */
-function assertReviewer(context: OperationContext, review: ReviewRow): void {
-  if (review.assignee_id !== context.principal.userId) throw new ApiError('permission_denied', 'Only the assignee of a review may work on it.');
 }
 
 /** Starts an assigned review; only its assignee, holding the review's role, may. */

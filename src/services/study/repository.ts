@@ -1,6 +1,5 @@
 import type { Queryable } from '../../store/db.ts';
 import { SqlParams } from '../../store/sql.ts';
-import type { PageKey } from '../paging.ts';
 import type { FhirStatus, ReviewState } from './lifecycle.ts';
 import type { Coding } from './modalities.ts';
 
@@ -38,14 +37,15 @@ export interface StudyRow {
   pseudonym_id: string;
 }
 
-const columns = `s.id, s.org_id, s.study_instance_uid, s.description, s.modalities, s.started_at, s.number_of_images,
+/** The columns of a `StudyRow`, from `studies s JOIN study_subjects j`. */
+export const studyColumns = `s.id, s.org_id, s.study_instance_uid, s.description, s.modalities, s.started_at, s.number_of_images,
   s.status, s.review_state, s.created_at, s.updated_at, s.version, j.issuer, j.patient_id, j.patient_name, j.birth_date,
   j.sex, j.accession_number, j.pseudonym_id`;
 
 /** Reads a study of `orgId`; `lock` takes its row lock for the rest of the transaction. */
 export async function findStudy(sql: Queryable, orgId: string, id: string, lock = false): Promise<StudyRow | undefined> {
   const rows = await sql.query<StudyRow>(
-    `SELECT ${columns} FROM studies s JOIN study_subjects j ON j.study_id = s.id WHERE s.id = $1 AND s.org_id = $2${lock ? ' FOR UPDATE OF s' : ''}`,
+    `SELECT ${studyColumns} FROM studies s JOIN study_subjects j ON j.study_id = s.id WHERE s.id = $1 AND s.org_id = $2${lock ? ' FOR UPDATE OF s' : ''}`,
     [id, orgId],
   );
   return rows[0];
@@ -105,37 +105,5 @@ export async function updateSubject(sql: Queryable, studyId: string, subject: Su
     `UPDATE study_subjects SET issuer = $2, patient_id = $3, patient_name = $4, birth_date = $5, sex = $6, accession_number = $7, pseudonym_id = $8
      WHERE study_id = $1`,
     [studyId, subject.issuer, subject.patientId, subject.patientName, subject.birthDate, subject.sex, subject.accessionNumber, subject.pseudonymId],
-  );
-}
-
-/** The filters of a study list, already in stored terms. */
-export interface StudyFilters {
-  status?: FhirStatus;
-  reviewState?: ReviewState;
-  modality?: Partial<Coding>[];
-  startedAfter?: string;
-  startedBefore?: string;
-}
-
-/** The sort key of a study in lists: most recently started first, unstarted last, then by id. */
-export function studyKey(row: StudyRow): PageKey {
-  return [row.started_at === null ? '-infinity' : new Date(row.started_at).toISOString(), row.id];
-}
-
-/** Up to `limit` studies of `orgId` matching `filters`, after the key `after`. */
-export async function listStudyRows(sql: Queryable, orgId: string, filters: StudyFilters, after: PageKey | undefined, limit: number): Promise<StudyRow[]> {
-  const p = new SqlParams();
-  const where = [`s.org_id = ${p.add(orgId)}`];
-  if (filters.status !== undefined) where.push(`s.status = ${p.add(filters.status)}`);
-  if (filters.reviewState !== undefined) where.push(`s.review_state = ${p.add(filters.reviewState)}`);
-  if (filters.modality !== undefined) where.push(`s.modalities @> ${p.json(filters.modality)}`);
-  if (filters.startedAfter !== undefined) where.push(`s.started_at >= ${p.add(filters.startedAfter)}`);
-  if (filters.startedBefore !== undefined) where.push(`s.started_at < ${p.add(filters.startedBefore)}`);
-  const start = `coalesce(s.started_at, '-infinity'::timestamptz)`;
-  if (after !== undefined) where.push(`(${start}, s.id) < (${p.add(after[0])}::timestamptz, ${p.add(after[1])})`);
-  return sql.query<StudyRow>(
-    `SELECT ${columns} FROM studies s JOIN study_subjects j ON j.study_id = s.id WHERE ${where.join(' AND ')}
-     ORDER BY ${start} DESC, s.id DESC LIMIT ${p.add(limit)}`,
-    p.values,
   );
 }

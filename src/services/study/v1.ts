@@ -27,6 +27,7 @@ export function studyV1Handlers(deps: ServiceDeps): StudyV1Handlers {
 
     async listStudies({ query }, context) {
       const page = await listStudyPage(deps, context, {
+        scope: 'studies/v1',
         given: { status: query.status, modality: query.modality, startedAfter: query.startedAfter, startedBefore: query.startedBefore },
         filters: {
           ...(query.status === undefined ? {} : fromV1Status(query.status)),

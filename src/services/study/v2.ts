@@ -36,6 +36,7 @@ export function studyV2Handlers(deps: ServiceDeps): StudyV2Handlers {
 
     async listStudies({ query }, context) {
       const page = await listStudyPage(deps, context, {
+        scope: 'studies/v2',
         given: { status: query.status, reviewState: query.reviewState, modality: query.modality, startedAfter: query.startedAfter, startedBefore: query.startedBefore },
         filters: {
           ...(query.status === undefined ? {} : { status: query.status }),

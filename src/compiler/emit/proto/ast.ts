@@ -59,6 +59,8 @@ export interface Reserved {
 
 export interface ProtoMessage {
   name: string;
+  /** Set on the messages generated for an rpc, as opposed to the contract's own types. */
+  role?: 'request' | 'response';
   comment?: string;
   deprecated: boolean;
   fields: ProtoField[];

@@ -19,28 +19,39 @@ export function resolveProtoClashes(file: ProtoFile): { file: ProtoFile; renamed
   const taken = new Set<string>();
   const renamed: ProtoRename[] = [];
   const unique = (name: string, what: string, pointer: string | undefined): string => {
+    if (!taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
     let candidate = name;
     for (let n = 2; taken.has(candidate); n += 1) candidate = `${name}${n}`;
     taken.add(candidate);
     if (candidate !== name) renamed.push({ what, from: name, to: candidate, pointer: pointer ?? '' });
     return candidate;
   };
-  const wrappers = new Set(file.services.flatMap((service) => service.methods.flatMap((method) => [method.input, method.output])));
-  for (const message of file.messages) if (!wrappers.has(message.name)) taken.add(message.name);
+  for (const message of file.messages) if (message.role === undefined) taken.add(message.name);
   for (const protoEnum of file.enums) taken.add(protoEnum.name);
   const services = file.services.map((service) => ({ ...service, name: unique(service.name, 'the service', '') }));
 
+  // Only an rpc's own request and response carry these names, so methods are rewired by name.
   const wrapperNames = new Map<string, string>();
   const messages: ProtoMessage[] = file.messages.map((message) => {
-    if (!wrappers.has(message.name)) return message;
-    const name = unique(message.name, 'the message', message.pointer);
+    if (message.role === undefined) return message;
+    const name = unique(message.name, `the ${message.role} message`, message.pointer);
+    if (name === message.name) return message;
     wrapperNames.set(message.name, name);
     return { ...message, name };
   });
-  const enums = file.enums.map((protoEnum) => ({
-    ...protoEnum,
-    values: protoEnum.values.map((value) => ({ ...value, name: unique(value.name, `a value of enum ${protoEnum.name}`, protoEnum.pointer) })),
-  }));
+  const enums = file.enums.map((protoEnum) => {
+    let changed = false;
+    const values = protoEnum.values.map((value) => {
+      const name = unique(value.name, `the value of enum ${protoEnum.name}`, protoEnum.pointer);
+      if (name === value.name) return value;
+      changed = true;
+      return { ...value, name };
+    });
+    return changed ? { ...protoEnum, values } : protoEnum;
+  });
   const rewired = services.map((service) => ({
     ...service,
     methods: service.methods.map((method) => ({

@@ -14,19 +14,19 @@ export function writeProtoFile(file: ProtoFile): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function comment(text: string | undefined, indent: string): string[] {
-  if (text === undefined || text.trim() === '') return [];
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => (line.trim() === '' ? `${indent}//` : `${indent}// ${line.trimEnd()}`));
+function comment(text: string | undefined, indent: string, into: string[] = []): string[] {
+  if (text === undefined) return into;
+  const trimmed = text.trim();
+  if (trimmed === '') return into;
+  for (const line of trimmed.split('\n')) into.push(line.trim() === '' ? `${indent}//` : `${indent}// ${line.trimEnd()}`);
+  return into;
 }
 
 function printService(service: ProtoService): string {
   const lines = [...comment(service.comment, ''), `service ${service.name} {`];
   service.methods.forEach((method, index) => {
     if (index > 0) lines.push('');
-    lines.push(...comment(method.comment, '  '));
+    comment(method.comment, '  ', lines);
     const input = `${method.clientStreaming ? 'stream ' : ''}${method.input}`;
     const output = `${method.serverStreaming ? 'stream ' : ''}${method.output}`;
     const signature = `  rpc ${method.name}(${input}) returns (${output})`;
@@ -36,13 +36,28 @@ function printService(service: ProtoService): string {
   return lines.join('\n');
 }
 
-function printField(field: ProtoField, indent: string): string[] {
-  const options: string[] = [];
-  if (field.jsonName !== undefined) options.push(`json_name = "${field.jsonName}"`);
-  if (field.deprecated) options.push('deprecated = true');
-  const suffix = options.length > 0 ? ` [${options.join(', ')}]` : '';
+// Appends the field's lines to `into` (a message has tens of thousands of fields in large documents).
+function printField(field: ProtoField, indent: string, into: string[]): void {
+  let suffix = '';
+  if (field.jsonName !== undefined || field.deprecated) {
+    const options: string[] = [];
+    if (field.jsonName !== undefined) options.push(`json_name = ${protoString(field.jsonName)}`);
+    if (field.deprecated) options.push('deprecated = true');
+    suffix = ` [${options.join(', ')}]`;
+  }
   const type = field.map ? `map<string, ${field.type}>` : field.label ? `${field.label} ${field.type}` : field.type;
-  return [...comment(field.comment, indent), `${indent}${type} ${field.name} = ${field.number}${suffix};`];
+  comment(field.comment, indent, into);
+  into.push(`${indent}${type} ${field.name} = ${field.number}${suffix};`);
+}
+
+// A proto string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
+function protoString(value: string): string {
+  const escaped = value.replace(/["\\\u0000-\u001f\u007f]/g, (char) => {
+    if (char === '"' || char === '\\') return `\\${char}`;
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `"${escaped}"`;
 }
 
 function printReserved(reserved: Reserved, indent: string): string[] {
@@ -56,20 +71,24 @@ function printMessage(message: ProtoMessage): string {
   const body: string[] = [];
   if (message.deprecated) body.push('  option deprecated = true;');
   body.push(...printReserved(message.reserved, '  '));
-  for (const field of message.fields) body.push(...printField(field, '  '));
+  for (const field of message.fields) printField(field, '  ', body);
   for (const oneof of message.oneofs) {
     body.push(`  oneof ${oneof.name} {`);
-    for (const field of oneof.fields) body.push(...printField(field, '    '));
+    for (const field of oneof.fields) printField(field, '    ', body);
     body.push('  }');
   }
-  const head = [...comment(message.comment, ''), `message ${message.name} {`];
-  return body.length === 0 ? [...head.slice(0, -1), `message ${message.name} {}`].join('\n') : [...head, ...body, '}'].join('\n');
+  const head = comment(message.comment, '');
+  if (body.length === 0) return [...head, `message ${message.name} {}`].join('\n');
+  return [...head, `message ${message.name} {`, ...body, '}'].join('\n');
 }
 
 function printEnum(protoEnum: ProtoEnum): string {
   const body: string[] = [];
   if (protoEnum.deprecated) body.push('  option deprecated = true;');
   body.push(...printReserved(protoEnum.reserved, '  '));
-  for (const value of protoEnum.values) body.push(...comment(value.comment, '  '), `  ${value.name} = ${value.number};`);
+  for (const value of protoEnum.values) {
+    comment(value.comment, '  ', body);
+    body.push(`  ${value.name} = ${value.number};`);
+  }
   return [...comment(protoEnum.comment, ''), `enum ${protoEnum.name} {`, ...body, '}'].join('\n');
 }

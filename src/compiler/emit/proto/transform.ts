@@ -119,7 +119,9 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
   const rpc = pascalCase(operation.id);
   // A header such as `If-Match` becomes `if_match`, with the default JSON name `ifMatch`.
   const requestFields = operation.parameters.map((parameter) =>
-    field(parameterFieldName(parameter.name), parameter.type, !parameter.required, {
+    // A parameter renamed apart from another keeps the JSON name of its new proto name, so no two
+    // fields of the request share one.
+    field(parameter.protoName === undefined ? parameterFieldName(parameter.name) : protoDefaultJsonName(parameter.protoName), parameter.type, !parameter.required, {
       name: parameterProtoName(parameter),
       ...describe(parameter.description, {}),
       deprecated: parameter.deprecated,
@@ -145,8 +147,9 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
     responseFields.push(field('size', { kind: 'scalar', scalar: 'int64' }, false, { comment: 'The size of the whole content in bytes; set on the first message.' }));
     responseFields.push(field('chunk', { kind: 'scalar', scalar: 'bytes' }, false, { comment: `The next piece of the content (${result.mediaTypes.join(', ')}).` }));
   }
-  const message = (name: string, fields: ProtoField[]): ProtoMessage => ({
+  const message = (name: string, fields: ProtoField[], role: 'request' | 'response'): ProtoMessage => ({
     name,
+    role,
     deprecated: false,
     fields,
     oneofs: [],
@@ -154,8 +157,8 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
     pointer: operation.pointer,
   });
   return {
-    request: message(`${rpc}Request`, requestFields),
-    response: message(`${rpc}Response`, responseFields),
+    request: message(`${rpc}Request`, requestFields, 'request'),
+    response: message(`${rpc}Response`, responseFields, 'response'),
     method: {
       name: rpc,
       comment: describeOperation(operation),

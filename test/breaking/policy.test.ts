@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { outcomeOf } from '../../src/breaking/gate.ts';
+import { gate, renamedWeight, template, withoutDelete, withSunset } from './sides.ts';
+
+describe('the version policy', () => {
+  it('passes an unchanged version without diffing it', async () => {
+    const report = await gate([template], [template]);
+    expect(report.versions.map((version) => [version.api, version.version, version.change])).toEqual([['fixture', 1, 'unchanged']]);
+    expect(outcomeOf(report)).toBe('pass');
+  });
+
+  it('fails a breaking change inside a major version', async () => {
+    const report = await gate([template], [renamedWeight(template)]);
+    const failing = report.versions[0]?.findings.filter((finding) => finding.status === 'fail').map((finding) => finding.rule);
+    expect(failing).toEqual(['response-property-removed']);
+    expect(outcomeOf(report)).toBe('fail');
+  });
+
+  it('passes it once the changelog acknowledges its fingerprint, and keeps the reason', async () => {
+    const failing = (await gate([template], [renamedWeight(template)])).versions[0]?.findings.find((finding) => finding.status === 'fail');
+    const changelog = `acknowledged:\n  - fingerprint: ${failing?.fingerprint ?? ''}\n    reason: Every client reads mass since 2.3.\n`;
+    const report = await gate([template], [renamedWeight(template)], { changelog });
+    const acknowledged = report.versions[0]?.findings.find((finding) => finding.rule === 'response-property-removed');
+    expect(acknowledged?.status).toBe('acknowledged');
+    expect(acknowledged?.acknowledgement).toMatchObject({ reason: 'Every client reads mass since 2.3.', file: 'contracts/fixture/v1/CHANGELOG.yaml', line: 2, col: 5 });
+    expect(outcomeOf(report)).toBe('pass');
+  });
+
+  it('also accepts an acknowledgement by rule and subject', async () => {
+    const changelog = 'acknowledged:\n  - rule: response-property-removed\n    subject: Thing.weight\n    reason: Renamed.\n';
+    expect(outcomeOf(await gate([template], [renamedWeight(template)], { changelog }))).toBe('pass');
+  });
+
+  it('cannot judge with a malformed changelog', async () => {
+    const report = await gate([template], [renamedWeight(template)], { changelog: 'acknowledged:\n  - fingerprint: abc\n' });
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      'contracts/fixture/v1/CHANGELOG.yaml:2:5 an acknowledgement needs a `reason`: why is this change acceptable to existing clients?',
+    ]);
+    expect(outcomeOf(report)).toBe('error');
+  });
+
+  it('warns on a dangerous change without failing', async () => {
+    const report = await gate([template], [template.replace('enum: [public, private]', 'enum: [public, private, internal]')]);
+    expect(report.versions[0]?.findings.map((finding) => [finding.rule, finding.status])).toEqual([['response-enum-value-added', 'warning']]);
+    expect(outcomeOf(report)).toBe('pass');
+  });
+
+  it('fails removing an operation before its sunset date, even when acknowledged', async () => {
+    const base = withSunset(template, '2027-06-30');
+    const changelog = 'acknowledged:\n  - rule: operation-removed\n    subject: deleteThing\n    reason: Nobody calls it.\n';
+    const report = await gate([base], [withoutDelete(base)], { changelog });
+    const removal = report.versions[0]?.findings.find((finding) => finding.rule === 'operation-removed');
+    expect(removal?.status).toBe('fail');
+    expect(removal?.note).toMatch(/^removed before its sunset date 2027-06-30/);
+    expect(outcomeOf(report)).toBe('fail');
+  });
+
+  it('allows removing an operation once its sunset date has passed', async () => {
+    const base = withSunset(template, '2026-05-31');
+    const report = await gate([base], [withoutDelete(base)]);
+    expect(report.versions[0]?.findings.map((finding) => [finding.rule, finding.status])).toEqual([['operation-removed', 'retired']]);
+    expect(outcomeOf(report)).toBe('pass');
+  });
+
+  it('fails removing a version before its sunset date and allows it after', async () => {
+    const early = await gate([withSunset(template, '2027-01-01')], []);
+    expect(early.versions[0]?.findings.map((finding) => [finding.rule, finding.status])).toEqual([['version-removed', 'fail']]);
+    const late = await gate([withSunset(template, '2026-01-01')], []);
+    expect(late.versions[0]?.findings.map((finding) => [finding.rule, finding.status])).toEqual([['version-removed', 'retired']]);
+    const never = await gate([template], []);
+    expect(never.versions[0]?.findings[0]?.note).toMatch(/only be removed after the sunset date/);
+  });
+
+  it('lets a new major version break anything, as a migration guide from the previous one', async () => {
+    const report = await gate([withSunset(template, '2027-06-30')], [withSunset(template, '2027-06-30'), withoutDelete(renamedWeight(template))]);
+    const added = report.versions.find((version) => version.version === 2);
+    expect(added).toMatchObject({ change: 'added', mode: 'migration', from: 1, violations: [] });
+    expect(added?.findings.map((finding) => [finding.rule, finding.status])).toEqual([
+      ['response-property-added', 'migration'],
+      ['operation-removed', 'migration'],
+      ['response-property-removed', 'migration'],
+    ]);
+    expect(outcomeOf(report)).toBe('pass');
+  });
+
+  it('requires the previous major version to carry a sunset date', async () => {
+    const report = await gate([template], [template, template]);
+    const added = report.versions.find((version) => version.version === 2);
+    expect(added?.violations).toEqual([
+      {
+        message: "fixture v1 must carry a sunset date now that v2 replaces it: add `x-sunset: 'YYYY-MM-DD'` (and `deprecated` operations) to its info",
+        file: 'contracts/fixture/v1/openapi.yaml',
+        line: 2,
+        col: 1,
+      },
+    ]);
+    expect(outcomeOf(report)).toBe('fail');
+  });
+
+  it('cannot judge a contract that does not compile', async () => {
+    const report = await gate([template], [template.replace("$ref: '#/components/schemas/Status'", "$ref: '#/components/schemas/Statu'")]);
+    expect(report.problems[0]?.text).toMatch(/^contracts\/fixture\/v1\/openapi.yaml does not compile in revision:\n.*ref-unresolved/);
+    expect(outcomeOf(report)).toBe('error');
+  });
+});

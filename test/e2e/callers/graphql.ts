@@ -1,0 +1,129 @@
+import type { Api, NamedType, TypeRef } from '../../../src/compiler/ir.ts';
+import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../../src/compiler/names.ts';
+import type { Caller, Outcome } from './caller.ts';
+import { operationOf } from './caller.ts';
+
+/**
+ * Calls operations over GraphQL: writes the document (variables typed as in the SDL, a full
+ * selection set), converts the input to GraphQL spellings and the result back to contract JSON.
+ */
+export function graphqlCaller(baseUrl: string, endpoints: Map<Api, string>): Caller {
+  return {
+    protocol: 'graphql',
+    async call(api, operationId, input, token): Promise<Outcome> {
+      const operation = operationOf(api, operationId);
+      const shapes = new Spellings(api);
+      const variables: Record<string, unknown> = {};
+      const declarations: string[] = [];
+      const args: string[] = [];
+      for (const parameter of operation.parameters) {
+        const value = input[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
+        if (value === undefined) continue;
+        const name = parameterFieldName(parameter.name);
+        variables[name] = shapes.input(value, parameter.type);
+        declarations.push(`$${name}: ${shapes.typeName(parameter.type, true)}${parameter.required ? '!' : ''}`);
+        args.push(`${name}: $${name}`);
+      }
+      const form = new FormData();
+      const body = operation.body;
+      if (body?.kind === 'json' && input.body !== undefined) {
+        variables.input = shapes.input(input.body, body.type);
+        declarations.push(`$input: ${shapes.typeName(body.type, true)}${body.required ? '!' : ''}`);
+        args.push('input: $input');
+      }
+      if (body?.kind === 'binary') {
+        variables.file = null;
+        declarations.push('$file: Upload!');
+        args.push('file: $file');
+      }
+      const kind = operation.kind === 'query' ? 'query' : 'mutation';
+      const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : '';
+      const document = `${kind}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { result: ${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
+      let response: Response;
+      const headers = { authorization: `Bearer ${token}`, 'graphql-require-preflight': '1' };
+      if (body?.kind === 'binary') {
+        const upload = input.body as { contentType: string; bytes: Uint8Array };
+        form.append('operations', JSON.stringify({ query: document, variables }));
+        form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+        form.append('0', new Blob([Buffer.from(upload.bytes)], { type: upload.contentType }), 'upload');
+        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers, body: form });
+      } else {
+        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: document, variables }) });
+      }
+      const payload = (await response.json()) as { data?: { result?: unknown }; errors?: Array<{ message: string; extensions?: { errorCode?: string } }> };
+      const error = payload.errors?.[0];
+      if (error) return { ok: false, code: error.extensions?.errorCode ?? 'graphql', message: error.message };
+      const result = operation.result;
+      return { ok: true, value: result.kind === 'json' ? shapes.output(payload.data?.result, result.type) : undefined };
+    },
+  };
+}
+
+class Spellings {
+  private readonly types: Map<string, NamedType>;
+  constructor(api: Api) {
+    this.types = new Map(api.types.map((type) => [type.name, type]));
+  }
+
+  typeName(type: TypeRef, input: boolean): string {
+    switch (type.kind) {
+      case 'scalar':
+        return { string: 'String', boolean: 'Boolean', int32: 'Int', int64: 'Long', float: 'Float', double: 'Float', datetime: 'DateTime', date: 'String', bytes: 'String' }[type.scalar];
+      case 'named':
+        return input && this.types.get(type.name)?.kind !== 'enum' ? `${type.name}Input` : type.name;
+      case 'list':
+        return `[${this.typeName(type.of, input)}!]`;
+      default:
+        return 'JSON';
+    }
+  }
+
+  selection(type: TypeRef, depth: number): string {
+    if (type.kind === 'list') return this.selection(type.of, depth);
+    if (type.kind !== 'named') return '';
+    const named = this.types.get(type.name);
+    if (!named || named.kind === 'enum' || depth > 6) return '';
+    if (named.kind === 'union') return `{ __typename ${named.variants.map((variant) => `... on ${variant.type} ${this.selection({ kind: 'named', name: variant.type }, depth + 1)}`).join(' ')} }`;
+    const fields = named.fields.filter((field) => !field.writeOnly).map((field) => `${graphqlFieldName(field.name)} ${this.selection(field.type, depth + 1)}`.trim());
+    return `{ ${fields.join(' ')} }`;
+  }
+
+  input(value: unknown, type: TypeRef): unknown {
+    if (value === null || value === undefined) return value;
+    if (type.kind === 'list') return (value as unknown[]).map((item) => this.input(item, type.of));
+    if (type.kind === 'scalar') return type.scalar === 'int64' && typeof value === 'number' ? String(value) : value;
+    if (type.kind !== 'named') return value;
+    const named = this.types.get(type.name);
+    if (named?.kind === 'enum') return constantCase(String(value));
+    const record = value as Record<string, unknown>;
+    if (named?.kind === 'union') {
+      const variant = named.variants.find((candidate) => candidate.tag === record[named.discriminator]);
+      return variant ? { [camelCase(variant.tag)]: this.input(value, { kind: 'named', name: variant.type }) } : value;
+    }
+    if (named?.kind !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const field of named.fields) if (record[field.name] !== undefined && !field.readOnly) out[graphqlFieldName(field.name)] = this.input(record[field.name], field.type);
+    return out;
+  }
+
+  output(value: unknown, type: TypeRef): unknown {
+    if (value === null || value === undefined) return value;
+    if (type.kind === 'list') return (value as unknown[]).map((item) => this.output(item, type.of));
+    if (type.kind === 'scalar') return type.scalar === 'int64' && typeof value === 'string' ? Number(value) : value;
+    if (type.kind !== 'named') return value;
+    const named = this.types.get(type.name);
+    if (named?.kind === 'enum') {
+      return named.values.find((candidate) => constantCase(candidate.value) === value)?.value ?? value;
+    }
+    const record = value as Record<string, unknown>;
+    if (named?.kind === 'union') return this.output(value, { kind: 'named', name: String(record.__typename) });
+    if (named?.kind !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const field of named.fields) {
+      const item = record[graphqlFieldName(field.name)];
+      if (item !== undefined && item !== null) out[field.name] = this.output(item, field.type);
+      else if (item === null && field.nullable) out[field.name] = null;
+    }
+    return out;
+  }
+}

