@@ -36,8 +36,9 @@ interface TridentRun {
 
 interface Measured {
   seconds: number;
-  /** Peak resident memory in MB, when /usr/bin/time can tell. */
+  /** Peak resident memory in MB and CPU seconds (user and system), when /usr/bin/time can tell. */
   peakMb?: number;
+  cpuSeconds?: number;
   stdout: string;
 }
 
@@ -78,19 +79,23 @@ function writeRun(out: string, run: TridentRun): void {
   writeFileSync(out, JSON.stringify(run));
 }
 
-// Runs a command under GNU time for its peak memory; without it, only the wall time is known.
+// Runs a command under GNU time for its peak memory and CPU time (which a busy machine disturbs
+// less than the wall time); without it, only the wall time is known.
 function measure(command: string, args: string[]): Measured {
   const timeFile = join(mkdtempSync(join(tmpdir(), 'trident-bench-')), 'time');
   const gnuTime = existsSync('/usr/bin/time');
   const start = performance.now();
   const result = gnuTime
-    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
+    ? spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 })
     : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0 && result.status !== 1) throw new Error(`${basename(command)} failed: ${result.stderr.split('\n')[0] ?? ''}`);
-  const kilobytes = gnuTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) : Number.NaN;
+  const [kilobytes, user, system] = gnuTime ? (readFileSync(timeFile, 'utf8').trim().split('\n').at(-1) ?? '').split(' ').map(Number) : [];
   rmSync(dirname(timeFile), { recursive: true, force: true });
-  return { seconds, ...(Number.isFinite(kilobytes) ? { peakMb: Math.round(kilobytes / 1024) } : {}), stdout: result.stdout };
+  const usage = kilobytes !== undefined && user !== undefined && system !== undefined && [kilobytes, user, system].every(Number.isFinite)
+    ? { peakMb: Math.round(kilobytes / 1024), cpuSeconds: user + system }
+    : {};
+  return { seconds, ...usage, stdout: result.stdout };
 }
 
 function ensureDescriptions(): void {
@@ -125,12 +130,14 @@ async function main(): Promise<void> {
 }
 
 function printPair(pair: string, trident: Measured, run: TridentRun, reference: Measured): void {
-  const memory = (measured: Measured): string => (measured.peakMb !== undefined ? `, peak ${measured.peakMb} MB` : '');
+  const memory = (measured: Measured): string =>
+    measured.peakMb !== undefined ? `, cpu ${measured.cpuSeconds?.toFixed(2) ?? '?'} s, peak ${measured.peakMb} MB` : '';
   const phases = Object.entries(run.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ');
   console.log(`ghes ${pair}`);
   console.log(`  trident: ${trident.seconds.toFixed(2)} s${memory(trident)} (${phases})`);
   console.log(`  oasdiff: ${reference.seconds.toFixed(2)} s${memory(reference)}`);
-  console.log(`  trident is ${(reference.seconds / trident.seconds).toFixed(2)}x the speed of oasdiff`);
+  const cpu = trident.cpuSeconds !== undefined && reference.cpuSeconds !== undefined ? `, ${(reference.cpuSeconds / trident.cpuSeconds).toFixed(2)}x by CPU time` : '';
+  console.log(`  trident is ${(reference.seconds / trident.seconds).toFixed(2)}x the speed of oasdiff by wall time${cpu}`);
   if (run.blocked) {
     console.log(`  trident could not compile ${basename(run.blocked.file)}: ${Object.entries(run.blocked.codes).map(([code, count]) => `${count} ${code}`).join(', ')}`);
     for (const line of run.blocked.first) console.log(`    ${line}`);

@@ -1,10 +1,8 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
-import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
+import { loadApis, protoLoaderOptions, writeProtoTree, type LoadedApi } from '../src/runtime/load.ts';
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
 import { createServices, secretsFromMasterKey, seedDemo, type DemoSeed } from '../src/services/index.ts';
 import { openStore, storeOptionsFromEnv } from '../src/store/index.ts';
@@ -115,17 +113,9 @@ async function selfCheck(servers: RunningServers, apis: LoadedApi[], seed: DemoS
 }
 
 async function grpcGetStudy(servers: RunningServers, apis: LoadedApi[], token: string, studyId: string): Promise<Record<string, unknown> | undefined> {
-  const directory = mkdtempSync(join(tmpdir(), 'trident-check-'));
+  const tree = writeProtoTree(apis);
   try {
-    const files: string[] = [];
-    for (const api of apis) {
-      for (const [path, text] of api.protos) {
-        mkdirSync(dirname(join(directory, path)), { recursive: true });
-        writeFileSync(join(directory, path), text);
-        files.push(path);
-      }
-    }
-    const loaded = loadPackageDefinition(loadSync(files, { includeDirs: [directory], keepCase: true, longs: String, enums: String, oneofs: true })) as Record<string, never>;
+    const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] })) as Record<string, never>;
     const Service = (loaded.trident as unknown as Record<string, Record<string, Record<string, new (address: string, creds: unknown) => Client>>>).study?.v2?.StudyService;
     if (!Service) return undefined;
     const client = new Service(servers.grpcAddress, credentials.createInsecure()) as Client & { GetStudy: (request: object, metadata: Metadata, callback: (error: ServiceError | null, response: { body?: Record<string, unknown> }) => void) => void };
@@ -135,6 +125,6 @@ async function grpcGetStudy(servers: RunningServers, apis: LoadedApi[], token: s
     client.close();
     return response.body;
   } finally {
-    rmSync(directory, { recursive: true, force: true });
+    tree.dispose();
   }
 }

@@ -45,6 +45,7 @@ export class SchemaConverter {
   /** Foreign documents: the type name each component was given before any conversion. */
   private readonly componentNames = new Map<string, string>();
   private readonly inProgress = new Set<string>();
+  private readonly converted = new Map<string, Typed>();
   private depth = 0;
 
   private readonly document: Record<string, unknown>;
@@ -75,13 +76,19 @@ export class SchemaConverter {
   }
 
   typeOf(schema: unknown, pointer: string, hint: string): Typed {
+    // One schema is one type, however often it is reached (a `$ref` into a component's property
+    // is reached from everywhere that uses it); converting it again would multiply the types.
+    const converted = this.converted.get(pointer);
+    if (converted) return converted;
     if (this.depth >= maxDepth) {
       this.fallback(pointer, 'a schema nested more than 64 levels deep', jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable: true };
     }
     this.depth += 1;
     try {
-      return this.convert(schema, pointer, hint);
+      const typed = this.convert(schema, pointer, hint);
+      this.converted.set(pointer, typed);
+      return typed;
     } finally {
       this.depth -= 1;
     }

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { compileContract, identityOf } from '../compiler/compile.ts';
 import { formatDiagnostic, hasErrors } from '../compiler/diagnostics.ts';
 import type { Api } from '../compiler/ir.ts';
@@ -45,3 +46,26 @@ export async function loadApis(root: string): Promise<LoadedApi[]> {
   }
   return loaded;
 }
+
+/** The generated proto files of some API versions, written to a scratch folder for loaders that read files. */
+export interface ProtoTree {
+  dir: string;
+  files: string[];
+  dispose(): void;
+}
+
+export function writeProtoTree(apis: readonly LoadedApi[]): ProtoTree {
+  const dir = mkdtempSync(join(tmpdir(), 'trident-proto-'));
+  const files: string[] = [];
+  for (const api of apis) {
+    for (const [path, text] of api.protos) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+      files.push(path);
+    }
+  }
+  return { dir, files, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** proto-loader's options everywhere in Trident: proto field names, enums by name, int64 as strings. */
+export const protoLoaderOptions = { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true } as const;

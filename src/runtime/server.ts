@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -13,7 +10,7 @@ import { registerDocs } from './docs.ts';
 import { graphqlEndpoint, registerGraphqlApi } from './graphql/handler-factory.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
-import type { LoadedApi } from './load.ts';
+import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
 import { serveApi, type ServedApi } from './operation.ts';
 import { toProblem } from './rest/errors.ts';
 import { registerRestApi } from './rest/handler-factory.ts';
@@ -70,20 +67,11 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     await reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
   });
 
-  const protoDir = mkdtempSync(join(tmpdir(), 'trident-proto-'));
-  const protoFiles: string[] = [];
-  for (const { loaded } of served) {
-    for (const [path, text] of loaded.protos) {
-      mkdirSync(dirname(join(protoDir, path)), { recursive: true });
-      writeFileSync(join(protoDir, path), text);
-      protoFiles.push(path);
-    }
-  }
-  const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true };
-  const definition = loadSync(protoFiles, { ...loaderOptions, includeDirs: [protoDir] });
+  const tree = writeProtoTree(served.map(({ loaded }) => loaded));
+  const definition = loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] });
   // Reflection describes the health and reflection services too, so tools can discover them.
-  const described = reflectionDefinition(protoDir);
-  rmSync(protoDir, { recursive: true, force: true });
+  const described = reflectionDefinition(tree.dir);
+  tree.dispose();
 
   const grpc = new Server();
   const health = new HealthImplementation({ '': 'SERVING' });

@@ -1,12 +1,9 @@
 import { join } from 'node:path';
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
 import { devAuthenticator } from '../../src/runtime/auth.ts';
 import type { Principal } from '../../src/runtime/handler.ts';
-import { loadApis, type LoadedApi } from '../../src/runtime/load.ts';
+import { loadApis, protoLoaderOptions, writeProtoTree, type LoadedApi } from '../../src/runtime/load.ts';
 import { startServers, type RunningServers } from '../../src/runtime/server.ts';
 
 export const notesRoot = join(import.meta.dirname);
@@ -23,16 +20,9 @@ export async function startHarness(root: string, implementations: Record<string,
   const apis = await loadApis(root);
   const authenticator = devAuthenticator();
   const servers = await startServers({ apis, implementations, authenticator });
-  const protoDir = mkdtempSync(join(tmpdir(), 'trident-client-proto-'));
-  const files: string[] = [];
-  for (const api of apis) {
-    for (const [path, text] of api.protos) {
-      mkdirSync(dirname(join(protoDir, path)), { recursive: true });
-      writeFileSync(join(protoDir, path), text);
-      files.push(path);
-    }
-  }
-  const definition = loadPackageDefinition(loadSync(files, { includeDirs: [protoDir], keepCase: true, longs: String, enums: String, defaults: false, oneofs: true }));
+  const tree = writeProtoTree(apis);
+  const definition = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] }));
+  tree.dispose();
   return {
     servers,
     apis,

@@ -1,13 +1,10 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { Api } from '../../../src/compiler/ir.ts';
 import { parameterFieldName, pascalCase, protoFieldName } from '../../../src/compiler/names.ts';
 import { grpcServiceName } from '../../../src/runtime/grpc/handler-factory.ts';
 import { ProtoShapes } from '../../../src/runtime/grpc/convert.ts';
-import type { LoadedApi } from '../../../src/runtime/load.ts';
+import { protoLoaderOptions, writeProtoTree, type LoadedApi } from '../../../src/runtime/load.ts';
 import type { Caller, Outcome } from './caller.ts';
 import { operationOf } from './caller.ts';
 
@@ -15,16 +12,9 @@ type Message = Record<string, unknown>;
 
 /** Calls operations over gRPC with clients loaded from the generated proto files. */
 export function grpcCaller(address: string, apis: LoadedApi[]): Caller {
-  const directory = mkdtempSync(join(tmpdir(), 'trident-caller-'));
-  const files: string[] = [];
-  for (const api of apis) {
-    for (const [path, text] of api.protos) {
-      mkdirSync(dirname(join(directory, path)), { recursive: true });
-      writeFileSync(join(directory, path), text);
-      files.push(path);
-    }
-  }
-  const loaded = loadPackageDefinition(loadSync(files, { includeDirs: [directory], keepCase: true, longs: String, enums: String, defaults: false, oneofs: true }));
+  const tree = writeProtoTree(apis);
+  const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] }));
+  tree.dispose();
   const clients = new Map<Api, Client & Record<string, (...args: unknown[]) => unknown>>();
   const clientFor = (api: Api) => {
     let client = clients.get(api);
