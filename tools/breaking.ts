@@ -17,6 +17,7 @@ import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from './breaking-base.ts';
 import { bufBinary, discoverContracts } from './generate.ts';
 
+/** What `trident breaking` is asked to do. */
 export interface BreakingOptions {
   /** The working tree whose contracts are judged. */
   root: string;

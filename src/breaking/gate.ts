@@ -46,6 +46,7 @@ export interface VersionReport {
   crosscheck?: CrosscheckReport;
 }
 
+/** Everything the gate found: each API version's report and what kept it from judging. */
 export interface GateReport {
   base: string;
   revision: string;

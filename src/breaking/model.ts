@@ -6,6 +6,7 @@
 
 /** The kinds of client Trident serves from one contract, each judged on its own. */
 export const targets = ['rest-json', 'graphql', 'grpc-wire', 'grpc-json', 'typescript'] as const;
+/** One kind of client. */
 export type Target = (typeof targets)[number];
 
 /** How a reader says each target in a report. */

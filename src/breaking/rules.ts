@@ -20,6 +20,7 @@ export const ruleTable = {
   ...lifecycleRules,
 } as const satisfies Record<string, RuleDefinition>;
 
+/** The id of a rule, e.g. `response-property-removed`. */
 export type RuleId = keyof typeof ruleTable;
 
 /** A rule with its id, as listed in the table and the README. */
@@ -52,10 +53,12 @@ export function listRules(): Rule[] {
   return areaOrder.flatMap((area) => all.filter((rule) => rule.area === area));
 }
 
+/** A rule with its id. */
 export function getRule(id: RuleId): Rule {
   return { id, ...ruleTable[id] };
 }
 
+/** Whether a string (from a changelog, say) names a rule. */
 export function isRuleId(id: string): id is RuleId {
   return Object.hasOwn(ruleTable, id);
 }

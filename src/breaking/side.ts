@@ -73,6 +73,7 @@ export async function readSide(path: string, readText: ReadText, identity: ApiId
   };
 }
 
+/** Whether a contract failed to compile. */
 export function isBroken(side: ContractSide | BrokenSide): side is BrokenSide {
   return 'diagnostics' in side;
 }

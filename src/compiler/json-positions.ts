@@ -150,10 +150,13 @@ export function offsetsToPositions(text: string, offsets: readonly number[]): Ma
   const positions = new Map<number, { line: number; col: number }>();
   let line = 1;
   let lineStart = 0;
+  // The next line break is remembered: a minified document is one long line.
+  let newline = text.indexOf('\n');
   for (const offset of sorted) {
-    for (let newline = text.indexOf('\n', lineStart); newline !== -1 && newline < offset; newline = text.indexOf('\n', lineStart)) {
+    while (newline !== -1 && newline < offset) {
       line += 1;
       lineStart = newline + 1;
+      newline = text.indexOf('\n', lineStart);
     }
     positions.set(offset, { line, col: offset - lineStart + 1 });
   }

@@ -54,13 +54,29 @@ const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word
 
 /** `list-studies` -> `ListStudies`. */
 export function pascalCase(name: string): string {
-  return guardLeadingDigit(words(name).map(capitalize).join(''));
+  return memo(pascalCache, name, () => guardLeadingDigit(words(name).map(capitalize).join('')));
+}
+
+const pascalCache = new Map<string, string>();
+const camelCache = new Map<string, string>();
+
+// Names of a large document repeat thousands of times; each spelling is worked out once.
+function memo(cache: Map<string, string>, name: string, spell: () => string): string {
+  let spelled = cache.get(name);
+  if (spelled === undefined) {
+    spelled = spell();
+    if (cache.size > 100_000) cache.clear();
+    cache.set(name, spelled);
+  }
+  return spelled;
 }
 
 /** `ListStudies` -> `listStudies`. */
 export function camelCase(name: string): string {
-  const [first = '', ...rest] = words(name);
-  return guardLeadingDigit(first + rest.map(capitalize).join(''));
+  return memo(camelCache, name, () => {
+    const [first = '', ...rest] = words(name);
+    return guardLeadingDigit(first + rest.map(capitalize).join(''));
+  });
 }
 
 /** `sopInstanceUid` -> `sop_instance_uid`. */

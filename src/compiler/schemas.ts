@@ -388,6 +388,8 @@ export class SchemaConverter {
     return { kind: 'named', name };
   }
 
+  // Proto compares enum value names without the enum's prefix, ignoring case and underscores
+  // (`A_B` and `AB` clash), so that is the test here too.
   private strictEnumNames(values: readonly string[], pointer: string): Map<string, string> {
     const constants = new Map<string, string>();
     for (const value of values) {
@@ -395,11 +397,13 @@ export class SchemaConverter {
       if (constant === 'UNSPECIFIED') {
         this.report('name-collision', `enum value '${value}' would be the proto zero value '<ENUM>_UNSPECIFIED'`, pointer);
       }
-      const other = constants.get(constant);
+      const other = constants.get(protoFieldKey(constant));
       if (other !== undefined || constant === '') {
-        this.report('name-collision', `enum values '${other ?? ''}' and '${value}' are both '${constant}' in GraphQL and proto`, pointer);
+        const otherConstant = constantCase(other ?? '');
+        const both = other === undefined || otherConstant === constant ? `are both '${constant}' in GraphQL and proto` : `are '${otherConstant}' and '${constant}', which proto treats as one name`;
+        this.report('name-collision', `enum values '${other ?? ''}' and '${value}' ${both}`, pointer);
       }
-      constants.set(constant, value);
+      constants.set(protoFieldKey(constant), value);
     }
     return new Map();
   }
@@ -407,7 +411,7 @@ export class SchemaConverter {
   // Values of a foreign enum that share a CONSTANT_CASE name (`a-b`, `a_b`), are empty or are
   // `unspecified` get a suffix; the IR keeps the JSON value beside the name.
   private lenientEnumNames(values: readonly string[], pointer: string): Map<string, string> {
-    const namespace = new Namespace();
+    const namespace = new Namespace(protoFieldKey);
     namespace.claim('UNSPECIFIED', '');
     const base = (value: string): string => constantCase(value) || constantCase(fallbackWords(value).join(' '));
     const names = assignNames(namespace, values, base, (stem, n) => `${stem}_${n}`);

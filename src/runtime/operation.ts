@@ -86,9 +86,9 @@ export async function invoke(bound: BoundOperation, input: OperationInput, optio
     signal: AbortSignal.any([options.signal, bound.shutdown]),
     requestId: options.requestId ?? randomUUID(),
   };
-  const result = bound.handler(input, context);
-  if (bound.operation.result.kind === 'stream') return projectStream(result as AsyncIterable<unknown>, bound);
-  const value = await result;
+  // Awaited for streams too: a handler may check its input before handing out the stream.
+  const value = await bound.handler(input, context);
+  if (bound.operation.result.kind === 'stream') return projectStream(value as AsyncIterable<unknown>, bound);
   return bound.operation.result.kind === 'json' ? bound.project(value) : value;
 }
 

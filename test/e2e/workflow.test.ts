@@ -138,5 +138,9 @@ describe('the review workflow, end to end, against the real servers', () => {
       const outcome = await caller.call(api('study/v2'), 'getStudy', { path: { studyId: seed.studyId } }, outsider);
       expect(outcome).toMatchObject({ ok: false, code: 'not_found' });
     }
+    // The stream of another organisation's study fails before it starts.
+    const events = await fetch(`${servers.httpUrl}/review/v1/studies/${seed.studyId}/events`, { headers: { authorization: `Bearer ${outsider}` } });
+    expect(events.status).toBe(404);
+    expect(events.headers.get('content-type')).toContain('application/problem+json');
   });
 });

@@ -18,6 +18,7 @@ interface KnownDifference {
 
 const oasdiffFormat = 'oasdiff rates every type or format change of a response property ERR; Trident judges what a JSON client sees, and the JSON value keeps its type, so REST/JSON is dangerous (the other protocols are judged on their own)';
 
+/** Every known difference, by tool; each is shown by a fixture in test/breaking/crosscheck.test.ts. */
 export const knownDifferences: readonly KnownDifference[] = [
   // oasdiff: the REST/JSON view.
   { tool: 'oasdiff', kind: 'reference-only', rule: 'response-int32-to-int64', explanation: `${oasdiffFormat}: a JSON number is a JSON number, only values past 2^31 can surprise a client` },

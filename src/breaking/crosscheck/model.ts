@@ -1,5 +1,6 @@
 /** What the reference tools report, and where they and Trident disagree. */
 
+/** The reference tool of each protocol. */
 export type ReferenceTool = 'oasdiff' | 'buf' | 'graphql-inspector';
 
 /** The protocol each reference tool speaks for. */
@@ -52,6 +53,7 @@ export interface ToolRun {
   error?: string;
 }
 
+/** The cross-check of one API version: each tool's run and every disagreement. */
 export interface CrosscheckReport {
   runs: ToolRun[];
   disagreements: Disagreement[];

@@ -6,6 +6,7 @@ import { runGraphqlInspector } from './graphql-inspector.ts';
 import type { CrosscheckReport, ReferenceFinding, ReferenceTool } from './model.ts';
 import { runOasdiff } from './oasdiff.ts';
 
+/** Where the reference tools are and how buf is configured. */
 export interface CrosscheckOptions {
   /** The buf executable (from `@bufbuild/buf`). */
   bufBinary: string;

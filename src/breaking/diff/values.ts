@@ -36,7 +36,8 @@ export class ValueDiff {
   value(base: TypeRef, revision: TypeRef, place: Place): void {
     if (base.kind === 'scalar' && revision.kind === 'scalar') return this.scalar(base.scalar, revision.scalar, place);
     if ((base.kind === 'list' && revision.kind === 'list') || (base.kind === 'map' && revision.kind === 'map')) {
-      return this.value(base.of, (revision as typeof base).of, place);
+      const items = base.kind === 'list' ? 'the items' : 'the values';
+      return this.value(base.of, (revision as typeof base).of, { ...place, label: `${items} of ${place.label}` });
     }
     if (base.kind === 'named' && revision.kind === 'named') return this.named(base.name, revision.name, place);
     if (base.kind === 'json' && revision.kind === 'json') return;

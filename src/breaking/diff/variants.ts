@@ -40,6 +40,7 @@ export function compareEnums(context: DiffContext, base: EnumType, revision: Enu
   }
 }
 
+/** Compares the variants (by tag) and the discriminator of two unions, and each kept variant's type. */
 export function compareUnions(diff: ValueDiff, base: UnionType, revision: UnionType, direction: Direction): void {
   const context = diff.context;
   const routes = routesOf(context, base.name, revision.name, direction);

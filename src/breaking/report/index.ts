@@ -8,6 +8,7 @@ import { writeTextReport } from './text.ts';
 
 /** The formats `trident breaking --format` writes. */
 export const reportFormats = ['text', 'json', 'markdown', 'github', 'junit'] as const;
+/** One of `reportFormats`. */
 export type ReportFormat = (typeof reportFormats)[number];
 
 /** Prints a gate report in one of the formats; every writer is a pure function of the report. */

@@ -1,5 +1,6 @@
 import type { Target, Verdict } from '../model.ts';
 
+/** Verdict shorthands for the rule tables. */
 export const B = 'breaking' as const satisfies Verdict;
 export const D = 'dangerous' as const satisfies Verdict;
 export const S = 'safe' as const satisfies Verdict;

@@ -26,7 +26,8 @@ export function writeServerTypes(api: Api, runtimeImport: string): string {
   for (const operation of api.operations) {
     const type = pascalCase(operation.id);
     lines.push(...docComment(describeOperation(operation), '  '));
-    const result = operation.result.kind === 'stream' ? `AsyncIterable<${type}Output>` : `Promise<${type}Output>`;
+    // A stream may be returned after checks that fail the call before its first event.
+    const result = operation.result.kind === 'stream' ? `AsyncIterable<${type}Output> | Promise<AsyncIterable<${type}Output>>` : `Promise<${type}Output>`;
     lines.push(`  ${operation.id}(input: ${type}Input, context: OperationContext): ${result};`);
   }
   lines.push('}', '');

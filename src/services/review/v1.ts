@@ -67,13 +67,13 @@ export function reviewV1Handlers(deps: ServiceDeps): ReviewV1Handlers {
       return toReview(await cancelReview(deps, context, path.reviewId, header['If-Match'], body.reason));
     },
 
-    // The interface returns the stream itself, so the study check can only run inside it: the
-    // first `next()` rejects with not_found (or invalid_argument) before any event.
-    async *watchReviewProgress({ path, query, header }, context) {
+    // The checks run before the stream is handed out, so a bad study or resume point fails the
+    // call itself (404 / NOT_FOUND) rather than its first event.
+    async watchReviewProgress({ path, query, header }, context) {
       const orgId = orgOf(context);
       const after = resumePoint(query.after, header['Last-Event-ID']);
       if ((await findStudy(deps.db, orgId, path.studyId)) === undefined) throw notFound('study', path.studyId);
-      yield* watchStudyEvents(deps, orgId, path.studyId, after, context.signal);
+      return watchStudyEvents(deps, orgId, path.studyId, after, context.signal);
     },
   };
 }

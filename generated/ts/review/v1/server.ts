@@ -181,7 +181,7 @@ export interface ReviewV1Handlers {
    *
    * GET /studies/{studyId}/events. Requires bearerAuth with role clinic_uploader or doctor or technician or org_admin.
    */
-  watchReviewProgress(input: WatchReviewProgressInput, context: OperationContext): AsyncIterable<WatchReviewProgressOutput>;
+  watchReviewProgress(input: WatchReviewProgressInput, context: OperationContext): AsyncIterable<WatchReviewProgressOutput> | Promise<AsyncIterable<WatchReviewProgressOutput>>;
 }
 
 /** The operations of review v1, in contract order. */

@@ -52,13 +52,16 @@ export function resolveProtoClashes(file: ProtoFile): { file: ProtoFile; renamed
     });
     return changed ? { ...protoEnum, values } : protoEnum;
   });
+  // A signature may spell the message fully qualified (see qualifyShadowedTypes in transform.ts).
+  const qualified = `.${file.package}.`;
+  const rewire = (type: string): string => {
+    const local = type.startsWith(qualified) ? type.slice(qualified.length) : type;
+    const renamed = wrapperNames.get(local);
+    return renamed === undefined ? type : type.startsWith(qualified) ? qualified + renamed : renamed;
+  };
   const rewired = services.map((service) => ({
     ...service,
-    methods: service.methods.map((method) => ({
-      ...method,
-      input: wrapperNames.get(method.input) ?? method.input,
-      output: wrapperNames.get(method.output) ?? method.output,
-    })),
+    methods: service.methods.map((method) => ({ ...method, input: rewire(method.input), output: rewire(method.output) })),
   }));
   return { file: { ...file, services: rewired, messages, enums }, renamed };
 }

@@ -74,7 +74,7 @@ export function toProtoFile(api: Api): ProtoFile {
     package: protoPackage(api),
     comment: describeApi(api),
     imports: [...imports].sort(),
-    services: [{ name: protoServiceName(api), comment: api.title, methods }],
+    services: [{ name: protoServiceName(api), comment: api.title, methods: qualifyShadowedTypes(methods, protoPackage(api)) }],
     messages: messages.map(qualifyWellKnownTypes),
     enums,
   };
@@ -91,6 +91,15 @@ const scalarTypes = {
   date: 'string',
   bytes: 'bytes',
 } as const;
+
+// Inside a service, a method shadows a message of the same name (rpc `GetPetResponse` beside the
+// response of rpc `GetPet`), so such a message is spelled fully qualified in the signatures.
+function qualifyShadowedTypes(methods: ProtoMethod[], pkg: string): ProtoMethod[] {
+  const names = new Set(methods.map((method) => method.name));
+  const qualify = (type: string): string => (names.has(type) ? `.${pkg}.${type}` : type);
+  if (!methods.some((method) => names.has(method.input) || names.has(method.output))) return methods;
+  return methods.map((method) => ({ ...method, input: qualify(method.input), output: qualify(method.output) }));
+}
 
 // A field named `google` shadows the package of the well-known types inside its message, so that
 // message spells them fully qualified.
