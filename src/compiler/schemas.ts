@@ -421,7 +421,7 @@ export class SchemaConverter {
       if (constant === constantCase(value)) continue;
       renamed.set(value, constant);
       if (constant !== base(value)) {
-        const clash = values.find((other) => other !== value && names.get(other) === base(value)) ?? 'the zero value UNSPECIFIED';
+        const clash = values.find((other) => other !== value && protoFieldKey(names.get(other) ?? '') === protoFieldKey(base(value))) ?? 'the zero value UNSPECIFIED';
         this.report('name-renamed', `enum value '${value}' clashes with '${clash}'; it is '${constant}'`, pointer);
       }
       this.losses.add(pointer, 'renamed', `enum value '${value}'`, { graphql: `'${constant}'`, proto: `'${constant}'` });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ function renameDescription(root: string): void {
 
 describe('trident breaking in a workspace', () => {
   let root: string;
+  const scratch: string[] = [];
   const output: string[] = [];
   const log = (text: string): void => {
     output.push(text);
@@ -27,13 +28,14 @@ describe('trident breaking in a workspace', () => {
 
   beforeAll(() => {
     root = copyContracts();
+    scratch.push(root);
     git(root, 'init', '-q');
     git(root, 'add', '.');
     git(root, 'commit', '-q', '-m', 'contracts');
     renameDescription(root);
   });
   afterAll(() => {
-    output.length = 0;
+    for (const directory of scratch) rmSync(directory, { recursive: true, force: true });
   });
 
   let fingerprint = '';
@@ -66,12 +68,13 @@ describe('trident breaking in a workspace', () => {
       expect(result.exitCode).toBe(0);
       expect(output.join('')).toContain('acknowledged in contracts/study/v1/CHANGELOG.yaml:2:5: The viewer reads summary since 4.2.');
     } finally {
-      execFileSync('rm', [changelog]);
+      rmSync(changelog);
     }
   });
 
   it('compares with a directory, cross-checks, and writes the report to a file', async () => {
     const base = mkdtempSync(join(tmpdir(), 'trident-base-dir-'));
+    scratch.push(base);
     cpSync(join(root, 'contracts'), join(base, 'contracts'), { recursive: true });
     writeFileSync(join(base, 'contracts/study/v1/openapi.yaml'), git(root, 'show', 'HEAD:contracts/study/v1/openapi.yaml'));
     const { exitCode } = await breaking({ root, base, format: 'json', output: 'report.json', crosscheck: true, today: '2026-06-01', log });
@@ -90,6 +93,7 @@ describe('trident breaking in a workspace', () => {
 
   it('treats every contract as added when the revision had none', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'trident-empty-'));
+    scratch.push(empty);
     writeFileSync(join(empty, 'README.md'), 'nothing yet\n');
     git(empty, 'init', '-q');
     git(empty, 'add', '.');

@@ -26,7 +26,9 @@ describe('golden outputs are valid', () => {
     const path = `${name}/${name.replaceAll('-', '_')}.proto`;
     mkdirSync(join(scratch, name), { recursive: true });
     // Packages must differ between cases; the file's own package is kept apart with the case name.
-    writeFileSync(join(scratch, path), text.replace(/^package ([\w.]+);$/m, (_, pkg: string) => `package ${pkg}.${name.replaceAll('-', '_')};`));
+    const pkg = /^package ([\w.]+);$/m.exec(text)?.[1] ?? '';
+    const own = `${pkg}.${name.replaceAll('-', '_')}`;
+    writeFileSync(join(scratch, path), text.replace(`package ${pkg};`, `package ${own};`).replaceAll(`.${pkg}.`, `.${own}.`));
     return path;
   });
 

@@ -89,7 +89,9 @@ describe('the loader and compiler never crash (bounded fuzzing with fast-check)'
     afterAll(() => rmSync(scratch, { recursive: true, force: true }));
     const files = protos.map((text, index) => {
       mkdirSync(join(scratch, `p${index}`), { recursive: true });
-      writeFileSync(join(scratch, `p${index}`, 'doc.proto'), text.replace(/^package ([\w.]+);$/m, `package fuzz.p${index}.$1;`));
+      const pkg = /^package ([\w.]+);$/m.exec(text)?.[1] ?? '';
+      const own = `fuzz.p${index}.${pkg}`;
+      writeFileSync(join(scratch, `p${index}`, 'doc.proto'), text.replace(`package ${pkg};`, `package ${own};`).replaceAll(`.${pkg}.`, `.${own}.`));
       return `p${index}/doc.proto`;
     });
     try {
