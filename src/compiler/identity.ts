@@ -4,7 +4,10 @@ import { fallbackWords, snakeCase } from './names.ts';
 // File names that say nothing about the API they describe.
 const genericFileNames = new Set(['openapi', 'swagger', 'api', 'apis', 'spec', 'schema', 'index', 'docs', 'definition', 'contract', 'openapi3', 'oas', 'oas3']);
 // Words of a title that every API has.
-const noiseWords = new Set(['api', 'apis', 'rest', 'restful', 'openapi', 'swagger', 'spec', 'specification', 'the', 'http', 'web', 'service']);
+const noiseWords = new Set([
+  'api', 'apis', 'rest', 'restful', 'openapi', 'swagger', 'spec', 'specification', 'http', 'web', 'service',
+  'a', 'an', 'the', 'of', 'for', 'and', 'or', 'to', 'with', 'by', 'on', 'in', 'at', 'from',
+]);
 
 /**
  * The name and major version of a document that is not one of this repository's contracts.

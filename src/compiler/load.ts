@@ -67,7 +67,9 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   }
   // Bundling rewrites references in place, so the document is a copy when it has external ones;
   // a self-contained document (most large public ones) is used as parsed.
-  const document = (hasExternalRefs(root.value) ? structuredClone(root.value) : root.value) as Record<string, unknown>;
+  let document = root.value as Record<string, unknown>;
+  // Set while the walk may not change anything: the document is still the parsed value itself.
+  let readOnly = true;
   const origins: Origin[] = [];
   const imported = new Map<string, SourceFile>();
   const importedPointers = new Set<string>();
@@ -143,6 +145,7 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
           if (!localTargets.has(ref)) localTargets.set(ref, getAtPointer(root.value, fragmentToPointer(ref)) !== undefined);
           if (localTargets.get(ref) === false) resolveRef(record, ref, root, fragmentToPointer(ref), where(file, refPointer()));
         } else {
+          if (readOnly) throw externalRefFound;
           const from = where(file, refPointer());
           const target = hash === -1 ? ref : ref.slice(0, hash);
           const fragment = hash === -1 ? '' : ref.slice(hash);
@@ -192,7 +195,19 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     }
   };
 
-  walk(document, root, '');
+  // A self-contained document (most large public ones) is walked as parsed; at the first external
+  // reference the walk starts again on a copy, which bundling may change.
+  const before = diagnostics.length;
+  try {
+    walk(document, root, '');
+  } catch (error) {
+    if (error !== externalRefFound) throw error;
+    diagnostics.length = before;
+    localTargets.clear();
+    readOnly = false;
+    document = structuredClone(root.value) as Record<string, unknown>;
+    walk(document, root, '');
+  }
 
   // The file a pointer of the bundled document comes from, and its pointer there.
   const origin = (pointer: string): { file: SourceFile; pointer: string } => {
@@ -227,22 +242,8 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   return { contract: { path, document, files, locate, locateAll }, diagnostics };
 }
 
-// Whether any `$ref` of the tree leads out of its file.
-function hasExternalRefs(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    const record = node as Record<string, unknown>;
-    if (typeof record.$ref === 'string' && !record.$ref.startsWith('#')) return true;
-    for (const key in record) stack.push(record[key]);
-  }
-  return false;
-}
+// Thrown to leave a read-only walk that met a reference into another file.
+const externalRefFound = new Error('external reference');
 
 // When a component name is close to an existing one, the hint names it.
 function suggestTarget(root: unknown, pointer: string): string | undefined {

@@ -154,8 +154,10 @@ export function protoFieldName(jsonName: string): string {
 
 /** The lowerCamelCase JSON name protoc derives from a proto field name. */
 export function protoDefaultJsonName(fieldName: string): string {
-  return fieldName.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase());
+  return memo(jsonNameCache, fieldName, () => fieldName.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase()));
 }
+
+const jsonNameCache = new Map<string, string>();
 
 /** `findings` -> `finding`, `modalities` -> `modality`: names the item type of an inline array. */
 const irregularPlurals: Record<string, string> = {

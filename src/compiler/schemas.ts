@@ -98,7 +98,7 @@ export class SchemaConverter {
     if (!isSchema(schema)) return { type: json('any'), nullable: false };
     if (typeof schema.$ref === 'string') return this.reference(schema.$ref, pointer, hint);
 
-    const nullable = schema.nullable === true || (Array.isArray(schema.type) && schema.type.includes('null'));
+    const nullable = schema.nullable === true || schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'));
     const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter(
       (type): type is string => typeof type === 'string' && type !== 'null',
     );
@@ -304,7 +304,9 @@ export class SchemaConverter {
 
   // A foreign document's property keeps its JSON name in the IR; GraphQL and proto get the derived
   // names, made unique with a suffix, and the IR records them when they are not the derived ones.
-  private lenientFieldNames(names: readonly string[], pointer: string): Map<string, Pick<Field, 'graphqlName' | 'protoName'>> {
+  private lenientFieldNames(names: readonly string[], pointer: string): Map<string, Pick<Field, 'graphqlName' | 'protoName'>> | undefined {
+    // Most objects need nothing: every name usable as it is and no two alike.
+    if (plainNames(names)) return undefined;
     const usable = (derived: string, name: string, spell: (name: string) => string): string =>
       isIdentifier(derived) ? derived : spell(fallbackWords(name).join(' '));
     const suffix = (stem: string, n: number): string => `${stem}_${n}`;
@@ -507,6 +509,18 @@ export function isSchema(value: unknown): value is Schema {
 function isObjectLike(schema: unknown): boolean {
   if (!isSchema(schema)) return false;
   return schema.type === 'object' || isSchema(schema.properties) || Array.isArray(schema.allOf) || isSchema(schema.discriminator);
+}
+
+// Whether every property is a GraphQL identifier as written whose proto name clashes with no other.
+function plainNames(names: readonly string[]): boolean {
+  const protoKeys = new Set<string>();
+  for (const name of names) {
+    if (!isIdentifier(name)) return false;
+    const key = protoFieldKey(protoFieldName(name));
+    if (key === '' || protoKeys.has(key)) return false;
+    protoKeys.add(key);
+  }
+  return true;
 }
 
 // An enum with at least one string value (nulls aside) becomes an enum type.

@@ -62,7 +62,7 @@ describe('README', () => {
     const lines: string[] = [];
     await generate({ root, log: (line) => lines.push(line) });
     rmSync(root, { recursive: true, force: true });
-    const shown = blocks.find((block) => block.lang === 'text' && block.body.includes('ref-unresolved'));
+    const shown = blocks.find((block) => block.lang === 'text' && block.body.startsWith('contracts/study/v2/openapi.yaml') && block.body.includes('nothing was written'));
     expect(`${lines.join('\n')}\n`).toBe(shown?.body);
   });
 
