@@ -10,7 +10,6 @@ import { GrpcGenerator } from './generate/grpc.ts';
 import { discoverContracts, resolveInputs, type GenerateInput } from './generate/inputs.ts';
 import { findStale, foreignContent, swapDirectory, writeIfChanged } from './generate/output.ts';
 import { silentProgress, type Progress } from './generate/progress.ts';
-import { TypesWorker } from './generate/types-worker.ts';
 
 export { bufBinary } from './generate/grpc.ts';
 export { discoverContracts } from './generate/inputs.ts';
@@ -19,6 +18,9 @@ export { discoverContracts } from './generate/inputs.ts';
 export type GenerateTarget = OutputKind | 'grpc';
 
 export const generateTargets: readonly GenerateTarget[] = ['openapi', 'graphql', 'proto', 'types', 'server', 'grpc'];
+
+/** A foreign document whose proto file is larger than this gets no gRPC TypeScript unless asked. */
+export const largeProto = 1_000_000;
 
 export interface GenerateOptions {
   /** The repository root (or the working folder); relative paths are resolved from it. */
@@ -111,20 +113,28 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   };
   const taken = new Set<string>();
   const compiled: Compiled[] = [];
-  const typesWorker = new TypesWorker();
   // buf starts on each proto file as soon as it is printed, while the next documents compile.
   const grpc = wants(options.only, 'grpc') ? new GrpcGenerator(cache) : undefined;
-  const onProto = (path: string, text: string): void => grpc?.add(path, text);
+  // ts-proto takes minutes on the proto of a very large API: a foreign document's is left out
+  // unless --only asks for gRPC TypeScript by name.
+  const skippedGrpc: string[] = [];
+  const protoFor = (input: GenerateInput) => (path: string, text: string): void => {
+    if (!input.contract && options.only === undefined && text.length > largeProto) {
+      skippedGrpc.push(`${input.path} (${(text.length / 1_000_000).toFixed(1)} MB of proto)`);
+      return;
+    }
+    grpc?.add(path, text);
+  };
   try {
     for (const [index, input] of inputs.entries()) {
       progress.document(index + 1, inputs.length, input.path);
-      const entry = await compileInput(input, options, outDir, readText, cache, taken, typesWorker, onProto);
+      const entry = await compileInput(input, options, outDir, readText, cache, taken, protoFor(input));
       taken.add(`${entry.identity.name}/v${entry.identity.version}`);
       progress.compiled(input.path, entry.operations, entry.cached);
       compiled.push(entry);
     }
   } finally {
-    await typesWorker.close();
+    progress.done();
   }
 
   const diagnostics = sortDiagnostics(compiled.flatMap((entry) => entry.diagnostics));
@@ -157,6 +167,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   progress.done();
 
+  for (const skipped of skippedGrpc) log(`gRPC TypeScript left out for ${skipped}: ts-proto would take minutes; --only ...,grpc writes it.`);
   const reports = compiled.flatMap((entry) => (entry.report && (entry.report.targets.graphql.count > 0 || entry.report.targets.proto.count > 0) ? [entry.report] : []));
   for (const report of reports) for (const line of formatLossReport(report)) log(line);
   if (options.reportFile !== undefined) writeFileSync(resolve(root, options.reportFile), `${JSON.stringify({ documents: reports }, null, 2)}\n`);
@@ -187,7 +198,6 @@ async function compileInput(
   readText: (path: string) => string | undefined,
   cache: CompileCache | undefined,
   taken: ReadonlySet<string>,
-  typesWorker: TypesWorker,
   onProto: (path: string, text: string) => void,
 ): Promise<Compiled> {
   const outputs = generateTargets.filter((target): target is OutputKind => target !== 'grpc' && wants(options.only, target) && (input.contract || target !== 'server'));
@@ -216,15 +226,13 @@ async function compileInput(
     return { ...cached, path: input.path, sources: new Map(), cached: true };
   }
 
-  // openapi-typescript loads in a worker while this thread validates and builds the IR.
-  if (outputs.includes('types')) typesWorker.warm();
   const read = new Map<string, string | undefined>();
   const recordingRead = (path: string): string | undefined => {
     const text = readText(path);
     read.set(path, text);
     return text;
   };
-  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, writeTypes: typesWorker.write, onProto });
+  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, onProto });
   const report = result.locateAll && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locateAll) : undefined;
   const entry: CachedCompilation = {
     identity: result.identity,

@@ -42,7 +42,7 @@ export interface CompileOptions extends BuildOptions {
   lockPath?: string | ((identity: ApiIdentity) => string);
   /** Which outputs to emit; by default all of them. */
   outputs?: readonly OutputKind[];
-  /** Writes the TypeScript types (default: openapi-typescript in this thread). */
+  /** Writes the TypeScript types (default: openapi-typescript). */
   writeTypes?: (api: Api) => Promise<string>;
   /** Called with the proto file (its output path and text) as soon as it is printed, before the types are done. */
   onProto?: (path: string, text: string) => void;
@@ -129,8 +129,6 @@ async function compileInto(
   const outputs = new Set(options.outputs ?? allOutputs);
   const paths = outputPaths(identity, numbered.file);
   result.api = api;
-  // The types may be written elsewhere (a worker); they are asked for first and awaited last.
-  const types = outputs.has('types') ? (options.writeTypes ?? writeTypescriptTypes)(api) : undefined;
   if (outputs.has('openapi')) result.files.set(paths.openapi, writeOpenapiDocument(api));
   if (outputs.has('graphql')) result.files.set(paths.graphql, writeGraphqlSchema(toGraphqlDocument(api, (loss) => losses.entries.push(loss))));
   if (outputs.has('proto')) {
@@ -138,18 +136,22 @@ async function compileInto(
     result.files.set(paths.proto, proto);
     options.onProto?.(paths.proto, proto);
   }
-  if (types) {
+  // The types come last, so that whoever received the proto file (buf) works while
+  // openapi-typescript loads; their place among the outputs is kept.
+  if (outputs.has('types')) result.files.set(paths.types, '');
+  // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
+  if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
+  if (outputs.has('types')) {
     try {
-      result.files.set(paths.types, await types);
+      result.files.set(paths.types, await (options.writeTypes ?? writeTypescriptTypes)(api));
     } catch (error) {
       // A contract must type; a foreign document whose shape openapi-typescript rejects keeps its other outputs.
       if (options.lenient !== true) throw error;
+      result.files.delete(paths.types);
       const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
       result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, loaded.contract.locate('')));
     }
   }
-  // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
-  if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
   result.lock = { path: lockPath, text: numbered.lockText };
 }
 

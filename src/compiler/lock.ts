@@ -151,6 +151,8 @@ function assign(
   locate: (pointer: string) => Location,
   diagnostics: Diagnostic[],
 ): { numbers: Map<string, number>; entry: LockEntry; reserved: Reserved } {
+  // Nothing locked and nothing explicit (a first run): numbers follow the order of the items.
+  if (previous === undefined && items.every((item) => item.explicitNumber === undefined)) return numberInOrder(items, range);
   const locked = previous?.numbers ?? {};
   const reserved = new Map<number, string | null>(Object.entries(previous?.reserved ?? {}).map(([key, name]) => [Number(key), name]));
   const lockedOwner = new Map<number, string>(Object.entries(locked).map(([name, number]) => [number, name]));
@@ -211,6 +213,20 @@ function assign(
   };
   const names = reservedNumbers.map((number) => reserved.get(number)).filter((name): name is string => typeof name === 'string');
   return { numbers, entry, reserved: { numbers: reservedNumbers, names } };
+}
+
+function numberInOrder(items: readonly Numbered[], range: { min: number; max: number }): { numbers: Map<string, number>; entry: LockEntry; reserved: Reserved } {
+  const numbers = new Map<string, number>();
+  const entry: LockEntry = { numbers: {}, reserved: {} };
+  let high = range.min - 1;
+  for (const item of items) {
+    if (numbers.has(item.name)) continue;
+    high += 1;
+    if (range === fieldRange && isImplementationReserved(high)) high = 20_000;
+    numbers.set(item.name, high);
+    entry.numbers[item.name] = high;
+  }
+  return { numbers, entry, reserved: { numbers: [], names: [] } };
 }
 
 function sortLock(lock: NumberLock): NumberLock {

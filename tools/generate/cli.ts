@@ -2,14 +2,8 @@ import { parseArgs } from 'node:util';
 import type { ValidationPolicy } from '../../src/compiler/build-ir.ts';
 import { generate, generateTargets, type GenerateOptions, type GenerateTarget } from '../generate.ts';
 import { terminalProgress } from './progress.ts';
+import { generateUsage } from './usage.ts';
 import { watchGenerate } from './watch.ts';
-
-export const generateUsage = `  trident generate [FILE-OR-FOLDER...] [--out DIR] [--check] [--watch] [--verbose]
-                   [--report text|json] [--report-file FILE] [--only LIST]
-                   [--lock FILE] [--name NAME] [--api-version N] [--validate | --no-validate] [--strict] [--no-cache]
-      compile contracts/<api>/v<major>/openapi.yaml (or the given contracts, OpenAPI documents
-      and folders of them) into generated/ (or --out DIR); --check writes nothing and fails when
-      the output or a lock file is stale; --watch regenerates on every save`;
 
 /** `trident generate ...`: parses the arguments and runs `generate` (or `watchGenerate`). */
 export async function main(args: string[]): Promise<number> {
