@@ -14,8 +14,8 @@ export interface Authenticator {
 export const tokenIssuer = 'trident';
 export const tokenAudience = 'trident-api';
 
-// A fixed key for local development only; production refuses to start without a configured key.
-const devSecret = 'trident-dev-only-signing-key-never-use-in-production';
+/** A fixed key for local development only; production refuses to start without a configured key. */
+export const devSecret = 'trident-dev-only-signing-key-never-use-in-production';
 
 /**
  * Builds the authenticator from the environment. `TRIDENT_JWT_PUBLIC_KEY` (an SPKI PEM, verified

@@ -10,10 +10,10 @@ import { loadApis, type LoadedApi } from '../../src/runtime/load.ts';
 import { startServers, type RunningServers } from '../../src/runtime/server.ts';
 import { createServices, secretsFromMasterKey, seedDemo, type DemoSeed } from '../../src/services/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import type { Caller, Outcome } from './callers/caller.ts';
-import { graphqlCaller } from './callers/graphql.ts';
-import { grpcCaller } from './callers/grpc.ts';
-import { restCaller } from './callers/rest.ts';
+import type { Caller, Outcome } from '../../src/conformance/callers/caller.ts';
+import { graphqlCaller } from '../../src/conformance/callers/graphql.ts';
+import { grpcCaller } from '../../src/conformance/callers/grpc.ts';
+import { restCaller } from '../../src/conformance/callers/rest.ts';
 import { repoRoot } from './workspace.ts';
 
 // The real services on an in-memory PGlite, served over the three protocols on loopback.

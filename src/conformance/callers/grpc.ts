@@ -1,17 +1,18 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { Api } from '../../../src/compiler/ir.ts';
-import { parameterFieldName, pascalCase, protoFieldName } from '../../../src/compiler/names.ts';
-import { grpcServiceName } from '../../../src/runtime/grpc/handler-factory.ts';
-import { ProtoShapes } from '../../../src/runtime/grpc/convert.ts';
-import { protoLoaderOptions, writeProtoTree, type LoadedApi } from '../../../src/runtime/load.ts';
+import type { Api } from '../../compiler/ir.ts';
+import type { OperationInput } from '../../runtime/handler.ts';
+import { parameterFieldName, pascalCase, protoFieldName } from '../../compiler/names.ts';
+import { grpcServiceName } from '../../runtime/grpc/handler-factory.ts';
+import { ProtoShapes } from '../../runtime/grpc/convert.ts';
+import { protoLoaderOptions, writeProtoTree, type LoadedApi } from '../../runtime/load.ts';
 import type { Caller, Outcome } from './caller.ts';
-import { operationOf } from './caller.ts';
+import { catalogCodeOf, operationOf } from './caller.ts';
 
 type Message = Record<string, unknown>;
 
 /** Calls operations over gRPC with clients loaded from the generated proto files. */
-export function grpcCaller(address: string, apis: LoadedApi[]): Caller {
+export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 15_000): Caller & { close(): void } {
   const tree = writeProtoTree(apis);
   const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] }));
   tree.dispose();
@@ -26,9 +27,24 @@ export function grpcCaller(address: string, apis: LoadedApi[]): Caller {
     }
     return client;
   };
-  return {
+  const caller: Caller & { close(): void } = {
     protocol: 'grpc',
     async call(api, operationId, input, token): Promise<Outcome> {
+      try {
+        return await send(api, operationId, input, token);
+      } catch (error) {
+        // A value proto cannot carry (a string in an int field...) fails in the client, before the wire.
+        return { ok: false, code: 'not_encodable', message: (error as Error).message };
+      }
+    },
+    close() {
+      for (const client of clients.values()) client.close();
+      clients.clear();
+    },
+  };
+  return caller;
+
+  async function send(api: Api, operationId: string, input: OperationInput, token: string | undefined): Promise<Outcome> {
       const operation = operationOf(api, operationId);
       const shapes = new ProtoShapes(api);
       const request: Message = {};
@@ -38,14 +54,21 @@ export function grpcCaller(address: string, apis: LoadedApi[]): Caller {
       }
       if (operation.body?.kind === 'json' && input.body !== undefined) request.body = shapes.fromJson(input.body, operation.body.type);
       const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${token}`);
+      if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+      const options = { deadline: Date.now() + deadlineMs };
       const client = clientFor(api);
       const method = pascalCase(operation.id);
-      const failure = (error: ServiceError): Outcome => ({ ok: false, code: String(error.metadata.get('trident-error-code')[0] ?? error.code), message: error.details });
+      const failure = (error: ServiceError): Outcome => ({
+        ok: false,
+        code: String(error.metadata?.get('trident-error-code')[0] ?? catalogCodeOf('grpc', error.code)),
+        message: error.details,
+        exchange: { status: error.code, headers: Object.fromEntries(Object.entries(error.metadata?.getMap() ?? {}).map(([key, value]) => [key, String(value)])) },
+      });
+      const success = (value: unknown): Outcome => ({ ok: true, value, exchange: { status: 0, headers: {} } });
       if (operation.body?.kind === 'binary') {
         const upload = input.body as { contentType: string; bytes: Uint8Array };
         return new Promise((resolve) => {
-          const call = client[method]?.(metadata, (error: ServiceError | null, response: Message) => resolve(error ? failure(error) : { ok: true, value: shapes.toJson(response.body, operation.result.kind === 'json' ? operation.result.type : { kind: 'json', shape: 'any' }) })) as { write(message: Message): void; end(): void };
+          const call = client[method]?.(metadata, options, (error: ServiceError | null, response: Message) => resolve(error ? failure(error) : success(shapes.toJson(response.body, operation.result.kind === 'json' ? operation.result.type : { kind: 'json', shape: 'any' })))) as { write(message: Message): void; end(): void };
           call.write({ ...request, content_type: upload.contentType, chunk: Buffer.from(upload.bytes.subarray(0, 100)) });
           for (let offset = 100; offset < upload.bytes.length; offset += 100) call.write({ chunk: Buffer.from(upload.bytes.subarray(offset, offset + 100)) });
           call.end();
@@ -54,19 +77,18 @@ export function grpcCaller(address: string, apis: LoadedApi[]): Caller {
       if (operation.result.kind === 'binary') {
         return new Promise((resolve) => {
           const chunks: Buffer[] = [];
-          const call = client[method]?.(request, metadata) as NodeJS.EventEmitter;
+          const call = client[method]?.(request, metadata, options) as NodeJS.EventEmitter;
           call.on('data', (message: Message) => message.chunk && chunks.push(message.chunk as Buffer));
-          call.on('end', () => resolve({ ok: true, value: Buffer.concat(chunks) }));
+          call.on('end', () => resolve(success(Buffer.concat(chunks))));
           call.on('error', (error: ServiceError) => resolve(failure(error)));
         });
       }
       return new Promise((resolve) => {
-        client[method]?.(request, metadata, (error: ServiceError | null, response: Message) => {
+        client[method]?.(request, metadata, options, (error: ServiceError | null, response: Message) => {
           if (error) return resolve(failure(error));
           const result = operation.result;
-          resolve({ ok: true, value: result.kind === 'json' ? shapes.toJson(response.body, result.type) : undefined });
+          resolve(success(result.kind === 'json' ? shapes.toJson(response.body, result.type) : undefined));
         });
       });
-    },
-  };
+  }
 }

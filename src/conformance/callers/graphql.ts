@@ -1,7 +1,7 @@
-import type { Api, NamedType, TypeRef } from '../../../src/compiler/ir.ts';
-import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../../src/compiler/names.ts';
+import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
+import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../compiler/names.ts';
 import type { Caller, Outcome } from './caller.ts';
-import { operationOf } from './caller.ts';
+import { catalogCodeOf, operationOf } from './caller.ts';
 
 /**
  * Calls operations over GraphQL: writes the document (variables typed as in the SDL, a full
@@ -40,21 +40,31 @@ export function graphqlCaller(baseUrl: string, endpoints: Map<Api, string>): Cal
       const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : '';
       const document = `${kind}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { result: ${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
       let response: Response;
-      const headers = { authorization: `Bearer ${token}`, 'graphql-require-preflight': '1' };
+      const headers: Record<string, string> = { 'graphql-require-preflight': '1', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
       if (body?.kind === 'binary') {
         const upload = input.body as { contentType: string; bytes: Uint8Array };
         form.append('operations', JSON.stringify({ query: document, variables }));
         form.append('map', JSON.stringify({ 0: ['variables.file'] }));
         form.append('0', new Blob([Buffer.from(upload.bytes)], { type: upload.contentType }), 'upload');
-        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers, body: form });
+        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(15_000) });
       } else {
-        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: document, variables }) });
+        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: document, variables }), signal: AbortSignal.timeout(15_000) });
       }
-      const payload = (await response.json()) as { data?: { result?: unknown }; errors?: Array<{ message: string; extensions?: { errorCode?: string } }> };
+      const text = await response.text();
+      let payload: { data?: { result?: unknown }; errors?: Array<{ message: string; extensions?: { errorCode?: string; code?: string } }> };
+      try {
+        payload = JSON.parse(text) as typeof payload;
+      } catch {
+        return { ok: false, code: `http_${response.status}`, message: text.slice(0, 200), exchange: { status: response.status, headers: Object.fromEntries(response.headers), body: text } };
+      }
+      const exchange = { status: response.status, headers: Object.fromEntries(response.headers), body: payload };
       const error = payload.errors?.[0];
-      if (error) return { ok: false, code: error.extensions?.errorCode ?? 'graphql', message: error.message };
+      if (error) {
+        const code = error.extensions?.errorCode ?? (error.extensions?.code !== undefined ? catalogCodeOf('graphql', error.extensions.code) : response.status >= 500 ? `http_${response.status}` : 'graphql');
+        return { ok: false, code, message: error.message, exchange };
+      }
       const result = operation.result;
-      return { ok: true, value: result.kind === 'json' ? shapes.output(payload.data?.result, result.type) : undefined };
+      return { ok: true, value: result.kind === 'json' ? shapes.output(payload.data?.result, result.type) : undefined, exchange };
     },
   };
 }

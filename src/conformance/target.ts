@@ -1,0 +1,48 @@
+import type { Api } from '../compiler/ir.ts';
+import type { LoadedApi } from '../runtime/load.ts';
+import { graphqlCaller } from './callers/graphql.ts';
+import { grpcCaller } from './callers/grpc.ts';
+import { restCaller } from './callers/rest.ts';
+import type { Caller } from './callers/caller.ts';
+import type { TokenSource } from './tokens.ts';
+
+/** A running implementation and the contracts it claims. */
+export interface Target {
+  httpUrl: string;
+  grpcAddress: string;
+  apis: LoadedApi[];
+  tokens: TokenSource;
+  /** Every role the contracts name. */
+  roles: string[];
+  callers: { rest: Caller; graphql: Caller; grpc: Caller };
+  basePath(api: Api): string;
+  graphqlPath(api: Api): string;
+  close(): void;
+}
+
+/** The REST base path of an API version, from the contract's first server (as the runtime does). */
+export function basePathOf(api: Api): string {
+  const url = (api.document as { servers?: Array<{ url?: unknown }> }).servers?.[0]?.url;
+  return typeof url === 'string' && url.startsWith('/') ? url.replace(/\/$/, '') : `/${api.name}/v${api.version}`;
+}
+
+export function connect(options: { httpUrl: string; grpcAddress: string; apis: LoadedApi[]; tokens: TokenSource }): Target {
+  const httpUrl = options.httpUrl.replace(/\/$/, '');
+  const basePaths = new Map(options.apis.map((loaded) => [loaded.api, basePathOf(loaded.api)]));
+  const graphqlPaths = new Map(options.apis.map((loaded) => [loaded.api, `${basePathOf(loaded.api)}/graphql`]));
+  const grpc = grpcCaller(options.grpcAddress, options.apis);
+  const roles = [...new Set(options.apis.flatMap((loaded) => loaded.api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles))))];
+  return {
+    httpUrl,
+    grpcAddress: options.grpcAddress,
+    apis: options.apis,
+    tokens: options.tokens,
+    roles,
+    callers: { rest: restCaller(httpUrl, basePaths), graphql: graphqlCaller(httpUrl, graphqlPaths), grpc },
+    basePath: (api) => basePaths.get(api) ?? basePathOf(api),
+    graphqlPath: (api) => graphqlPaths.get(api) ?? `${basePathOf(api)}/graphql`,
+    close: () => grpc.close(),
+  };
+}
+
+export const apiKey = (api: Api): string => `${api.name}/v${api.version}`;
