@@ -4,6 +4,12 @@ type Schema = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** A declared property: its schema as written, and whether it is write-only (never sent back). */
+interface Declared {
+  schema: unknown;
+  writeOnly: boolean;
+}
+
 /**
  * Keeps of `value` only what `schema` declares, recursively: undeclared and write-only properties
  * never leave the server, whatever the handler returned. Unions keep the properties of every
@@ -13,15 +19,17 @@ export function projectToSchema(value: unknown, schema: unknown, document: unkno
   const resolved = resolve(schema, document);
   if (!isRecord(resolved) || depth > 64 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => projectToSchema(item, resolved.items, document, depth + 1));
-  const properties = collectProperties(resolved, value as Record<string, unknown>, document);
+  const properties = propertiesOf(resolved, value as Record<string, unknown>, document);
   if (properties === undefined) return value;
   const extra = resolved.additionalProperties;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const propertySchema = properties.get(key);
-    if (propertySchema !== undefined) {
-      if (isRecord(propertySchema) && resolve(propertySchema, document)?.writeOnly === true) continue;
-      out[key] = projectToSchema(item, propertySchema, document, depth + 1);
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as Record<string, unknown>)[key];
+    const declared = properties.get(key);
+    if (declared !== undefined) {
+      if (declared.writeOnly) continue;
+      out[key] = projectToSchema(item, declared.schema, document, depth + 1);
     } else if (isRecord(extra)) {
       out[key] = projectToSchema(item, extra, document, depth + 1);
     }
@@ -29,35 +37,74 @@ export function projectToSchema(value: unknown, schema: unknown, document: unkno
   return out;
 }
 
+// Every result walks the same few schemas again, so what is found is kept per document and
+// schema object: a reference is followed once, and the properties of a schema whose shape does
+// not depend on the value (no discriminator) are collected once.
+interface DocumentCache {
+  resolved: WeakMap<object, Schema | null>;
+  properties: WeakMap<Schema, Map<string, Declared> | null>;
+}
+const caches = new WeakMap<object, DocumentCache>();
+const uncached = (): DocumentCache => ({ resolved: new WeakMap(), properties: new WeakMap() });
+
+function cacheOf(document: unknown): DocumentCache {
+  if (document === null || typeof document !== 'object') return uncached();
+  let cache = caches.get(document);
+  if (!cache) {
+    cache = uncached();
+    caches.set(document, cache);
+  }
+  return cache;
+}
+
 function resolve(schema: unknown, document: unknown): Schema | undefined {
-  let current = schema;
+  if (!isRecord(schema)) return undefined;
+  const cache = cacheOf(document).resolved;
+  const known = cache.get(schema);
+  if (known !== undefined) return known ?? undefined;
+  let current: unknown = schema;
   for (let hops = 0; hops < 16 && isRecord(current) && typeof current.$ref === 'string'; hops += 1) {
     current = getAtPointer(document, fragmentToPointer(current.$ref.slice(current.$ref.indexOf('#'))));
   }
-  return isRecord(current) ? current : undefined;
+  const result = isRecord(current) ? current : undefined;
+  cache.set(schema, result ?? null);
+  return result;
+}
+
+function propertiesOf(schema: Schema, value: Record<string, unknown>, document: unknown): Map<string, Declared> | undefined {
+  const cache = cacheOf(document).properties;
+  const known = cache.get(schema);
+  if (known !== undefined) return known ?? undefined;
+  const { properties, dependsOnValue } = collectProperties(schema, value, document);
+  if (!dependsOnValue) cache.set(schema, properties ?? null);
+  return properties;
 }
 
 // The declared properties of an object schema, through allOf/oneOf/anyOf; undefined for free-form.
-function collectProperties(schema: Schema, value: Record<string, unknown>, document: unknown): Map<string, unknown> | undefined {
-  const found = new Map<string, unknown>();
+function collectProperties(schema: Schema, value: Record<string, unknown>, document: unknown): { properties: Map<string, Declared> | undefined; dependsOnValue: boolean } {
+  const found = new Map<string, Declared>();
   let declared = false;
+  let dependsOnValue = false;
   const visit = (part: unknown, depth: number): void => {
-    const resolved = resolve(part, document);
-    if (!resolved || depth > 16) return;
-    if (isRecord(resolved.properties)) {
+    const resolvedPart = resolve(part, document);
+    if (!resolvedPart || depth > 16) return;
+    if (isRecord(resolvedPart.properties)) {
       declared = true;
-      for (const [key, property] of Object.entries(resolved.properties)) if (!found.has(key)) found.set(key, property);
+      for (const [key, property] of Object.entries(resolvedPart.properties)) {
+        if (!found.has(key)) found.set(key, { schema: property, writeOnly: isRecord(property) && resolve(property, document)?.writeOnly === true });
+      }
     }
-    if (Array.isArray(resolved.allOf)) for (const item of resolved.allOf) visit(item, depth + 1);
-    const branches = [resolved.oneOf, resolved.anyOf].find(Array.isArray) as unknown[] | undefined;
+    if (Array.isArray(resolvedPart.allOf)) for (const item of resolvedPart.allOf) visit(item, depth + 1);
+    const branches = [resolvedPart.oneOf, resolvedPart.anyOf].find(Array.isArray) as unknown[] | undefined;
     if (!branches) return;
-    const discriminator = isRecord(resolved.discriminator) ? resolved.discriminator : undefined;
+    const discriminator = isRecord(resolvedPart.discriminator) ? resolvedPart.discriminator : undefined;
+    if (discriminator !== undefined) dependsOnValue = true;
     const tag = typeof discriminator?.propertyName === 'string' ? value[discriminator.propertyName] : undefined;
     const mapping = isRecord(discriminator?.mapping) ? discriminator.mapping : {};
     const chosen = typeof tag === 'string' && typeof mapping[tag] === 'string' ? [{ $ref: mapping[tag] }] : branches;
     for (const branch of chosen) visit(branch, depth + 1);
   };
   visit(schema, 0);
-  if (!declared) return resolve(schema, document)?.additionalProperties === false ? found : undefined;
-  return found;
+  if (!declared) return { properties: resolve(schema, document)?.additionalProperties === false ? found : undefined, dependsOnValue };
+  return { properties: found, dependsOnValue };
 }

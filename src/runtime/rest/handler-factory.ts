@@ -45,7 +45,11 @@ export function registerRestApi(app: FastifyInstance, served: ServedApi, authent
 async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(lifecycle)) reply.header(name, value);
   const aborter = new AbortController();
-  reply.raw.on('close', () => aborter.abort());
+  // Only a caller that goes away before the answer is complete aborts the handler; aborting
+  // after a normal finish would build an AbortError for every request.
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) aborter.abort();
+  });
   const operation = bound.operation;
   try {
     let body: unknown = request.body;
