@@ -74,7 +74,7 @@ const recipes: Record<string, Recipe> = {
     const review = await f.freshReview();
     return { role: 'org_admin', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` }, body: { reason: 'conformance' } } };
   },
-  'study/v1 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV1Body() } }),
+  'study/v1 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV1Body() }, refersToResource: false }),
   'study/v1 listStudies': async () => ({ role: 'doctor', input: { query: { limit: 5 } }, refersToResource: false }),
   'study/v1 getStudy': async (f) => ({ role: 'doctor', input: { path: { studyId: f.world.studyId } } }),
   'study/v1 updateStudy': async (f) => {
@@ -85,7 +85,7 @@ const recipes: Record<string, Recipe> = {
     const study = await f.freshStudy('study/v1');
     return { role: 'org_admin', input: { path: { studyId: study.id }, header: { 'If-Match': `"${study.version}"` }, body: { reason: 'conformance' } } };
   },
-  'study/v2 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV2Body() } }),
+  'study/v2 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV2Body() }, refersToResource: false }),
   'study/v2 listStudies': async () => ({ role: 'doctor', input: { query: { pageSize: 5 } }, refersToResource: false }),
   'study/v2 getStudy': async (f) => ({ role: 'doctor', input: { path: { studyId: f.world.studyId } } }),
   'study/v2 updateStudy': async (f) => {

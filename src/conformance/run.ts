@@ -2,7 +2,9 @@ import type { LoadedApi } from '../runtime/load.ts';
 import { createContext, type RunContext } from './context.ts';
 import { Fixtures } from './fixtures.ts';
 import { Checks, type Area, type CheckResult } from './model.ts';
+import { authChecks } from './auth.ts';
 import { restChecks } from './rest.ts';
+import { validationChecks } from './validation.ts';
 import type { RunSummary } from './report/console.ts';
 import type { Target } from './target.ts';
 
@@ -20,7 +22,11 @@ export interface RunOptions {
 
 type Group = (context: RunContext) => Promise<void>;
 
-const groups: Array<[Area, Group]> = [['rest', restChecks]];
+const groups: Array<[Area, Group]> = [
+  ['rest', restChecks],
+  ['rest', validationChecks],
+  ['auth', authChecks],
+];
 
 /** Runs every check group against the target and returns the verdicts. */
 export async function runConformance(options: RunOptions): Promise<RunSummary> {

@@ -12,7 +12,7 @@ import { catalogCodeOf, operationOf } from './caller.ts';
 type Message = Record<string, unknown>;
 
 /** Calls operations over gRPC with clients loaded from the generated proto files. */
-export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 15_000): Caller & { close(): void } {
+export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_000): Caller & { close(): void } {
   const tree = writeProtoTree(apis);
   const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] }));
   tree.dispose();

@@ -82,7 +82,10 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
           }
         }
         grpcCall.end();
-      })().catch((error: unknown) => grpcCall.destroy(Object.assign(new Error('failed'), toGrpcStatus(error))));
+      })().catch((error: unknown) => {
+        // grpc-js sends the status of an 'error' event; destroy() would end the call without one.
+        grpcCall.emit('error', Object.assign(new Error('failed'), toGrpcStatus(error)));
+      });
     };
   }
   return (grpcCall: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {

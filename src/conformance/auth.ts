@@ -1,0 +1,72 @@
+import type { Api, Operation } from '../compiler/ir.ts';
+import type { Outcome } from './callers/caller.ts';
+import type { RunContext } from './context.ts';
+import { expectThat, skip } from './model.ts';
+import { streamProbe } from './rest.ts';
+import { apiKey } from './target.ts';
+import type { TokenVariant } from './tokens.ts';
+import { errorCatalog, type ErrorCode } from '../runtime/errors.ts';
+
+type Credential = 'no token' | Exclude<TokenVariant, 'valid'>;
+const credentials: Credential[] = ['no token', 'bad_signature', 'expired', 'other_org', 'wrong_role'];
+const protocols = ['rest', 'graphql', 'grpc'] as const;
+
+/**
+ * Item 4: the same auth decision for every operation, protocol and credential: no token, a bad
+ * signature and an expired token are unauthenticated; a role the contract does not list is denied;
+ * another organisation gets "not found" for this organisation's resources, the same in all three.
+ */
+export async function authChecks(context: RunContext): Promise<void> {
+  for (const loaded of context.apis) {
+    for (const operation of loaded.api.operations) {
+      if (operation.security.length === 0) continue;
+      for (const credential of credentials) {
+        await context.checks.run('auth', apiKey(loaded.api), `${credential}: the same decision in every protocol`, operation.id, () => decide(context, loaded.api, operation, credential));
+      }
+    }
+  }
+}
+
+async function decide(context: RunContext, api: Api, operation: Operation, credential: Credential): Promise<string> {
+  const { target } = context;
+  const prepared = await context.prepared(api, operation);
+  const allowed = new Set(operation.security.flatMap((requirement) => requirement.roles));
+  let role = prepared.role;
+  if (credential === 'wrong_role') {
+    const other = target.roles.find((candidate) => !allowed.has(candidate));
+    if (other === undefined) skip('every role may call it');
+    role = other!;
+  }
+  let token: string | undefined;
+  if (credential !== 'no token') {
+    const minted = await target.tokens.token(credential, role);
+    if (typeof minted !== 'string') skip(minted.skipped);
+    token = minted as string;
+  }
+  const expected: string | undefined =
+    credential === 'wrong_role' ? 'permission_denied' : credential === 'other_org' ? (prepared.refersToResource ? 'not_found' : undefined) : 'unauthenticated';
+  const codes: Partial<Record<(typeof protocols)[number], string>> = {};
+  for (const protocol of protocols) {
+    if (operation.result.kind === 'stream') {
+      if (protocol !== 'rest') continue;
+      const probe = await streamProbe(context, api, operation, prepared.input, token);
+      codes.rest = probe.status === 200 ? 'ok' : codeOfStatus(probe.status);
+      continue;
+    }
+    if (protocol === 'graphql' && operation.result.kind === 'binary') continue;
+    codes[protocol] = codeOf(await target.callers[protocol].call(api, operation.id, prepared.input, token));
+  }
+  const seen = Object.entries(codes).map(([protocol, code]) => `${protocol} ${code}`).join(', ');
+  const values = Object.values(codes);
+  expectThat(new Set(values).size === 1, `the protocols disagree: ${seen}`);
+  if (expected !== undefined) expectThat(values[0] === expected, `expected ${expected}; got ${seen}`);
+  else expectThat(!values.some((code) => code === 'internal' || code?.startsWith('http_5')), `a server error: ${seen}`);
+  return seen;
+}
+
+const codeOf = (outcome: Outcome): string => (outcome.ok ? 'ok' : outcome.code);
+
+function codeOfStatus(status: number): string {
+  const found = (Object.entries(errorCatalog) as Array<[ErrorCode, (typeof errorCatalog)[ErrorCode]]>).find(([, entry]) => entry.http === status);
+  return found ? found[0] : `http_${status}`;
+}

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import type { Api, Operation } from '../compiler/ir.ts';
+import { inputValidator } from '../runtime/validate.ts';
+import type { Outcome } from './callers/caller.ts';
+import { propertySeed, type RunContext } from './context.ts';
+import { invalidInputs, portableKinds, type Mutation } from './generate-inputs.ts';
+import { expectThat, skip } from './model.ts';
+import { judgeRestResponse } from './rest.ts';
+import { apiKey } from './target.ts';
+
+interface Finding {
+  mutation: Mutation;
+  problem: string;
+}
+
+const describeMutation = (mutation: Mutation): string =>
+  `${mutation.kind} at ${mutation.pointer}${mutation.kind === 'missing_required' ? '' : ` = ${JSON.stringify(mutation.value)?.slice(0, 60)}`}`;
+
+const report = (findings: Finding[], seed: number): string =>
+  `${findings.length} case(s), e.g.\n${findings
+    .slice(0, 3)
+    .map((finding) => `${describeMutation(finding.mutation)}: ${finding.problem}`)
+    .join('\n')}\n(property seed ${seed})`;
+
+/**
+ * Items 1 and 4: inputs one mutation away from a valid call, generated from the contract's schemas
+ * with fast-check (wrong types, missing required values, out-of-range numbers, lengths, patterns,
+ * unknown enum values, bad formats). REST must reject every one with 400 or 422 and a documented
+ * problem; GraphQL and gRPC must reject those they can carry (patterns, ranges, lengths) as well.
+ */
+export async function validationChecks(context: RunContext): Promise<void> {
+  for (const loaded of context.apis) {
+    for (const operation of loaded.api.operations) {
+      if (operation.result.kind === 'stream') continue;
+      await validateOperation(context, loaded.api, operation);
+    }
+  }
+}
+
+async function validateOperation(context: RunContext, api: Api, operation: Operation): Promise<void> {
+  const { target, checks } = context;
+  const key = apiKey(api);
+  const seed = propertySeed(context.seed, `${key} ${operation.id} invalid`);
+  const rest: Finding[] = [];
+  const others: Finding[] = [];
+  let tried = 0;
+  let portable = 0;
+  const ran = await checks.run('rest', key, 'invalid requests are rejected with 400/422, never 5xx', operation.id, async () => {
+    const prepared = await context.prepared(api, operation);
+    const token = await target.tokens.token('valid', prepared.role);
+    if (typeof token !== 'string') skip(token.skipped);
+    const arbitrary = invalidInputs(api, operation, prepared.input);
+    if (!arbitrary) skip('the operation takes no input that can be invalid');
+    // The contract's own schema decides: a generated case that happens to be valid is discarded.
+    const isInvalid = inputValidator(api, operation);
+    await fc.assert(
+      fc.asyncProperty(arbitrary!, async ({ mutation, input }) => {
+        fc.pre(isInvalid(input).length > 0);
+        tried += 1;
+        const outcome = await target.callers.rest.call(api, operation.id, input, token as string);
+        const exchange = outcome.exchange!;
+        if (exchange.status !== 400 && exchange.status !== 422) rest.push({ mutation, problem: `answered ${exchange.status}${outcome.ok ? '' : ` ${outcome.code}`}` });
+        else {
+          const problems = judgeRestResponse(context.schemas(api), operation, exchange);
+          if (problems.length > 0) rest.push({ mutation, problem: problems.join('; ') });
+        }
+        if (!portableKinds.has(mutation.kind)) return;
+        portable += 1;
+        for (const protocol of ['graphql', 'grpc'] as const) {
+          if (protocol === 'graphql' && operation.result.kind === 'binary') continue;
+          const other = await target.callers[protocol].call(api, operation.id, input, token as string);
+          const problem = rejection(protocol, other);
+          if (problem) others.push({ mutation, problem: `${protocol}: ${problem}` });
+        }
+      }),
+      { seed, numRuns: context.runs, endOnFailure: true },
+    );
+    expectThat(tried > 0, 'no invalid case could be generated');
+    expectThat(rest.length === 0, report(rest, seed));
+    return `${tried} invalid inputs`;
+  });
+  await checks.run('cross', key, 'GraphQL and gRPC reject what REST rejects (patterns, ranges, lengths)', operation.id, async () => {
+    if (ran === 'skip') skip('no invalid inputs were generated');
+    if (portable === 0) skip('no pattern, range or length to break');
+    expectThat(others.length === 0, report(others, seed));
+    return `${portable} cases`;
+  });
+}
+
+// What is wrong with another protocol's answer to an input REST rejected as invalid.
+function rejection(protocol: 'graphql' | 'grpc', outcome: Outcome): string | undefined {
+  if (outcome.ok) return 'accepted it';
+  const status = outcome.exchange?.status;
+  if (protocol === 'graphql' && status !== undefined && status >= 500) return `HTTP ${status}`;
+  if (protocol === 'grpc' && outcome.code === 'not_encodable') return undefined;
+  if (outcome.code !== 'invalid_argument') return `rejected it with ${outcome.code}, not invalid_argument: ${outcome.message.slice(0, 120)}`;
+  return undefined;
+}
