@@ -83,7 +83,8 @@ export async function invoke(bound: BoundOperation, input: OperationInput, optio
     api: { name: bound.api.name, version: bound.api.version },
     operationId: bound.operation.id,
     protocol: options.protocol,
-    signal: AbortSignal.any([options.signal, bound.shutdown]),
+    // A shutdown ends open streams at once; any other call is in flight and may finish.
+    signal: bound.operation.result.kind === 'stream' ? AbortSignal.any([options.signal, bound.shutdown]) : options.signal,
     requestId: options.requestId ?? randomUUID(),
   };
   // Awaited for streams too: a handler may check its input before handing out the stream.

@@ -1,0 +1,256 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, grpcClient, pngOfSize, registerImage, startUpload, unary } from './clients.ts';
+import { killServer, repoRoot, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await sleep(20);
+  return condition();
+}
+
+const tempFiles = (dataDir: string): string[] => readdirSync(join(dataDir, 'blobs', 'tmp'));
+const blobFile = (dataDir: string, sha256: string): string => join(dataDir, 'blobs', 'sha256', sha256.slice(0, 2), sha256.slice(2));
+
+describe('a server killed with SIGKILL in the middle of an upload', () => {
+  const data = scratchDataDir();
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await killServer(server);
+    data.remove();
+  });
+
+  it('shows no partial image after restart, and keeps no blob that a later upload would trust', async () => {
+    server = await startServerProcess(data.dir);
+    const token = server.tokens.clinic_uploader!;
+    const image = pngOfSize(4 * 1024 * 1024);
+    const imageId = await registerImage(server.httpUrl, token, server.studyId, image);
+    const upload = startUpload(server.httpUrl, token, imageId, image);
+    upload.request.write(image.bytes.subarray(0, image.bytes.length / 2));
+    // Killed once the server is writing the bytes into its temp file.
+    expect(await waitFor(() => tempFiles(data.dir).length > 0, 20_000)).toBe(true);
+    server.child.kill('SIGKILL');
+    expect(await server.exited).toBe('SIGKILL');
+    expect('error' in (await upload.response)).toBe(true);
+    expect(tempFiles(data.dir).length).toBe(1);
+
+    server = await startServerProcess(data.dir);
+    const restarted = server.tokens.clinic_uploader!;
+    // The temp file is swept on start; the content-addressed name was never written.
+    expect(tempFiles(data.dir)).toEqual([]);
+    expect(existsSync(blobFile(data.dir, image.sha256))).toBe(false);
+    const seen = await call(`${server.httpUrl}/image/v1/images/${imageId}`, { token: restarted });
+    expect(seen.status).toBe(200);
+    expect(seen.body.status).toBe('pending_upload');
+    const content = await call(`${server.httpUrl}/image/v1/images/${imageId}/content`, { token: restarted });
+    expect(content.status).toBeGreaterThanOrEqual(400);
+    expect(content.status).toBeLessThan(500);
+
+    // The whole upload, again: accepted, and the bytes served back are the registered ones.
+    const again = startUpload(server.httpUrl, restarted, imageId, image);
+    again.request.end(image.bytes);
+    const answer = await again.response;
+    expect('status' in answer && answer.status).toBe(200);
+    const download = await fetch(`${server.httpUrl}/image/v1/images/${imageId}/content`, { headers: { authorization: `Bearer ${restarted}` } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(image.bytes)).toBe(true);
+  }, 180_000);
+});
+
+describe('SIGTERM under load', () => {
+  const data = scratchDataDir();
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await killServer(server);
+    data.remove();
+  });
+
+  it('lets in-flight requests complete, refuses new ones, and exits 0', async () => {
+    server = await startServerProcess(data.dir);
+    const running = server;
+    const token = running.tokens.clinic_uploader!;
+    const image = pngOfSize(1024 * 1024);
+    const imageId = await registerImage(running.httpUrl, token, running.studyId, image);
+    const upload = startUpload(running.httpUrl, token, imageId, image);
+    upload.request.write(image.bytes.subarray(0, 1000));
+
+    let stopping = false;
+    const statuses = new Map<string, number>();
+    const count = (key: string) => statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    const failuresBeforeSignal: string[] = [];
+    const grpc = grpcClient(running.grpcAddress, 'trident.study.v2.StudyService');
+    const until = Date.now() + 20_000;
+    const restLoop = async () => {
+      while (Date.now() < until) {
+        try {
+          const response = await fetch(`${running.httpUrl}/study/v2/studies/${running.studyId}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+          await response.arrayBuffer();
+          count(`rest ${response.status}`);
+          if (response.status !== 200) return;
+        } catch (error) {
+          if (!stopping) failuresBeforeSignal.push(String(error));
+          count('rest refused');
+          return;
+        }
+      }
+    };
+    const grpcLoop = async () => {
+      while (Date.now() < until) {
+        const { error } = await unary(grpc, 'GetStudy', { study_id: running.studyId }, token);
+        count(error ? `grpc ${error.code}` : 'grpc 0');
+        if (error) {
+          if (!stopping) failuresBeforeSignal.push(error.message);
+          return;
+        }
+      }
+    };
+    const loops = [...Array.from({ length: 6 }, restLoop), ...Array.from({ length: 6 }, grpcLoop)];
+    await sleep(1500);
+    stopping = true;
+    running.child.kill('SIGTERM');
+    expect(await waitFor(() => running.output().includes('SIGTERM: finishing in-flight requests'), 10_000)).toBe(true);
+    await sleep(300);
+    // A new connection is refused while the upload is still in flight.
+    const fresh = await fetch(`${running.httpUrl}/study/v2/studies/${running.studyId}`, { headers: { authorization: `Bearer ${token}`, connection: 'close' }, signal: AbortSignal.timeout(10_000) }).then(
+      (response) => response.status,
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
+    );
+    expect([503, 'ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']).toContain(fresh);
+    expect(running.child.exitCode).toBeNull();
+    // The in-flight upload completes.
+    upload.request.end(image.bytes.subarray(1000));
+    const answer = await upload.response;
+    expect(answer).toMatchObject({ status: 200 });
+    expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ id: imageId, status: 'available' });
+    await Promise.all(loops);
+    grpc.close();
+    expect(await running.exited).toBe(0);
+    expect(failuresBeforeSignal).toEqual([]);
+    // Nothing failed as a server error: each call succeeded, or was turned away as the server stopped.
+    for (const key of statuses.keys()) expect(['rest 200', 'rest 503', 'rest refused', 'grpc 0', 'grpc 14', 'grpc 1']).toContain(key);
+    expect((statuses.get('rest 200') ?? 0) + (statuses.get('grpc 0') ?? 0)).toBeGreaterThan(10);
+  }, 180_000);
+});
+
+/** Two updates of one study based on the same version, raced through two protocols; returns what happened. */
+async function raceUpdates(server: ServerProcess, pairs: number): Promise<void> {
+  const token = server.tokens.org_admin!;
+  const grpc = grpcClient(server.grpcAddress, 'trident.study.v2.StudyService');
+  const url = `${server.httpUrl}/study/v2/studies/${server.studyId}`;
+  const viaRest = async (version: number, description: string) => {
+    const answer = await call(url, { method: 'PATCH', token, headers: { 'if-match': `"${version}"` }, body: { description } });
+    return answer.status === 200 ? 'won' : answer.status === 412 ? 'precondition' : `rest ${answer.status} ${answer.text}`;
+  };
+  const viaGrpc = async (version: number, description: string) => {
+    const { error } = await unary(grpc, 'UpdateStudy', { study_id: server.studyId, if_match: `"${version}"`, body: { description } }, token);
+    return !error ? 'won' : error.code === 9 ? 'precondition' : `grpc ${error.code} ${error.message}`;
+  };
+  const viaGraphql = async (version: number, description: string) => {
+    const answer = await call(`${server.httpUrl}/study/v2/graphql`, {
+      method: 'POST',
+      token,
+      body: { query: 'mutation($id: String!, $v: String!, $d: String) { updateStudy(studyId: $id, ifMatch: $v, input: { description: $d }) { version } }', variables: { id: server.studyId, v: `"${version}"`, d: description } },
+    });
+    const errors = answer.body.errors as Array<{ extensions?: { code?: string } }> | undefined;
+    return !errors ? 'won' : errors[0]?.extensions?.code === 'PRECONDITION_FAILED' ? 'precondition' : `graphql ${answer.text}`;
+  };
+  const ways = [viaRest, viaGrpc, viaGraphql];
+  try {
+    for (let round = 0; round < pairs; round += 1) {
+      const before = await call(url, { token });
+      const version = before.body.version as number;
+      const first = ways[round % 3]!;
+      const second = ways[(round + 1) % 3]!;
+      const outcomes = await Promise.all([first(version, `first ${round}`), second(version, `second ${round}`)]);
+      expect(outcomes.sort()).toEqual(['precondition', 'won']);
+      const after = await call(url, { token });
+      // Exactly one change landed, whole: one new version holding the winner's description.
+      expect(after.body.version).toBe(version + 1);
+      const winner = outcomes[0] === 'won' ? 0 : 1;
+      expect([`first ${round}`, `second ${round}`]).toContain(after.body.description);
+      expect(winner === 0 || winner === 1).toBe(true);
+    }
+  } finally {
+    grpc.close();
+  }
+}
+
+describe('two updates with the same ETag', () => {
+  const data = scratchDataDir();
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    server = await startServerProcess(data.dir);
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(server);
+    data.remove();
+  });
+
+  it('let exactly one win and answer the other with a failed precondition, in every protocol pair', async () => {
+    await raceUpdates(server!, 12);
+  }, 120_000);
+});
+
+// A PostgreSQL server of this test's own (the one tests share must keep running), started with
+// tools/ci-postgres.sh where a PostgreSQL environment is available (CI runs under it).
+const postgresReason = process.env.DATABASE_URL ? undefined : 'DATABASE_URL is not set: run under tools/ci-postgres.sh run -- npm test';
+if (postgresReason) console.warn(`PostgreSQL fault tests skipped: ${postgresReason}`);
+
+describe.skipIf(postgresReason !== undefined)('PostgreSQL stopped and started again', () => {
+  const data = scratchDataDir();
+  let server: ServerProcess | undefined;
+  let cluster = { url: '', dir: '' };
+  const script = join(repoRoot, 'tools/ci-postgres.sh');
+  const pgCtl = async (...args: string[]) => {
+    const bin = (await run('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'])).stdout.trim();
+    const command = [`${bin}/pg_ctl`, ...args];
+    await (process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', ...command]) : run(command[0]!, command.slice(1)));
+  };
+  const port = () => new URL(cluster.url).port;
+  beforeAll(async () => {
+    const { stdout } = await run('bash', [script, 'start'], { env: process.env });
+    cluster = { url: /DATABASE_URL=(\S+)/.exec(stdout)?.[1] ?? '', dir: /TRIDENT_PG_DIR=(\S+)/.exec(stdout)?.[1] ?? '' };
+    server = await startServerProcess(data.dir, { databaseUrl: cluster.url });
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(server);
+    data.remove();
+    if (cluster.dir) await run('bash', [script, 'stop', cluster.dir]).catch(() => {});
+  });
+
+  it('fails fast with 503 / UNAVAILABLE / a GraphQL error while it is down, and succeeds once it is back', async () => {
+    const token = server!.tokens.doctor!;
+    const rest = () => call(`${server!.httpUrl}/study/v2/studies/${server!.studyId}`, { token });
+    const graphql = () => call(`${server!.httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server!.studyId } } });
+    const grpc = grpcClient(server!.grpcAddress, 'trident.study.v2.StudyService');
+    try {
+      expect((await rest()).status).toBe(200);
+      await pgCtl('-D', join(cluster.dir, 'data'), '-m', 'fast', '-w', 'stop');
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const started = Date.now();
+        const down = await rest();
+        expect(down.status).toBe(503);
+        expect(down.body.code).toBe('unavailable');
+        const downGraphql = await graphql();
+        expect((downGraphql.body.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('UNAVAILABLE');
+        const { error } = await unary(grpc, 'GetStudy', { study_id: server!.studyId }, token, 10_000);
+        expect(error?.code).toBe(14);
+        // Fast: well inside any client's timeout, not a hang.
+        expect(Date.now() - started).toBeLessThan(5_000);
+      }
+      await pgCtl('-D', join(cluster.dir, 'data'), '-l', join(cluster.dir, 'server.log'), '-w', '-t', '30', '-o', `-p ${port()} -k ${cluster.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start');
+      expect((await rest()).status).toBe(200);
+      expect((await graphql()).body.data).toMatchObject({ getStudy: { id: server!.studyId } });
+      expect((await unary(grpc, 'GetStudy', { study_id: server!.studyId }, token)).error).toBeUndefined();
+      await raceUpdates(server!, 6);
+    } finally {
+      grpc.close();
+    }
+  }, 120_000);
+});

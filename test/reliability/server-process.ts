@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** A `trident serve` child process and what its banner says. */
+export interface ServerProcess {
+  child: ChildProcess;
+  httpUrl: string;
+  grpcAddress: string;
+  studyId: string;
+  /** The dev token per role the banner printed. */
+  tokens: Record<string, string>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string | null>;
+}
+
+/** A scratch data directory for a server (PGlite files and blobs). */
+export function scratchDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'trident-reliability-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts `node tools/trident.ts serve` on free loopback ports with its data in `dataDir` (PGlite
+ * unless `databaseUrl` is given) and waits for the banner.
+ */
+export async function startServerProcess(dataDir: string, options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: dataDir, DATABASE_URL: options.databaseUrl ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes('Try:') && Date.now() < deadline && child.exitCode === null && child.signalCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  const httpUrl = /REST\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+  const grpcAddress = /gRPC\s+(127\.0\.0\.1:\d+) /.exec(output)?.[1];
+  const studyId = /Demo study: (stu_\w+)/.exec(output)?.[1];
+  if (!httpUrl || !grpcAddress || !studyId) {
+    child.kill('SIGKILL');
+    throw new Error(`the server did not start:\n${output}`);
+  }
+  const tokens: Record<string, string> = {};
+  for (const match of output.matchAll(/^ {2}(\w+)\s+(eyJ[\w.-]+)$/gm)) tokens[match[1]!] = match[2]!;
+  return { child, httpUrl, grpcAddress, studyId, tokens, output: () => output, exited };
+}
+
+/** Stops a server process for good, whatever state it is in. */
+export async function killServer(server: ServerProcess | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGKILL');
+  await server.exited;
+}
