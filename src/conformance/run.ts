@@ -3,6 +3,7 @@ import { createContext, type RunContext } from './context.ts';
 import { Fixtures } from './fixtures.ts';
 import { Checks, type Area, type CheckResult } from './model.ts';
 import { authChecks } from './auth.ts';
+import { graphqlChecks } from './graphql.ts';
 import { restChecks } from './rest.ts';
 import { validationChecks } from './validation.ts';
 import type { RunSummary } from './report/console.ts';
@@ -26,6 +27,7 @@ const groups: Array<[Area, Group]> = [
   ['rest', restChecks],
   ['rest', validationChecks],
   ['auth', authChecks],
+  ['graphql', graphqlChecks],
 ];
 
 /** Runs every check group against the target and returns the verdicts. */

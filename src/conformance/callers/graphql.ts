@@ -1,7 +1,42 @@
-import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
+import type { Api, NamedType, Operation, TypeRef } from '../../compiler/ir.ts';
+import type { OperationInput } from '../../runtime/handler.ts';
 import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../compiler/names.ts';
 import type { Caller, Outcome } from './caller.ts';
 import { catalogCodeOf, operationOf } from './caller.ts';
+
+/**
+ * The GraphQL document and variables of one call: variables typed as in the SDL, a full selection
+ * set, the input in GraphQL spellings (an upload's file variable is left null for the multipart map).
+ */
+export function graphqlRequest(api: Api, operation: Operation, input: OperationInput): { document: string; variables: Record<string, unknown> } {
+  const shapes = new Spellings(api);
+  const variables: Record<string, unknown> = {};
+  const declarations: string[] = [];
+  const args: string[] = [];
+  for (const parameter of operation.parameters) {
+    const value = input[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
+    if (value === undefined) continue;
+    const name = parameterFieldName(parameter.name);
+    variables[name] = shapes.input(value, parameter.type);
+    declarations.push(`$${name}: ${shapes.typeName(parameter.type, true)}${parameter.required ? '!' : ''}`);
+    args.push(`${name}: $${name}`);
+  }
+  const body = operation.body;
+  if (body?.kind === 'json' && input.body !== undefined) {
+    variables.input = shapes.input(input.body, body.type);
+    declarations.push(`$input: ${shapes.typeName(body.type, true)}${body.required ? '!' : ''}`);
+    args.push('input: $input');
+  }
+  if (body?.kind === 'binary') {
+    variables.file = null;
+    declarations.push('$file: Upload!');
+    args.push('file: $file');
+  }
+  const kind = operation.kind === 'query' ? 'query' : 'mutation';
+  const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : '';
+  const document = `${kind}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { result: ${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
+  return { document, variables };
+}
 
 /**
  * Calls operations over GraphQL: writes the document (variables typed as in the SDL, a full
@@ -13,32 +48,9 @@ export function graphqlCaller(baseUrl: string, endpoints: Map<Api, string>): Cal
     async call(api, operationId, input, token): Promise<Outcome> {
       const operation = operationOf(api, operationId);
       const shapes = new Spellings(api);
-      const variables: Record<string, unknown> = {};
-      const declarations: string[] = [];
-      const args: string[] = [];
-      for (const parameter of operation.parameters) {
-        const value = input[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
-        if (value === undefined) continue;
-        const name = parameterFieldName(parameter.name);
-        variables[name] = shapes.input(value, parameter.type);
-        declarations.push(`$${name}: ${shapes.typeName(parameter.type, true)}${parameter.required ? '!' : ''}`);
-        args.push(`${name}: $${name}`);
-      }
+      const { document, variables } = graphqlRequest(api, operation, input);
       const form = new FormData();
       const body = operation.body;
-      if (body?.kind === 'json' && input.body !== undefined) {
-        variables.input = shapes.input(input.body, body.type);
-        declarations.push(`$input: ${shapes.typeName(body.type, true)}${body.required ? '!' : ''}`);
-        args.push('input: $input');
-      }
-      if (body?.kind === 'binary') {
-        variables.file = null;
-        declarations.push('$file: Upload!');
-        args.push('file: $file');
-      }
-      const kind = operation.kind === 'query' ? 'query' : 'mutation';
-      const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : '';
-      const document = `${kind}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { result: ${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
       let response: Response;
       const headers: Record<string, string> = { 'graphql-require-preflight': '1', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
       if (body?.kind === 'binary') {
