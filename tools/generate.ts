@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import type { ValidationPolicy } from '../src/compiler/build-ir.ts';
 import { compileContract, identityOf, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
@@ -17,7 +17,7 @@ export { discoverContracts } from './generate/inputs.ts';
 /** What `generate` can write: the compiler's outputs plus the gRPC TypeScript that buf writes. */
 export type GenerateTarget = OutputKind | 'grpc';
 
-export const generateTargets: readonly GenerateTarget[] = ['openapi', 'graphql', 'proto', 'types', 'server', 'grpc'];
+export const generateTargets: readonly GenerateTarget[] = ['openapi', 'graphql', 'proto', 'types', 'server', 'clients', 'grpc'];
 
 /** A foreign document whose proto file is larger than this gets no gRPC TypeScript unless asked. */
 export const largeProto = 1_000_000;
@@ -166,6 +166,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
   }
   progress.done();
+  dropUnbackedGrpcClients(files);
 
   for (const skipped of skippedGrpc) log(`gRPC TypeScript left out for ${skipped}: ts-proto would take minutes; --only ...,grpc writes it.`);
   const reports = compiled.flatMap((entry) => (entry.report && (entry.report.targets.graphql.count > 0 || entry.report.targets.proto.count > 0) ? [entry.report] : []));
@@ -184,6 +185,19 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const [path, text] of locks) writeIfChanged(resolve(root, path), text);
   log(`wrote ${files.size} files to ${outDir}/ from ${compiled.length} ${what}.`);
   return { ok: true, diagnostics, stale: [], written: files.size, reports };
+}
+
+/**
+ * A gRPC client stands on the ts-proto file it imports; where that file is not written (gRPC
+ * TypeScript left out, or not asked for), the client is left out too.
+ */
+function dropUnbackedGrpcClients(files: Map<string, string>): void {
+  for (const [path, text] of files) {
+    if (!path.endsWith('/clients/grpc.ts')) continue;
+    const imports = [...text.matchAll(/^import \{[^}]*\} from '(\.[^']+)';$/gm)].map((match) => posix.join(posix.dirname(path), match[1] ?? ''));
+    const protoModule = imports.find((target) => target.startsWith('ts/grpc/'));
+    if (protoModule !== undefined && !files.has(protoModule)) files.delete(path);
+  }
 }
 
 function wants(only: readonly GenerateTarget[] | undefined, target: GenerateTarget): boolean {

@@ -8,6 +8,9 @@ import type { ProtoFile } from './emit/proto/ast.ts';
 import { resolveProtoClashes } from './emit/proto/clashes.ts';
 import { writeProtoFile } from './emit/proto/print.ts';
 import { toProtoFile } from './emit/proto/transform.ts';
+import { writeGraphqlClient } from './emit/clients/graphql.ts';
+import { writeGrpcClient } from './emit/clients/grpc.ts';
+import { writeRestClient } from './emit/clients/rest.ts';
 import { writeServerTypes } from './emit/server.ts';
 import { writeTypescriptTypes } from './emit/typescript.ts';
 import type { Api } from './ir.ts';
@@ -33,9 +36,9 @@ export interface CompiledContract {
 }
 
 /** The outputs of one API version. */
-export type OutputKind = 'openapi' | 'graphql' | 'proto' | 'types' | 'server';
+export type OutputKind = 'openapi' | 'graphql' | 'proto' | 'types' | 'server' | 'clients';
 
-export const allOutputs: readonly OutputKind[] = ['openapi', 'graphql', 'proto', 'types', 'server'];
+export const allOutputs: readonly OutputKind[] = ['openapi', 'graphql', 'proto', 'types', 'server', 'clients'];
 
 export interface CompileOptions extends BuildOptions {
   /** Where the number lock is read (given the API's identity); by default `proto.lock.json` beside the contract. */
@@ -58,7 +61,7 @@ export function identityOf(path: string): ApiIdentity | undefined {
 }
 
 /** Where each output of an API version goes, relative to `generated/`. */
-export function outputPaths(identity: ApiIdentity, proto: Pick<ProtoFile, 'path'>): Record<'openapi' | 'graphql' | 'proto' | 'types' | 'server', string> {
+export function outputPaths(identity: ApiIdentity, proto: Pick<ProtoFile, 'path'>): Record<'openapi' | 'graphql' | 'proto' | 'types' | 'server' | 'restClient' | 'graphqlClient' | 'grpcClient' | 'grpc', string> {
   const folder = `${identity.name}/v${identity.version}`;
   return {
     openapi: `openapi/${folder}/openapi.json`,
@@ -66,6 +69,11 @@ export function outputPaths(identity: ApiIdentity, proto: Pick<ProtoFile, 'path'
     proto: `proto/${proto.path}`,
     types: `ts/${folder}/types.ts`,
     server: `ts/${folder}/server.ts`,
+    restClient: `ts/${folder}/clients/rest.ts`,
+    graphqlClient: `ts/${folder}/clients/graphql.ts`,
+    grpcClient: `ts/${folder}/clients/grpc.ts`,
+    // Written by buf and ts-proto, not by the compiler.
+    grpc: `ts/grpc/${proto.path.replace(/\.proto$/, '.ts')}`,
   };
 }
 
@@ -130,7 +138,8 @@ async function compileInto(
   const paths = outputPaths(identity, numbered.file);
   result.api = api;
   if (outputs.has('openapi')) result.files.set(paths.openapi, writeOpenapiDocument(api));
-  if (outputs.has('graphql')) result.files.set(paths.graphql, writeGraphqlSchema(toGraphqlDocument(api, (loss) => losses.entries.push(loss))));
+  const graphql = outputs.has('graphql') || outputs.has('clients') ? toGraphqlDocument(api, (loss) => losses.entries.push(loss)) : undefined;
+  if (graphql && outputs.has('graphql')) result.files.set(paths.graphql, writeGraphqlSchema(graphql));
   if (outputs.has('proto')) {
     const proto = writeProtoFile(numbered.file);
     result.files.set(paths.proto, proto);
@@ -141,6 +150,12 @@ async function compileInto(
   if (outputs.has('types')) result.files.set(paths.types, '');
   // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
   if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
+  if (graphql && outputs.has('clients')) {
+    // The clients import their runtime from the package, so they work wherever they are written.
+    result.files.set(paths.restClient, writeRestClient(api, 'trident/client/rest'));
+    result.files.set(paths.graphqlClient, writeGraphqlClient(api, graphql, 'trident/client/graphql'));
+    result.files.set(paths.grpcClient, writeGrpcClient(api, numbered.file, 'trident/client/grpc', posix.relative(posix.dirname(paths.grpcClient), paths.grpc)));
+  }
   if (outputs.has('types')) {
     try {
       result.files.set(paths.types, await (options.writeTypes ?? writeTypescriptTypes)(api));
@@ -148,6 +163,7 @@ async function compileInto(
       // A contract must type; a foreign document whose shape openapi-typescript rejects keeps its other outputs.
       if (options.lenient !== true) throw error;
       result.files.delete(paths.types);
+      result.files.delete(paths.restClient);
       const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
       result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, loaded.contract.locate('')));
     }

@@ -157,6 +157,16 @@ export function describeApi(api: Pick<Api, 'title' | 'description' | 'sunset'>):
   return [api.title, api.description, sunset].filter(Boolean).join('\n\n');
 }
 
+/**
+ * Where an API version is served below the server's origin: the contract's first server URL when
+ * it is a path (`/study/v2`), else `/<api>/v<major>`. Servers and generated clients agree on it.
+ */
+export function apiBasePath(api: Pick<Api, 'name' | 'version' | 'document'>): string {
+  const servers = api.document.servers;
+  const url = Array.isArray(servers) ? (servers[0] as { url?: unknown } | undefined)?.url : undefined;
+  return typeof url === 'string' && url.startsWith('/') ? url.replace(/\/$/, '') : `/${api.name}/v${api.version}`;
+}
+
 export function findType(api: Api, name: string): NamedType | undefined {
   return api.types.find((type) => type.name === name);
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Api, Operation } from '../compiler/ir.ts';
+import { apiBasePath, type Api, type Operation } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
 import type { Authenticator } from './auth.ts';
 import { ApiError } from './errors.ts';
@@ -42,9 +42,7 @@ export function serveApi(api: Api, handlers: Record<string, unknown>, shutdown: 
       shutdown,
     };
   });
-  const servers = (api.document as { servers?: Array<{ url?: unknown }> }).servers;
-  const url = servers?.[0]?.url;
-  const basePath = typeof url === 'string' && url.startsWith('/') ? url.replace(/\/$/, '') : `/${api.name}/v${api.version}`;
+  const basePath = apiBasePath(api);
   return { api, basePath, operations };
 }
 

@@ -35,13 +35,16 @@ describe('trident generate on a foreign document', () => {
       'openapi/reactions/v1/openapi.json',
       'proto/trident/reactions/v1/reactions.proto',
       'ts/grpc/trident/reactions/v1/reactions.ts',
+      'ts/reactions/v1/clients/graphql.ts',
+      'ts/reactions/v1/clients/grpc.ts',
+      'ts/reactions/v1/clients/rest.ts',
       'ts/reactions/v1/types.ts',
     ]));
     expect(tree.some((path) => path.endsWith('server.ts'))).toBe(false);
     // Warnings for the renamed names, and the lossiness report after them.
     expect(result.stdout).toMatch(/warning name-renamed: property '@id' clashes with 'id'/);
     expect(result.stdout).toMatch(/lossiness of reactions\.yaml: GraphQL \d+, proto \d+/);
-    expect(result.stdout.trim().split('\n').at(-1)).toBe('wrote 6 files to out/ from 1 document.');
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('wrote 9 files to out/ from 1 document.');
     const sdl = readFileSync(join(root, 'out/graphql/reactions/v1/schema.graphql'), 'utf8');
     expect(validateSchema(buildSchema(sdl))).toEqual([]);
     execFileSync('protoc', ['-I', join(root, 'out/proto'), '-I', '/usr/include', '--descriptor_set_out=/dev/null', 'trident/reactions/v1/reactions.proto'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,7 +66,7 @@ describe('trident generate on a foreign document', () => {
     expect(only?.api).toEqual({ name: 'reactions', version: 1 });
     expect(only?.targets.graphql?.losses).toContainEqual({ target: 'graphql', kind: 'renamed', construct: "property '+1'", fallback: "'plus1'", pointer: '/components/schemas/reaction-summary/properties/+1', file: 'reactions.yaml', line: 39, col: 9 });
     expect(only?.targets.proto?.count).toBe(only?.targets.proto?.losses.length);
-    expect(result.stderr).toContain('wrote 6 files to out/');
+    expect(result.stderr).toContain('wrote 9 files to out/');
   });
 
   it('--report-file writes the same report as a file', async () => {

@@ -36,7 +36,7 @@ export async function renderCase(name: string): Promise<Map<string, string>> {
   };
   const path = 'input/openapi.yaml';
   const compiled = name.startsWith('foreign-')
-    ? await compileContract(path, readText, (document) => foreignIdentity(path, document), { lenient: true, outputs: ['openapi', 'graphql', 'proto', 'types'] })
+    ? await compileContract(path, readText, (document) => foreignIdentity(path, document), { lenient: true, outputs: ['openapi', 'graphql', 'proto', 'types', 'clients'] })
     : await compileContract(path, readText, { name: 'fixture', version: 1 });
   const files = new Map<string, string>();
   for (const [output, text] of compiled.files) files.set(`output/${output.split('/').at(-1) ?? output}`, text);

@@ -19,7 +19,7 @@ const template = {
     local: [process.execPath, require.resolve('ts-proto/protoc-gen-ts_proto')],
     out: 'grpc',
     include_imports: true,
-    opt: ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.js', 'enumsAsLiterals=true'],
+    opt: ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.ts', 'enumsAsLiterals=true', 'stringEnums=true', 'useOptionals=messages'],
   }],
 };
 

@@ -1,6 +1,6 @@
 import { describeOperation, type Api, type Operation } from '../ir.ts';
 import { pascalCase } from '../names.ts';
-import { appendPointer, getAtPointer } from '../pointer.ts';
+import { docComment, streamItemType } from './typescript-shared.ts';
 
 /**
  * The typed server interface of an API version: per operation an input type (the contract's JSON,
@@ -58,17 +58,4 @@ function operationTypes(api: Api, operation: Operation): string[] {
     `/** The output of \`${operation.id}\`${result.kind === 'stream' ? ': one event of the stream' : ''}. */`,
     `export type ${type}Output = ${output};`,
   ];
-}
-
-// openapi-typescript types a stream as a string; the item schema comes from `x-item-schema`.
-function streamItemType(api: Api, operation: Operation, status: string, mediaType: string): string {
-  const item = getAtPointer(api.document, appendPointer(operation.pointer, 'responses', status, 'content', mediaType, 'x-item-schema'));
-  const ref = item !== null && typeof item === 'object' ? (item as { $ref?: unknown }).$ref : undefined;
-  const name = typeof ref === 'string' ? /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1] : undefined;
-  return name === undefined ? 'unknown' : `Readable<components['schemas']['${name}']>`;
-}
-
-function docComment(text: string, indent: string): string[] {
-  const body = text.split('\n').map((line) => `${indent} *${line.trim() === '' ? '' : ` ${line.replaceAll('*/', '*\\/')}`}`);
-  return [`${indent}/**`, ...body, `${indent} */`];
 }

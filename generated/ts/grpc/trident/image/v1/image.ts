@@ -22,7 +22,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { Timestamp } from "../../../google/protobuf/timestamp.ts";
 
 export const protobufPackage = "trident.image.v1";
 
@@ -30,16 +30,16 @@ export const protobufFileName = "trident/image/v1/image.proto";
 
 /** Lifecycle status of an image. */
 export const ImageStatus = {
-  IMAGE_STATUS_UNSPECIFIED: 0,
+  IMAGE_STATUS_UNSPECIFIED: "IMAGE_STATUS_UNSPECIFIED",
   /** IMAGE_STATUS_PENDING_UPLOAD - "pending_upload" */
-  IMAGE_STATUS_PENDING_UPLOAD: 1,
+  IMAGE_STATUS_PENDING_UPLOAD: "IMAGE_STATUS_PENDING_UPLOAD",
   /** IMAGE_STATUS_AVAILABLE - "available" */
-  IMAGE_STATUS_AVAILABLE: 2,
+  IMAGE_STATUS_AVAILABLE: "IMAGE_STATUS_AVAILABLE",
   /** IMAGE_STATUS_REJECTED - "rejected" */
-  IMAGE_STATUS_REJECTED: 3,
+  IMAGE_STATUS_REJECTED: "IMAGE_STATUS_REJECTED",
   /** IMAGE_STATUS_ENTERED_IN_ERROR - "entered_in_error" */
-  IMAGE_STATUS_ENTERED_IN_ERROR: 4,
-  UNRECOGNIZED: -1,
+  IMAGE_STATUS_ENTERED_IN_ERROR: "IMAGE_STATUS_ENTERED_IN_ERROR",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ImageStatus = typeof ImageStatus[keyof typeof ImageStatus];
@@ -95,16 +95,34 @@ export function imageStatusToJSON(object: ImageStatus): string {
   }
 }
 
+export function imageStatusToNumber(object: ImageStatus): number {
+  switch (object) {
+    case ImageStatus.IMAGE_STATUS_UNSPECIFIED:
+      return 0;
+    case ImageStatus.IMAGE_STATUS_PENDING_UPLOAD:
+      return 1;
+    case ImageStatus.IMAGE_STATUS_AVAILABLE:
+      return 2;
+    case ImageStatus.IMAGE_STATUS_REJECTED:
+      return 3;
+    case ImageStatus.IMAGE_STATUS_ENTERED_IN_ERROR:
+      return 4;
+    case ImageStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Media type of the image content. */
 export const ImageContentType = {
-  IMAGE_CONTENT_TYPE_UNSPECIFIED: 0,
+  IMAGE_CONTENT_TYPE_UNSPECIFIED: "IMAGE_CONTENT_TYPE_UNSPECIFIED",
   /** IMAGE_CONTENT_TYPE_IMAGE_JPEG - "image/jpeg" */
-  IMAGE_CONTENT_TYPE_IMAGE_JPEG: 1,
+  IMAGE_CONTENT_TYPE_IMAGE_JPEG: "IMAGE_CONTENT_TYPE_IMAGE_JPEG",
   /** IMAGE_CONTENT_TYPE_IMAGE_PNG - "image/png" */
-  IMAGE_CONTENT_TYPE_IMAGE_PNG: 2,
+  IMAGE_CONTENT_TYPE_IMAGE_PNG: "IMAGE_CONTENT_TYPE_IMAGE_PNG",
   /** IMAGE_CONTENT_TYPE_APPLICATION_DICOM - "application/dicom" */
-  IMAGE_CONTENT_TYPE_APPLICATION_DICOM: 3,
-  UNRECOGNIZED: -1,
+  IMAGE_CONTENT_TYPE_APPLICATION_DICOM: "IMAGE_CONTENT_TYPE_APPLICATION_DICOM",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ImageContentType = typeof ImageContentType[keyof typeof ImageContentType];
@@ -154,26 +172,42 @@ export function imageContentTypeToJSON(object: ImageContentType): string {
   }
 }
 
+export function imageContentTypeToNumber(object: ImageContentType): number {
+  switch (object) {
+    case ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED:
+      return 0;
+    case ImageContentType.IMAGE_CONTENT_TYPE_IMAGE_JPEG:
+      return 1;
+    case ImageContentType.IMAGE_CONTENT_TYPE_IMAGE_PNG:
+      return 2;
+    case ImageContentType.IMAGE_CONTENT_TYPE_APPLICATION_DICOM:
+      return 3;
+    case ImageContentType.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** DICOM modality code of the acquisition. */
 export const Modality = {
-  MODALITY_UNSPECIFIED: 0,
+  MODALITY_UNSPECIFIED: "MODALITY_UNSPECIFIED",
   /** MODALITY_XC - "XC" */
-  MODALITY_XC: 1,
+  MODALITY_XC: "MODALITY_XC",
   /** MODALITY_OP - "OP" */
-  MODALITY_OP: 2,
+  MODALITY_OP: "MODALITY_OP",
   /** MODALITY_DX - "DX" */
-  MODALITY_DX: 3,
+  MODALITY_DX: "MODALITY_DX",
   /** MODALITY_ES - "ES" */
-  MODALITY_ES: 4,
+  MODALITY_ES: "MODALITY_ES",
   /** MODALITY_GM - "GM" */
-  MODALITY_GM: 5,
+  MODALITY_GM: "MODALITY_GM",
   /** MODALITY_SM - "SM" */
-  MODALITY_SM: 6,
+  MODALITY_SM: "MODALITY_SM",
   /** MODALITY_IO - "IO" */
-  MODALITY_IO: 7,
+  MODALITY_IO: "MODALITY_IO",
   /** MODALITY_OT - "OT" */
-  MODALITY_OT: 8,
-  UNRECOGNIZED: -1,
+  MODALITY_OT: "MODALITY_OT",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type Modality = typeof Modality[keyof typeof Modality];
@@ -253,18 +287,44 @@ export function modalityToJSON(object: Modality): string {
   }
 }
 
+export function modalityToNumber(object: Modality): number {
+  switch (object) {
+    case Modality.MODALITY_UNSPECIFIED:
+      return 0;
+    case Modality.MODALITY_XC:
+      return 1;
+    case Modality.MODALITY_OP:
+      return 2;
+    case Modality.MODALITY_DX:
+      return 3;
+    case Modality.MODALITY_ES:
+      return 4;
+    case Modality.MODALITY_GM:
+      return 5;
+    case Modality.MODALITY_SM:
+      return 6;
+    case Modality.MODALITY_IO:
+      return 7;
+    case Modality.MODALITY_OT:
+      return 8;
+    case Modality.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Body side imaged (left, right, both, unknown). */
 export const Laterality = {
-  LATERALITY_UNSPECIFIED: 0,
+  LATERALITY_UNSPECIFIED: "LATERALITY_UNSPECIFIED",
   /** LATERALITY_L - "L" */
-  LATERALITY_L: 1,
+  LATERALITY_L: "LATERALITY_L",
   /** LATERALITY_R - "R" */
-  LATERALITY_R: 2,
+  LATERALITY_R: "LATERALITY_R",
   /** LATERALITY_B - "B" */
-  LATERALITY_B: 3,
+  LATERALITY_B: "LATERALITY_B",
   /** LATERALITY_U - "U" */
-  LATERALITY_U: 4,
-  UNRECOGNIZED: -1,
+  LATERALITY_U: "LATERALITY_U",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type Laterality = typeof Laterality[keyof typeof Laterality];
@@ -320,18 +380,36 @@ export function lateralityToJSON(object: Laterality): string {
   }
 }
 
+export function lateralityToNumber(object: Laterality): number {
+  switch (object) {
+    case Laterality.LATERALITY_UNSPECIFIED:
+      return 0;
+    case Laterality.LATERALITY_L:
+      return 1;
+    case Laterality.LATERALITY_R:
+      return 2;
+    case Laterality.LATERALITY_B:
+      return 3;
+    case Laterality.LATERALITY_U:
+      return 4;
+    case Laterality.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Reason an image was rejected, after the DICOM KOS rejection notes. */
 export const RejectionReason = {
-  REJECTION_REASON_UNSPECIFIED: 0,
+  REJECTION_REASON_UNSPECIFIED: "REJECTION_REASON_UNSPECIFIED",
   /** REJECTION_REASON_QUALITY - "quality" */
-  REJECTION_REASON_QUALITY: 1,
+  REJECTION_REASON_QUALITY: "REJECTION_REASON_QUALITY",
   /** REJECTION_REASON_PATIENT_SAFETY - "patient_safety" */
-  REJECTION_REASON_PATIENT_SAFETY: 2,
+  REJECTION_REASON_PATIENT_SAFETY: "REJECTION_REASON_PATIENT_SAFETY",
   /** REJECTION_REASON_WRONG_PATIENT_OR_ORDER - "wrong_patient_or_order" */
-  REJECTION_REASON_WRONG_PATIENT_OR_ORDER: 3,
+  REJECTION_REASON_WRONG_PATIENT_OR_ORDER: "REJECTION_REASON_WRONG_PATIENT_OR_ORDER",
   /** REJECTION_REASON_RETENTION_EXPIRED - "retention_expired" */
-  REJECTION_REASON_RETENTION_EXPIRED: 4,
-  UNRECOGNIZED: -1,
+  REJECTION_REASON_RETENTION_EXPIRED: "REJECTION_REASON_RETENTION_EXPIRED",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type RejectionReason = typeof RejectionReason[keyof typeof RejectionReason];
@@ -387,36 +465,54 @@ export function rejectionReasonToJSON(object: RejectionReason): string {
   }
 }
 
+export function rejectionReasonToNumber(object: RejectionReason): number {
+  switch (object) {
+    case RejectionReason.REJECTION_REASON_UNSPECIFIED:
+      return 0;
+    case RejectionReason.REJECTION_REASON_QUALITY:
+      return 1;
+    case RejectionReason.REJECTION_REASON_PATIENT_SAFETY:
+      return 2;
+    case RejectionReason.REJECTION_REASON_WRONG_PATIENT_OR_ORDER:
+      return 3;
+    case RejectionReason.REJECTION_REASON_RETENTION_EXPIRED:
+      return 4;
+    case RejectionReason.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Error code from the error catalog, identical across REST, GraphQL and gRPC. */
 export const ProblemCode = {
-  PROBLEM_CODE_UNSPECIFIED: 0,
+  PROBLEM_CODE_UNSPECIFIED: "PROBLEM_CODE_UNSPECIFIED",
   /** PROBLEM_CODE_INVALID_ARGUMENT - "invalid_argument" */
-  PROBLEM_CODE_INVALID_ARGUMENT: 1,
+  PROBLEM_CODE_INVALID_ARGUMENT: "PROBLEM_CODE_INVALID_ARGUMENT",
   /** PROBLEM_CODE_UNAUTHENTICATED - "unauthenticated" */
-  PROBLEM_CODE_UNAUTHENTICATED: 2,
+  PROBLEM_CODE_UNAUTHENTICATED: "PROBLEM_CODE_UNAUTHENTICATED",
   /** PROBLEM_CODE_PERMISSION_DENIED - "permission_denied" */
-  PROBLEM_CODE_PERMISSION_DENIED: 3,
+  PROBLEM_CODE_PERMISSION_DENIED: "PROBLEM_CODE_PERMISSION_DENIED",
   /** PROBLEM_CODE_NOT_FOUND - "not_found" */
-  PROBLEM_CODE_NOT_FOUND: 4,
+  PROBLEM_CODE_NOT_FOUND: "PROBLEM_CODE_NOT_FOUND",
   /** PROBLEM_CODE_ALREADY_EXISTS - "already_exists" */
-  PROBLEM_CODE_ALREADY_EXISTS: 5,
+  PROBLEM_CODE_ALREADY_EXISTS: "PROBLEM_CODE_ALREADY_EXISTS",
   /** PROBLEM_CODE_CONFLICT - "conflict" */
-  PROBLEM_CODE_CONFLICT: 6,
+  PROBLEM_CODE_CONFLICT: "PROBLEM_CODE_CONFLICT",
   /** PROBLEM_CODE_PRECONDITION_FAILED - "precondition_failed" */
-  PROBLEM_CODE_PRECONDITION_FAILED: 7,
+  PROBLEM_CODE_PRECONDITION_FAILED: "PROBLEM_CODE_PRECONDITION_FAILED",
   /** PROBLEM_CODE_PAYLOAD_TOO_LARGE - "payload_too_large" */
-  PROBLEM_CODE_PAYLOAD_TOO_LARGE: 8,
+  PROBLEM_CODE_PAYLOAD_TOO_LARGE: "PROBLEM_CODE_PAYLOAD_TOO_LARGE",
   /** PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE - "unsupported_media_type" */
-  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: 9,
+  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: "PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE",
   /** PROBLEM_CODE_RANGE_NOT_SATISFIABLE - "range_not_satisfiable" */
-  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: 10,
+  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: "PROBLEM_CODE_RANGE_NOT_SATISFIABLE",
   /** PROBLEM_CODE_RATE_LIMITED - "rate_limited" */
-  PROBLEM_CODE_RATE_LIMITED: 11,
+  PROBLEM_CODE_RATE_LIMITED: "PROBLEM_CODE_RATE_LIMITED",
   /** PROBLEM_CODE_UNAVAILABLE - "unavailable" */
-  PROBLEM_CODE_UNAVAILABLE: 12,
+  PROBLEM_CODE_UNAVAILABLE: "PROBLEM_CODE_UNAVAILABLE",
   /** PROBLEM_CODE_INTERNAL - "internal" */
-  PROBLEM_CODE_INTERNAL: 13,
-  UNRECOGNIZED: -1,
+  PROBLEM_CODE_INTERNAL: "PROBLEM_CODE_INTERNAL",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ProblemCode = typeof ProblemCode[keyof typeof ProblemCode];
@@ -526,14 +622,50 @@ export function problemCodeToJSON(object: ProblemCode): string {
   }
 }
 
+export function problemCodeToNumber(object: ProblemCode): number {
+  switch (object) {
+    case ProblemCode.PROBLEM_CODE_UNSPECIFIED:
+      return 0;
+    case ProblemCode.PROBLEM_CODE_INVALID_ARGUMENT:
+      return 1;
+    case ProblemCode.PROBLEM_CODE_UNAUTHENTICATED:
+      return 2;
+    case ProblemCode.PROBLEM_CODE_PERMISSION_DENIED:
+      return 3;
+    case ProblemCode.PROBLEM_CODE_NOT_FOUND:
+      return 4;
+    case ProblemCode.PROBLEM_CODE_ALREADY_EXISTS:
+      return 5;
+    case ProblemCode.PROBLEM_CODE_CONFLICT:
+      return 6;
+    case ProblemCode.PROBLEM_CODE_PRECONDITION_FAILED:
+      return 7;
+    case ProblemCode.PROBLEM_CODE_PAYLOAD_TOO_LARGE:
+      return 8;
+    case ProblemCode.PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE:
+      return 9;
+    case ProblemCode.PROBLEM_CODE_RANGE_NOT_SATISFIABLE:
+      return 10;
+    case ProblemCode.PROBLEM_CODE_RATE_LIMITED:
+      return 11;
+    case ProblemCode.PROBLEM_CODE_UNAVAILABLE:
+      return 12;
+    case ProblemCode.PROBLEM_CODE_INTERNAL:
+      return 13;
+    case ProblemCode.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export interface CreateImageRequest {
   /** The request body. */
-  body: ImageCreate | undefined;
+  body?: ImageCreate | undefined;
 }
 
 export interface CreateImageResponse {
   /** The response body. */
-  body: Image | undefined;
+  body?: Image | undefined;
 }
 
 export interface ListImagesRequest {
@@ -555,7 +687,7 @@ export interface ListImagesRequest {
 
 export interface ListImagesResponse {
   /** The response body. */
-  body: ImagePage | undefined;
+  body?: ImagePage | undefined;
 }
 
 export interface GetImageRequest {
@@ -565,7 +697,7 @@ export interface GetImageRequest {
 
 export interface GetImageResponse {
   /** The response body. */
-  body: Image | undefined;
+  body?: Image | undefined;
 }
 
 export interface UploadImageContentRequest {
@@ -581,7 +713,7 @@ export interface UploadImageContentRequest {
 
 export interface UploadImageContentResponse {
   /** The response body. */
-  body: Image | undefined;
+  body?: Image | undefined;
 }
 
 export interface DownloadImageContentRequest {
@@ -610,12 +742,12 @@ export interface RejectImageRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: ImageRejectionCreate | undefined;
+  body?: ImageRejectionCreate | undefined;
 }
 
 export interface RejectImageResponse {
   /** The response body. */
-  body: Image | undefined;
+  body?: Image | undefined;
 }
 
 /** Digest of the image content. */
@@ -629,7 +761,7 @@ export interface Checksum {
 /** How and when the image was acquired. */
 export interface ImageCapture {
   /** Time the image was acquired. */
-  capturedAt: string | undefined;
+  capturedAt?: string | undefined;
   modality: Modality;
   /** Identifier of the acquiring device within the clinic. */
   deviceId?:
@@ -644,7 +776,7 @@ export interface ImageCapture {
     | string
     | undefined;
   /** Anatomical site imaged, as a SNOMED CT coding. */
-  bodySite: Coding | undefined;
+  bodySite?: Coding | undefined;
   laterality?: Laterality | undefined;
 }
 
@@ -664,7 +796,7 @@ export interface ImageRejection {
   /** User who rejected the image. */
   by: string;
   /** Time of the rejection. */
-  at:
+  at?:
     | string
     | undefined;
   /** Free-text explanation. */
@@ -697,7 +829,7 @@ export interface Image {
   contentType: ImageContentType;
   /** Size of the content in bytes (at most 100 MiB). */
   sizeBytes: string;
-  checksum:
+  checksum?:
     | Checksum
     | undefined;
   /**
@@ -712,28 +844,28 @@ export interface Image {
    * Output only: set by the server.
    */
   heightPx?: number | undefined;
-  capture:
+  capture?:
     | ImageCapture
     | undefined;
   /**
    * Present when the image was rejected.
    * Output only: set by the server.
    */
-  rejection:
+  rejection?:
     | ImageRejection
     | undefined;
   /**
    * Time the image was registered.
    * Output only: set by the server.
    */
-  createdAt:
+  createdAt?:
     | string
     | undefined;
   /**
    * Time of the last change.
    * Output only: set by the server.
    */
-  updatedAt:
+  updatedAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -757,8 +889,8 @@ export interface ImageCreate {
   contentType: ImageContentType;
   /** Exact size of the content to be uploaded, in bytes. */
   sizeBytes: string;
-  checksum: Checksum | undefined;
-  capture: ImageCapture | undefined;
+  checksum?: Checksum | undefined;
+  capture?: ImageCapture | undefined;
 }
 
 /** One page of images. */
@@ -951,7 +1083,7 @@ export const ListImagesRequest: MessageFns<ListImagesRequest> = {
       writer.uint32(26).string(message.studyId);
     }
     if (message.status !== undefined) {
-      writer.uint32(32).int32(message.status);
+      writer.uint32(32).int32(imageStatusToNumber(message.status));
     }
     return writer;
   },
@@ -998,7 +1130,7 @@ export const ListImagesRequest: MessageFns<ListImagesRequest> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = imageStatusFromJSON(reader.int32());
             continue;
           }
         }
@@ -1939,7 +2071,7 @@ export const Checksum: MessageFns<Checksum> = {
 function createBaseImageCapture(): ImageCapture {
   return {
     capturedAt: undefined,
-    modality: 0,
+    modality: Modality.MODALITY_UNSPECIFIED,
     deviceId: undefined,
     manufacturer: undefined,
     model: undefined,
@@ -1953,8 +2085,8 @@ export const ImageCapture: MessageFns<ImageCapture> = {
     if (message.capturedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.capturedAt), writer.uint32(10).fork()).join();
     }
-    if (message.modality !== 0) {
-      writer.uint32(16).int32(message.modality);
+    if (message.modality !== Modality.MODALITY_UNSPECIFIED) {
+      writer.uint32(16).int32(modalityToNumber(message.modality));
     }
     if (message.deviceId !== undefined) {
       writer.uint32(26).string(message.deviceId);
@@ -1969,7 +2101,7 @@ export const ImageCapture: MessageFns<ImageCapture> = {
       Coding.encode(message.bodySite, writer.uint32(50).fork()).join();
     }
     if (message.laterality !== undefined) {
-      writer.uint32(56).int32(message.laterality);
+      writer.uint32(56).int32(lateralityToNumber(message.laterality));
     }
     return writer;
   },
@@ -2000,7 +2132,7 @@ export const ImageCapture: MessageFns<ImageCapture> = {
               break;
             }
 
-            message.modality = reader.int32() as any;
+            message.modality = modalityFromJSON(reader.int32());
             continue;
           }
           case 3: {
@@ -2040,7 +2172,7 @@ export const ImageCapture: MessageFns<ImageCapture> = {
               break;
             }
 
-            message.laterality = reader.int32() as any;
+            message.laterality = lateralityFromJSON(reader.int32());
             continue;
           }
         }
@@ -2062,7 +2194,7 @@ export const ImageCapture: MessageFns<ImageCapture> = {
         : isSet(object.captured_at)
         ? globalThis.String(object.captured_at)
         : undefined,
-      modality: isSet(object.modality) ? modalityFromJSON(object.modality) : 0,
+      modality: isSet(object.modality) ? modalityFromJSON(object.modality) : Modality.MODALITY_UNSPECIFIED,
       deviceId: isSet(object.deviceId)
         ? globalThis.String(object.deviceId)
         : isSet(object.device_id)
@@ -2084,7 +2216,7 @@ export const ImageCapture: MessageFns<ImageCapture> = {
     if (message.capturedAt !== undefined) {
       obj.capturedAt = message.capturedAt;
     }
-    if (message.modality !== 0) {
+    if (message.modality !== Modality.MODALITY_UNSPECIFIED) {
       obj.modality = modalityToJSON(message.modality);
     }
     if (message.deviceId !== undefined) {
@@ -2111,7 +2243,7 @@ export const ImageCapture: MessageFns<ImageCapture> = {
   fromPartial<I extends Exact<DeepPartial<ImageCapture>, I>>(object: I): ImageCapture {
     const message = createBaseImageCapture();
     message.capturedAt = object.capturedAt ?? undefined;
-    message.modality = object.modality ?? 0;
+    message.modality = object.modality ?? Modality.MODALITY_UNSPECIFIED;
     message.deviceId = object.deviceId ?? undefined;
     message.manufacturer = object.manufacturer ?? undefined;
     message.model = object.model ?? undefined;
@@ -2225,13 +2357,13 @@ export const Coding: MessageFns<Coding> = {
 };
 
 function createBaseImageRejection(): ImageRejection {
-  return { reason: 0, by: "", at: undefined, comment: undefined };
+  return { reason: RejectionReason.REJECTION_REASON_UNSPECIFIED, by: "", at: undefined, comment: undefined };
 }
 
 export const ImageRejection: MessageFns<ImageRejection> = {
   encode(message: ImageRejection, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.reason !== 0) {
-      writer.uint32(8).int32(message.reason);
+    if (message.reason !== RejectionReason.REJECTION_REASON_UNSPECIFIED) {
+      writer.uint32(8).int32(rejectionReasonToNumber(message.reason));
     }
     if (message.by !== "") {
       writer.uint32(18).string(message.by);
@@ -2263,7 +2395,7 @@ export const ImageRejection: MessageFns<ImageRejection> = {
               break;
             }
 
-            message.reason = reader.int32() as any;
+            message.reason = rejectionReasonFromJSON(reader.int32());
             continue;
           }
           case 2: {
@@ -2304,7 +2436,9 @@ export const ImageRejection: MessageFns<ImageRejection> = {
 
   fromJSON(object: any): ImageRejection {
     return {
-      reason: isSet(object.reason) ? rejectionReasonFromJSON(object.reason) : 0,
+      reason: isSet(object.reason)
+        ? rejectionReasonFromJSON(object.reason)
+        : RejectionReason.REJECTION_REASON_UNSPECIFIED,
       by: isSet(object.by) ? globalThis.String(object.by) : "",
       at: isSet(object.at) ? globalThis.String(object.at) : undefined,
       comment: isSet(object.comment) ? globalThis.String(object.comment) : undefined,
@@ -2313,7 +2447,7 @@ export const ImageRejection: MessageFns<ImageRejection> = {
 
   toJSON(message: ImageRejection): unknown {
     const obj: any = {};
-    if (message.reason !== 0) {
+    if (message.reason !== RejectionReason.REJECTION_REASON_UNSPECIFIED) {
       obj.reason = rejectionReasonToJSON(message.reason);
     }
     if (message.by !== "") {
@@ -2333,7 +2467,7 @@ export const ImageRejection: MessageFns<ImageRejection> = {
   },
   fromPartial<I extends Exact<DeepPartial<ImageRejection>, I>>(object: I): ImageRejection {
     const message = createBaseImageRejection();
-    message.reason = object.reason ?? 0;
+    message.reason = object.reason ?? RejectionReason.REJECTION_REASON_UNSPECIFIED;
     message.by = object.by ?? "";
     message.at = object.at ?? undefined;
     message.comment = object.comment ?? undefined;
@@ -2342,13 +2476,13 @@ export const ImageRejection: MessageFns<ImageRejection> = {
 };
 
 function createBaseImageRejectionCreate(): ImageRejectionCreate {
-  return { reason: 0, comment: undefined };
+  return { reason: RejectionReason.REJECTION_REASON_UNSPECIFIED, comment: undefined };
 }
 
 export const ImageRejectionCreate: MessageFns<ImageRejectionCreate> = {
   encode(message: ImageRejectionCreate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.reason !== 0) {
-      writer.uint32(8).int32(message.reason);
+    if (message.reason !== RejectionReason.REJECTION_REASON_UNSPECIFIED) {
+      writer.uint32(8).int32(rejectionReasonToNumber(message.reason));
     }
     if (message.comment !== undefined) {
       writer.uint32(18).string(message.comment);
@@ -2374,7 +2508,7 @@ export const ImageRejectionCreate: MessageFns<ImageRejectionCreate> = {
               break;
             }
 
-            message.reason = reader.int32() as any;
+            message.reason = rejectionReasonFromJSON(reader.int32());
             continue;
           }
           case 2: {
@@ -2399,14 +2533,16 @@ export const ImageRejectionCreate: MessageFns<ImageRejectionCreate> = {
 
   fromJSON(object: any): ImageRejectionCreate {
     return {
-      reason: isSet(object.reason) ? rejectionReasonFromJSON(object.reason) : 0,
+      reason: isSet(object.reason)
+        ? rejectionReasonFromJSON(object.reason)
+        : RejectionReason.REJECTION_REASON_UNSPECIFIED,
       comment: isSet(object.comment) ? globalThis.String(object.comment) : undefined,
     };
   },
 
   toJSON(message: ImageRejectionCreate): unknown {
     const obj: any = {};
-    if (message.reason !== 0) {
+    if (message.reason !== RejectionReason.REJECTION_REASON_UNSPECIFIED) {
       obj.reason = rejectionReasonToJSON(message.reason);
     }
     if (message.comment !== undefined) {
@@ -2420,7 +2556,7 @@ export const ImageRejectionCreate: MessageFns<ImageRejectionCreate> = {
   },
   fromPartial<I extends Exact<DeepPartial<ImageRejectionCreate>, I>>(object: I): ImageRejectionCreate {
     const message = createBaseImageRejectionCreate();
-    message.reason = object.reason ?? 0;
+    message.reason = object.reason ?? RejectionReason.REJECTION_REASON_UNSPECIFIED;
     message.comment = object.comment ?? undefined;
     return message;
   },
@@ -2434,8 +2570,8 @@ function createBaseImage(): Image {
     sopInstanceUid: "",
     seriesInstanceUid: "",
     instanceNumber: 0,
-    status: 0,
-    contentType: 0,
+    status: ImageStatus.IMAGE_STATUS_UNSPECIFIED,
+    contentType: ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED,
     sizeBytes: "0",
     checksum: undefined,
     widthPx: undefined,
@@ -2468,11 +2604,11 @@ export const Image: MessageFns<Image> = {
     if (message.instanceNumber !== 0) {
       writer.uint32(48).int32(message.instanceNumber);
     }
-    if (message.status !== 0) {
-      writer.uint32(56).int32(message.status);
+    if (message.status !== ImageStatus.IMAGE_STATUS_UNSPECIFIED) {
+      writer.uint32(56).int32(imageStatusToNumber(message.status));
     }
-    if (message.contentType !== 0) {
-      writer.uint32(64).int32(message.contentType);
+    if (message.contentType !== ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED) {
+      writer.uint32(64).int32(imageContentTypeToNumber(message.contentType));
     }
     if (message.sizeBytes !== "0") {
       writer.uint32(72).int64(message.sizeBytes);
@@ -2570,7 +2706,7 @@ export const Image: MessageFns<Image> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = imageStatusFromJSON(reader.int32());
             continue;
           }
           case 8: {
@@ -2578,7 +2714,7 @@ export const Image: MessageFns<Image> = {
               break;
             }
 
-            message.contentType = reader.int32() as any;
+            message.contentType = imageContentTypeFromJSON(reader.int32());
             continue;
           }
           case 9: {
@@ -2693,12 +2829,12 @@ export const Image: MessageFns<Image> = {
         : isSet(object.instance_number)
         ? globalThis.Number(object.instance_number)
         : 0,
-      status: isSet(object.status) ? imageStatusFromJSON(object.status) : 0,
+      status: isSet(object.status) ? imageStatusFromJSON(object.status) : ImageStatus.IMAGE_STATUS_UNSPECIFIED,
       contentType: isSet(object.contentType)
         ? imageContentTypeFromJSON(object.contentType)
         : isSet(object.content_type)
         ? imageContentTypeFromJSON(object.content_type)
-        : 0,
+        : ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED,
       sizeBytes: isSet(object.sizeBytes)
         ? globalThis.String(object.sizeBytes)
         : isSet(object.size_bytes)
@@ -2751,10 +2887,10 @@ export const Image: MessageFns<Image> = {
     if (message.instanceNumber !== 0) {
       obj.instanceNumber = Math.round(message.instanceNumber);
     }
-    if (message.status !== 0) {
+    if (message.status !== ImageStatus.IMAGE_STATUS_UNSPECIFIED) {
       obj.status = imageStatusToJSON(message.status);
     }
-    if (message.contentType !== 0) {
+    if (message.contentType !== ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED) {
       obj.contentType = imageContentTypeToJSON(message.contentType);
     }
     if (message.sizeBytes !== "0") {
@@ -2798,8 +2934,8 @@ export const Image: MessageFns<Image> = {
     message.sopInstanceUid = object.sopInstanceUid ?? "";
     message.seriesInstanceUid = object.seriesInstanceUid ?? "";
     message.instanceNumber = object.instanceNumber ?? 0;
-    message.status = object.status ?? 0;
-    message.contentType = object.contentType ?? 0;
+    message.status = object.status ?? ImageStatus.IMAGE_STATUS_UNSPECIFIED;
+    message.contentType = object.contentType ?? ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED;
     message.sizeBytes = object.sizeBytes ?? "0";
     message.checksum = (object.checksum !== undefined && object.checksum !== null)
       ? Checksum.fromPartial(object.checksum)
@@ -2825,7 +2961,7 @@ function createBaseImageCreate(): ImageCreate {
     sopInstanceUid: undefined,
     seriesInstanceUid: undefined,
     instanceNumber: undefined,
-    contentType: 0,
+    contentType: ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED,
     sizeBytes: "0",
     checksum: undefined,
     capture: undefined,
@@ -2846,8 +2982,8 @@ export const ImageCreate: MessageFns<ImageCreate> = {
     if (message.instanceNumber !== undefined) {
       writer.uint32(32).int32(message.instanceNumber);
     }
-    if (message.contentType !== 0) {
-      writer.uint32(40).int32(message.contentType);
+    if (message.contentType !== ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED) {
+      writer.uint32(40).int32(imageContentTypeToNumber(message.contentType));
     }
     if (message.sizeBytes !== "0") {
       writer.uint32(48).int64(message.sizeBytes);
@@ -2911,7 +3047,7 @@ export const ImageCreate: MessageFns<ImageCreate> = {
               break;
             }
 
-            message.contentType = reader.int32() as any;
+            message.contentType = imageContentTypeFromJSON(reader.int32());
             continue;
           }
           case 6: {
@@ -2976,7 +3112,7 @@ export const ImageCreate: MessageFns<ImageCreate> = {
         ? imageContentTypeFromJSON(object.contentType)
         : isSet(object.content_type)
         ? imageContentTypeFromJSON(object.content_type)
-        : 0,
+        : ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED,
       sizeBytes: isSet(object.sizeBytes)
         ? globalThis.String(object.sizeBytes)
         : isSet(object.size_bytes)
@@ -3001,7 +3137,7 @@ export const ImageCreate: MessageFns<ImageCreate> = {
     if (message.instanceNumber !== undefined) {
       obj.instanceNumber = Math.round(message.instanceNumber);
     }
-    if (message.contentType !== 0) {
+    if (message.contentType !== ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED) {
       obj.contentType = imageContentTypeToJSON(message.contentType);
     }
     if (message.sizeBytes !== "0") {
@@ -3025,7 +3161,7 @@ export const ImageCreate: MessageFns<ImageCreate> = {
     message.sopInstanceUid = object.sopInstanceUid ?? undefined;
     message.seriesInstanceUid = object.seriesInstanceUid ?? undefined;
     message.instanceNumber = object.instanceNumber ?? undefined;
-    message.contentType = object.contentType ?? 0;
+    message.contentType = object.contentType ?? ImageContentType.IMAGE_CONTENT_TYPE_UNSPECIFIED;
     message.sizeBytes = object.sizeBytes ?? "0";
     message.checksum = (object.checksum !== undefined && object.checksum !== null)
       ? Checksum.fromPartial(object.checksum)
@@ -3127,7 +3263,15 @@ export const ImagePage: MessageFns<ImagePage> = {
 };
 
 function createBaseProblem(): Problem {
-  return { type: "", title: "", status: 0, detail: undefined, instance: undefined, code: 0, errors: [] };
+  return {
+    type: "",
+    title: "",
+    status: 0,
+    detail: undefined,
+    instance: undefined,
+    code: ProblemCode.PROBLEM_CODE_UNSPECIFIED,
+    errors: [],
+  };
 }
 
 export const Problem: MessageFns<Problem> = {
@@ -3147,8 +3291,8 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       writer.uint32(42).string(message.instance);
     }
-    if (message.code !== 0) {
-      writer.uint32(48).int32(message.code);
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
+      writer.uint32(48).int32(problemCodeToNumber(message.code));
     }
     for (const v of message.errors) {
       ProblemError.encode(v!, writer.uint32(58).fork()).join();
@@ -3214,7 +3358,7 @@ export const Problem: MessageFns<Problem> = {
               break;
             }
 
-            message.code = reader.int32() as any;
+            message.code = problemCodeFromJSON(reader.int32());
             continue;
           }
           case 7: {
@@ -3244,7 +3388,7 @@ export const Problem: MessageFns<Problem> = {
       status: isSet(object.status) ? globalThis.Number(object.status) : 0,
       detail: isSet(object.detail) ? globalThis.String(object.detail) : undefined,
       instance: isSet(object.instance) ? globalThis.String(object.instance) : undefined,
-      code: isSet(object.code) ? problemCodeFromJSON(object.code) : 0,
+      code: isSet(object.code) ? problemCodeFromJSON(object.code) : ProblemCode.PROBLEM_CODE_UNSPECIFIED,
       errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ProblemError.fromJSON(e)) : [],
     };
   },
@@ -3266,7 +3410,7 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       obj.instance = message.instance;
     }
-    if (message.code !== 0) {
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
       obj.code = problemCodeToJSON(message.code);
     }
     if (message.errors?.length) {
@@ -3285,7 +3429,7 @@ export const Problem: MessageFns<Problem> = {
     message.status = object.status ?? 0;
     message.detail = object.detail ?? undefined;
     message.instance = object.instance ?? undefined;
-    message.code = object.code ?? 0;
+    message.code = object.code ?? ProblemCode.PROBLEM_CODE_UNSPECIFIED;
     message.errors = object.errors?.map((e) => ProblemError.fromPartial(e)) || [];
     return message;
   },

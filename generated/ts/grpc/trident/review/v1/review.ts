@@ -20,7 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { Timestamp } from "../../../google/protobuf/timestamp.ts";
 
 export const protobufPackage = "trident.review.v1";
 
@@ -28,16 +28,16 @@ export const protobufFileName = "trident/review/v1/review.proto";
 
 /** Processing status of an AI assessment. */
 export const AssessmentStatus = {
-  ASSESSMENT_STATUS_UNSPECIFIED: 0,
+  ASSESSMENT_STATUS_UNSPECIFIED: "ASSESSMENT_STATUS_UNSPECIFIED",
   /** ASSESSMENT_STATUS_QUEUED - "queued" */
-  ASSESSMENT_STATUS_QUEUED: 1,
+  ASSESSMENT_STATUS_QUEUED: "ASSESSMENT_STATUS_QUEUED",
   /** ASSESSMENT_STATUS_RUNNING - "running" */
-  ASSESSMENT_STATUS_RUNNING: 2,
+  ASSESSMENT_STATUS_RUNNING: "ASSESSMENT_STATUS_RUNNING",
   /** ASSESSMENT_STATUS_COMPLETED - "completed" */
-  ASSESSMENT_STATUS_COMPLETED: 3,
+  ASSESSMENT_STATUS_COMPLETED: "ASSESSMENT_STATUS_COMPLETED",
   /** ASSESSMENT_STATUS_FAILED - "failed" */
-  ASSESSMENT_STATUS_FAILED: 4,
-  UNRECOGNIZED: -1,
+  ASSESSMENT_STATUS_FAILED: "ASSESSMENT_STATUS_FAILED",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type AssessmentStatus = typeof AssessmentStatus[keyof typeof AssessmentStatus];
@@ -93,24 +93,42 @@ export function assessmentStatusToJSON(object: AssessmentStatus): string {
   }
 }
 
+export function assessmentStatusToNumber(object: AssessmentStatus): number {
+  switch (object) {
+    case AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED:
+      return 0;
+    case AssessmentStatus.ASSESSMENT_STATUS_QUEUED:
+      return 1;
+    case AssessmentStatus.ASSESSMENT_STATUS_RUNNING:
+      return 2;
+    case AssessmentStatus.ASSESSMENT_STATUS_COMPLETED:
+      return 3;
+    case AssessmentStatus.ASSESSMENT_STATUS_FAILED:
+      return 4;
+    case AssessmentStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** An image quality problem. */
 export const QualityIssue = {
-  QUALITY_ISSUE_UNSPECIFIED: 0,
+  QUALITY_ISSUE_UNSPECIFIED: "QUALITY_ISSUE_UNSPECIFIED",
   /** QUALITY_ISSUE_BLURRY - "blurry" */
-  QUALITY_ISSUE_BLURRY: 1,
+  QUALITY_ISSUE_BLURRY: "QUALITY_ISSUE_BLURRY",
   /** QUALITY_ISSUE_UNDER_EXPOSED - "under_exposed" */
-  QUALITY_ISSUE_UNDER_EXPOSED: 2,
+  QUALITY_ISSUE_UNDER_EXPOSED: "QUALITY_ISSUE_UNDER_EXPOSED",
   /** QUALITY_ISSUE_OVER_EXPOSED - "over_exposed" */
-  QUALITY_ISSUE_OVER_EXPOSED: 3,
+  QUALITY_ISSUE_OVER_EXPOSED: "QUALITY_ISSUE_OVER_EXPOSED",
   /** QUALITY_ISSUE_CAMERA_FAULT - "camera_fault" */
-  QUALITY_ISSUE_CAMERA_FAULT: 4,
+  QUALITY_ISSUE_CAMERA_FAULT: "QUALITY_ISSUE_CAMERA_FAULT",
   /** QUALITY_ISSUE_ARTIFACT - "artifact" */
-  QUALITY_ISSUE_ARTIFACT: 5,
+  QUALITY_ISSUE_ARTIFACT: "QUALITY_ISSUE_ARTIFACT",
   /** QUALITY_ISSUE_WRONG_REGION - "wrong_region" */
-  QUALITY_ISSUE_WRONG_REGION: 6,
+  QUALITY_ISSUE_WRONG_REGION: "QUALITY_ISSUE_WRONG_REGION",
   /** QUALITY_ISSUE_INCOMPLETE - "incomplete" */
-  QUALITY_ISSUE_INCOMPLETE: 7,
-  UNRECOGNIZED: -1,
+  QUALITY_ISSUE_INCOMPLETE: "QUALITY_ISSUE_INCOMPLETE",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type QualityIssue = typeof QualityIssue[keyof typeof QualityIssue];
@@ -184,16 +202,40 @@ export function qualityIssueToJSON(object: QualityIssue): string {
   }
 }
 
+export function qualityIssueToNumber(object: QualityIssue): number {
+  switch (object) {
+    case QualityIssue.QUALITY_ISSUE_UNSPECIFIED:
+      return 0;
+    case QualityIssue.QUALITY_ISSUE_BLURRY:
+      return 1;
+    case QualityIssue.QUALITY_ISSUE_UNDER_EXPOSED:
+      return 2;
+    case QualityIssue.QUALITY_ISSUE_OVER_EXPOSED:
+      return 3;
+    case QualityIssue.QUALITY_ISSUE_CAMERA_FAULT:
+      return 4;
+    case QualityIssue.QUALITY_ISSUE_ARTIFACT:
+      return 5;
+    case QualityIssue.QUALITY_ISSUE_WRONG_REGION:
+      return 6;
+    case QualityIssue.QUALITY_ISSUE_INCOMPLETE:
+      return 7;
+    case QualityIssue.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Geometry of a finding region. */
 export const RegionShape = {
-  REGION_SHAPE_UNSPECIFIED: 0,
+  REGION_SHAPE_UNSPECIFIED: "REGION_SHAPE_UNSPECIFIED",
   /** REGION_SHAPE_POINT - "point" */
-  REGION_SHAPE_POINT: 1,
+  REGION_SHAPE_POINT: "REGION_SHAPE_POINT",
   /** REGION_SHAPE_BBOX - "bbox" */
-  REGION_SHAPE_BBOX: 2,
+  REGION_SHAPE_BBOX: "REGION_SHAPE_BBOX",
   /** REGION_SHAPE_POLYGON - "polygon" */
-  REGION_SHAPE_POLYGON: 3,
-  UNRECOGNIZED: -1,
+  REGION_SHAPE_POLYGON: "REGION_SHAPE_POLYGON",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type RegionShape = typeof RegionShape[keyof typeof RegionShape];
@@ -243,14 +285,30 @@ export function regionShapeToJSON(object: RegionShape): string {
   }
 }
 
+export function regionShapeToNumber(object: RegionShape): number {
+  switch (object) {
+    case RegionShape.REGION_SHAPE_UNSPECIFIED:
+      return 0;
+    case RegionShape.REGION_SHAPE_POINT:
+      return 1;
+    case RegionShape.REGION_SHAPE_BBOX:
+      return 2;
+    case RegionShape.REGION_SHAPE_POLYGON:
+      return 3;
+    case RegionShape.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** DIAGNOSTIC reviews are done by doctors, QUALITY reviews by technicians. */
 export const ReviewKind = {
-  REVIEW_KIND_UNSPECIFIED: 0,
+  REVIEW_KIND_UNSPECIFIED: "REVIEW_KIND_UNSPECIFIED",
   /** REVIEW_KIND_DIAGNOSTIC - "DIAGNOSTIC" */
-  REVIEW_KIND_DIAGNOSTIC: 1,
+  REVIEW_KIND_DIAGNOSTIC: "REVIEW_KIND_DIAGNOSTIC",
   /** REVIEW_KIND_QUALITY - "QUALITY" */
-  REVIEW_KIND_QUALITY: 2,
-  UNRECOGNIZED: -1,
+  REVIEW_KIND_QUALITY: "REVIEW_KIND_QUALITY",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ReviewKind = typeof ReviewKind[keyof typeof ReviewKind];
@@ -294,18 +352,32 @@ export function reviewKindToJSON(object: ReviewKind): string {
   }
 }
 
+export function reviewKindToNumber(object: ReviewKind): number {
+  switch (object) {
+    case ReviewKind.REVIEW_KIND_UNSPECIFIED:
+      return 0;
+    case ReviewKind.REVIEW_KIND_DIAGNOSTIC:
+      return 1;
+    case ReviewKind.REVIEW_KIND_QUALITY:
+      return 2;
+    case ReviewKind.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Urgency of a review, as in FHIR request priority. */
 export const ReviewPriority = {
-  REVIEW_PRIORITY_UNSPECIFIED: 0,
+  REVIEW_PRIORITY_UNSPECIFIED: "REVIEW_PRIORITY_UNSPECIFIED",
   /** REVIEW_PRIORITY_ROUTINE - "routine" */
-  REVIEW_PRIORITY_ROUTINE: 1,
+  REVIEW_PRIORITY_ROUTINE: "REVIEW_PRIORITY_ROUTINE",
   /** REVIEW_PRIORITY_URGENT - "urgent" */
-  REVIEW_PRIORITY_URGENT: 2,
+  REVIEW_PRIORITY_URGENT: "REVIEW_PRIORITY_URGENT",
   /** REVIEW_PRIORITY_ASAP - "asap" */
-  REVIEW_PRIORITY_ASAP: 3,
+  REVIEW_PRIORITY_ASAP: "REVIEW_PRIORITY_ASAP",
   /** REVIEW_PRIORITY_STAT - "stat" */
-  REVIEW_PRIORITY_STAT: 4,
-  UNRECOGNIZED: -1,
+  REVIEW_PRIORITY_STAT: "REVIEW_PRIORITY_STAT",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ReviewPriority = typeof ReviewPriority[keyof typeof ReviewPriority];
@@ -361,22 +433,40 @@ export function reviewPriorityToJSON(object: ReviewPriority): string {
   }
 }
 
+export function reviewPriorityToNumber(object: ReviewPriority): number {
+  switch (object) {
+    case ReviewPriority.REVIEW_PRIORITY_UNSPECIFIED:
+      return 0;
+    case ReviewPriority.REVIEW_PRIORITY_ROUTINE:
+      return 1;
+    case ReviewPriority.REVIEW_PRIORITY_URGENT:
+      return 2;
+    case ReviewPriority.REVIEW_PRIORITY_ASAP:
+      return 3;
+    case ReviewPriority.REVIEW_PRIORITY_STAT:
+      return 4;
+    case ReviewPriority.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Status of a review, as in FHIR Task status. */
 export const ReviewStatus = {
-  REVIEW_STATUS_UNSPECIFIED: 0,
+  REVIEW_STATUS_UNSPECIFIED: "REVIEW_STATUS_UNSPECIFIED",
   /** REVIEW_STATUS_REQUESTED - "requested" */
-  REVIEW_STATUS_REQUESTED: 1,
+  REVIEW_STATUS_REQUESTED: "REVIEW_STATUS_REQUESTED",
   /** REVIEW_STATUS_ASSIGNED - "assigned" */
-  REVIEW_STATUS_ASSIGNED: 2,
+  REVIEW_STATUS_ASSIGNED: "REVIEW_STATUS_ASSIGNED",
   /** REVIEW_STATUS_IN_PROGRESS - "in_progress" */
-  REVIEW_STATUS_IN_PROGRESS: 3,
+  REVIEW_STATUS_IN_PROGRESS: "REVIEW_STATUS_IN_PROGRESS",
   /** REVIEW_STATUS_ON_HOLD - "on_hold" */
-  REVIEW_STATUS_ON_HOLD: 4,
+  REVIEW_STATUS_ON_HOLD: "REVIEW_STATUS_ON_HOLD",
   /** REVIEW_STATUS_COMPLETED - "completed" */
-  REVIEW_STATUS_COMPLETED: 5,
+  REVIEW_STATUS_COMPLETED: "REVIEW_STATUS_COMPLETED",
   /** REVIEW_STATUS_CANCELLED - "cancelled" */
-  REVIEW_STATUS_CANCELLED: 6,
-  UNRECOGNIZED: -1,
+  REVIEW_STATUS_CANCELLED: "REVIEW_STATUS_CANCELLED",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ReviewStatus = typeof ReviewStatus[keyof typeof ReviewStatus];
@@ -444,16 +534,38 @@ export function reviewStatusToJSON(object: ReviewStatus): string {
   }
 }
 
+export function reviewStatusToNumber(object: ReviewStatus): number {
+  switch (object) {
+    case ReviewStatus.REVIEW_STATUS_UNSPECIFIED:
+      return 0;
+    case ReviewStatus.REVIEW_STATUS_REQUESTED:
+      return 1;
+    case ReviewStatus.REVIEW_STATUS_ASSIGNED:
+      return 2;
+    case ReviewStatus.REVIEW_STATUS_IN_PROGRESS:
+      return 3;
+    case ReviewStatus.REVIEW_STATUS_ON_HOLD:
+      return 4;
+    case ReviewStatus.REVIEW_STATUS_COMPLETED:
+      return 5;
+    case ReviewStatus.REVIEW_STATUS_CANCELLED:
+      return 6;
+    case ReviewStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** A reviewer's judgement of the AI's proposal. */
 export const Verdict = {
-  VERDICT_UNSPECIFIED: 0,
+  VERDICT_UNSPECIFIED: "VERDICT_UNSPECIFIED",
   /** VERDICT_AGREE - "agree" */
-  VERDICT_AGREE: 1,
+  VERDICT_AGREE: "VERDICT_AGREE",
   /** VERDICT_DISAGREE - "disagree" */
-  VERDICT_DISAGREE: 2,
+  VERDICT_DISAGREE: "VERDICT_DISAGREE",
   /** VERDICT_UNCERTAIN - "uncertain" */
-  VERDICT_UNCERTAIN: 3,
-  UNRECOGNIZED: -1,
+  VERDICT_UNCERTAIN: "VERDICT_UNCERTAIN",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type Verdict = typeof Verdict[keyof typeof Verdict];
@@ -503,26 +615,42 @@ export function verdictToJSON(object: Verdict): string {
   }
 }
 
+export function verdictToNumber(object: Verdict): number {
+  switch (object) {
+    case Verdict.VERDICT_UNSPECIFIED:
+      return 0;
+    case Verdict.VERDICT_AGREE:
+      return 1;
+    case Verdict.VERDICT_DISAGREE:
+      return 2;
+    case Verdict.VERDICT_UNCERTAIN:
+      return 3;
+    case Verdict.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Lifecycle status of a study. */
 export const StudyStatus = {
-  STUDY_STATUS_UNSPECIFIED: 0,
+  STUDY_STATUS_UNSPECIFIED: "STUDY_STATUS_UNSPECIFIED",
   /** STUDY_STATUS_REGISTERED - "registered" */
-  STUDY_STATUS_REGISTERED: 1,
+  STUDY_STATUS_REGISTERED: "STUDY_STATUS_REGISTERED",
   /** STUDY_STATUS_AVAILABLE - "available" */
-  STUDY_STATUS_AVAILABLE: 2,
+  STUDY_STATUS_AVAILABLE: "STUDY_STATUS_AVAILABLE",
   /** STUDY_STATUS_AI_PROCESSING - "ai_processing" */
-  STUDY_STATUS_AI_PROCESSING: 3,
+  STUDY_STATUS_AI_PROCESSING: "STUDY_STATUS_AI_PROCESSING",
   /** STUDY_STATUS_AWAITING_REVIEW - "awaiting_review" */
-  STUDY_STATUS_AWAITING_REVIEW: 4,
+  STUDY_STATUS_AWAITING_REVIEW: "STUDY_STATUS_AWAITING_REVIEW",
   /** STUDY_STATUS_IN_REVIEW - "in_review" */
-  STUDY_STATUS_IN_REVIEW: 5,
+  STUDY_STATUS_IN_REVIEW: "STUDY_STATUS_IN_REVIEW",
   /** STUDY_STATUS_REVIEWED - "reviewed" */
-  STUDY_STATUS_REVIEWED: 6,
+  STUDY_STATUS_REVIEWED: "STUDY_STATUS_REVIEWED",
   /** STUDY_STATUS_CANCELLED - "cancelled" */
-  STUDY_STATUS_CANCELLED: 7,
+  STUDY_STATUS_CANCELLED: "STUDY_STATUS_CANCELLED",
   /** STUDY_STATUS_ENTERED_IN_ERROR - "entered_in_error" */
-  STUDY_STATUS_ENTERED_IN_ERROR: 8,
-  UNRECOGNIZED: -1,
+  STUDY_STATUS_ENTERED_IN_ERROR: "STUDY_STATUS_ENTERED_IN_ERROR",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type StudyStatus = typeof StudyStatus[keyof typeof StudyStatus];
@@ -602,14 +730,40 @@ export function studyStatusToJSON(object: StudyStatus): string {
   }
 }
 
+export function studyStatusToNumber(object: StudyStatus): number {
+  switch (object) {
+    case StudyStatus.STUDY_STATUS_UNSPECIFIED:
+      return 0;
+    case StudyStatus.STUDY_STATUS_REGISTERED:
+      return 1;
+    case StudyStatus.STUDY_STATUS_AVAILABLE:
+      return 2;
+    case StudyStatus.STUDY_STATUS_AI_PROCESSING:
+      return 3;
+    case StudyStatus.STUDY_STATUS_AWAITING_REVIEW:
+      return 4;
+    case StudyStatus.STUDY_STATUS_IN_REVIEW:
+      return 5;
+    case StudyStatus.STUDY_STATUS_REVIEWED:
+      return 6;
+    case StudyStatus.STUDY_STATUS_CANCELLED:
+      return 7;
+    case StudyStatus.STUDY_STATUS_ENTERED_IN_ERROR:
+      return 8;
+    case StudyStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Outcome of the assessment. */
 export const AssessmentCreateStatus = {
-  ASSESSMENT_CREATE_STATUS_UNSPECIFIED: 0,
+  ASSESSMENT_CREATE_STATUS_UNSPECIFIED: "ASSESSMENT_CREATE_STATUS_UNSPECIFIED",
   /** ASSESSMENT_CREATE_STATUS_COMPLETED - "completed" */
-  ASSESSMENT_CREATE_STATUS_COMPLETED: 1,
+  ASSESSMENT_CREATE_STATUS_COMPLETED: "ASSESSMENT_CREATE_STATUS_COMPLETED",
   /** ASSESSMENT_CREATE_STATUS_FAILED - "failed" */
-  ASSESSMENT_CREATE_STATUS_FAILED: 2,
-  UNRECOGNIZED: -1,
+  ASSESSMENT_CREATE_STATUS_FAILED: "ASSESSMENT_CREATE_STATUS_FAILED",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type AssessmentCreateStatus = typeof AssessmentCreateStatus[keyof typeof AssessmentCreateStatus];
@@ -653,36 +807,50 @@ export function assessmentCreateStatusToJSON(object: AssessmentCreateStatus): st
   }
 }
 
+export function assessmentCreateStatusToNumber(object: AssessmentCreateStatus): number {
+  switch (object) {
+    case AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_UNSPECIFIED:
+      return 0;
+    case AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_COMPLETED:
+      return 1;
+    case AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_FAILED:
+      return 2;
+    case AssessmentCreateStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Error code from the error catalog, identical across REST, GraphQL and gRPC. */
 export const ProblemCode = {
-  PROBLEM_CODE_UNSPECIFIED: 0,
+  PROBLEM_CODE_UNSPECIFIED: "PROBLEM_CODE_UNSPECIFIED",
   /** PROBLEM_CODE_INVALID_ARGUMENT - "invalid_argument" */
-  PROBLEM_CODE_INVALID_ARGUMENT: 1,
+  PROBLEM_CODE_INVALID_ARGUMENT: "PROBLEM_CODE_INVALID_ARGUMENT",
   /** PROBLEM_CODE_UNAUTHENTICATED - "unauthenticated" */
-  PROBLEM_CODE_UNAUTHENTICATED: 2,
+  PROBLEM_CODE_UNAUTHENTICATED: "PROBLEM_CODE_UNAUTHENTICATED",
   /** PROBLEM_CODE_PERMISSION_DENIED - "permission_denied" */
-  PROBLEM_CODE_PERMISSION_DENIED: 3,
+  PROBLEM_CODE_PERMISSION_DENIED: "PROBLEM_CODE_PERMISSION_DENIED",
   /** PROBLEM_CODE_NOT_FOUND - "not_found" */
-  PROBLEM_CODE_NOT_FOUND: 4,
+  PROBLEM_CODE_NOT_FOUND: "PROBLEM_CODE_NOT_FOUND",
   /** PROBLEM_CODE_ALREADY_EXISTS - "already_exists" */
-  PROBLEM_CODE_ALREADY_EXISTS: 5,
+  PROBLEM_CODE_ALREADY_EXISTS: "PROBLEM_CODE_ALREADY_EXISTS",
   /** PROBLEM_CODE_CONFLICT - "conflict" */
-  PROBLEM_CODE_CONFLICT: 6,
+  PROBLEM_CODE_CONFLICT: "PROBLEM_CODE_CONFLICT",
   /** PROBLEM_CODE_PRECONDITION_FAILED - "precondition_failed" */
-  PROBLEM_CODE_PRECONDITION_FAILED: 7,
+  PROBLEM_CODE_PRECONDITION_FAILED: "PROBLEM_CODE_PRECONDITION_FAILED",
   /** PROBLEM_CODE_PAYLOAD_TOO_LARGE - "payload_too_large" */
-  PROBLEM_CODE_PAYLOAD_TOO_LARGE: 8,
+  PROBLEM_CODE_PAYLOAD_TOO_LARGE: "PROBLEM_CODE_PAYLOAD_TOO_LARGE",
   /** PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE - "unsupported_media_type" */
-  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: 9,
+  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: "PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE",
   /** PROBLEM_CODE_RANGE_NOT_SATISFIABLE - "range_not_satisfiable" */
-  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: 10,
+  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: "PROBLEM_CODE_RANGE_NOT_SATISFIABLE",
   /** PROBLEM_CODE_RATE_LIMITED - "rate_limited" */
-  PROBLEM_CODE_RATE_LIMITED: 11,
+  PROBLEM_CODE_RATE_LIMITED: "PROBLEM_CODE_RATE_LIMITED",
   /** PROBLEM_CODE_UNAVAILABLE - "unavailable" */
-  PROBLEM_CODE_UNAVAILABLE: 12,
+  PROBLEM_CODE_UNAVAILABLE: "PROBLEM_CODE_UNAVAILABLE",
   /** PROBLEM_CODE_INTERNAL - "internal" */
-  PROBLEM_CODE_INTERNAL: 13,
-  UNRECOGNIZED: -1,
+  PROBLEM_CODE_INTERNAL: "PROBLEM_CODE_INTERNAL",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ProblemCode = typeof ProblemCode[keyof typeof ProblemCode];
@@ -792,14 +960,50 @@ export function problemCodeToJSON(object: ProblemCode): string {
   }
 }
 
+export function problemCodeToNumber(object: ProblemCode): number {
+  switch (object) {
+    case ProblemCode.PROBLEM_CODE_UNSPECIFIED:
+      return 0;
+    case ProblemCode.PROBLEM_CODE_INVALID_ARGUMENT:
+      return 1;
+    case ProblemCode.PROBLEM_CODE_UNAUTHENTICATED:
+      return 2;
+    case ProblemCode.PROBLEM_CODE_PERMISSION_DENIED:
+      return 3;
+    case ProblemCode.PROBLEM_CODE_NOT_FOUND:
+      return 4;
+    case ProblemCode.PROBLEM_CODE_ALREADY_EXISTS:
+      return 5;
+    case ProblemCode.PROBLEM_CODE_CONFLICT:
+      return 6;
+    case ProblemCode.PROBLEM_CODE_PRECONDITION_FAILED:
+      return 7;
+    case ProblemCode.PROBLEM_CODE_PAYLOAD_TOO_LARGE:
+      return 8;
+    case ProblemCode.PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE:
+      return 9;
+    case ProblemCode.PROBLEM_CODE_RANGE_NOT_SATISFIABLE:
+      return 10;
+    case ProblemCode.PROBLEM_CODE_RATE_LIMITED:
+      return 11;
+    case ProblemCode.PROBLEM_CODE_UNAVAILABLE:
+      return 12;
+    case ProblemCode.PROBLEM_CODE_INTERNAL:
+      return 13;
+    case ProblemCode.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export interface RecordAssessmentRequest {
   /** The request body. */
-  body: AssessmentCreate | undefined;
+  body?: AssessmentCreate | undefined;
 }
 
 export interface RecordAssessmentResponse {
   /** The response body. */
-  body: Assessment | undefined;
+  body?: Assessment | undefined;
 }
 
 export interface ListAssessmentsRequest {
@@ -821,7 +1025,7 @@ export interface ListAssessmentsRequest {
 
 export interface ListAssessmentsResponse {
   /** The response body. */
-  body: AssessmentPage | undefined;
+  body?: AssessmentPage | undefined;
 }
 
 export interface GetAssessmentRequest {
@@ -831,17 +1035,17 @@ export interface GetAssessmentRequest {
 
 export interface GetAssessmentResponse {
   /** The response body. */
-  body: Assessment | undefined;
+  body?: Assessment | undefined;
 }
 
 export interface CreateReviewRequest {
   /** The request body. */
-  body: ReviewCreate | undefined;
+  body?: ReviewCreate | undefined;
 }
 
 export interface CreateReviewResponse {
   /** The response body. */
-  body: Review | undefined;
+  body?: Review | undefined;
 }
 
 export interface ListReviewsRequest {
@@ -871,7 +1075,7 @@ export interface ListReviewsRequest {
 
 export interface ListReviewsResponse {
   /** The response body. */
-  body: ReviewPage | undefined;
+  body?: ReviewPage | undefined;
 }
 
 export interface GetReviewRequest {
@@ -881,7 +1085,7 @@ export interface GetReviewRequest {
 
 export interface GetReviewResponse {
   /** The response body. */
-  body: Review | undefined;
+  body?: Review | undefined;
 }
 
 export interface AssignReviewRequest {
@@ -890,12 +1094,12 @@ export interface AssignReviewRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: ReviewAssignment | undefined;
+  body?: ReviewAssignment | undefined;
 }
 
 export interface AssignReviewResponse {
   /** The response body. */
-  body: Review | undefined;
+  body?: Review | undefined;
 }
 
 export interface StartReviewRequest {
@@ -907,7 +1111,7 @@ export interface StartReviewRequest {
 
 export interface StartReviewResponse {
   /** The response body. */
-  body: Review | undefined;
+  body?: Review | undefined;
 }
 
 export interface SubmitReviewRequest {
@@ -916,12 +1120,12 @@ export interface SubmitReviewRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: ReviewSubmission | undefined;
+  body?: ReviewSubmission | undefined;
 }
 
 export interface SubmitReviewResponse {
   /** The response body. */
-  body: Review | undefined;
+  body?: Review | undefined;
 }
 
 export interface CancelReviewRequest {
@@ -930,12 +1134,12 @@ export interface CancelReviewRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: ReviewCancellation | undefined;
+  body?: ReviewCancellation | undefined;
 }
 
 export interface CancelReviewResponse {
   /** The response body. */
-  body: Review | undefined;
+  body?: Review | undefined;
 }
 
 export interface WatchReviewProgressRequest {
@@ -951,7 +1155,7 @@ export interface WatchReviewProgressRequest {
 
 export interface WatchReviewProgressResponse {
   /** One event of the stream. */
-  body: ReviewProgressEvent | undefined;
+  body?: ReviewProgressEvent | undefined;
 }
 
 /** The AI algorithm that produced an assessment. */
@@ -974,14 +1178,14 @@ export interface Finding {
   /** Identifier of the finding, unique within its assessment. */
   id: string;
   /** What was found, as a coded concept. */
-  code:
+  code?:
     | Coding
     | undefined;
   /** Confidence of the algorithm, from 0 to 1. */
   confidence: number;
   /** Image the finding was made on. */
   imageId: string;
-  region: FindingRegion | undefined;
+  region?: FindingRegion | undefined;
 }
 
 /** A code from a code system, as in FHIR Coding. */
@@ -1010,11 +1214,11 @@ export interface Assessment {
   orgId: string;
   /** Study that was assessed. */
   studyId: string;
-  algorithm: Algorithm | undefined;
+  algorithm?: Algorithm | undefined;
   status: AssessmentStatus;
   /** Findings proposed by the algorithm. */
   findings: Finding[];
-  quality:
+  quality?:
     | AssessmentQuality
     | undefined;
   /** Why the assessment failed, null unless failed. */
@@ -1022,21 +1226,21 @@ export interface Assessment {
     | string
     | undefined;
   /** Time the assessment finished, null while queued or running. */
-  completedAt:
+  completedAt?:
     | string
     | undefined;
   /**
    * Time the assessment was recorded.
    * Output only: set by the server.
    */
-  createdAt:
+  createdAt?:
     | string
     | undefined;
   /**
    * Time of the last change.
    * Output only: set by the server.
    */
-  updatedAt:
+  updatedAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -1047,14 +1251,14 @@ export interface Assessment {
 export interface AssessmentCreate {
   /** Study that was assessed. */
   studyId: string;
-  algorithm:
+  algorithm?:
     | Algorithm
     | undefined;
   /** Outcome of the assessment. */
   status: AssessmentCreateStatus;
   /** Findings proposed by the algorithm. */
   findings: Finding[];
-  quality:
+  quality?:
     | AssessmentQuality
     | undefined;
   /** Why the assessment failed; required when status is failed. */
@@ -1106,7 +1310,7 @@ export interface Review {
   assigneeId?: string | undefined;
   priority: ReviewPriority;
   /** Time by which the review should be completed. */
-  dueAt:
+  dueAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -1153,21 +1357,21 @@ export interface Review {
    * Time the review was submitted.
    * Output only: set by the server.
    */
-  submittedAt:
+  submittedAt?:
     | string
     | undefined;
   /**
    * Time the review was created.
    * Output only: set by the server.
    */
-  createdAt:
+  createdAt?:
     | string
     | undefined;
   /**
    * Time of the last change.
    * Output only: set by the server.
    */
-  updatedAt:
+  updatedAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -1193,7 +1397,7 @@ export interface ReviewCreate {
     | ReviewPriority
     | undefined;
   /** Time by which the review should be completed. */
-  dueAt: string | undefined;
+  dueAt?: string | undefined;
 }
 
 /** Request to assign a review. */
@@ -1201,7 +1405,7 @@ export interface ReviewAssignment {
   /** User to assign the review to. */
   assigneeId: string;
   /** New due time; unchanged when omitted. */
-  dueAt: string | undefined;
+  dueAt?: string | undefined;
 }
 
 /** The outcome of a review; verdict is required for DIAGNOSTIC reviews. */
@@ -1240,7 +1444,7 @@ export interface ReviewSubmittedEvent {
   /** Position of the event in the study's stream, increasing from 1. */
   sequence: string;
   /** Time the event occurred. */
-  occurredAt:
+  occurredAt?:
     | string
     | undefined;
   /** Study the event belongs to. */
@@ -1266,7 +1470,7 @@ export interface AssessmentCompletedEvent {
   /** Position of the event in the study's stream, increasing from 1. */
   sequence: string;
   /** Time the event occurred. */
-  occurredAt:
+  occurredAt?:
     | string
     | undefined;
   /** Study the event belongs to. */
@@ -1287,7 +1491,7 @@ export interface StudyStatusChangedEvent {
   /** Position of the event in the study's stream, increasing from 1. */
   sequence: string;
   /** Time the event occurred. */
-  occurredAt:
+  occurredAt?:
     | string
     | undefined;
   /** Study the event belongs to. */
@@ -1494,7 +1698,7 @@ export const ListAssessmentsRequest: MessageFns<ListAssessmentsRequest> = {
       writer.uint32(26).string(message.studyId);
     }
     if (message.status !== undefined) {
-      writer.uint32(32).int32(message.status);
+      writer.uint32(32).int32(assessmentStatusToNumber(message.status));
     }
     return writer;
   },
@@ -1541,7 +1745,7 @@ export const ListAssessmentsRequest: MessageFns<ListAssessmentsRequest> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = assessmentStatusFromJSON(reader.int32());
             continue;
           }
         }
@@ -1969,10 +2173,10 @@ export const ListReviewsRequest: MessageFns<ListReviewsRequest> = {
       writer.uint32(26).string(message.studyId);
     }
     if (message.kind !== undefined) {
-      writer.uint32(32).int32(message.kind);
+      writer.uint32(32).int32(reviewKindToNumber(message.kind));
     }
     if (message.status !== undefined) {
-      writer.uint32(40).int32(message.status);
+      writer.uint32(40).int32(reviewStatusToNumber(message.status));
     }
     if (message.assigneeId !== undefined) {
       writer.uint32(50).string(message.assigneeId);
@@ -2022,7 +2226,7 @@ export const ListReviewsRequest: MessageFns<ListReviewsRequest> = {
               break;
             }
 
-            message.kind = reader.int32() as any;
+            message.kind = reviewKindFromJSON(reader.int32());
             continue;
           }
           case 5: {
@@ -2030,7 +2234,7 @@ export const ListReviewsRequest: MessageFns<ListReviewsRequest> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = reviewStatusFromJSON(reader.int32());
             continue;
           }
           case 6: {
@@ -3277,13 +3481,13 @@ export const Algorithm: MessageFns<Algorithm> = {
 };
 
 function createBaseFindingRegion(): FindingRegion {
-  return { shape: 0, coords: [] };
+  return { shape: RegionShape.REGION_SHAPE_UNSPECIFIED, coords: [] };
 }
 
 export const FindingRegion: MessageFns<FindingRegion> = {
   encode(message: FindingRegion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.shape !== 0) {
-      writer.uint32(8).int32(message.shape);
+    if (message.shape !== RegionShape.REGION_SHAPE_UNSPECIFIED) {
+      writer.uint32(8).int32(regionShapeToNumber(message.shape));
     }
     if (message.coords.length !== 0) {
       writer.uint32(18).fork();
@@ -3313,7 +3517,7 @@ export const FindingRegion: MessageFns<FindingRegion> = {
               break;
             }
 
-            message.shape = reader.int32() as any;
+            message.shape = regionShapeFromJSON(reader.int32());
             continue;
           }
           case 2: {
@@ -3348,14 +3552,14 @@ export const FindingRegion: MessageFns<FindingRegion> = {
 
   fromJSON(object: any): FindingRegion {
     return {
-      shape: isSet(object.shape) ? regionShapeFromJSON(object.shape) : 0,
+      shape: isSet(object.shape) ? regionShapeFromJSON(object.shape) : RegionShape.REGION_SHAPE_UNSPECIFIED,
       coords: globalThis.Array.isArray(object?.coords) ? object.coords.map((e: any) => globalThis.Number(e)) : [],
     };
   },
 
   toJSON(message: FindingRegion): unknown {
     const obj: any = {};
-    if (message.shape !== 0) {
+    if (message.shape !== RegionShape.REGION_SHAPE_UNSPECIFIED) {
       obj.shape = regionShapeToJSON(message.shape);
     }
     if (message.coords?.length) {
@@ -3369,7 +3573,7 @@ export const FindingRegion: MessageFns<FindingRegion> = {
   },
   fromPartial<I extends Exact<DeepPartial<FindingRegion>, I>>(object: I): FindingRegion {
     const message = createBaseFindingRegion();
-    message.shape = object.shape ?? 0;
+    message.shape = object.shape ?? RegionShape.REGION_SHAPE_UNSPECIFIED;
     message.coords = object.coords?.map((e) => e) || [];
     return message;
   },
@@ -3627,7 +3831,7 @@ export const AssessmentQuality: MessageFns<AssessmentQuality> = {
     if (message.issues.length !== 0) {
       writer.uint32(18).fork();
       for (const v of message.issues) {
-        writer.int32(v);
+        writer.int32(qualityIssueToNumber(v));
       }
       writer.join();
     }
@@ -3657,7 +3861,7 @@ export const AssessmentQuality: MessageFns<AssessmentQuality> = {
           }
           case 2: {
             if (tag === 16) {
-              message.issues.push(reader.int32() as any);
+              message.issues.push(qualityIssueFromJSON(reader.int32()));
 
               continue;
             }
@@ -3665,7 +3869,7 @@ export const AssessmentQuality: MessageFns<AssessmentQuality> = {
             if (tag === 18) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.issues.push(reader.int32() as any);
+                message.issues.push(qualityIssueFromJSON(reader.int32()));
               }
 
               continue;
@@ -3720,7 +3924,7 @@ function createBaseAssessment(): Assessment {
     orgId: "",
     studyId: "",
     algorithm: undefined,
-    status: 0,
+    status: AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED,
     findings: [],
     quality: undefined,
     failureReason: undefined,
@@ -3745,8 +3949,8 @@ export const Assessment: MessageFns<Assessment> = {
     if (message.algorithm !== undefined) {
       Algorithm.encode(message.algorithm, writer.uint32(34).fork()).join();
     }
-    if (message.status !== 0) {
-      writer.uint32(40).int32(message.status);
+    if (message.status !== AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED) {
+      writer.uint32(40).int32(assessmentStatusToNumber(message.status));
     }
     for (const v of message.findings) {
       Finding.encode(v!, writer.uint32(50).fork()).join();
@@ -3822,7 +4026,7 @@ export const Assessment: MessageFns<Assessment> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = assessmentStatusFromJSON(reader.int32());
             continue;
           }
           case 6: {
@@ -3907,7 +4111,9 @@ export const Assessment: MessageFns<Assessment> = {
         ? globalThis.String(object.study_id)
         : "",
       algorithm: isSet(object.algorithm) ? Algorithm.fromJSON(object.algorithm) : undefined,
-      status: isSet(object.status) ? assessmentStatusFromJSON(object.status) : 0,
+      status: isSet(object.status)
+        ? assessmentStatusFromJSON(object.status)
+        : AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED,
       findings: globalThis.Array.isArray(object?.findings) ? object.findings.map((e: any) => Finding.fromJSON(e)) : [],
       quality: isSet(object.quality) ? AssessmentQuality.fromJSON(object.quality) : undefined,
       failureReason: isSet(object.failureReason)
@@ -3948,7 +4154,7 @@ export const Assessment: MessageFns<Assessment> = {
     if (message.algorithm !== undefined) {
       obj.algorithm = Algorithm.toJSON(message.algorithm);
     }
-    if (message.status !== 0) {
+    if (message.status !== AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED) {
       obj.status = assessmentStatusToJSON(message.status);
     }
     if (message.findings?.length) {
@@ -3986,7 +4192,7 @@ export const Assessment: MessageFns<Assessment> = {
     message.algorithm = (object.algorithm !== undefined && object.algorithm !== null)
       ? Algorithm.fromPartial(object.algorithm)
       : undefined;
-    message.status = object.status ?? 0;
+    message.status = object.status ?? AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED;
     message.findings = object.findings?.map((e) => Finding.fromPartial(e)) || [];
     message.quality = (object.quality !== undefined && object.quality !== null)
       ? AssessmentQuality.fromPartial(object.quality)
@@ -4001,7 +4207,14 @@ export const Assessment: MessageFns<Assessment> = {
 };
 
 function createBaseAssessmentCreate(): AssessmentCreate {
-  return { studyId: "", algorithm: undefined, status: 0, findings: [], quality: undefined, failureReason: undefined };
+  return {
+    studyId: "",
+    algorithm: undefined,
+    status: AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_UNSPECIFIED,
+    findings: [],
+    quality: undefined,
+    failureReason: undefined,
+  };
 }
 
 export const AssessmentCreate: MessageFns<AssessmentCreate> = {
@@ -4012,8 +4225,8 @@ export const AssessmentCreate: MessageFns<AssessmentCreate> = {
     if (message.algorithm !== undefined) {
       Algorithm.encode(message.algorithm, writer.uint32(18).fork()).join();
     }
-    if (message.status !== 0) {
-      writer.uint32(24).int32(message.status);
+    if (message.status !== AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_UNSPECIFIED) {
+      writer.uint32(24).int32(assessmentCreateStatusToNumber(message.status));
     }
     for (const v of message.findings) {
       Finding.encode(v!, writer.uint32(34).fork()).join();
@@ -4061,7 +4274,7 @@ export const AssessmentCreate: MessageFns<AssessmentCreate> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = assessmentCreateStatusFromJSON(reader.int32());
             continue;
           }
           case 4: {
@@ -4108,7 +4321,9 @@ export const AssessmentCreate: MessageFns<AssessmentCreate> = {
         ? globalThis.String(object.study_id)
         : "",
       algorithm: isSet(object.algorithm) ? Algorithm.fromJSON(object.algorithm) : undefined,
-      status: isSet(object.status) ? assessmentCreateStatusFromJSON(object.status) : 0,
+      status: isSet(object.status)
+        ? assessmentCreateStatusFromJSON(object.status)
+        : AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_UNSPECIFIED,
       findings: globalThis.Array.isArray(object?.findings) ? object.findings.map((e: any) => Finding.fromJSON(e)) : [],
       quality: isSet(object.quality) ? AssessmentQuality.fromJSON(object.quality) : undefined,
       failureReason: isSet(object.failureReason)
@@ -4127,7 +4342,7 @@ export const AssessmentCreate: MessageFns<AssessmentCreate> = {
     if (message.algorithm !== undefined) {
       obj.algorithm = Algorithm.toJSON(message.algorithm);
     }
-    if (message.status !== 0) {
+    if (message.status !== AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_UNSPECIFIED) {
       obj.status = assessmentCreateStatusToJSON(message.status);
     }
     if (message.findings?.length) {
@@ -4151,7 +4366,7 @@ export const AssessmentCreate: MessageFns<AssessmentCreate> = {
     message.algorithm = (object.algorithm !== undefined && object.algorithm !== null)
       ? Algorithm.fromPartial(object.algorithm)
       : undefined;
-    message.status = object.status ?? 0;
+    message.status = object.status ?? AssessmentCreateStatus.ASSESSMENT_CREATE_STATUS_UNSPECIFIED;
     message.findings = object.findings?.map((e) => Finding.fromPartial(e)) || [];
     message.quality = (object.quality !== undefined && object.quality !== null)
       ? AssessmentQuality.fromPartial(object.quality)
@@ -4251,7 +4466,7 @@ export const AssessmentPage: MessageFns<AssessmentPage> = {
 };
 
 function createBaseFindingVerdict(): FindingVerdict {
-  return { findingId: "", verdict: 0, comment: undefined };
+  return { findingId: "", verdict: Verdict.VERDICT_UNSPECIFIED, comment: undefined };
 }
 
 export const FindingVerdict: MessageFns<FindingVerdict> = {
@@ -4259,8 +4474,8 @@ export const FindingVerdict: MessageFns<FindingVerdict> = {
     if (message.findingId !== "") {
       writer.uint32(10).string(message.findingId);
     }
-    if (message.verdict !== 0) {
-      writer.uint32(16).int32(message.verdict);
+    if (message.verdict !== Verdict.VERDICT_UNSPECIFIED) {
+      writer.uint32(16).int32(verdictToNumber(message.verdict));
     }
     if (message.comment !== undefined) {
       writer.uint32(26).string(message.comment);
@@ -4294,7 +4509,7 @@ export const FindingVerdict: MessageFns<FindingVerdict> = {
               break;
             }
 
-            message.verdict = reader.int32() as any;
+            message.verdict = verdictFromJSON(reader.int32());
             continue;
           }
           case 3: {
@@ -4324,7 +4539,7 @@ export const FindingVerdict: MessageFns<FindingVerdict> = {
         : isSet(object.finding_id)
         ? globalThis.String(object.finding_id)
         : "",
-      verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : 0,
+      verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : Verdict.VERDICT_UNSPECIFIED,
       comment: isSet(object.comment) ? globalThis.String(object.comment) : undefined,
     };
   },
@@ -4334,7 +4549,7 @@ export const FindingVerdict: MessageFns<FindingVerdict> = {
     if (message.findingId !== "") {
       obj.findingId = message.findingId;
     }
-    if (message.verdict !== 0) {
+    if (message.verdict !== Verdict.VERDICT_UNSPECIFIED) {
       obj.verdict = verdictToJSON(message.verdict);
     }
     if (message.comment !== undefined) {
@@ -4349,7 +4564,7 @@ export const FindingVerdict: MessageFns<FindingVerdict> = {
   fromPartial<I extends Exact<DeepPartial<FindingVerdict>, I>>(object: I): FindingVerdict {
     const message = createBaseFindingVerdict();
     message.findingId = object.findingId ?? "";
-    message.verdict = object.verdict ?? 0;
+    message.verdict = object.verdict ?? Verdict.VERDICT_UNSPECIFIED;
     message.comment = object.comment ?? undefined;
     return message;
   },
@@ -4360,14 +4575,14 @@ function createBaseReview(): Review {
     id: "",
     orgId: "",
     studyId: "",
-    kind: 0,
+    kind: ReviewKind.REVIEW_KIND_UNSPECIFIED,
     imageId: undefined,
     assessmentId: undefined,
     secondReadOf: undefined,
     assigneeId: undefined,
-    priority: 0,
+    priority: ReviewPriority.REVIEW_PRIORITY_UNSPECIFIED,
     dueAt: undefined,
-    status: 0,
+    status: ReviewStatus.REVIEW_STATUS_UNSPECIFIED,
     verdict: undefined,
     findingVerdicts: [],
     qualityIssues: [],
@@ -4392,8 +4607,8 @@ export const Review: MessageFns<Review> = {
     if (message.studyId !== "") {
       writer.uint32(26).string(message.studyId);
     }
-    if (message.kind !== 0) {
-      writer.uint32(32).int32(message.kind);
+    if (message.kind !== ReviewKind.REVIEW_KIND_UNSPECIFIED) {
+      writer.uint32(32).int32(reviewKindToNumber(message.kind));
     }
     if (message.imageId !== undefined) {
       writer.uint32(42).string(message.imageId);
@@ -4407,17 +4622,17 @@ export const Review: MessageFns<Review> = {
     if (message.assigneeId !== undefined) {
       writer.uint32(66).string(message.assigneeId);
     }
-    if (message.priority !== 0) {
-      writer.uint32(72).int32(message.priority);
+    if (message.priority !== ReviewPriority.REVIEW_PRIORITY_UNSPECIFIED) {
+      writer.uint32(72).int32(reviewPriorityToNumber(message.priority));
     }
     if (message.dueAt !== undefined) {
       Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(82).fork()).join();
     }
-    if (message.status !== 0) {
-      writer.uint32(88).int32(message.status);
+    if (message.status !== ReviewStatus.REVIEW_STATUS_UNSPECIFIED) {
+      writer.uint32(88).int32(reviewStatusToNumber(message.status));
     }
     if (message.verdict !== undefined) {
-      writer.uint32(96).int32(message.verdict);
+      writer.uint32(96).int32(verdictToNumber(message.verdict));
     }
     for (const v of message.findingVerdicts) {
       FindingVerdict.encode(v!, writer.uint32(106).fork()).join();
@@ -4425,7 +4640,7 @@ export const Review: MessageFns<Review> = {
     if (message.qualityIssues.length !== 0) {
       writer.uint32(114).fork();
       for (const v of message.qualityIssues) {
-        writer.int32(v);
+        writer.int32(qualityIssueToNumber(v));
       }
       writer.join();
     }
@@ -4495,7 +4710,7 @@ export const Review: MessageFns<Review> = {
               break;
             }
 
-            message.kind = reader.int32() as any;
+            message.kind = reviewKindFromJSON(reader.int32());
             continue;
           }
           case 5: {
@@ -4535,7 +4750,7 @@ export const Review: MessageFns<Review> = {
               break;
             }
 
-            message.priority = reader.int32() as any;
+            message.priority = reviewPriorityFromJSON(reader.int32());
             continue;
           }
           case 10: {
@@ -4551,7 +4766,7 @@ export const Review: MessageFns<Review> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = reviewStatusFromJSON(reader.int32());
             continue;
           }
           case 12: {
@@ -4559,7 +4774,7 @@ export const Review: MessageFns<Review> = {
               break;
             }
 
-            message.verdict = reader.int32() as any;
+            message.verdict = verdictFromJSON(reader.int32());
             continue;
           }
           case 13: {
@@ -4572,7 +4787,7 @@ export const Review: MessageFns<Review> = {
           }
           case 14: {
             if (tag === 112) {
-              message.qualityIssues.push(reader.int32() as any);
+              message.qualityIssues.push(qualityIssueFromJSON(reader.int32()));
 
               continue;
             }
@@ -4580,7 +4795,7 @@ export const Review: MessageFns<Review> = {
             if (tag === 114) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.qualityIssues.push(reader.int32() as any);
+                message.qualityIssues.push(qualityIssueFromJSON(reader.int32()));
               }
 
               continue;
@@ -4669,7 +4884,7 @@ export const Review: MessageFns<Review> = {
         : isSet(object.study_id)
         ? globalThis.String(object.study_id)
         : "",
-      kind: isSet(object.kind) ? reviewKindFromJSON(object.kind) : 0,
+      kind: isSet(object.kind) ? reviewKindFromJSON(object.kind) : ReviewKind.REVIEW_KIND_UNSPECIFIED,
       imageId: isSet(object.imageId)
         ? globalThis.String(object.imageId)
         : isSet(object.image_id)
@@ -4690,13 +4905,15 @@ export const Review: MessageFns<Review> = {
         : isSet(object.assignee_id)
         ? globalThis.String(object.assignee_id)
         : undefined,
-      priority: isSet(object.priority) ? reviewPriorityFromJSON(object.priority) : 0,
+      priority: isSet(object.priority)
+        ? reviewPriorityFromJSON(object.priority)
+        : ReviewPriority.REVIEW_PRIORITY_UNSPECIFIED,
       dueAt: isSet(object.dueAt)
         ? globalThis.String(object.dueAt)
         : isSet(object.due_at)
         ? globalThis.String(object.due_at)
         : undefined,
-      status: isSet(object.status) ? reviewStatusFromJSON(object.status) : 0,
+      status: isSet(object.status) ? reviewStatusFromJSON(object.status) : ReviewStatus.REVIEW_STATUS_UNSPECIFIED,
       verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : undefined,
       findingVerdicts: globalThis.Array.isArray(object?.findingVerdicts)
         ? object.findingVerdicts.map((e: any) => FindingVerdict.fromJSON(e))
@@ -4749,7 +4966,7 @@ export const Review: MessageFns<Review> = {
     if (message.studyId !== "") {
       obj.studyId = message.studyId;
     }
-    if (message.kind !== 0) {
+    if (message.kind !== ReviewKind.REVIEW_KIND_UNSPECIFIED) {
       obj.kind = reviewKindToJSON(message.kind);
     }
     if (message.imageId !== undefined) {
@@ -4764,13 +4981,13 @@ export const Review: MessageFns<Review> = {
     if (message.assigneeId !== undefined) {
       obj.assigneeId = message.assigneeId;
     }
-    if (message.priority !== 0) {
+    if (message.priority !== ReviewPriority.REVIEW_PRIORITY_UNSPECIFIED) {
       obj.priority = reviewPriorityToJSON(message.priority);
     }
     if (message.dueAt !== undefined) {
       obj.dueAt = message.dueAt;
     }
-    if (message.status !== 0) {
+    if (message.status !== ReviewStatus.REVIEW_STATUS_UNSPECIFIED) {
       obj.status = reviewStatusToJSON(message.status);
     }
     if (message.verdict !== undefined) {
@@ -4814,14 +5031,14 @@ export const Review: MessageFns<Review> = {
     message.id = object.id ?? "";
     message.orgId = object.orgId ?? "";
     message.studyId = object.studyId ?? "";
-    message.kind = object.kind ?? 0;
+    message.kind = object.kind ?? ReviewKind.REVIEW_KIND_UNSPECIFIED;
     message.imageId = object.imageId ?? undefined;
     message.assessmentId = object.assessmentId ?? undefined;
     message.secondReadOf = object.secondReadOf ?? undefined;
     message.assigneeId = object.assigneeId ?? undefined;
-    message.priority = object.priority ?? 0;
+    message.priority = object.priority ?? ReviewPriority.REVIEW_PRIORITY_UNSPECIFIED;
     message.dueAt = object.dueAt ?? undefined;
-    message.status = object.status ?? 0;
+    message.status = object.status ?? ReviewStatus.REVIEW_STATUS_UNSPECIFIED;
     message.verdict = object.verdict ?? undefined;
     message.findingVerdicts = object.findingVerdicts?.map((e) => FindingVerdict.fromPartial(e)) || [];
     message.qualityIssues = object.qualityIssues?.map((e) => e) || [];
@@ -4839,7 +5056,7 @@ export const Review: MessageFns<Review> = {
 function createBaseReviewCreate(): ReviewCreate {
   return {
     studyId: "",
-    kind: 0,
+    kind: ReviewKind.REVIEW_KIND_UNSPECIFIED,
     imageId: undefined,
     assessmentId: undefined,
     assigneeId: undefined,
@@ -4853,8 +5070,8 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
     if (message.studyId !== "") {
       writer.uint32(10).string(message.studyId);
     }
-    if (message.kind !== 0) {
-      writer.uint32(16).int32(message.kind);
+    if (message.kind !== ReviewKind.REVIEW_KIND_UNSPECIFIED) {
+      writer.uint32(16).int32(reviewKindToNumber(message.kind));
     }
     if (message.imageId !== undefined) {
       writer.uint32(26).string(message.imageId);
@@ -4866,7 +5083,7 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
       writer.uint32(42).string(message.assigneeId);
     }
     if (message.priority !== undefined) {
-      writer.uint32(48).int32(message.priority);
+      writer.uint32(48).int32(reviewPriorityToNumber(message.priority));
     }
     if (message.dueAt !== undefined) {
       Timestamp.encode(toTimestamp(message.dueAt), writer.uint32(58).fork()).join();
@@ -4900,7 +5117,7 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
               break;
             }
 
-            message.kind = reader.int32() as any;
+            message.kind = reviewKindFromJSON(reader.int32());
             continue;
           }
           case 3: {
@@ -4932,7 +5149,7 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
               break;
             }
 
-            message.priority = reader.int32() as any;
+            message.priority = reviewPriorityFromJSON(reader.int32());
             continue;
           }
           case 7: {
@@ -4962,7 +5179,7 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
         : isSet(object.study_id)
         ? globalThis.String(object.study_id)
         : "",
-      kind: isSet(object.kind) ? reviewKindFromJSON(object.kind) : 0,
+      kind: isSet(object.kind) ? reviewKindFromJSON(object.kind) : ReviewKind.REVIEW_KIND_UNSPECIFIED,
       imageId: isSet(object.imageId)
         ? globalThis.String(object.imageId)
         : isSet(object.image_id)
@@ -4992,7 +5209,7 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
     if (message.studyId !== "") {
       obj.studyId = message.studyId;
     }
-    if (message.kind !== 0) {
+    if (message.kind !== ReviewKind.REVIEW_KIND_UNSPECIFIED) {
       obj.kind = reviewKindToJSON(message.kind);
     }
     if (message.imageId !== undefined) {
@@ -5019,7 +5236,7 @@ export const ReviewCreate: MessageFns<ReviewCreate> = {
   fromPartial<I extends Exact<DeepPartial<ReviewCreate>, I>>(object: I): ReviewCreate {
     const message = createBaseReviewCreate();
     message.studyId = object.studyId ?? "";
-    message.kind = object.kind ?? 0;
+    message.kind = object.kind ?? ReviewKind.REVIEW_KIND_UNSPECIFIED;
     message.imageId = object.imageId ?? undefined;
     message.assessmentId = object.assessmentId ?? undefined;
     message.assigneeId = object.assigneeId ?? undefined;
@@ -5129,7 +5346,7 @@ function createBaseReviewSubmission(): ReviewSubmission {
 export const ReviewSubmission: MessageFns<ReviewSubmission> = {
   encode(message: ReviewSubmission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.verdict !== undefined) {
-      writer.uint32(8).int32(message.verdict);
+      writer.uint32(8).int32(verdictToNumber(message.verdict));
     }
     for (const v of message.findingVerdicts) {
       FindingVerdict.encode(v!, writer.uint32(18).fork()).join();
@@ -5137,7 +5354,7 @@ export const ReviewSubmission: MessageFns<ReviewSubmission> = {
     if (message.qualityIssues.length !== 0) {
       writer.uint32(26).fork();
       for (const v of message.qualityIssues) {
-        writer.int32(v);
+        writer.int32(qualityIssueToNumber(v));
       }
       writer.join();
     }
@@ -5165,7 +5382,7 @@ export const ReviewSubmission: MessageFns<ReviewSubmission> = {
               break;
             }
 
-            message.verdict = reader.int32() as any;
+            message.verdict = verdictFromJSON(reader.int32());
             continue;
           }
           case 2: {
@@ -5178,7 +5395,7 @@ export const ReviewSubmission: MessageFns<ReviewSubmission> = {
           }
           case 3: {
             if (tag === 24) {
-              message.qualityIssues.push(reader.int32() as any);
+              message.qualityIssues.push(qualityIssueFromJSON(reader.int32()));
 
               continue;
             }
@@ -5186,7 +5403,7 @@ export const ReviewSubmission: MessageFns<ReviewSubmission> = {
             if (tag === 26) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.qualityIssues.push(reader.int32() as any);
+                message.qualityIssues.push(qualityIssueFromJSON(reader.int32()));
               }
 
               continue;
@@ -5425,7 +5642,7 @@ function createBaseReviewSubmittedEvent(): ReviewSubmittedEvent {
     occurredAt: undefined,
     studyId: "",
     reviewId: "",
-    kind: 0,
+    kind: ReviewKind.REVIEW_KIND_UNSPECIFIED,
     verdict: undefined,
     submittedBy: "",
     secondReadReviewId: undefined,
@@ -5452,11 +5669,11 @@ export const ReviewSubmittedEvent: MessageFns<ReviewSubmittedEvent> = {
     if (message.reviewId !== "") {
       writer.uint32(50).string(message.reviewId);
     }
-    if (message.kind !== 0) {
-      writer.uint32(56).int32(message.kind);
+    if (message.kind !== ReviewKind.REVIEW_KIND_UNSPECIFIED) {
+      writer.uint32(56).int32(reviewKindToNumber(message.kind));
     }
     if (message.verdict !== undefined) {
-      writer.uint32(64).int32(message.verdict);
+      writer.uint32(64).int32(verdictToNumber(message.verdict));
     }
     if (message.submittedBy !== "") {
       writer.uint32(74).string(message.submittedBy);
@@ -5533,7 +5750,7 @@ export const ReviewSubmittedEvent: MessageFns<ReviewSubmittedEvent> = {
               break;
             }
 
-            message.kind = reader.int32() as any;
+            message.kind = reviewKindFromJSON(reader.int32());
             continue;
           }
           case 8: {
@@ -5541,7 +5758,7 @@ export const ReviewSubmittedEvent: MessageFns<ReviewSubmittedEvent> = {
               break;
             }
 
-            message.verdict = reader.int32() as any;
+            message.verdict = verdictFromJSON(reader.int32());
             continue;
           }
           case 9: {
@@ -5592,7 +5809,7 @@ export const ReviewSubmittedEvent: MessageFns<ReviewSubmittedEvent> = {
         : isSet(object.review_id)
         ? globalThis.String(object.review_id)
         : "",
-      kind: isSet(object.kind) ? reviewKindFromJSON(object.kind) : 0,
+      kind: isSet(object.kind) ? reviewKindFromJSON(object.kind) : ReviewKind.REVIEW_KIND_UNSPECIFIED,
       verdict: isSet(object.verdict) ? verdictFromJSON(object.verdict) : undefined,
       submittedBy: isSet(object.submittedBy)
         ? globalThis.String(object.submittedBy)
@@ -5627,7 +5844,7 @@ export const ReviewSubmittedEvent: MessageFns<ReviewSubmittedEvent> = {
     if (message.reviewId !== "") {
       obj.reviewId = message.reviewId;
     }
-    if (message.kind !== 0) {
+    if (message.kind !== ReviewKind.REVIEW_KIND_UNSPECIFIED) {
       obj.kind = reviewKindToJSON(message.kind);
     }
     if (message.verdict !== undefined) {
@@ -5653,7 +5870,7 @@ export const ReviewSubmittedEvent: MessageFns<ReviewSubmittedEvent> = {
     message.occurredAt = object.occurredAt ?? undefined;
     message.studyId = object.studyId ?? "";
     message.reviewId = object.reviewId ?? "";
-    message.kind = object.kind ?? 0;
+    message.kind = object.kind ?? ReviewKind.REVIEW_KIND_UNSPECIFIED;
     message.verdict = object.verdict ?? undefined;
     message.submittedBy = object.submittedBy ?? "";
     message.secondReadReviewId = object.secondReadReviewId ?? undefined;
@@ -5669,7 +5886,7 @@ function createBaseAssessmentCompletedEvent(): AssessmentCompletedEvent {
     occurredAt: undefined,
     studyId: "",
     assessmentId: "",
-    status: 0,
+    status: AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED,
     findingCount: 0,
   };
 }
@@ -5694,8 +5911,8 @@ export const AssessmentCompletedEvent: MessageFns<AssessmentCompletedEvent> = {
     if (message.assessmentId !== "") {
       writer.uint32(50).string(message.assessmentId);
     }
-    if (message.status !== 0) {
-      writer.uint32(56).int32(message.status);
+    if (message.status !== AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED) {
+      writer.uint32(56).int32(assessmentStatusToNumber(message.status));
     }
     if (message.findingCount !== 0) {
       writer.uint32(64).int32(message.findingCount);
@@ -5769,7 +5986,7 @@ export const AssessmentCompletedEvent: MessageFns<AssessmentCompletedEvent> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = assessmentStatusFromJSON(reader.int32());
             continue;
           }
           case 8: {
@@ -5812,7 +6029,9 @@ export const AssessmentCompletedEvent: MessageFns<AssessmentCompletedEvent> = {
         : isSet(object.assessment_id)
         ? globalThis.String(object.assessment_id)
         : "",
-      status: isSet(object.status) ? assessmentStatusFromJSON(object.status) : 0,
+      status: isSet(object.status)
+        ? assessmentStatusFromJSON(object.status)
+        : AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED,
       findingCount: isSet(object.findingCount)
         ? globalThis.Number(object.findingCount)
         : isSet(object.finding_count)
@@ -5841,7 +6060,7 @@ export const AssessmentCompletedEvent: MessageFns<AssessmentCompletedEvent> = {
     if (message.assessmentId !== "") {
       obj.assessmentId = message.assessmentId;
     }
-    if (message.status !== 0) {
+    if (message.status !== AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED) {
       obj.status = assessmentStatusToJSON(message.status);
     }
     if (message.findingCount !== 0) {
@@ -5861,14 +6080,22 @@ export const AssessmentCompletedEvent: MessageFns<AssessmentCompletedEvent> = {
     message.occurredAt = object.occurredAt ?? undefined;
     message.studyId = object.studyId ?? "";
     message.assessmentId = object.assessmentId ?? "";
-    message.status = object.status ?? 0;
+    message.status = object.status ?? AssessmentStatus.ASSESSMENT_STATUS_UNSPECIFIED;
     message.findingCount = object.findingCount ?? 0;
     return message;
   },
 };
 
 function createBaseStudyStatusChangedEvent(): StudyStatusChangedEvent {
-  return { type: "", id: "", sequence: "0", occurredAt: undefined, studyId: "", previousStatus: 0, status: 0 };
+  return {
+    type: "",
+    id: "",
+    sequence: "0",
+    occurredAt: undefined,
+    studyId: "",
+    previousStatus: StudyStatus.STUDY_STATUS_UNSPECIFIED,
+    status: StudyStatus.STUDY_STATUS_UNSPECIFIED,
+  };
 }
 
 export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
@@ -5888,11 +6115,11 @@ export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
     if (message.studyId !== "") {
       writer.uint32(42).string(message.studyId);
     }
-    if (message.previousStatus !== 0) {
-      writer.uint32(48).int32(message.previousStatus);
+    if (message.previousStatus !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
+      writer.uint32(48).int32(studyStatusToNumber(message.previousStatus));
     }
-    if (message.status !== 0) {
-      writer.uint32(56).int32(message.status);
+    if (message.status !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
+      writer.uint32(56).int32(studyStatusToNumber(message.status));
     }
     return writer;
   },
@@ -5955,7 +6182,7 @@ export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
               break;
             }
 
-            message.previousStatus = reader.int32() as any;
+            message.previousStatus = studyStatusFromJSON(reader.int32());
             continue;
           }
           case 7: {
@@ -5963,7 +6190,7 @@ export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = studyStatusFromJSON(reader.int32());
             continue;
           }
         }
@@ -5997,8 +6224,8 @@ export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
         ? studyStatusFromJSON(object.previousStatus)
         : isSet(object.previous_status)
         ? studyStatusFromJSON(object.previous_status)
-        : 0,
-      status: isSet(object.status) ? studyStatusFromJSON(object.status) : 0,
+        : StudyStatus.STUDY_STATUS_UNSPECIFIED,
+      status: isSet(object.status) ? studyStatusFromJSON(object.status) : StudyStatus.STUDY_STATUS_UNSPECIFIED,
     };
   },
 
@@ -6019,10 +6246,10 @@ export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
     if (message.studyId !== "") {
       obj.studyId = message.studyId;
     }
-    if (message.previousStatus !== 0) {
+    if (message.previousStatus !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
       obj.previousStatus = studyStatusToJSON(message.previousStatus);
     }
-    if (message.status !== 0) {
+    if (message.status !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
       obj.status = studyStatusToJSON(message.status);
     }
     return obj;
@@ -6038,8 +6265,8 @@ export const StudyStatusChangedEvent: MessageFns<StudyStatusChangedEvent> = {
     message.sequence = object.sequence ?? "0";
     message.occurredAt = object.occurredAt ?? undefined;
     message.studyId = object.studyId ?? "";
-    message.previousStatus = object.previousStatus ?? 0;
-    message.status = object.status ?? 0;
+    message.previousStatus = object.previousStatus ?? StudyStatus.STUDY_STATUS_UNSPECIFIED;
+    message.status = object.status ?? StudyStatus.STUDY_STATUS_UNSPECIFIED;
     return message;
   },
 };
@@ -6164,7 +6391,15 @@ export const ReviewProgressEvent: MessageFns<ReviewProgressEvent> = {
 };
 
 function createBaseProblem(): Problem {
-  return { type: "", title: "", status: 0, detail: undefined, instance: undefined, code: 0, errors: [] };
+  return {
+    type: "",
+    title: "",
+    status: 0,
+    detail: undefined,
+    instance: undefined,
+    code: ProblemCode.PROBLEM_CODE_UNSPECIFIED,
+    errors: [],
+  };
 }
 
 export const Problem: MessageFns<Problem> = {
@@ -6184,8 +6419,8 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       writer.uint32(42).string(message.instance);
     }
-    if (message.code !== 0) {
-      writer.uint32(48).int32(message.code);
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
+      writer.uint32(48).int32(problemCodeToNumber(message.code));
     }
     for (const v of message.errors) {
       ProblemError.encode(v!, writer.uint32(58).fork()).join();
@@ -6251,7 +6486,7 @@ export const Problem: MessageFns<Problem> = {
               break;
             }
 
-            message.code = reader.int32() as any;
+            message.code = problemCodeFromJSON(reader.int32());
             continue;
           }
           case 7: {
@@ -6281,7 +6516,7 @@ export const Problem: MessageFns<Problem> = {
       status: isSet(object.status) ? globalThis.Number(object.status) : 0,
       detail: isSet(object.detail) ? globalThis.String(object.detail) : undefined,
       instance: isSet(object.instance) ? globalThis.String(object.instance) : undefined,
-      code: isSet(object.code) ? problemCodeFromJSON(object.code) : 0,
+      code: isSet(object.code) ? problemCodeFromJSON(object.code) : ProblemCode.PROBLEM_CODE_UNSPECIFIED,
       errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ProblemError.fromJSON(e)) : [],
     };
   },
@@ -6303,7 +6538,7 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       obj.instance = message.instance;
     }
-    if (message.code !== 0) {
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
       obj.code = problemCodeToJSON(message.code);
     }
     if (message.errors?.length) {
@@ -6322,7 +6557,7 @@ export const Problem: MessageFns<Problem> = {
     message.status = object.status ?? 0;
     message.detail = object.detail ?? undefined;
     message.instance = object.instance ?? undefined;
-    message.code = object.code ?? 0;
+    message.code = object.code ?? ProblemCode.PROBLEM_CODE_UNSPECIFIED;
     message.errors = object.errors?.map((e) => ProblemError.fromPartial(e)) || [];
     return message;
   },

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { Timestamp } from "../../../google/protobuf/timestamp.ts";
 
 export const protobufPackage = "trident.study.v1";
 
@@ -26,24 +26,24 @@ export const protobufFileName = "trident/study/v1/study.proto";
 
 /** Lifecycle status of a study, including its review progress. */
 export const StudyStatus = {
-  STUDY_STATUS_UNSPECIFIED: 0,
+  STUDY_STATUS_UNSPECIFIED: "STUDY_STATUS_UNSPECIFIED",
   /** STUDY_STATUS_REGISTERED - "registered" */
-  STUDY_STATUS_REGISTERED: 1,
+  STUDY_STATUS_REGISTERED: "STUDY_STATUS_REGISTERED",
   /** STUDY_STATUS_AVAILABLE - "available" */
-  STUDY_STATUS_AVAILABLE: 2,
+  STUDY_STATUS_AVAILABLE: "STUDY_STATUS_AVAILABLE",
   /** STUDY_STATUS_AI_PROCESSING - "ai_processing" */
-  STUDY_STATUS_AI_PROCESSING: 3,
+  STUDY_STATUS_AI_PROCESSING: "STUDY_STATUS_AI_PROCESSING",
   /** STUDY_STATUS_AWAITING_REVIEW - "awaiting_review" */
-  STUDY_STATUS_AWAITING_REVIEW: 4,
+  STUDY_STATUS_AWAITING_REVIEW: "STUDY_STATUS_AWAITING_REVIEW",
   /** STUDY_STATUS_IN_REVIEW - "in_review" */
-  STUDY_STATUS_IN_REVIEW: 5,
+  STUDY_STATUS_IN_REVIEW: "STUDY_STATUS_IN_REVIEW",
   /** STUDY_STATUS_REVIEWED - "reviewed" */
-  STUDY_STATUS_REVIEWED: 6,
+  STUDY_STATUS_REVIEWED: "STUDY_STATUS_REVIEWED",
   /** STUDY_STATUS_CANCELLED - "cancelled" */
-  STUDY_STATUS_CANCELLED: 7,
+  STUDY_STATUS_CANCELLED: "STUDY_STATUS_CANCELLED",
   /** STUDY_STATUS_ENTERED_IN_ERROR - "entered_in_error" */
-  STUDY_STATUS_ENTERED_IN_ERROR: 8,
-  UNRECOGNIZED: -1,
+  STUDY_STATUS_ENTERED_IN_ERROR: "STUDY_STATUS_ENTERED_IN_ERROR",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type StudyStatus = typeof StudyStatus[keyof typeof StudyStatus];
@@ -123,26 +123,52 @@ export function studyStatusToJSON(object: StudyStatus): string {
   }
 }
 
+export function studyStatusToNumber(object: StudyStatus): number {
+  switch (object) {
+    case StudyStatus.STUDY_STATUS_UNSPECIFIED:
+      return 0;
+    case StudyStatus.STUDY_STATUS_REGISTERED:
+      return 1;
+    case StudyStatus.STUDY_STATUS_AVAILABLE:
+      return 2;
+    case StudyStatus.STUDY_STATUS_AI_PROCESSING:
+      return 3;
+    case StudyStatus.STUDY_STATUS_AWAITING_REVIEW:
+      return 4;
+    case StudyStatus.STUDY_STATUS_IN_REVIEW:
+      return 5;
+    case StudyStatus.STUDY_STATUS_REVIEWED:
+      return 6;
+    case StudyStatus.STUDY_STATUS_CANCELLED:
+      return 7;
+    case StudyStatus.STUDY_STATUS_ENTERED_IN_ERROR:
+      return 8;
+    case StudyStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** DICOM modality code. */
 export const Modality = {
-  MODALITY_UNSPECIFIED: 0,
+  MODALITY_UNSPECIFIED: "MODALITY_UNSPECIFIED",
   /** MODALITY_XC - "XC" */
-  MODALITY_XC: 1,
+  MODALITY_XC: "MODALITY_XC",
   /** MODALITY_OP - "OP" */
-  MODALITY_OP: 2,
+  MODALITY_OP: "MODALITY_OP",
   /** MODALITY_DX - "DX" */
-  MODALITY_DX: 3,
+  MODALITY_DX: "MODALITY_DX",
   /** MODALITY_ES - "ES" */
-  MODALITY_ES: 4,
+  MODALITY_ES: "MODALITY_ES",
   /** MODALITY_GM - "GM" */
-  MODALITY_GM: 5,
+  MODALITY_GM: "MODALITY_GM",
   /** MODALITY_SM - "SM" */
-  MODALITY_SM: 6,
+  MODALITY_SM: "MODALITY_SM",
   /** MODALITY_IO - "IO" */
-  MODALITY_IO: 7,
+  MODALITY_IO: "MODALITY_IO",
   /** MODALITY_OT - "OT" */
-  MODALITY_OT: 8,
-  UNRECOGNIZED: -1,
+  MODALITY_OT: "MODALITY_OT",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type Modality = typeof Modality[keyof typeof Modality];
@@ -222,18 +248,44 @@ export function modalityToJSON(object: Modality): string {
   }
 }
 
+export function modalityToNumber(object: Modality): number {
+  switch (object) {
+    case Modality.MODALITY_UNSPECIFIED:
+      return 0;
+    case Modality.MODALITY_XC:
+      return 1;
+    case Modality.MODALITY_OP:
+      return 2;
+    case Modality.MODALITY_DX:
+      return 3;
+    case Modality.MODALITY_ES:
+      return 4;
+    case Modality.MODALITY_GM:
+      return 5;
+    case Modality.MODALITY_SM:
+      return 6;
+    case Modality.MODALITY_IO:
+      return 7;
+    case Modality.MODALITY_OT:
+      return 8;
+    case Modality.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Administrative sex, as in FHIR. */
 export const Sex = {
-  SEX_UNSPECIFIED: 0,
+  SEX_UNSPECIFIED: "SEX_UNSPECIFIED",
   /** SEX_FEMALE - "female" */
-  SEX_FEMALE: 1,
+  SEX_FEMALE: "SEX_FEMALE",
   /** SEX_MALE - "male" */
-  SEX_MALE: 2,
+  SEX_MALE: "SEX_MALE",
   /** SEX_OTHER - "other" */
-  SEX_OTHER: 3,
+  SEX_OTHER: "SEX_OTHER",
   /** SEX_UNKNOWN - "unknown" */
-  SEX_UNKNOWN: 4,
-  UNRECOGNIZED: -1,
+  SEX_UNKNOWN: "SEX_UNKNOWN",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type Sex = typeof Sex[keyof typeof Sex];
@@ -289,36 +341,54 @@ export function sexToJSON(object: Sex): string {
   }
 }
 
+export function sexToNumber(object: Sex): number {
+  switch (object) {
+    case Sex.SEX_UNSPECIFIED:
+      return 0;
+    case Sex.SEX_FEMALE:
+      return 1;
+    case Sex.SEX_MALE:
+      return 2;
+    case Sex.SEX_OTHER:
+      return 3;
+    case Sex.SEX_UNKNOWN:
+      return 4;
+    case Sex.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Error code from the error catalog, identical across REST, GraphQL and gRPC. */
 export const ProblemCode = {
-  PROBLEM_CODE_UNSPECIFIED: 0,
+  PROBLEM_CODE_UNSPECIFIED: "PROBLEM_CODE_UNSPECIFIED",
   /** PROBLEM_CODE_INVALID_ARGUMENT - "invalid_argument" */
-  PROBLEM_CODE_INVALID_ARGUMENT: 1,
+  PROBLEM_CODE_INVALID_ARGUMENT: "PROBLEM_CODE_INVALID_ARGUMENT",
   /** PROBLEM_CODE_UNAUTHENTICATED - "unauthenticated" */
-  PROBLEM_CODE_UNAUTHENTICATED: 2,
+  PROBLEM_CODE_UNAUTHENTICATED: "PROBLEM_CODE_UNAUTHENTICATED",
   /** PROBLEM_CODE_PERMISSION_DENIED - "permission_denied" */
-  PROBLEM_CODE_PERMISSION_DENIED: 3,
+  PROBLEM_CODE_PERMISSION_DENIED: "PROBLEM_CODE_PERMISSION_DENIED",
   /** PROBLEM_CODE_NOT_FOUND - "not_found" */
-  PROBLEM_CODE_NOT_FOUND: 4,
+  PROBLEM_CODE_NOT_FOUND: "PROBLEM_CODE_NOT_FOUND",
   /** PROBLEM_CODE_ALREADY_EXISTS - "already_exists" */
-  PROBLEM_CODE_ALREADY_EXISTS: 5,
+  PROBLEM_CODE_ALREADY_EXISTS: "PROBLEM_CODE_ALREADY_EXISTS",
   /** PROBLEM_CODE_CONFLICT - "conflict" */
-  PROBLEM_CODE_CONFLICT: 6,
+  PROBLEM_CODE_CONFLICT: "PROBLEM_CODE_CONFLICT",
   /** PROBLEM_CODE_PRECONDITION_FAILED - "precondition_failed" */
-  PROBLEM_CODE_PRECONDITION_FAILED: 7,
+  PROBLEM_CODE_PRECONDITION_FAILED: "PROBLEM_CODE_PRECONDITION_FAILED",
   /** PROBLEM_CODE_PAYLOAD_TOO_LARGE - "payload_too_large" */
-  PROBLEM_CODE_PAYLOAD_TOO_LARGE: 8,
+  PROBLEM_CODE_PAYLOAD_TOO_LARGE: "PROBLEM_CODE_PAYLOAD_TOO_LARGE",
   /** PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE - "unsupported_media_type" */
-  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: 9,
+  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: "PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE",
   /** PROBLEM_CODE_RANGE_NOT_SATISFIABLE - "range_not_satisfiable" */
-  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: 10,
+  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: "PROBLEM_CODE_RANGE_NOT_SATISFIABLE",
   /** PROBLEM_CODE_RATE_LIMITED - "rate_limited" */
-  PROBLEM_CODE_RATE_LIMITED: 11,
+  PROBLEM_CODE_RATE_LIMITED: "PROBLEM_CODE_RATE_LIMITED",
   /** PROBLEM_CODE_UNAVAILABLE - "unavailable" */
-  PROBLEM_CODE_UNAVAILABLE: 12,
+  PROBLEM_CODE_UNAVAILABLE: "PROBLEM_CODE_UNAVAILABLE",
   /** PROBLEM_CODE_INTERNAL - "internal" */
-  PROBLEM_CODE_INTERNAL: 13,
-  UNRECOGNIZED: -1,
+  PROBLEM_CODE_INTERNAL: "PROBLEM_CODE_INTERNAL",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ProblemCode = typeof ProblemCode[keyof typeof ProblemCode];
@@ -428,14 +498,50 @@ export function problemCodeToJSON(object: ProblemCode): string {
   }
 }
 
+export function problemCodeToNumber(object: ProblemCode): number {
+  switch (object) {
+    case ProblemCode.PROBLEM_CODE_UNSPECIFIED:
+      return 0;
+    case ProblemCode.PROBLEM_CODE_INVALID_ARGUMENT:
+      return 1;
+    case ProblemCode.PROBLEM_CODE_UNAUTHENTICATED:
+      return 2;
+    case ProblemCode.PROBLEM_CODE_PERMISSION_DENIED:
+      return 3;
+    case ProblemCode.PROBLEM_CODE_NOT_FOUND:
+      return 4;
+    case ProblemCode.PROBLEM_CODE_ALREADY_EXISTS:
+      return 5;
+    case ProblemCode.PROBLEM_CODE_CONFLICT:
+      return 6;
+    case ProblemCode.PROBLEM_CODE_PRECONDITION_FAILED:
+      return 7;
+    case ProblemCode.PROBLEM_CODE_PAYLOAD_TOO_LARGE:
+      return 8;
+    case ProblemCode.PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE:
+      return 9;
+    case ProblemCode.PROBLEM_CODE_RANGE_NOT_SATISFIABLE:
+      return 10;
+    case ProblemCode.PROBLEM_CODE_RATE_LIMITED:
+      return 11;
+    case ProblemCode.PROBLEM_CODE_UNAVAILABLE:
+      return 12;
+    case ProblemCode.PROBLEM_CODE_INTERNAL:
+      return 13;
+    case ProblemCode.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export interface RegisterStudyRequest {
   /** The request body. */
-  body: StudyCreate | undefined;
+  body?: StudyCreate | undefined;
 }
 
 export interface RegisterStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface ListStudiesRequest {
@@ -456,16 +562,16 @@ export interface ListStudiesRequest {
     | Modality
     | undefined;
   /** Only studies started at or after this time. */
-  startedAfter:
+  startedAfter?:
     | string
     | undefined;
   /** Only studies started before this time. */
-  startedBefore: string | undefined;
+  startedBefore?: string | undefined;
 }
 
 export interface ListStudiesResponse {
   /** The response body. */
-  body: StudyPage | undefined;
+  body?: StudyPage | undefined;
 }
 
 export interface GetStudyRequest {
@@ -475,7 +581,7 @@ export interface GetStudyRequest {
 
 export interface GetStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface UpdateStudyRequest {
@@ -484,12 +590,12 @@ export interface UpdateStudyRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: StudyUpdate | undefined;
+  body?: StudyUpdate | undefined;
 }
 
 export interface UpdateStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface CancelStudyRequest {
@@ -498,12 +604,12 @@ export interface CancelStudyRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: StudyCancellation | undefined;
+  body?: StudyCancellation | undefined;
 }
 
 export interface CancelStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 /** The patient the study is about. */
@@ -539,7 +645,7 @@ export interface Study {
    * Sensitive: personal data; keep out of logs.
    */
   accessionNumber?: string | undefined;
-  subject:
+  subject?:
     | StudySubject
     | undefined;
   /** Free-text description of the study. */
@@ -549,7 +655,7 @@ export interface Study {
   /** Modalities present in the study. */
   modalities: Modality[];
   /** Time the study started. */
-  startedAt:
+  startedAt?:
     | string
     | undefined;
   /**
@@ -563,14 +669,14 @@ export interface Study {
    * Time the study was registered.
    * Output only: set by the server.
    */
-  createdAt:
+  createdAt?:
     | string
     | undefined;
   /**
    * Time of the last change.
    * Output only: set by the server.
    */
-  updatedAt:
+  updatedAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -588,7 +694,7 @@ export interface StudyCreate {
    * Sensitive: personal data; keep out of logs.
    */
   accessionNumber?: string | undefined;
-  subject:
+  subject?:
     | StudySubject
     | undefined;
   /** Free-text description of the study. */
@@ -598,7 +704,7 @@ export interface StudyCreate {
   /** Modalities expected in the study. */
   modalities: Modality[];
   /** Time the study started. */
-  startedAt: string | undefined;
+  startedAt?: string | undefined;
 }
 
 /** Partial update of a study; omitted fields are unchanged. */
@@ -608,7 +714,7 @@ export interface StudyUpdate {
    * Sensitive: personal data; keep out of logs.
    */
   accessionNumber?: string | undefined;
-  subject:
+  subject?:
     | StudySubject
     | undefined;
   /** Free-text description of the study. */
@@ -618,7 +724,7 @@ export interface StudyUpdate {
   /** Modalities present in the study. */
   modalities: Modality[];
   /** Time the study started. */
-  startedAt: string | undefined;
+  startedAt?: string | undefined;
 }
 
 /** Request to cancel a study. */
@@ -821,10 +927,10 @@ export const ListStudiesRequest: MessageFns<ListStudiesRequest> = {
       writer.uint32(18).string(message.cursor);
     }
     if (message.status !== undefined) {
-      writer.uint32(24).int32(message.status);
+      writer.uint32(24).int32(studyStatusToNumber(message.status));
     }
     if (message.modality !== undefined) {
-      writer.uint32(32).int32(message.modality);
+      writer.uint32(32).int32(modalityToNumber(message.modality));
     }
     if (message.startedAfter !== undefined) {
       Timestamp.encode(toTimestamp(message.startedAfter), writer.uint32(42).fork()).join();
@@ -869,7 +975,7 @@ export const ListStudiesRequest: MessageFns<ListStudiesRequest> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = studyStatusFromJSON(reader.int32());
             continue;
           }
           case 4: {
@@ -877,7 +983,7 @@ export const ListStudiesRequest: MessageFns<ListStudiesRequest> = {
               break;
             }
 
-            message.modality = reader.int32() as any;
+            message.modality = modalityFromJSON(reader.int32());
             continue;
           }
           case 5: {
@@ -1529,7 +1635,7 @@ export const CancelStudyResponse: MessageFns<CancelStudyResponse> = {
 };
 
 function createBaseStudySubject(): StudySubject {
-  return { patientId: "", patientName: "", birthDate: undefined, sex: 0 };
+  return { patientId: "", patientName: "", birthDate: undefined, sex: Sex.SEX_UNSPECIFIED };
 }
 
 export const StudySubject: MessageFns<StudySubject> = {
@@ -1543,8 +1649,8 @@ export const StudySubject: MessageFns<StudySubject> = {
     if (message.birthDate !== undefined) {
       writer.uint32(26).string(message.birthDate);
     }
-    if (message.sex !== 0) {
-      writer.uint32(32).int32(message.sex);
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
+      writer.uint32(32).int32(sexToNumber(message.sex));
     }
     return writer;
   },
@@ -1591,7 +1697,7 @@ export const StudySubject: MessageFns<StudySubject> = {
               break;
             }
 
-            message.sex = reader.int32() as any;
+            message.sex = sexFromJSON(reader.int32());
             continue;
           }
         }
@@ -1623,7 +1729,7 @@ export const StudySubject: MessageFns<StudySubject> = {
         : isSet(object.birth_date)
         ? globalThis.String(object.birth_date)
         : undefined,
-      sex: isSet(object.sex) ? sexFromJSON(object.sex) : 0,
+      sex: isSet(object.sex) ? sexFromJSON(object.sex) : Sex.SEX_UNSPECIFIED,
     };
   },
 
@@ -1638,7 +1744,7 @@ export const StudySubject: MessageFns<StudySubject> = {
     if (message.birthDate !== undefined) {
       obj.birthDate = message.birthDate;
     }
-    if (message.sex !== 0) {
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
       obj.sex = sexToJSON(message.sex);
     }
     return obj;
@@ -1652,7 +1758,7 @@ export const StudySubject: MessageFns<StudySubject> = {
     message.patientId = object.patientId ?? "";
     message.patientName = object.patientName ?? "";
     message.birthDate = object.birthDate ?? undefined;
-    message.sex = object.sex ?? 0;
+    message.sex = object.sex ?? Sex.SEX_UNSPECIFIED;
     return message;
   },
 };
@@ -1668,7 +1774,7 @@ function createBaseStudy(): Study {
     modalities: [],
     startedAt: undefined,
     numberOfImages: 0,
-    status: 0,
+    status: StudyStatus.STUDY_STATUS_UNSPECIFIED,
     createdAt: undefined,
     updatedAt: undefined,
     version: "0",
@@ -1698,7 +1804,7 @@ export const Study: MessageFns<Study> = {
     if (message.modalities.length !== 0) {
       writer.uint32(58).fork();
       for (const v of message.modalities) {
-        writer.int32(v);
+        writer.int32(modalityToNumber(v));
       }
       writer.join();
     }
@@ -1708,8 +1814,8 @@ export const Study: MessageFns<Study> = {
     if (message.numberOfImages !== 0) {
       writer.uint32(160).int32(message.numberOfImages);
     }
-    if (message.status !== 0) {
-      writer.uint32(72).int32(message.status);
+    if (message.status !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
+      writer.uint32(72).int32(studyStatusToNumber(message.status));
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(82).fork()).join();
@@ -1786,7 +1892,7 @@ export const Study: MessageFns<Study> = {
           }
           case 7: {
             if (tag === 56) {
-              message.modalities.push(reader.int32() as any);
+              message.modalities.push(modalityFromJSON(reader.int32()));
 
               continue;
             }
@@ -1794,7 +1900,7 @@ export const Study: MessageFns<Study> = {
             if (tag === 58) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.modalities.push(reader.int32() as any);
+                message.modalities.push(modalityFromJSON(reader.int32()));
               }
 
               continue;
@@ -1823,7 +1929,7 @@ export const Study: MessageFns<Study> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = studyStatusFromJSON(reader.int32());
             continue;
           }
           case 10: {
@@ -1895,7 +2001,7 @@ export const Study: MessageFns<Study> = {
         : isSet(object.number_of_images)
         ? globalThis.Number(object.number_of_images)
         : 0,
-      status: isSet(object.status) ? studyStatusFromJSON(object.status) : 0,
+      status: isSet(object.status) ? studyStatusFromJSON(object.status) : StudyStatus.STUDY_STATUS_UNSPECIFIED,
       createdAt: isSet(object.createdAt)
         ? globalThis.String(object.createdAt)
         : isSet(object.created_at)
@@ -1939,7 +2045,7 @@ export const Study: MessageFns<Study> = {
     if (message.numberOfImages !== 0) {
       obj.numberOfImages = Math.round(message.numberOfImages);
     }
-    if (message.status !== 0) {
+    if (message.status !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
       obj.status = studyStatusToJSON(message.status);
     }
     if (message.createdAt !== undefined) {
@@ -1970,7 +2076,7 @@ export const Study: MessageFns<Study> = {
     message.modalities = object.modalities?.map((e) => e) || [];
     message.startedAt = object.startedAt ?? undefined;
     message.numberOfImages = object.numberOfImages ?? 0;
-    message.status = object.status ?? 0;
+    message.status = object.status ?? StudyStatus.STUDY_STATUS_UNSPECIFIED;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.version = object.version ?? "0";
@@ -2006,7 +2112,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
     if (message.modalities.length !== 0) {
       writer.uint32(42).fork();
       for (const v of message.modalities) {
-        writer.int32(v);
+        writer.int32(modalityToNumber(v));
       }
       writer.join();
     }
@@ -2063,7 +2169,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
           }
           case 5: {
             if (tag === 40) {
-              message.modalities.push(reader.int32() as any);
+              message.modalities.push(modalityFromJSON(reader.int32()));
 
               continue;
             }
@@ -2071,7 +2177,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
             if (tag === 42) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.modalities.push(reader.int32() as any);
+                message.modalities.push(modalityFromJSON(reader.int32()));
               }
 
               continue;
@@ -2188,7 +2294,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
     if (message.modalities.length !== 0) {
       writer.uint32(34).fork();
       for (const v of message.modalities) {
-        writer.int32(v);
+        writer.int32(modalityToNumber(v));
       }
       writer.join();
     }
@@ -2237,7 +2343,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
           }
           case 4: {
             if (tag === 32) {
-              message.modalities.push(reader.int32() as any);
+              message.modalities.push(modalityFromJSON(reader.int32()));
 
               continue;
             }
@@ -2245,7 +2351,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
             if (tag === 34) {
               const end2 = reader.uint32() + reader.pos;
               while (reader.pos < end2) {
-                message.modalities.push(reader.int32() as any);
+                message.modalities.push(modalityFromJSON(reader.int32()));
               }
 
               continue;
@@ -2486,7 +2592,15 @@ export const StudyPage: MessageFns<StudyPage> = {
 };
 
 function createBaseProblem(): Problem {
-  return { type: "", title: "", status: 0, detail: undefined, instance: undefined, code: 0, errors: [] };
+  return {
+    type: "",
+    title: "",
+    status: 0,
+    detail: undefined,
+    instance: undefined,
+    code: ProblemCode.PROBLEM_CODE_UNSPECIFIED,
+    errors: [],
+  };
 }
 
 export const Problem: MessageFns<Problem> = {
@@ -2506,8 +2620,8 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       writer.uint32(42).string(message.instance);
     }
-    if (message.code !== 0) {
-      writer.uint32(48).int32(message.code);
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
+      writer.uint32(48).int32(problemCodeToNumber(message.code));
     }
     for (const v of message.errors) {
       ProblemError.encode(v!, writer.uint32(58).fork()).join();
@@ -2573,7 +2687,7 @@ export const Problem: MessageFns<Problem> = {
               break;
             }
 
-            message.code = reader.int32() as any;
+            message.code = problemCodeFromJSON(reader.int32());
             continue;
           }
           case 7: {
@@ -2603,7 +2717,7 @@ export const Problem: MessageFns<Problem> = {
       status: isSet(object.status) ? globalThis.Number(object.status) : 0,
       detail: isSet(object.detail) ? globalThis.String(object.detail) : undefined,
       instance: isSet(object.instance) ? globalThis.String(object.instance) : undefined,
-      code: isSet(object.code) ? problemCodeFromJSON(object.code) : 0,
+      code: isSet(object.code) ? problemCodeFromJSON(object.code) : ProblemCode.PROBLEM_CODE_UNSPECIFIED,
       errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ProblemError.fromJSON(e)) : [],
     };
   },
@@ -2625,7 +2739,7 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       obj.instance = message.instance;
     }
-    if (message.code !== 0) {
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
       obj.code = problemCodeToJSON(message.code);
     }
     if (message.errors?.length) {
@@ -2644,7 +2758,7 @@ export const Problem: MessageFns<Problem> = {
     message.status = object.status ?? 0;
     message.detail = object.detail ?? undefined;
     message.instance = object.instance ?? undefined;
-    message.code = object.code ?? 0;
+    message.code = object.code ?? ProblemCode.PROBLEM_CODE_UNSPECIFIED;
     message.errors = object.errors?.map((e) => ProblemError.fromPartial(e)) || [];
     return message;
   },

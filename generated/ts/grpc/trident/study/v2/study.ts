@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { Timestamp } from "../../../google/protobuf/timestamp.ts";
 
 export const protobufPackage = "trident.study.v2";
 
@@ -26,16 +26,16 @@ export const protobufFileName = "trident/study/v2/study.proto";
 
 /** Status of a study, as in FHIR ImagingStudy. */
 export const StudyStatus = {
-  STUDY_STATUS_UNSPECIFIED: 0,
+  STUDY_STATUS_UNSPECIFIED: "STUDY_STATUS_UNSPECIFIED",
   /** STUDY_STATUS_REGISTERED - "registered" */
-  STUDY_STATUS_REGISTERED: 1,
+  STUDY_STATUS_REGISTERED: "STUDY_STATUS_REGISTERED",
   /** STUDY_STATUS_AVAILABLE - "available" */
-  STUDY_STATUS_AVAILABLE: 2,
+  STUDY_STATUS_AVAILABLE: "STUDY_STATUS_AVAILABLE",
   /** STUDY_STATUS_CANCELLED - "cancelled" */
-  STUDY_STATUS_CANCELLED: 3,
+  STUDY_STATUS_CANCELLED: "STUDY_STATUS_CANCELLED",
   /** STUDY_STATUS_ENTERED_IN_ERROR - "entered_in_error" */
-  STUDY_STATUS_ENTERED_IN_ERROR: 4,
-  UNRECOGNIZED: -1,
+  STUDY_STATUS_ENTERED_IN_ERROR: "STUDY_STATUS_ENTERED_IN_ERROR",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type StudyStatus = typeof StudyStatus[keyof typeof StudyStatus];
@@ -91,20 +91,38 @@ export function studyStatusToJSON(object: StudyStatus): string {
   }
 }
 
+export function studyStatusToNumber(object: StudyStatus): number {
+  switch (object) {
+    case StudyStatus.STUDY_STATUS_UNSPECIFIED:
+      return 0;
+    case StudyStatus.STUDY_STATUS_REGISTERED:
+      return 1;
+    case StudyStatus.STUDY_STATUS_AVAILABLE:
+      return 2;
+    case StudyStatus.STUDY_STATUS_CANCELLED:
+      return 3;
+    case StudyStatus.STUDY_STATUS_ENTERED_IN_ERROR:
+      return 4;
+    case StudyStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Progress of a study through AI assessment and human review. */
 export const ReviewState = {
-  REVIEW_STATE_UNSPECIFIED: 0,
+  REVIEW_STATE_UNSPECIFIED: "REVIEW_STATE_UNSPECIFIED",
   /** REVIEW_STATE_NOT_STARTED - "not_started" */
-  REVIEW_STATE_NOT_STARTED: 1,
+  REVIEW_STATE_NOT_STARTED: "REVIEW_STATE_NOT_STARTED",
   /** REVIEW_STATE_AI_PROCESSING - "ai_processing" */
-  REVIEW_STATE_AI_PROCESSING: 2,
+  REVIEW_STATE_AI_PROCESSING: "REVIEW_STATE_AI_PROCESSING",
   /** REVIEW_STATE_AWAITING_REVIEW - "awaiting_review" */
-  REVIEW_STATE_AWAITING_REVIEW: 3,
+  REVIEW_STATE_AWAITING_REVIEW: "REVIEW_STATE_AWAITING_REVIEW",
   /** REVIEW_STATE_IN_REVIEW - "in_review" */
-  REVIEW_STATE_IN_REVIEW: 4,
+  REVIEW_STATE_IN_REVIEW: "REVIEW_STATE_IN_REVIEW",
   /** REVIEW_STATE_REVIEWED - "reviewed" */
-  REVIEW_STATE_REVIEWED: 5,
-  UNRECOGNIZED: -1,
+  REVIEW_STATE_REVIEWED: "REVIEW_STATE_REVIEWED",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ReviewState = typeof ReviewState[keyof typeof ReviewState];
@@ -166,18 +184,38 @@ export function reviewStateToJSON(object: ReviewState): string {
   }
 }
 
+export function reviewStateToNumber(object: ReviewState): number {
+  switch (object) {
+    case ReviewState.REVIEW_STATE_UNSPECIFIED:
+      return 0;
+    case ReviewState.REVIEW_STATE_NOT_STARTED:
+      return 1;
+    case ReviewState.REVIEW_STATE_AI_PROCESSING:
+      return 2;
+    case ReviewState.REVIEW_STATE_AWAITING_REVIEW:
+      return 3;
+    case ReviewState.REVIEW_STATE_IN_REVIEW:
+      return 4;
+    case ReviewState.REVIEW_STATE_REVIEWED:
+      return 5;
+    case ReviewState.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Administrative sex, as in FHIR. */
 export const Sex = {
-  SEX_UNSPECIFIED: 0,
+  SEX_UNSPECIFIED: "SEX_UNSPECIFIED",
   /** SEX_FEMALE - "female" */
-  SEX_FEMALE: 1,
+  SEX_FEMALE: "SEX_FEMALE",
   /** SEX_MALE - "male" */
-  SEX_MALE: 2,
+  SEX_MALE: "SEX_MALE",
   /** SEX_OTHER - "other" */
-  SEX_OTHER: 3,
+  SEX_OTHER: "SEX_OTHER",
   /** SEX_UNKNOWN - "unknown" */
-  SEX_UNKNOWN: 4,
-  UNRECOGNIZED: -1,
+  SEX_UNKNOWN: "SEX_UNKNOWN",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type Sex = typeof Sex[keyof typeof Sex];
@@ -233,36 +271,54 @@ export function sexToJSON(object: Sex): string {
   }
 }
 
+export function sexToNumber(object: Sex): number {
+  switch (object) {
+    case Sex.SEX_UNSPECIFIED:
+      return 0;
+    case Sex.SEX_FEMALE:
+      return 1;
+    case Sex.SEX_MALE:
+      return 2;
+    case Sex.SEX_OTHER:
+      return 3;
+    case Sex.SEX_UNKNOWN:
+      return 4;
+    case Sex.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Error code from the error catalog, identical across REST, GraphQL and gRPC. */
 export const ProblemCode = {
-  PROBLEM_CODE_UNSPECIFIED: 0,
+  PROBLEM_CODE_UNSPECIFIED: "PROBLEM_CODE_UNSPECIFIED",
   /** PROBLEM_CODE_INVALID_ARGUMENT - "invalid_argument" */
-  PROBLEM_CODE_INVALID_ARGUMENT: 1,
+  PROBLEM_CODE_INVALID_ARGUMENT: "PROBLEM_CODE_INVALID_ARGUMENT",
   /** PROBLEM_CODE_UNAUTHENTICATED - "unauthenticated" */
-  PROBLEM_CODE_UNAUTHENTICATED: 2,
+  PROBLEM_CODE_UNAUTHENTICATED: "PROBLEM_CODE_UNAUTHENTICATED",
   /** PROBLEM_CODE_PERMISSION_DENIED - "permission_denied" */
-  PROBLEM_CODE_PERMISSION_DENIED: 3,
+  PROBLEM_CODE_PERMISSION_DENIED: "PROBLEM_CODE_PERMISSION_DENIED",
   /** PROBLEM_CODE_NOT_FOUND - "not_found" */
-  PROBLEM_CODE_NOT_FOUND: 4,
+  PROBLEM_CODE_NOT_FOUND: "PROBLEM_CODE_NOT_FOUND",
   /** PROBLEM_CODE_ALREADY_EXISTS - "already_exists" */
-  PROBLEM_CODE_ALREADY_EXISTS: 5,
+  PROBLEM_CODE_ALREADY_EXISTS: "PROBLEM_CODE_ALREADY_EXISTS",
   /** PROBLEM_CODE_CONFLICT - "conflict" */
-  PROBLEM_CODE_CONFLICT: 6,
+  PROBLEM_CODE_CONFLICT: "PROBLEM_CODE_CONFLICT",
   /** PROBLEM_CODE_PRECONDITION_FAILED - "precondition_failed" */
-  PROBLEM_CODE_PRECONDITION_FAILED: 7,
+  PROBLEM_CODE_PRECONDITION_FAILED: "PROBLEM_CODE_PRECONDITION_FAILED",
   /** PROBLEM_CODE_PAYLOAD_TOO_LARGE - "payload_too_large" */
-  PROBLEM_CODE_PAYLOAD_TOO_LARGE: 8,
+  PROBLEM_CODE_PAYLOAD_TOO_LARGE: "PROBLEM_CODE_PAYLOAD_TOO_LARGE",
   /** PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE - "unsupported_media_type" */
-  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: 9,
+  PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE: "PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE",
   /** PROBLEM_CODE_RANGE_NOT_SATISFIABLE - "range_not_satisfiable" */
-  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: 10,
+  PROBLEM_CODE_RANGE_NOT_SATISFIABLE: "PROBLEM_CODE_RANGE_NOT_SATISFIABLE",
   /** PROBLEM_CODE_RATE_LIMITED - "rate_limited" */
-  PROBLEM_CODE_RATE_LIMITED: 11,
+  PROBLEM_CODE_RATE_LIMITED: "PROBLEM_CODE_RATE_LIMITED",
   /** PROBLEM_CODE_UNAVAILABLE - "unavailable" */
-  PROBLEM_CODE_UNAVAILABLE: 12,
+  PROBLEM_CODE_UNAVAILABLE: "PROBLEM_CODE_UNAVAILABLE",
   /** PROBLEM_CODE_INTERNAL - "internal" */
-  PROBLEM_CODE_INTERNAL: 13,
-  UNRECOGNIZED: -1,
+  PROBLEM_CODE_INTERNAL: "PROBLEM_CODE_INTERNAL",
+  UNRECOGNIZED: "UNRECOGNIZED",
 } as const;
 
 export type ProblemCode = typeof ProblemCode[keyof typeof ProblemCode];
@@ -372,14 +428,50 @@ export function problemCodeToJSON(object: ProblemCode): string {
   }
 }
 
+export function problemCodeToNumber(object: ProblemCode): number {
+  switch (object) {
+    case ProblemCode.PROBLEM_CODE_UNSPECIFIED:
+      return 0;
+    case ProblemCode.PROBLEM_CODE_INVALID_ARGUMENT:
+      return 1;
+    case ProblemCode.PROBLEM_CODE_UNAUTHENTICATED:
+      return 2;
+    case ProblemCode.PROBLEM_CODE_PERMISSION_DENIED:
+      return 3;
+    case ProblemCode.PROBLEM_CODE_NOT_FOUND:
+      return 4;
+    case ProblemCode.PROBLEM_CODE_ALREADY_EXISTS:
+      return 5;
+    case ProblemCode.PROBLEM_CODE_CONFLICT:
+      return 6;
+    case ProblemCode.PROBLEM_CODE_PRECONDITION_FAILED:
+      return 7;
+    case ProblemCode.PROBLEM_CODE_PAYLOAD_TOO_LARGE:
+      return 8;
+    case ProblemCode.PROBLEM_CODE_UNSUPPORTED_MEDIA_TYPE:
+      return 9;
+    case ProblemCode.PROBLEM_CODE_RANGE_NOT_SATISFIABLE:
+      return 10;
+    case ProblemCode.PROBLEM_CODE_RATE_LIMITED:
+      return 11;
+    case ProblemCode.PROBLEM_CODE_UNAVAILABLE:
+      return 12;
+    case ProblemCode.PROBLEM_CODE_INTERNAL:
+      return 13;
+    case ProblemCode.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export interface RegisterStudyRequest {
   /** The request body. */
-  body: StudyCreate | undefined;
+  body?: StudyCreate | undefined;
 }
 
 export interface RegisterStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface ListStudiesRequest {
@@ -404,16 +496,16 @@ export interface ListStudiesRequest {
     | string
     | undefined;
   /** Only studies started at or after this time. */
-  startedAfter:
+  startedAfter?:
     | string
     | undefined;
   /** Only studies started before this time. */
-  startedBefore: string | undefined;
+  startedBefore?: string | undefined;
 }
 
 export interface ListStudiesResponse {
   /** The response body. */
-  body: StudyPage | undefined;
+  body?: StudyPage | undefined;
 }
 
 export interface GetStudyRequest {
@@ -423,7 +515,7 @@ export interface GetStudyRequest {
 
 export interface GetStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface UpdateStudyRequest {
@@ -432,12 +524,12 @@ export interface UpdateStudyRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: StudyUpdate | undefined;
+  body?: StudyUpdate | undefined;
 }
 
 export interface UpdateStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface CancelStudyRequest {
@@ -446,12 +538,12 @@ export interface CancelStudyRequest {
   /** ETag of the version the change is based on; a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
-  body: StudyCancellation | undefined;
+  body?: StudyCancellation | undefined;
 }
 
 export interface CancelStudyResponse {
   /** The response body. */
-  body: Study | undefined;
+  body?: Study | undefined;
 }
 
 export interface GetStudySubjectIdentityRequest {
@@ -461,7 +553,7 @@ export interface GetStudySubjectIdentityRequest {
 
 export interface GetStudySubjectIdentityResponse {
   /** The response body. */
-  body: StudySubjectIdentity | undefined;
+  body?: StudySubjectIdentity | undefined;
 }
 
 /** The pseudonymised patient the study is about. */
@@ -545,14 +637,14 @@ export interface StudySubjectIdentity {
    * Time the study was registered.
    * Output only: set by the server.
    */
-  createdAt:
+  createdAt?:
     | string
     | undefined;
   /**
    * Time of the last change of the study.
    * Output only: set by the server.
    */
-  updatedAt:
+  updatedAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -568,7 +660,7 @@ export interface Study {
   /** DICOM Study Instance UID. */
   studyInstanceUid: string;
   /** Output only: set by the server. */
-  subject:
+  subject?:
     | StudySubject
     | undefined;
   /** Free-text description of the study. */
@@ -578,7 +670,7 @@ export interface Study {
   /** Modalities present in the study, as DICOM-coded concepts. */
   modalities: Coding[];
   /** Time the study started. */
-  startedAt:
+  startedAt?:
     | string
     | undefined;
   /**
@@ -594,14 +686,14 @@ export interface Study {
    * Time the study was registered.
    * Output only: set by the server.
    */
-  createdAt:
+  createdAt?:
     | string
     | undefined;
   /**
    * Time of the last change.
    * Output only: set by the server.
    */
-  updatedAt:
+  updatedAt?:
     | string
     | undefined;
   /** Output only: set by the server. */
@@ -628,7 +720,7 @@ export interface StudyCreate {
    * Raw identity of the patient, stored apart from the study.
    * Input only: never returned.
    */
-  subjectIdentity:
+  subjectIdentity?:
     | SubjectIdentity
     | undefined;
   /** Free-text description of the study. */
@@ -638,7 +730,7 @@ export interface StudyCreate {
   /** Modalities expected in the study, as DICOM-coded concepts. */
   modalities: Coding[];
   /** Time the study started. */
-  startedAt: string | undefined;
+  startedAt?: string | undefined;
 }
 
 /** Partial update of a study; omitted fields are unchanged. */
@@ -650,7 +742,7 @@ export interface StudyUpdate {
   /** Modalities present in the study, as DICOM-coded concepts. */
   modalities: Coding[];
   /** Time the study started. */
-  startedAt: string | undefined;
+  startedAt?: string | undefined;
 }
 
 /** Request to cancel a study. */
@@ -854,10 +946,10 @@ export const ListStudiesRequest: MessageFns<ListStudiesRequest> = {
       writer.uint32(18).string(message.pageToken);
     }
     if (message.status !== undefined) {
-      writer.uint32(24).int32(message.status);
+      writer.uint32(24).int32(studyStatusToNumber(message.status));
     }
     if (message.reviewState !== undefined) {
-      writer.uint32(32).int32(message.reviewState);
+      writer.uint32(32).int32(reviewStateToNumber(message.reviewState));
     }
     if (message.modality !== undefined) {
       writer.uint32(42).string(message.modality);
@@ -905,7 +997,7 @@ export const ListStudiesRequest: MessageFns<ListStudiesRequest> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = studyStatusFromJSON(reader.int32());
             continue;
           }
           case 4: {
@@ -913,7 +1005,7 @@ export const ListStudiesRequest: MessageFns<ListStudiesRequest> = {
               break;
             }
 
-            message.reviewState = reader.int32() as any;
+            message.reviewState = reviewStateFromJSON(reader.int32());
             continue;
           }
           case 5: {
@@ -1825,7 +1917,14 @@ export const StudySubject: MessageFns<StudySubject> = {
 };
 
 function createBaseSubjectIdentity(): SubjectIdentity {
-  return { issuer: "", patientId: "", patientName: "", birthDate: undefined, sex: 0, accessionNumber: undefined };
+  return {
+    issuer: "",
+    patientId: "",
+    patientName: "",
+    birthDate: undefined,
+    sex: Sex.SEX_UNSPECIFIED,
+    accessionNumber: undefined,
+  };
 }
 
 export const SubjectIdentity: MessageFns<SubjectIdentity> = {
@@ -1842,8 +1941,8 @@ export const SubjectIdentity: MessageFns<SubjectIdentity> = {
     if (message.birthDate !== undefined) {
       writer.uint32(34).string(message.birthDate);
     }
-    if (message.sex !== 0) {
-      writer.uint32(40).int32(message.sex);
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
+      writer.uint32(40).int32(sexToNumber(message.sex));
     }
     if (message.accessionNumber !== undefined) {
       writer.uint32(50).string(message.accessionNumber);
@@ -1901,7 +2000,7 @@ export const SubjectIdentity: MessageFns<SubjectIdentity> = {
               break;
             }
 
-            message.sex = reader.int32() as any;
+            message.sex = sexFromJSON(reader.int32());
             continue;
           }
           case 6: {
@@ -1942,7 +2041,7 @@ export const SubjectIdentity: MessageFns<SubjectIdentity> = {
         : isSet(object.birth_date)
         ? globalThis.String(object.birth_date)
         : undefined,
-      sex: isSet(object.sex) ? sexFromJSON(object.sex) : 0,
+      sex: isSet(object.sex) ? sexFromJSON(object.sex) : Sex.SEX_UNSPECIFIED,
       accessionNumber: isSet(object.accessionNumber)
         ? globalThis.String(object.accessionNumber)
         : isSet(object.accession_number)
@@ -1965,7 +2064,7 @@ export const SubjectIdentity: MessageFns<SubjectIdentity> = {
     if (message.birthDate !== undefined) {
       obj.birthDate = message.birthDate;
     }
-    if (message.sex !== 0) {
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
       obj.sex = sexToJSON(message.sex);
     }
     if (message.accessionNumber !== undefined) {
@@ -1983,7 +2082,7 @@ export const SubjectIdentity: MessageFns<SubjectIdentity> = {
     message.patientId = object.patientId ?? "";
     message.patientName = object.patientName ?? "";
     message.birthDate = object.birthDate ?? undefined;
-    message.sex = object.sex ?? 0;
+    message.sex = object.sex ?? Sex.SEX_UNSPECIFIED;
     message.accessionNumber = object.accessionNumber ?? undefined;
     return message;
   },
@@ -1998,7 +2097,7 @@ function createBaseStudySubjectIdentity(): StudySubjectIdentity {
     patientId: "",
     patientName: "",
     birthDate: undefined,
-    sex: 0,
+    sex: Sex.SEX_UNSPECIFIED,
     accessionNumber: undefined,
     createdAt: undefined,
     updatedAt: undefined,
@@ -2029,8 +2128,8 @@ export const StudySubjectIdentity: MessageFns<StudySubjectIdentity> = {
     if (message.birthDate !== undefined) {
       writer.uint32(58).string(message.birthDate);
     }
-    if (message.sex !== 0) {
-      writer.uint32(64).int32(message.sex);
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
+      writer.uint32(64).int32(sexToNumber(message.sex));
     }
     if (message.accessionNumber !== undefined) {
       writer.uint32(74).string(message.accessionNumber);
@@ -2121,7 +2220,7 @@ export const StudySubjectIdentity: MessageFns<StudySubjectIdentity> = {
               break;
             }
 
-            message.sex = reader.int32() as any;
+            message.sex = sexFromJSON(reader.int32());
             continue;
           }
           case 9: {
@@ -2201,7 +2300,7 @@ export const StudySubjectIdentity: MessageFns<StudySubjectIdentity> = {
         : isSet(object.birth_date)
         ? globalThis.String(object.birth_date)
         : undefined,
-      sex: isSet(object.sex) ? sexFromJSON(object.sex) : 0,
+      sex: isSet(object.sex) ? sexFromJSON(object.sex) : Sex.SEX_UNSPECIFIED,
       accessionNumber: isSet(object.accessionNumber)
         ? globalThis.String(object.accessionNumber)
         : isSet(object.accession_number)
@@ -2244,7 +2343,7 @@ export const StudySubjectIdentity: MessageFns<StudySubjectIdentity> = {
     if (message.birthDate !== undefined) {
       obj.birthDate = message.birthDate;
     }
-    if (message.sex !== 0) {
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
       obj.sex = sexToJSON(message.sex);
     }
     if (message.accessionNumber !== undefined) {
@@ -2274,7 +2373,7 @@ export const StudySubjectIdentity: MessageFns<StudySubjectIdentity> = {
     message.patientId = object.patientId ?? "";
     message.patientName = object.patientName ?? "";
     message.birthDate = object.birthDate ?? undefined;
-    message.sex = object.sex ?? 0;
+    message.sex = object.sex ?? Sex.SEX_UNSPECIFIED;
     message.accessionNumber = object.accessionNumber ?? undefined;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
@@ -2293,8 +2392,8 @@ function createBaseStudy(): Study {
     modalities: [],
     startedAt: undefined,
     numberOfImages: 0,
-    status: 0,
-    reviewState: 0,
+    status: StudyStatus.STUDY_STATUS_UNSPECIFIED,
+    reviewState: ReviewState.REVIEW_STATE_UNSPECIFIED,
     createdAt: undefined,
     updatedAt: undefined,
     version: "0",
@@ -2327,11 +2426,11 @@ export const Study: MessageFns<Study> = {
     if (message.numberOfImages !== 0) {
       writer.uint32(64).int32(message.numberOfImages);
     }
-    if (message.status !== 0) {
-      writer.uint32(72).int32(message.status);
+    if (message.status !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
+      writer.uint32(72).int32(studyStatusToNumber(message.status));
     }
-    if (message.reviewState !== 0) {
-      writer.uint32(80).int32(message.reviewState);
+    if (message.reviewState !== ReviewState.REVIEW_STATE_UNSPECIFIED) {
+      writer.uint32(80).int32(reviewStateToNumber(message.reviewState));
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
@@ -2427,7 +2526,7 @@ export const Study: MessageFns<Study> = {
               break;
             }
 
-            message.status = reader.int32() as any;
+            message.status = studyStatusFromJSON(reader.int32());
             continue;
           }
           case 10: {
@@ -2435,7 +2534,7 @@ export const Study: MessageFns<Study> = {
               break;
             }
 
-            message.reviewState = reader.int32() as any;
+            message.reviewState = reviewStateFromJSON(reader.int32());
             continue;
           }
           case 11: {
@@ -2502,12 +2601,12 @@ export const Study: MessageFns<Study> = {
         : isSet(object.number_of_images)
         ? globalThis.Number(object.number_of_images)
         : 0,
-      status: isSet(object.status) ? studyStatusFromJSON(object.status) : 0,
+      status: isSet(object.status) ? studyStatusFromJSON(object.status) : StudyStatus.STUDY_STATUS_UNSPECIFIED,
       reviewState: isSet(object.reviewState)
         ? reviewStateFromJSON(object.reviewState)
         : isSet(object.review_state)
         ? reviewStateFromJSON(object.review_state)
-        : 0,
+        : ReviewState.REVIEW_STATE_UNSPECIFIED,
       createdAt: isSet(object.createdAt)
         ? globalThis.String(object.createdAt)
         : isSet(object.created_at)
@@ -2548,10 +2647,10 @@ export const Study: MessageFns<Study> = {
     if (message.numberOfImages !== 0) {
       obj.numberOfImages = Math.round(message.numberOfImages);
     }
-    if (message.status !== 0) {
+    if (message.status !== StudyStatus.STUDY_STATUS_UNSPECIFIED) {
       obj.status = studyStatusToJSON(message.status);
     }
-    if (message.reviewState !== 0) {
+    if (message.reviewState !== ReviewState.REVIEW_STATE_UNSPECIFIED) {
       obj.reviewState = reviewStateToJSON(message.reviewState);
     }
     if (message.createdAt !== undefined) {
@@ -2581,8 +2680,8 @@ export const Study: MessageFns<Study> = {
     message.modalities = object.modalities?.map((e) => Coding.fromPartial(e)) || [];
     message.startedAt = object.startedAt ?? undefined;
     message.numberOfImages = object.numberOfImages ?? 0;
-    message.status = object.status ?? 0;
-    message.reviewState = object.reviewState ?? 0;
+    message.status = object.status ?? StudyStatus.STUDY_STATUS_UNSPECIFIED;
+    message.reviewState = object.reviewState ?? ReviewState.REVIEW_STATE_UNSPECIFIED;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.version = object.version ?? "0";
@@ -3110,7 +3209,15 @@ export const StudyPage: MessageFns<StudyPage> = {
 };
 
 function createBaseProblem(): Problem {
-  return { type: "", title: "", status: 0, detail: undefined, instance: undefined, code: 0, errors: [] };
+  return {
+    type: "",
+    title: "",
+    status: 0,
+    detail: undefined,
+    instance: undefined,
+    code: ProblemCode.PROBLEM_CODE_UNSPECIFIED,
+    errors: [],
+  };
 }
 
 export const Problem: MessageFns<Problem> = {
@@ -3130,8 +3237,8 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       writer.uint32(42).string(message.instance);
     }
-    if (message.code !== 0) {
-      writer.uint32(48).int32(message.code);
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
+      writer.uint32(48).int32(problemCodeToNumber(message.code));
     }
     for (const v of message.errors) {
       ProblemError.encode(v!, writer.uint32(58).fork()).join();
@@ -3197,7 +3304,7 @@ export const Problem: MessageFns<Problem> = {
               break;
             }
 
-            message.code = reader.int32() as any;
+            message.code = problemCodeFromJSON(reader.int32());
             continue;
           }
           case 7: {
@@ -3227,7 +3334,7 @@ export const Problem: MessageFns<Problem> = {
       status: isSet(object.status) ? globalThis.Number(object.status) : 0,
       detail: isSet(object.detail) ? globalThis.String(object.detail) : undefined,
       instance: isSet(object.instance) ? globalThis.String(object.instance) : undefined,
-      code: isSet(object.code) ? problemCodeFromJSON(object.code) : 0,
+      code: isSet(object.code) ? problemCodeFromJSON(object.code) : ProblemCode.PROBLEM_CODE_UNSPECIFIED,
       errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ProblemError.fromJSON(e)) : [],
     };
   },
@@ -3249,7 +3356,7 @@ export const Problem: MessageFns<Problem> = {
     if (message.instance !== undefined) {
       obj.instance = message.instance;
     }
-    if (message.code !== 0) {
+    if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
       obj.code = problemCodeToJSON(message.code);
     }
     if (message.errors?.length) {
@@ -3268,7 +3375,7 @@ export const Problem: MessageFns<Problem> = {
     message.status = object.status ?? 0;
     message.detail = object.detail ?? undefined;
     message.instance = object.instance ?? undefined;
-    message.code = object.code ?? 0;
+    message.code = object.code ?? ProblemCode.PROBLEM_CODE_UNSPECIFIED;
     message.errors = object.errors?.map((e) => ProblemError.fromPartial(e)) || [];
     return message;
   },
