@@ -4,6 +4,7 @@ import { Fixtures } from './fixtures.ts';
 import { Checks, type Area, type CheckResult } from './model.ts';
 import { authChecks } from './auth.ts';
 import { graphqlChecks } from './graphql.ts';
+import { grpcChecks } from './grpc.ts';
 import { restChecks } from './rest.ts';
 import { validationChecks } from './validation.ts';
 import type { RunSummary } from './report/console.ts';
@@ -28,6 +29,7 @@ const groups: Array<[Area, Group]> = [
   ['rest', validationChecks],
   ['auth', authChecks],
   ['graphql', graphqlChecks],
+  ['grpc', grpcChecks],
 ];
 
 /** Runs every check group against the target and returns the verdicts. */

@@ -12,6 +12,8 @@ export interface Target {
   grpcAddress: string;
   apis: LoadedApi[];
   tokens: TokenSource;
+  /** The checkout holding the contracts and `generated/` (the generated gRPC code is one of the decoders). */
+  root: string;
   /** Every role the contracts name. */
   roles: string[];
   callers: { rest: Caller; graphql: Caller; grpc: Caller };
@@ -26,7 +28,8 @@ export function basePathOf(api: Api): string {
   return typeof url === 'string' && url.startsWith('/') ? url.replace(/\/$/, '') : `/${api.name}/v${api.version}`;
 }
 
-export function connect(options: { httpUrl: string; grpcAddress: string; apis: LoadedApi[]; tokens: TokenSource }): Target {
+/** Connects to a running implementation of `apis`: callers for the three protocols. */
+export function connect(options: { httpUrl: string; grpcAddress: string; apis: LoadedApi[]; tokens: TokenSource; root: string }): Target {
   const httpUrl = options.httpUrl.replace(/\/$/, '');
   const basePaths = new Map(options.apis.map((loaded) => [loaded.api, basePathOf(loaded.api)]));
   const graphqlPaths = new Map(options.apis.map((loaded) => [loaded.api, `${basePathOf(loaded.api)}/graphql`]));
@@ -37,6 +40,7 @@ export function connect(options: { httpUrl: string; grpcAddress: string; apis: L
     grpcAddress: options.grpcAddress,
     apis: options.apis,
     tokens: options.tokens,
+    root: options.root,
     roles,
     callers: { rest: restCaller(httpUrl, basePaths), graphql: graphqlCaller(httpUrl, graphqlPaths), grpc },
     basePath: (api) => basePaths.get(api) ?? basePathOf(api),

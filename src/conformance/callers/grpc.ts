@@ -1,6 +1,6 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { Api } from '../../compiler/ir.ts';
+import type { Api, Operation } from '../../compiler/ir.ts';
 import type { OperationInput } from '../../runtime/handler.ts';
 import { parameterFieldName, pascalCase, protoFieldName } from '../../compiler/names.ts';
 import { grpcServiceName } from '../../runtime/grpc/handler-factory.ts';
@@ -10,6 +10,18 @@ import type { Caller, Outcome } from './caller.ts';
 import { catalogCodeOf, operationOf } from './caller.ts';
 
 type Message = Record<string, unknown>;
+
+/** The request message of a call, as `@grpc/proto-loader` encodes it: every parameter, and the JSON body as `body`. */
+export function grpcRequest(api: Api, operation: Operation, input: OperationInput): Message {
+  const shapes = new ProtoShapes(api);
+  const request: Message = {};
+  for (const parameter of operation.parameters) {
+    const value = input[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
+    if (value !== undefined) request[protoFieldName(parameterFieldName(parameter.name))] = shapes.fromJson(value, parameter.type);
+  }
+  if (operation.body?.kind === 'json' && input.body !== undefined) request.body = shapes.fromJson(input.body, operation.body.type);
+  return request;
+}
 
 /** Calls operations over gRPC with clients loaded from the generated proto files. */
 export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_000): Caller & { close(): void } {
@@ -45,50 +57,45 @@ export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_0
   return caller;
 
   async function send(api: Api, operationId: string, input: OperationInput, token: string | undefined): Promise<Outcome> {
-      const operation = operationOf(api, operationId);
-      const shapes = new ProtoShapes(api);
-      const request: Message = {};
-      for (const parameter of operation.parameters) {
-        const value = input[parameter.in as 'path' | 'query' | 'header']?.[parameter.name];
-        if (value !== undefined) request[protoFieldName(parameterFieldName(parameter.name))] = shapes.fromJson(value, parameter.type);
-      }
-      if (operation.body?.kind === 'json' && input.body !== undefined) request.body = shapes.fromJson(input.body, operation.body.type);
-      const metadata = new Metadata();
-      if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
-      const options = { deadline: Date.now() + deadlineMs };
-      const client = clientFor(api);
-      const method = pascalCase(operation.id);
-      const failure = (error: ServiceError): Outcome => ({
-        ok: false,
-        code: String(error.metadata?.get('trident-error-code')[0] ?? catalogCodeOf('grpc', error.code)),
-        message: error.details,
-        exchange: { status: error.code, headers: Object.fromEntries(Object.entries(error.metadata?.getMap() ?? {}).map(([key, value]) => [key, String(value)])) },
-      });
-      const success = (value: unknown): Outcome => ({ ok: true, value, exchange: { status: 0, headers: {} } });
-      if (operation.body?.kind === 'binary') {
-        const upload = input.body as { contentType: string; bytes: Uint8Array };
-        return new Promise((resolve) => {
-          const call = client[method]?.(metadata, options, (error: ServiceError | null, response: Message) => resolve(error ? failure(error) : success(shapes.toJson(response.body, operation.result.kind === 'json' ? operation.result.type : { kind: 'json', shape: 'any' })))) as { write(message: Message): void; end(): void };
-          call.write({ ...request, content_type: upload.contentType, chunk: Buffer.from(upload.bytes.subarray(0, 100)) });
-          for (let offset = 100; offset < upload.bytes.length; offset += 100) call.write({ chunk: Buffer.from(upload.bytes.subarray(offset, offset + 100)) });
-          call.end();
-        });
-      }
-      if (operation.result.kind === 'binary') {
-        return new Promise((resolve) => {
-          const chunks: Buffer[] = [];
-          const call = client[method]?.(request, metadata, options) as NodeJS.EventEmitter;
-          call.on('data', (message: Message) => message.chunk && chunks.push(message.chunk as Buffer));
-          call.on('end', () => resolve(success(Buffer.concat(chunks))));
-          call.on('error', (error: ServiceError) => resolve(failure(error)));
-        });
-      }
+    const operation = operationOf(api, operationId);
+    const shapes = new ProtoShapes(api);
+    const request = grpcRequest(api, operation, input);
+    const metadata = new Metadata();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    const options = { deadline: Date.now() + deadlineMs };
+    const client = clientFor(api);
+    const method = pascalCase(operation.id);
+    const failure = (error: ServiceError): Outcome => ({
+      ok: false,
+      code: String(error.metadata?.get('trident-error-code')[0] ?? catalogCodeOf('grpc', error.code)),
+      message: error.details,
+      exchange: { status: error.code, headers: Object.fromEntries(Object.entries(error.metadata?.getMap() ?? {}).map(([key, value]) => [key, String(value)])) },
+    });
+    const success = (value: unknown): Outcome => ({ ok: true, value, exchange: { status: 0, headers: {} } });
+    if (operation.body?.kind === 'binary') {
+      const upload = input.body as { contentType: string; bytes: Uint8Array };
       return new Promise((resolve) => {
-        client[method]?.(request, metadata, options, (error: ServiceError | null, response: Message) => {
-          if (error) return resolve(failure(error));
-          const result = operation.result;
-          resolve(success(result.kind === 'json' ? shapes.toJson(response.body, result.type) : undefined));
-        });
+        const call = client[method]?.(metadata, options, (error: ServiceError | null, response: Message) => resolve(error ? failure(error) : success(shapes.toJson(response.body, operation.result.kind === 'json' ? operation.result.type : { kind: 'json', shape: 'any' })))) as { write(message: Message): void; end(): void };
+        call.write({ ...request, content_type: upload.contentType, chunk: Buffer.from(upload.bytes.subarray(0, 100)) });
+        for (let offset = 100; offset < upload.bytes.length; offset += 100) call.write({ chunk: Buffer.from(upload.bytes.subarray(offset, offset + 100)) });
+        call.end();
       });
+    }
+    if (operation.result.kind === 'binary') {
+      return new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        const call = client[method]?.(request, metadata, options) as NodeJS.EventEmitter;
+        call.on('data', (message: Message) => message.chunk && chunks.push(message.chunk as Buffer));
+        call.on('end', () => resolve(success(Buffer.concat(chunks))));
+        call.on('error', (error: ServiceError) => resolve(failure(error)));
+      });
+    }
+    return new Promise((resolve) => {
+      client[method]?.(request, metadata, options, (error: ServiceError | null, response: Message) => {
+        if (error) return resolve(failure(error));
+        const result = operation.result;
+        resolve(success(result.kind === 'json' ? shapes.toJson(response.body, result.type) : undefined));
+      });
+    });
   }
 }
