@@ -4,6 +4,7 @@ import type { RunContext } from './context.ts';
 import { expectThat, skip } from './model.ts';
 import { streamProbe } from './rest.ts';
 import { apiKey } from './target.ts';
+import { catalogMismatch } from './cross.ts';
 import type { TokenVariant } from './tokens.ts';
 import { errorCatalog, type ErrorCode } from '../runtime/errors.ts';
 
@@ -46,6 +47,7 @@ async function decide(context: RunContext, api: Api, operation: Operation, crede
   const expected: string | undefined =
     credential === 'wrong_role' ? 'permission_denied' : credential === 'other_org' ? (prepared.refersToResource ? 'not_found' : undefined) : 'unauthenticated';
   const codes: Partial<Record<(typeof protocols)[number], string>> = {};
+  const mismatches: string[] = [];
   for (const protocol of protocols) {
     if (operation.result.kind === 'stream') {
       if (protocol !== 'rest') continue;
@@ -54,13 +56,17 @@ async function decide(context: RunContext, api: Api, operation: Operation, crede
       continue;
     }
     if (protocol === 'graphql' && operation.result.kind === 'binary') continue;
-    codes[protocol] = codeOf(await target.callers[protocol].call(api, operation.id, prepared.input, token));
+    const outcome = await target.callers[protocol].call(api, operation.id, prepared.input, token);
+    codes[protocol] = codeOf(outcome);
+    const mismatch = catalogMismatch(protocol, outcome);
+    if (mismatch) mismatches.push(mismatch);
   }
   const seen = Object.entries(codes).map(([protocol, code]) => `${protocol} ${code}`).join(', ');
   const values = Object.values(codes);
   expectThat(new Set(values).size === 1, `the protocols disagree: ${seen}`);
   if (expected !== undefined) expectThat(values[0] === expected, `expected ${expected}; got ${seen}`);
   else expectThat(!values.some((code) => code === 'internal' || code?.startsWith('http_5')), `a server error: ${seen}`);
+  expectThat(mismatches.length === 0, mismatches.join('; '));
   return seen;
 }
 

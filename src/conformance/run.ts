@@ -3,6 +3,7 @@ import { createContext, type RunContext } from './context.ts';
 import { Fixtures } from './fixtures.ts';
 import { Checks, type Area, type CheckResult } from './model.ts';
 import { authChecks } from './auth.ts';
+import { crossChecks } from './cross.ts';
 import { graphqlChecks } from './graphql.ts';
 import { grpcChecks } from './grpc.ts';
 import { restChecks } from './rest.ts';
@@ -30,6 +31,7 @@ const groups: Array<[Area, Group]> = [
   ['auth', authChecks],
   ['graphql', graphqlChecks],
   ['grpc', grpcChecks],
+  ['cross', crossChecks],
 ];
 
 /** Runs every check group against the target and returns the verdicts. */
