@@ -23,6 +23,8 @@ export interface World {
   reviewId: string;
   /** The user the QUALITY reviews are assigned to (the technician token's subject). */
   technicianId: string;
+  /** The doctor token's subject, for DIAGNOSTIC reviews. */
+  doctorId: string;
 }
 
 const png = gradientPng(8, 8, [200, 150, 130], [120, 80, 60]);
@@ -124,6 +126,7 @@ export class Fixtures {
   /** Creates a study with an uploaded image, an assessment and a QUALITY review, through REST. */
   async setup(): Promise<World> {
     const technicianId = String((await this.claims('technician')).sub ?? '');
+    const doctorId = String((await this.claims('doctor')).sub ?? '');
     const study = await this.call('study/v2', 'registerStudy', { body: this.studyV2Body() }, 'clinic_uploader');
     const studyId = String(study.id);
     const image = await this.call('image/v1', 'createImage', { body: this.imageBody(studyId) }, 'clinic_uploader');
@@ -131,7 +134,7 @@ export class Fixtures {
     const assessment = await this.call('review/v1', 'recordAssessment', {
       body: { studyId, algorithm: { name: 'conformance', version: '1' }, status: 'completed', findings: [{ id: 'f1', code: { system: 'http://snomed.info/sct', code: '43116000', display: 'Eczema' }, confidence: 0.5, imageId: image.id }], quality: { gradable: true, issues: [] } },
     }, 'ai_service');
-    this.created = { studyId, imageId: String(image.id), assessmentId: String(assessment.id), reviewId: '', technicianId };
+    this.created = { studyId, imageId: String(image.id), assessmentId: String(assessment.id), reviewId: '', technicianId, doctorId };
     this.created.reviewId = (await this.freshReview()).id;
     return this.created;
   }

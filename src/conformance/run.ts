@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { LoadedApi } from '../runtime/load.ts';
 import { createContext, type RunContext } from './context.ts';
 import { Fixtures } from './fixtures.ts';
@@ -6,6 +7,7 @@ import { authChecks } from './auth.ts';
 import { crossChecks } from './cross.ts';
 import { graphqlChecks } from './graphql.ts';
 import { grpcChecks } from './grpc.ts';
+import { explicitFlowCheck, flowChecks, readFlow, type ExplicitFlow } from './flows.ts';
 import { restChecks } from './rest.ts';
 import { validationChecks } from './validation.ts';
 import type { RunSummary } from './report/console.ts';
@@ -21,7 +23,12 @@ export interface RunOptions {
   /** Areas to run; all when absent. */
   areas?: Area[];
   onResult?: (result: CheckResult) => void;
+  /** Flows written down as JSON (see flows.ts), run after the built-in ones. */
+  flows?: ExplicitFlow[];
 }
+
+/** The flows shipped with Trident: they run when every API version they call is under test. */
+export const builtinFlows = (): ExplicitFlow[] => [readFlow(join(import.meta.dirname, 'flows', 'review-workflow.json'))];
 
 type Group = (context: RunContext) => Promise<void>;
 
@@ -32,6 +39,7 @@ const groups: Array<[Area, Group]> = [
   ['graphql', graphqlChecks],
   ['grpc', grpcChecks],
   ['cross', crossChecks],
+  ['flow', flowChecks],
 ];
 
 /** Runs every check group against the target and returns the verdicts. */
@@ -52,6 +60,10 @@ export async function runConformance(options: RunOptions): Promise<RunSummary> {
     for (const [area, group] of groups) {
       if (options.areas && !options.areas.includes(area)) continue;
       await group(context);
+    }
+    if (!options.areas || options.areas.includes('flow')) {
+      const keys = new Set(apis.map((loaded) => loaded.key));
+      for (const flow of [...builtinFlows().filter((candidate) => candidate.steps.every((step) => keys.has(step.api))), ...(options.flows ?? [])]) await explicitFlowCheck(context, flow);
     }
   }
   return { results: checks.results, seed, ms: performance.now() - started };

@@ -11,7 +11,7 @@ import { reviewV1Handlers } from './review/v1.ts';
 import { studyV1Handlers } from './study/v1.ts';
 import { studyV2Handlers } from './study/v2.ts';
 
-export { demoOrgId, seedDemo, type DemoSeed } from './demo/seed.ts';
+export { demoOrgId, demoUsers, seedDemo, type DemoSeed } from './demo/seed.ts';
 export type { PseudonymSecrets } from './deps.ts';
 export { addMember, addOrganisation, roles, type Role } from './members.ts';
 export { secretsFromMasterKey } from './study/pseudonym.ts';

@@ -8,7 +8,7 @@ import { gradientPng } from './png.ts';
 /** The demo organisation; fixed ids keep dev tokens valid across restarts on one data directory. */
 export const demoOrgId = 'org_demoClinic000001';
 
-const demoUsers: Record<Role, { id: string; name: string }> = {
+export const demoUsers: Record<Role, { id: string; name: string }> = {
   clinic_uploader: { id: 'usr_demoUploader0001', name: 'Demo Uploader' },
   ai_service: { id: 'usr_demoAiService001', name: 'Demo AI Service' },
   doctor: { id: 'usr_demoDoctor000001', name: 'Demo Doctor' },

@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import type { Api } from '../compiler/ir.ts';
+import type { OperationInput } from '../runtime/handler.ts';
+import type { Outcome } from './callers/caller.ts';
+import type { RunContext } from './context.ts';
+import { resolveSchema } from './generate-inputs.ts';
+import { expectThat, fail, skip } from './model.ts';
+import { difference, normalise } from './normalise.ts';
+import { catalogMismatch, protocols, type Protocol } from './cross.ts';
+import { findResources, type Resource } from './resources.ts';
+import { apiKey } from './target.ts';
+import { inputSchema } from '../runtime/validate.ts';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Item 5: the life of each resource the contract's paths describe, through REST: create, read,
+ * update, update again with the stale ETag (a conflict in every protocol), cancel or delete, read.
+ * A create that fails never leaves anything to read. Explicit flows written as JSON run too.
+ */
+export async function flowChecks(context: RunContext): Promise<void> {
+  for (const loaded of context.apis) {
+    const api = loaded.api;
+    for (const resource of findResources(api)) {
+      await context.checks.run('flow', apiKey(api), 'create, get, update, stale update, end, get', resource.collection, () => lifecycle(context, api, resource));
+      for (const via of protocols) {
+        await context.checks.run('flow', apiKey(api), `a create that fails through ${via} leaves nothing to read`, resource.collection, () => failedCreate(context, api, resource, via));
+      }
+    }
+  }
+}
+
+async function tokenFor(context: RunContext, role: string): Promise<string> {
+  const token = await context.target.tokens.token('valid', role);
+  if (typeof token !== 'string') skip(token.skipped);
+  return token as string;
+}
+
+const valueOf = (outcome: Outcome, step: string): Json => {
+  if (!outcome.ok) fail(`${step}: ${outcome.code}: ${outcome.message}`);
+  return ((outcome as { value: unknown }).value ?? {}) as Json;
+};
+
+async function lifecycle(context: RunContext, api: Api, resource: Resource): Promise<string> {
+  const { target } = context;
+  const rest = target.callers.rest;
+  const creating = await context.prepared(api, resource.create, true);
+  const created = await rest.call(api, resource.create.id, creating.input, await tokenFor(context, creating.role));
+  const createdValue = valueOf(created, 'create');
+  const id = createdValue.id;
+  expectThat(typeof id === 'string', 'create: the result has no id');
+  const etagOf = (outcome: Outcome) => outcome.exchange?.headers.etag;
+  const reader = await context.prepared(api, resource.get);
+  const readToken = await tokenFor(context, reader.role);
+  const path = { [resource.idParameter]: id };
+  const read = await rest.call(api, resource.get.id, { path }, readToken);
+  const diff = difference(normalise(createdValue), normalise(valueOf(read, 'get after create')));
+  expectThat(diff === '', `get after create differs from what create returned at ${diff}`);
+  if (etagOf(created) !== undefined) expectThat(etagOf(read) === etagOf(created), `get after create has ETag ${etagOf(read)}, create gave ${etagOf(created)}`);
+  const steps = ['create', 'get'];
+  let etag = etagOf(read) ?? (createdValue.version !== undefined ? `"${String(createdValue.version)}"` : undefined);
+  if (resource.update) {
+    const updating = await context.prepared(api, resource.update, true);
+    const token = await tokenFor(context, updating.role);
+    const input = (header: string | undefined): OperationInput => ({ ...updating.input, path: { ...updating.input.path, ...path }, ...(header !== undefined ? { header: { ...updating.input.header, 'If-Match': header } } : {}) });
+    const updated = await rest.call(api, resource.update.id, input(etag), token);
+    const updatedValue = valueOf(updated, 'update with the current ETag');
+    if (createdValue.version !== undefined) expectThat(updatedValue.version !== createdValue.version, 'update: the version did not change');
+    const stale = etag;
+    etag = etagOf(updated) ?? (updatedValue.version !== undefined ? `"${String(updatedValue.version)}"` : etag);
+    steps.push('update');
+    if (stale !== undefined && resource.update.parameters.some((parameter) => parameter.name.toLowerCase() === 'if-match')) {
+      const codes: string[] = [];
+      for (const protocol of protocols) {
+        const outcome = await target.callers[protocol].call(api, resource.update.id, input(stale), token);
+        expectThat(!outcome.ok, `update with the stale ETag ${stale} through ${protocol} succeeded`);
+        const code = (outcome as { code: string }).code;
+        expectThat(code === 'conflict' || code === 'precondition_failed', `update with a stale ETag through ${protocol}: ${code}, expected conflict or precondition_failed`);
+        const mismatch = catalogMismatch(protocol, outcome);
+        expectThat(mismatch === undefined, mismatch ?? '');
+        codes.push(code);
+      }
+      expectThat(new Set(codes).size === 1, `a stale ETag gives different codes: ${codes.join(', ')}`);
+      steps.push(`stale update (${codes[0]})`);
+    }
+  }
+  if (resource.end) {
+    const ending = await context.prepared(api, resource.end, true);
+    const input: OperationInput = { ...ending.input, path: { ...ending.input.path, ...path }, ...(ending.input.header?.['If-Match'] !== undefined && etag !== undefined ? { header: { ...ending.input.header, 'If-Match': etag } } : {}) };
+    valueOf(await rest.call(api, resource.end.id, input, await tokenFor(context, ending.role)), resource.end.method === 'DELETE' ? 'delete' : 'cancel');
+    const after = await rest.call(api, resource.get.id, { path }, readToken);
+    if (resource.end.method === 'DELETE') expectThat(!after.ok && after.code === 'not_found', `get after delete: ${after.ok ? 'still readable' : after.code}`);
+    else {
+      const value = valueOf(after, 'get after cancel');
+      if (typeof value.status === 'string') expectThat(value.status === 'cancelled', `get after cancel: status ${value.status}, expected cancelled`);
+    }
+    steps.push(resource.end.method === 'DELETE' ? 'delete' : 'cancel', 'get');
+  }
+  return steps.join(' -> ');
+}
+
+/** The first plain string property of a create body (no pattern, format or enum) that a marker fits in. */
+function markerPlace(api: Api, schema: unknown, marker: string, depth = 0): string[] | undefined {
+  const resolved = resolveSchema(api, schema);
+  const properties = (resolved.properties ?? {}) as Record<string, unknown>;
+  for (const [name, property] of Object.entries(properties)) {
+    const inner = resolveSchema(api, property);
+    const type = Array.isArray(inner.type) ? inner.type.find((item) => item !== 'null') : inner.type;
+    if (type === 'string' && inner.pattern === undefined && inner.format === undefined && inner.enum === undefined && !inner.readOnly && (typeof inner.maxLength !== 'number' || inner.maxLength >= marker.length)) return [name];
+    if (type === 'object' && depth < 2) {
+      const nested = markerPlace(api, inner, marker, depth + 1);
+      if (nested) return [name, ...nested];
+    }
+  }
+  return undefined;
+}
+
+/** Another property with a rule (an enum, a pattern or a length) and a value that breaks it. */
+function breakerPlace(api: Api, schema: unknown, avoid: string[], prefix: string[] = []): { path: string[]; value: unknown } | undefined {
+  const resolved = resolveSchema(api, schema);
+  for (const [name, property] of Object.entries((resolved.properties ?? {}) as Record<string, unknown>)) {
+    const path = [...prefix, name];
+    if (path.join('.') === avoid.join('.')) continue;
+    const inner = resolveSchema(api, property);
+    if (inner.readOnly) continue;
+    if (Array.isArray(inner.enum)) return { path, value: 'not_a_listed_value' };
+    if (typeof inner.pattern === 'string' && !new RegExp(inner.pattern).test('!')) return { path, value: '!' };
+    if (typeof inner.maxLength === 'number' && inner.maxLength < 10_000) return { path, value: 'x'.repeat(inner.maxLength + 1) };
+    if (inner.properties && prefix.length < 2) {
+      const nested = breakerPlace(api, inner, avoid, path);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
+}
+
+async function failedCreate(context: RunContext, api: Api, resource: Resource, via: Protocol): Promise<string> {
+  const { target } = context;
+  if (!resource.list) skip('the resource has no list to look in');
+  if (resource.create.body?.kind !== 'json') skip('the create takes no JSON body');
+  const creating = await context.prepared(api, resource.create, true);
+  const bodySchema = resolveSchema(api, (inputSchema(api, resource.create) as { properties: { body?: unknown } }).properties.body);
+  const marker = context.fixtures.marker();
+  const place = markerPlace(api, bodySchema, marker);
+  if (!place) skip('the create body has no free-text property to mark');
+  const breaker = breakerPlace(api, bodySchema, place!);
+  if (!breaker) skip('no other property with a rule to break');
+  const body = structuredClone(creating.input.body) as Json;
+  let node = body;
+  for (const name of place!.slice(0, -1)) node = (node[name] ??= {}) as Json;
+  node[place!.at(-1)!] = marker;
+  node = body;
+  for (const name of breaker!.path.slice(0, -1)) node = (node[name] ??= {}) as Json;
+  node[breaker!.path.at(-1)!] = breaker!.value;
+  const outcome = await target.callers[via].call(api, resource.create.id, { ...creating.input, body }, await tokenFor(context, creating.role));
+  expectThat(!outcome.ok, `a create with ${breaker!.path.join('.')} = ${JSON.stringify(breaker!.value).slice(0, 40)} through ${via} succeeded`);
+  const listing = await context.prepared(api, resource.list!);
+  const query: Json = { ...listing.input.query };
+  for (const parameter of resource.list!.parameters) {
+    const schema = resolveSchema(api, (inputSchema(api, resource.list!) as { properties: { query?: { properties: Record<string, unknown> } } }).properties.query?.properties[parameter.name]);
+    if (/^(limit|pageSize|page_size|maxResults)$/.test(parameter.name) && typeof schema.maximum === 'number') query[parameter.name] = schema.maximum;
+  }
+  const list = await target.callers.rest.call(api, resource.list!.id, { ...listing.input, query }, await tokenFor(context, listing.role));
+  const value = valueOf(list, 'list');
+  expectThat(!JSON.stringify(value).includes(marker), `the list holds the resource whose create failed (${place!.join('.')} = ${marker})`);
+  return `marked ${place!.join('.')}, broke ${breaker!.path.join('.')}: ${(outcome as { code: string }).code}`;
+}
+
+/** A flow written down: steps through any protocol, with values saved from one step for the next. */
+export interface ExplicitFlow {
+  name: string;
+  steps: Array<{
+    api: string;
+    call: string;
+    as: string;
+    /** One protocol, or `all` (the same outcome through the three). */
+    via?: Protocol | 'all';
+    input?: OperationInput;
+    /** `ok` (the default), an error code, or JSON pointers into the result with their expected values. */
+    expect?: 'ok' | { error: string } | { result: Record<string, unknown> };
+    /** Names for values of the result, by JSON pointer; `${name}` in later inputs is replaced by the value. */
+    save?: Record<string, string>;
+  }>;
+}
+
+export function readFlow(path: string): ExplicitFlow {
+  const flow = JSON.parse(readFileSync(path, 'utf8')) as ExplicitFlow;
+  if (typeof flow.name !== 'string' || !Array.isArray(flow.steps)) throw new Error(`${path}: a flow needs a name and steps`);
+  return flow;
+}
+
+const at = (value: unknown, pointer: string): unknown =>
+  pointer.split('/').slice(1).reduce<unknown>((node, token) => (node === null || typeof node !== 'object' ? undefined : (node as Json)[token.replace(/~1/g, '/').replace(/~0/g, '~')]), value);
+
+function substitute(value: unknown, saved: Map<string, unknown>, unique: () => string): unknown {
+  if (typeof value === 'string') {
+    const whole = /^\$\{(\w+)\}$/.exec(value);
+    if (whole) return whole[1] === 'unique' ? unique() : saved.get(whole[1]!);
+    return value.replace(/\$\{(\w+)\}/g, (_, name: string) => (name === 'unique' ? unique() : String(saved.get(name) ?? '')));
+  }
+  if (Array.isArray(value)) return value.map((item) => substitute(item, saved, unique));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, saved, unique)]));
+  return value;
+}
+
+/** Runs an explicit flow as one check; it fails at the first step that does not do what it says. */
+export async function explicitFlowCheck(context: RunContext, flow: ExplicitFlow): Promise<void> {
+  await context.checks.run('flow', '*', `explicit flow: ${flow.name}`, `${flow.steps.length} steps`, async () => {
+    const world = context.fixtures.world;
+    const saved = new Map<string, unknown>([['technicianId', world.technicianId], ['doctorId', world.doctorId], ['studyId', world.studyId], ['imageId', world.imageId]]);
+    for (const [index, step] of flow.steps.entries()) {
+      const label = `step ${index + 1} (${step.api} ${step.call} via ${step.via ?? 'rest'})`;
+      const loaded = context.target.apis.find((candidate) => candidate.key === step.api);
+      if (!loaded) fail(`${label}: no API ${step.api}`);
+      const input = substitute(step.input ?? {}, saved, () => context.fixtures.marker()) as OperationInput;
+      const token = await tokenFor(context, step.as);
+      const vias: Protocol[] = step.via === 'all' ? [...protocols] : [step.via ?? 'rest'];
+      const outcomes: Outcome[] = [];
+      for (const via of vias) outcomes.push(await context.target.callers[via].call(loaded!.api, step.call, input, token));
+      const expect = step.expect ?? 'ok';
+      for (const [position, outcome] of outcomes.entries()) {
+        const where = `${label}${vias.length > 1 ? ` through ${vias[position]}` : ''}`;
+        if (typeof expect === 'object' && 'error' in expect) {
+          expectThat(!outcome.ok && outcome.code === expect.error, `${where}: expected ${expect.error}, got ${outcome.ok ? 'a result' : outcome.code}`);
+          continue;
+        }
+        if (!outcome.ok) fail(`${where}: ${outcome.code}: ${outcome.message}`);
+        const value = (outcome as { value: unknown }).value;
+        if (typeof expect === 'object') {
+          for (const [pointer, wanted] of Object.entries(expect.result)) {
+            expectThat(JSON.stringify(at(value, pointer)) === JSON.stringify(substitute(wanted, saved, () => '')), `${where}: ${pointer} is ${JSON.stringify(at(value, pointer))}, expected ${JSON.stringify(wanted)}`);
+          }
+        }
+      }
+      if (outcomes.length > 1 && outcomes.every((outcome) => outcome.ok)) {
+        const first = normalise((outcomes[0] as { value: unknown }).value);
+        for (const [position, outcome] of outcomes.entries()) {
+          const diff = difference(first, normalise((outcome as { value: unknown }).value));
+          expectThat(diff === '', `${label}: ${vias[0]} and ${vias[position]} differ at ${diff}`);
+        }
+      }
+      const result = outcomes[0]?.ok ? (outcomes[0] as { value: unknown }).value : undefined;
+      for (const [name, pointer] of Object.entries(step.save ?? {})) saved.set(name, at(result, pointer));
+    }
+    return `${flow.steps.length} steps`;
+  });
+}
