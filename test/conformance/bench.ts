@@ -1,0 +1,114 @@
+import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devAuthenticator, devSecret, tokenAudience, tokenIssuer, type Authenticator } from '../../src/runtime/auth.ts';
+import { loadApis, type LoadedApi } from '../../src/runtime/load.ts';
+import { startServers, type RunningServers } from '../../src/runtime/server.ts';
+import { createServices, secretsFromMasterKey, seedDemo, type DemoSeed, type Services } from '../../src/services/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { connect, type Target } from '../../src/conformance/target.ts';
+import { mintingTokens } from '../../src/conformance/tokens.ts';
+import { repoRoot } from '../e2e/workspace.ts';
+
+/**
+ * One store with the demo data and the real services, on which tests start servers: the real ones,
+ * or deliberately broken ones (other implementations, another authenticator) over the same data.
+ */
+export interface Bench {
+  apis: LoadedApi[];
+  services: Services;
+  seed: DemoSeed;
+  real: RunningServers;
+  start(options?: { implementations?: Record<string, object>; authenticator?: Authenticator; apis?: LoadedApi[] }): Promise<RunningServers>;
+  /** A target on an HTTP URL (REST and GraphQL) and a gRPC address, with tokens of the demo organisation. */
+  target(httpUrl: string, grpcAddress: string): Target;
+  close(): Promise<void>;
+}
+
+export async function openBench(): Promise<Bench> {
+  const blobDir = mkdtempSync(join(tmpdir(), 'trident-conformance-test-'));
+  const store: Store = await openStore({ blobDir, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) });
+  const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey('conformance-test') });
+  const seed = await seedDemo(store.db, services);
+  const apis = await loadApis(repoRoot);
+  const started: RunningServers[] = [];
+  const start = async (options: { implementations?: Record<string, object>; authenticator?: Authenticator; apis?: LoadedApi[] } = {}) => {
+    const servers = await startServers({ apis: options.apis ?? apis, implementations: options.implementations ?? (services as unknown as Record<string, object>), authenticator: options.authenticator ?? devAuthenticator() });
+    started.push(servers);
+    return servers;
+  };
+  const real = await start();
+  const targets: Target[] = [];
+  return {
+    apis,
+    services,
+    seed,
+    real,
+    start,
+    target(httpUrl, grpcAddress) {
+      const target = connect({ root: repoRoot, httpUrl, grpcAddress, apis, tokens: mintingTokens({ secret: devSecret, orgId: seed.orgId, users: seed.users, issuer: tokenIssuer, audience: tokenAudience }) });
+      targets.push(target);
+      return target;
+    },
+    async close() {
+      for (const target of targets) target.close();
+      for (const servers of started) await servers.close(1000);
+      await store.close();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** How a proxy changes one response: its status, headers and JSON body. */
+export type Rewrite = (exchange: { method: string; path: string; status: number; headers: IncomingHttpHeaders; body: Buffer }) => { status: number; headers: IncomingHttpHeaders; body: Buffer } | undefined;
+
+/**
+ * An HTTP proxy in front of REST and GraphQL: requests go to `upstream` (or to `graphqlUpstream` for
+ * GraphQL endpoints), and `rewrite` may change a response on its way back. It breaks an
+ * implementation from the outside, the way a faulty binding would.
+ */
+export async function startProxy(options: { upstream: string; graphqlUpstream?: string; rewrite?: Rewrite }): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((incoming, outgoing) => {
+    const base = incoming.url?.split('?')[0]?.endsWith('/graphql') && options.graphqlUpstream ? options.graphqlUpstream : options.upstream;
+    const upstream = new URL(incoming.url ?? '/', base);
+    const forwarded = httpRequest(upstream, { method: incoming.method, headers: { ...incoming.headers, host: upstream.host } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const exchange = { method: incoming.method ?? 'GET', path: incoming.url?.split('?')[0] ?? '/', status: response.statusCode ?? 502, headers: { ...response.headers }, body: Buffer.concat(chunks) };
+        const changed = options.rewrite?.(exchange) ?? exchange;
+        const headers = { ...changed.headers, 'content-length': String(changed.body.length) };
+        delete headers['transfer-encoding'];
+        outgoing.writeHead(changed.status, headers);
+        outgoing.end(changed.body);
+      });
+    });
+    forwarded.on('error', () => outgoing.writeHead(502).end());
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Wraps one API version's handlers: `change` gets each handler and returns the one to serve. */
+export function wrapHandlers(services: Services, key: keyof Services, change: (name: string, handler: (...args: unknown[]) => unknown) => ((...args: unknown[]) => unknown) | undefined): Record<string, object> {
+  const original = services[key] as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const wrapped = new Proxy(original, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof name !== 'string' || typeof value !== 'function') return value;
+      return change(name, (value as (...args: unknown[]) => unknown).bind(target)) ?? value;
+    },
+  });
+  return { ...(services as unknown as Record<string, object>), [key]: wrapped };
+}

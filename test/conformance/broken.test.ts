@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Authenticator } from '../../src/runtime/auth.ts';
+import { devAuthenticator } from '../../src/runtime/auth.ts';
+import type { OperationContext } from '../../src/runtime/handler.ts';
+import type { LoadedApi } from '../../src/runtime/load.ts';
+import { runConformance, type RunOptions } from '../../src/conformance/run.ts';
+import type { CheckResult } from '../../src/conformance/model.ts';
+import { openBench, startProxy, wrapHandlers, type Bench } from './bench.ts';
+
+// Item 9: implementations broken on purpose, each in one place; the run must report exactly there.
+let bench: Bench;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  bench = await openBench();
+}, 120_000);
+
+afterAll(async () => {
+  for (const close of closers) await close();
+  await bench?.close();
+});
+
+const failures = (results: CheckResult[]) => results.filter((result) => result.status === 'fail');
+const describeFailures = (results: CheckResult[]) => failures(results).map((result) => `${result.area} ${result.api} ${result.subject}: ${result.name}: ${result.detail ?? ''}`).join('\n');
+
+async function run(httpUrl: string, grpcAddress: string, options: Omit<RunOptions, 'target'>): Promise<CheckResult[]> {
+  const summary = await runConformance({ target: bench.target(httpUrl, grpcAddress), seed: 11, runs: 8, ...options });
+  return summary.results;
+}
+
+describe('conformance reports a deliberately broken implementation where it is broken', () => {
+  it('the real servers pass the same checks, so every failure below is the fault put in', async () => {
+    const results = await run(bench.real.httpUrl, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['rest', 'auth', 'cross'] });
+    expect(describeFailures(results)).toBe('');
+    expect(results.filter((result) => result.status === 'pass').length).toBeGreaterThan(40);
+  });
+
+  it('an undeclared field in a REST response', async () => {
+    const proxy = await startProxy({
+      upstream: bench.real.httpUrl,
+      rewrite: (exchange) => {
+        if (exchange.method !== 'GET' || !/^\/study\/v2\/studies\/stu_[^/]+$/.test(exchange.path) || exchange.status !== 200) return undefined;
+        const body = JSON.parse(exchange.body.toString()) as Record<string, unknown>;
+        return { ...exchange, body: Buffer.from(JSON.stringify({ ...body, internalNote: 'leaked' })) };
+      },
+    });
+    closers.push(proxy.close);
+    const results = await run(proxy.url, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['rest'] });
+    const failed = failures(results);
+    expect(failed.map((result) => `${result.subject}: ${result.name}`)).toEqual(['getStudy: a valid request is accepted and answered as documented']);
+    expect(failed[0]?.detail).toContain('/internalNote');
+  });
+
+  it('a wrong status code', async () => {
+    const proxy = await startProxy({
+      upstream: bench.real.httpUrl,
+      rewrite: (exchange) => (exchange.method === 'POST' && exchange.path === '/study/v2/studies' && exchange.status === 201 ? { ...exchange, status: 200 } : undefined),
+    });
+    closers.push(proxy.close);
+    const results = await run(proxy.url, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['rest'] });
+    const failed = failures(results);
+    expect(failed.map((result) => `${result.subject}: ${result.name}`)).toEqual(['registerStudy: a valid request is accepted and answered as documented']);
+    expect(failed[0]?.detail).toContain('status 200 is not documented for registerStudy');
+  });
+
+  it('a missing auth check in one protocol (gRPC accepts any signature)', async () => {
+    const real = devAuthenticator();
+    const lax: Authenticator = {
+      mode: 'dev',
+      // Reads the claims without checking the signature or the expiry: the fault.
+      verify: async (token) => {
+        const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string; org: string; roles: string[] };
+        return token.split('.').length === 3 ? { userId: claims.sub, orgId: claims.org, roles: claims.roles } : real.verify(token);
+      },
+    };
+    const laxServers = await bench.start({ authenticator: lax });
+    const results = await run(bench.real.httpUrl, laxServers.grpcAddress, { apis: ['study/v2'], areas: ['auth'] });
+    const failed = failures(results);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((result) => result.area === 'auth' && (result.name.startsWith('bad_signature') || result.name.startsWith('expired')))).toBe(true);
+    expect(failed.map((result) => result.subject)).toContain('getStudy');
+    expect(failed[0]?.detail).toMatch(/rest unauthenticated, graphql unauthenticated, grpc (ok|not_found|invalid_argument|conflict|precondition_failed)/);
+  });
+
+  it('a GraphQL resolver that skips a pattern check', async () => {
+    // The GraphQL side serves a copy of study v2 whose contract lost the pattern of studyId.
+    const loose = bench.apis.map((loaded): LoadedApi => {
+      if (loaded.key !== 'study/v2') return loaded;
+      const document = structuredClone(loaded.api.document);
+      const loosen = (node: unknown): void => {
+        if (node === null || typeof node !== 'object') return;
+        const record = node as Record<string, unknown>;
+        if (typeof record.pattern === 'string' && record.pattern.startsWith('^stu_')) delete record.pattern;
+        for (const value of Object.values(record)) loosen(value);
+      };
+      loosen(document);
+      return { ...loaded, api: { ...loaded.api, document } };
+    });
+    const looseServers = await bench.start({ apis: loose });
+    const proxy = await startProxy({ upstream: bench.real.httpUrl, graphqlUpstream: looseServers.httpUrl });
+    closers.push(proxy.close);
+    const results = await run(proxy.url, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['rest'] });
+    const failed = failures(results);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const result of failed) {
+      expect(result.area).toBe('cross');
+      expect(result.name).toBe('GraphQL and gRPC reject what REST rejects (patterns, ranges, lengths)');
+      expect(result.detail).toMatch(/bad_pattern at \/path\/studyId[^\n]*graphql: /);
+      expect(result.detail).not.toContain('grpc: ');
+    }
+  });
+
+  it('a handler that answers differently through one protocol', async () => {
+    const implementations = wrapHandlers(bench.services, 'study/v2', (name, handler) =>
+      name === 'getStudy'
+        ? async (input: unknown, context: unknown) => {
+            const study = (await handler(input, context)) as Record<string, unknown>;
+            return (context as OperationContext).protocol === 'grpc' ? { ...study, description: `${String(study.description)} (via gRPC)` } : study;
+          }
+        : undefined,
+    );
+    const skewed = await bench.start({ implementations });
+    const results = await run(bench.real.httpUrl, skewed.grpcAddress, { apis: ['study/v2'], areas: ['cross'] });
+    const failed = failures(results);
+    expect(failed.map((result) => result.name)).toContain('the same read gives the same result in every protocol');
+    expect(failed.find((result) => result.subject === 'getStudy')?.detail).toContain('rest and grpc differ at /description');
+  });
+});
