@@ -82,7 +82,8 @@ describe('the typed clients in a real browser', () => {
     // Upload: REST createImage, then the bytes as they are.
     await page.setInputFiles('#file', { name: 'photo.png', mimeType: 'image/png', buffer: png });
     await page.waitForFunction(() => /available$/.test(document.querySelector('#upload-result')?.textContent ?? ''), undefined, { timeout: 20_000 });
-    expect(await page.textContent('#study-images')).toBe(String(seeded.numberOfImages + 1));
+    // The page reads the study again after the upload; the count follows.
+    await page.waitForFunction((count) => document.querySelector('#study-images')?.textContent === count, String(seeded.numberOfImages + 1), { timeout: 20_000 });
 
     // Submit the doctor's diagnostic review over GraphQL; the subscription shows the event.
     await page.getByRole('button', { name: 'Agree and submit' }).first().click();
