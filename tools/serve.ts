@@ -48,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     host: env.HOST ?? '127.0.0.1',
     httpPort: Number(env.PORT ?? (options.selfCheck ? 0 : 8080)),
     grpcPort: Number(env.GRPC_PORT ?? (options.selfCheck ? 0 : 50051)),
+    logger: env.TRIDENT_LOG ?? false,
   });
   const shutdown = async (): Promise<void> => {
     await servers.close();

@@ -1,8 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Authenticator } from './auth.ts';
 import { ApiError } from './errors.ts';
@@ -24,7 +25,20 @@ export interface ServerOptions {
   /** 0 picks a free port. */
   httpPort?: number;
   grpcPort?: number;
-  logger?: boolean;
+  /** Logs requests (a pino level such as `info`, or true for `info`); off by default. */
+  logger?: boolean | string;
+}
+
+// Request logs carry the method and path only: query strings, headers (the bearer token) and
+// bodies may hold personal data, so they are never logged.
+function requestLogger(option: boolean | string | undefined): false | object {
+  if (option === undefined || option === false || option === '') return false;
+  return {
+    level: option === true ? 'info' : option,
+    serializers: {
+      req: (request: { method?: string; url?: string; id?: string }) => ({ id: request.id, method: request.method, path: (request.url ?? '').split('?')[0] }),
+    },
+  };
 }
 
 export interface RunningServers {
@@ -50,16 +64,47 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal) };
   });
 
-  const http = Fastify({ logger: options.logger ?? false, genReqId: () => randomUUID(), bodyLimit: 1024 * 1024 });
+  const http = Fastify({
+    logger: requestLogger(options.logger),
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    // Long path parameters reach the contract's validation, which names them.
+    routerOptions: { maxParamLength: 8 * 1024 },
+    // A URL the router cannot even read (bad percent-encoding) is still answered as a problem.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toProblem(new ApiError('invalid_argument', error.message, [{ pointer: '/path', message: 'is not a readable URL' }]), request.url);
+      void (reply as FastifyReply).code(400).type('application/problem+json').send(JSON.stringify(problem));
+    },
+  });
   // Binary uploads are streamed to the handler; GraphQL multipart bodies are read by yoga.
   const binaryTypes = [...new Set(served.flatMap(({ served: api }) => api.operations.flatMap((bound) => (bound.operation.body?.kind === 'binary' ? bound.operation.body.mediaTypes : []))))];
   if (binaryTypes.length > 0) http.addContentTypeParser(binaryTypes, (_request, _payload, done) => done(null));
   http.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+  // JSON must be UTF-8 (RFC 8259): bytes that are not are refused rather than decoded to U+FFFD.
+  const parseJson = http.getDefaultJsonParser('error', 'error');
+  http.removeContentTypeParser('application/json');
+  http.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!isUtf8(body as Buffer)) {
+      done(new ApiError('invalid_argument', 'The body is not valid UTF-8.', [{ pointer: '/body', message: 'is not valid UTF-8' }]), undefined);
+      return;
+    }
+    parseJson(request, (body as Buffer).toString('utf8'), (error, value) => {
+      // JSON.parse quotes the text around a syntax error, and that text may be personal data.
+      if (error instanceof SyntaxError) {
+        const position = /position (\d+)/.exec(error.message)?.[1];
+        done(new ApiError('invalid_argument', `The body is not valid JSON${position === undefined ? '' : ` (at position ${position})`}.`, [{ pointer: '/body', message: 'is not valid JSON' }]), undefined);
+        return;
+      }
+      done(error, value);
+    });
+  });
   http.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const code = error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : (error.statusCode ?? 500) < 500 ? 'invalid_argument' : 'internal';
     const message = code === 'internal' ? 'The server failed to handle the request.' : error.message;
-    if (code === 'internal') request.log.error({ err: error }, 'request failed');
-    const problem = toProblem(new ApiError(code, message), request.url);
+    if (code === 'internal' && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
+    // A body that cannot be read at all is still named: the violation points at the body.
+    const violations = code !== 'internal' && error.code?.startsWith('FST_ERR_CTP') ? [{ pointer: '/body', message }] : [];
+    const problem = toProblem(error instanceof ApiError ? error : new ApiError(code, message, violations), request.url);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   });
   http.setNotFoundHandler(async (request, reply) => {

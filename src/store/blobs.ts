@@ -72,7 +72,7 @@ async function writeBlob(dir: string, tmp: string, chunks: AsyncIterable<Uint8Ar
     for await (const chunk of abortable(chunks, signal)) {
       size += chunk.byteLength;
       // Stop reading as soon as the body is too long: nothing more of it can be right.
-      if (size > expected.size) throw new ApiError('payload_too_large', `The body is larger than the registered ${expected.size} bytes.`);
+      if (size > expected.size) throw new ApiError('payload_too_large', `The body is larger than the registered ${expected.size} bytes.`, [{ pointer: '/body', message: 'is longer than sizeBytes' }]);
       hash.update(chunk);
       await file.write(chunk);
     }

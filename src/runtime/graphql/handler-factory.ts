@@ -12,6 +12,7 @@ import type { BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
+import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
 
 interface RequestState {
   token: string | undefined;
@@ -28,17 +29,19 @@ export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath
  * call the shared `invoke`, and convert the result back. Subscriptions stream over SSE; uploads
  * use the multipart request specification. GraphiQL is served with its assets bundled.
  */
-export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl: string, authenticator: Authenticator): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl: string, authenticator: Authenticator, limits: QueryLimits = defaultQueryLimits): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   const schema = executableSchema(served, sdl, authenticator);
   const endpoint = graphqlEndpoint(served);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
     schema,
     graphqlEndpoint: endpoint,
     logging: false,
-    maskedErrors: { maskError: (error) => toGraphqlError((error as { originalError?: unknown }).originalError ?? error) },
+    maskedErrors: { maskError: (error) => toGraphqlError(error) },
     graphiql: { title: `${served.api.title} v${served.api.version}`, subscriptionsProtocol: 'SSE' },
     renderGraphiQL,
     landingPage: false,
+    // Depth, cost and size limits: an abusive document is rejected before anything runs.
+    plugins: [queryLimitsPlugin(limits)],
     context: ({ request }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal: request.signal,

@@ -5,6 +5,7 @@ import { protoPackage, protoServiceName } from '../../compiler/emit/proto/transf
 import type { Operation } from '../../compiler/ir.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
+import { ApiError } from '../errors.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { ProtoShapes } from './convert.ts';
@@ -32,7 +33,35 @@ export function registerGrpcApi(server: Server, served: ServedApi, definition: P
   for (const bound of served.operations) {
     implementation[pascalCase(bound.operation.id)] = methodFor(bound, shapes, authenticator);
   }
-  server.addService(constructor.service, implementation);
+  server.addService(tolerantOfMalformed(constructor.service), implementation);
+}
+
+// grpc-js answers INTERNAL when a request does not decode; it is the caller's fault, so the bytes
+// that do not decode become a marker the method answers with INVALID_ARGUMENT.
+const malformed = Symbol('malformed request');
+
+function tolerantOfMalformed(service: ServiceDefinition): ServiceDefinition {
+  const methods = Object.entries(service).map(([name, method]) => [
+    name,
+    {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (error) {
+          return { [malformed]: error instanceof Error ? error.message : 'it does not decode' };
+        }
+      },
+    },
+  ]);
+  return Object.fromEntries(methods) as ServiceDefinition;
+}
+
+function assertDecoded(operation: Operation, message: Message): void {
+  const reason = (message as { [malformed]?: string })[malformed];
+  if (reason === undefined) return;
+  const type = `${pascalCase(operation.id)}Request`;
+  throw new ApiError('invalid_argument', `The request is not a valid ${type} message: ${reason}.`, [{ pointer: '', message: `not a valid ${type}: ${reason}` }]);
 }
 
 function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator) {
@@ -40,6 +69,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
   const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
     const aborter = new AbortController();
     (grpcCall as ServerUnaryCall<Message, Message>).on('cancelled', () => aborter.abort());
+    assertDecoded(operation, request);
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
@@ -54,6 +84,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
         async function* chunks(): AsyncIterable<Uint8Array> {
           if (head.chunk instanceof Uint8Array && head.chunk.length > 0) yield head.chunk;
           for (let next = await messages.next(); !next.done; next = await messages.next()) {
+            assertDecoded(operation, next.value as Message);
             const chunk = (next.value as Message).chunk;
             if (chunk instanceof Uint8Array && chunk.length > 0) yield chunk;
           }

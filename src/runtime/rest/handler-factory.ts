@@ -87,7 +87,7 @@ function upload(bound: BoundOperation, request: FastifyRequest): BinaryUpload {
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
   const accepted = bound.operation.body?.mediaTypes ?? [];
   if (!accepted.includes(contentType)) {
-    throw new ApiError('unsupported_media_type', `Content-Type must be one of ${accepted.join(', ')}.`);
+    throw new ApiError('unsupported_media_type', `Content-Type must be one of ${accepted.join(', ')}.`, [{ pointer: '/header/Content-Type', message: `must be one of ${accepted.join(', ')}` }]);
   }
   const length = Number(request.headers['content-length']);
   return { contentType, ...(Number.isFinite(length) ? { declaredSize: length } : {}), chunks: request.raw };

@@ -23,8 +23,8 @@ function checkUpload(image: ImageRow, digestHeader: string, body: BinaryUpload):
     throw new ApiError('invalid_argument', 'Content-Digest differs from the registered checksum.', [{ pointer: '/header/Content-Digest', message: 'must be the sha-256 of the registered checksum' }]);
   }
   const mediaType = body.contentType.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== image.content_type) throw new ApiError('unsupported_media_type', `The image was registered as ${image.content_type}.`);
-  if (body.declaredSize !== undefined && body.declaredSize > image.size_bytes) throw new ApiError('payload_too_large', `The body is larger than the registered ${image.size_bytes} bytes.`);
+  if (mediaType !== image.content_type) throw new ApiError('unsupported_media_type', `The image was registered as ${image.content_type}.`, [{ pointer: '/header/Content-Type', message: `must be ${image.content_type}` }]);
+  if (body.declaredSize !== undefined && body.declaredSize > image.size_bytes) throw new ApiError('payload_too_large', `The body is larger than the registered ${image.size_bytes} bytes.`, [{ pointer: '/body', message: 'is longer than sizeBytes' }]);
   if (body.declaredSize !== undefined && body.declaredSize < image.size_bytes) {
     throw new ApiError('invalid_argument', `The body has ${body.declaredSize} bytes; ${image.size_bytes} were registered.`, [{ pointer: '/body', message: 'size differs from sizeBytes' }]);
   }
