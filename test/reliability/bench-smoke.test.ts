@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './server-process.ts';
+
+// Runs a command to its end without blocking this process; resolves with its output and exit code.
+function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/bench-runtime.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+// The README's benchmark commands, cut short: they must keep working, whatever figures they print.
+describe('npm run bench (smoke: one second per figure)', () => {
+  it('measures Trident against the baselines in every protocol and prints the table', async () => {
+    const { code, output } = await runBench(['--duration', '1']);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^Machine: \d+ cores/m);
+    expect(output).toContain('| protocol | operation   | baseline req/s | Trident req/s | ratio |');
+    for (const protocol of ['REST', 'GraphQL', 'gRPC']) {
+      for (const operation of ['getStudy', 'updateStudy']) expect(output).toMatch(new RegExp(`\\| ${protocol} +\\| ${operation} +\\| \\d+ +\\| \\d+ +\\| \\d+\\.\\d\\dx +\\|.*\\| 0 +\\|`));
+    }
+    expect(output).toMatch(/Lowest ratio: \d+\.\d\dx/);
+  }, 180_000);
+
+  it('holds mixed load in sustained mode and reports errors and memory', async () => {
+    const { output } = await runBench(['--sustained', '2', '--warmup', '1']);
+    expect(output).toMatch(/Warm-up 1 s at full speed: REST \d+\/s, GraphQL \d+\/s, gRPC \d+\/s/);
+    expect(output).toMatch(/\| gRPC +\| \d+ +\| \d+ +\| [\d.]+ \/ [\d.]+ +\| 0 +\|/);
+    expect(output).toMatch(/Errors: 0\. Resident memory: [\d.]+ MB after warm-up, [\d.]+ MB at the end/);
+  }, 180_000);
+});
