@@ -5,6 +5,8 @@ import type { OperationContext } from '../../src/runtime/handler.ts';
 import type { LoadedApi } from '../../src/runtime/load.ts';
 import { runConformance, type RunOptions } from '../../src/conformance/run.ts';
 import type { CheckResult } from '../../src/conformance/model.ts';
+import type { Caller } from '../../src/conformance/callers/caller.ts';
+import { grpcCaller } from '../../src/conformance/callers/grpc.ts';
 import { openBench, startProxy, wrapHandlers, type Bench } from './bench.ts';
 
 // Item 9: implementations broken on purpose, each in one place; the run must report exactly there.
@@ -33,6 +35,21 @@ describe('conformance reports a deliberately broken implementation where it is b
     const results = await run(bench.real.httpUrl, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['rest', 'auth', 'cross'] });
     expect(describeFailures(results)).toBe('');
     expect(results.filter((result) => result.status === 'pass').length).toBeGreaterThan(40);
+  });
+
+  it('a seed replays the same random cases; another seed gives others', async () => {
+    const sent = async (seed: number): Promise<string[]> => {
+      const target = bench.target(bench.real.httpUrl, bench.real.grpcAddress);
+      const rest = target.callers.rest;
+      const log: string[] = [];
+      (target.callers as { rest: Caller }).rest = { protocol: 'rest', call: (api, operationId, input, token) => (log.push(`${operationId} ${JSON.stringify(input)}`), rest.call(api, operationId, input, token)) };
+      await runConformance({ target, seed, runs: 5, apis: ['study/v2'], areas: ['rest'] });
+      // Created resources carry fresh markers; the generated cases are what must repeat.
+      return log.map((line) => line.replace(/CONF-[\w-]+/g, 'CONF').replace(/\b(stu|img|rev|asm)_[0-9A-Za-z]{16,32}/g, '$1_'));
+    };
+    const first = await sent(77);
+    expect(await sent(77)).toEqual(first);
+    expect(await sent(78)).not.toEqual(first);
   });
 
   it('an undeclared field in a REST response', async () => {
@@ -108,6 +125,35 @@ describe('conformance reports a deliberately broken implementation where it is b
       expect(result.detail).toMatch(/bad_pattern at \/path\/studyId[^\n]*graphql: /);
       expect(result.detail).not.toContain('grpc: ');
     }
+  });
+
+  it('a passed gRPC deadline is DEADLINE_EXCEEDED and stops the work', async () => {
+    let aborted: boolean | undefined;
+    const implementations = wrapHandlers(bench.services, 'study/v2', (name, handler) =>
+      name === 'listStudies'
+        ? async (input: unknown, context: unknown) => {
+            const signal = (context as OperationContext).signal;
+            // Slow work that watches its signal, as long handlers should.
+            aborted = await new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(false), 5000);
+              signal.addEventListener('abort', () => (clearTimeout(timer), resolve(true)), { once: true });
+            });
+            return handler(input, context);
+          }
+        : undefined,
+    );
+    const slow = await bench.start({ implementations });
+    const caller = grpcCaller(slow.grpcAddress, bench.apis, 300);
+    const target = bench.target(slow.httpUrl, slow.grpcAddress);
+    const token = (await target.tokens.token('valid', 'doctor')) as string;
+    const started = Date.now();
+    const outcome = await caller.call(bench.apis.find((loaded) => loaded.key === 'study/v2')!.api, 'listStudies', { query: {} }, token);
+    caller.close();
+    expect(outcome).toMatchObject({ ok: false, code: 'deadline_exceeded', exchange: { status: 4 } });
+    const deadline = Date.now() + 3000;
+    while (aborted === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('a handler that answers differently through one protocol', async () => {

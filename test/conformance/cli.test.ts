@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../tools/conformance.ts';
+import { openBench, type Bench } from './bench.ts';
+import { repoRoot } from '../e2e/workspace.ts';
+
+// The command as a user runs it: against running servers, and with --self; the README's commands.
+let bench: Bench;
+const scratch = mkdtempSync(join(tmpdir(), 'trident-conformance-cli-'));
+
+beforeAll(async () => {
+  bench = await openBench();
+}, 120_000);
+
+afterAll(async () => {
+  await bench?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function cli(args: string[]): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const code = await main([...args, '--root', repoRoot], { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? '' }, (text) => lines.push(text));
+  return { code, output: lines.join('\n') };
+}
+
+const readmeCommands = (): string[] => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Conformance'), readme.indexOf('\n## ', readme.indexOf('## Conformance') + 5));
+  return section
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line.startsWith('npm run trident -- conformance'));
+};
+
+describe('trident conformance', () => {
+  it('checks running servers, prints the table and the seed, writes JUnit, exits 0', async () => {
+    const junit = join(scratch, 'report.xml');
+    const { code, output } = await cli(['--http', bench.real.httpUrl, '--grpc', bench.real.grpcAddress, '--api', 'study/v1', '--runs', '4', '--seed', '99', '--junit', junit]);
+    expect(output).toMatch(/area\s+api\s+passed\s+failed\s+skipped/);
+    expect(output).toMatch(/^rest\s+study\/v1\s+\d+\s+0\s+\d+$/m);
+    expect(output).toContain('Seed 99: replay the random cases with --seed 99.');
+    expect(output).toMatch(/\d+ checks: \d+ passed, 0 failed/);
+    expect(code).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="trident conformance" tests="\d+" failures="0"/);
+    expect(xml).toContain('<testsuite name="auth study/v1"');
+    expect(xml).toContain('<property name="seed" value="99"/>');
+  }, 120_000);
+
+  it('exits 1 and names the failed check when the implementation is broken; 2 on bad arguments', async () => {
+    // A server on another port than the one claimed: every REST check fails to connect; the run still ends.
+    const bad = await cli(['--http', 'http://127.0.0.1:9', '--grpc', bench.real.grpcAddress, '--api', 'study/v2', '--area', 'rest']);
+    expect(bad.code).toBe(1);
+    expect(bad.output).toContain('FAIL flow * setup: seed data is created through the API');
+    expect((await cli(['--runs', 'many'])).code).toBe(2);
+    expect((await cli(['--api', 'nope/v9', '--http', bench.real.httpUrl, '--grpc', bench.real.grpcAddress])).code).toBe(2);
+  }, 60_000);
+
+  it('runs the README commands (against these servers, or with --self)', async () => {
+    const commands = readmeCommands();
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const command of commands) {
+      const args = command.replace('npm run trident -- conformance', '').trim().split(/\s+/).filter(Boolean).map((arg) => arg.replace('test-results/', `${scratch}/`));
+      const pointed = args.includes('--self') || args.includes('--http') ? args : ['--http', bench.real.httpUrl, '--grpc', bench.real.grpcAddress, ...args];
+      const { code, output } = await cli(pointed);
+      expect(output, command).toMatch(/\d+ checks: \d+ passed, 0 failed/);
+      expect(code, command).toBe(0);
+    }
+    expect(existsSync(join(scratch, 'conformance.xml'))).toBe(true);
+  }, 240_000);
+
+  it('runs the flow written down in the README', async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Conformance'));
+    const flow = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const file = join(scratch, 'flow.json');
+    writeFileSync(file, flow);
+    const { code, output } = await cli(['--http', bench.real.httpUrl, '--grpc', bench.real.grpcAddress, '--api', 'review/v1', '--area', 'flow', '--flow', file]);
+    expect(output).not.toContain('FAIL');
+    expect(code).toBe(0);
+    expect(output).toMatch(/^flow\s+\*\s+3\s+0\s+0$/m);
+  }, 60_000);
+});

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { devAuthenticator, devSecret, tokenAudience, tokenIssuer } from '../../src/runtime/auth.ts';
+import { loadApis, type LoadedApi } from '../../src/runtime/load.ts';
+import { inputValidator } from '../../src/runtime/validate.ts';
+import { applyMutation, invalidInputs, portableKinds, validValue } from '../../src/conformance/generate-inputs.ts';
+import { difference, normalise } from '../../src/conformance/normalise.ts';
+import { consoleReport } from '../../src/conformance/report/console.ts';
+import { junitReport } from '../../src/conformance/report/junit.ts';
+import { findResources } from '../../src/conformance/resources.ts';
+import { givenTokens, mintingTokens } from '../../src/conformance/tokens.ts';
+import type { CheckResult } from '../../src/conformance/model.ts';
+import { repoRoot } from '../e2e/workspace.ts';
+
+let apis: LoadedApi[];
+beforeAll(async () => {
+  apis = await loadApis(repoRoot);
+}, 60_000);
+const api = (key: string) => apis.find((loaded) => loaded.key === key)!.api;
+const operation = (key: string, id: string) => api(key).operations.find((candidate) => candidate.id === id)!;
+
+describe('generated invalid inputs', () => {
+  const base = { path: { studyId: 'stu_0123456789abcdefAB' }, header: { 'If-Match': '"1"' }, body: { modalities: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'XC' }], startedAt: '2026-01-02T03:04:05Z' } };
+
+  it('start from a valid input, and almost every case breaks the contract (the run discards the rest)', () => {
+    const updateStudy = operation('study/v2', 'updateStudy');
+    const validate = inputValidator(api('study/v2'), updateStudy);
+    expect(validate(base)).toEqual([]);
+    const cases = fc.sample(invalidInputs(api('study/v2'), updateStudy, base)!, { numRuns: 300, seed: 3 });
+    const invalid = cases.filter(({ input }) => validate(input).length > 0);
+    expect(invalid.length / cases.length).toBeGreaterThan(0.95);
+    const kinds = new Set(cases.map(({ mutation }) => mutation.kind));
+    for (const kind of ['wrong_type', 'missing_required', 'too_long', 'too_short', 'bad_pattern', 'bad_format', 'too_many_items'] as const) expect(kinds, kind).toContain(kind);
+  });
+
+  it('only the portable kinds when asked, and the same seed gives the same cases', () => {
+    const listStudies = operation('study/v2', 'listStudies');
+    const arbitrary = invalidInputs(api('study/v2'), listStudies, { query: { pageSize: 5 } }, portableKinds)!;
+    const first = fc.sample(arbitrary, { numRuns: 40, seed: 9 });
+    expect(new Set(first.map(({ mutation }) => mutation.kind))).toEqual(new Set(['out_of_range']));
+    expect(fc.sample(arbitrary, { numRuns: 40, seed: 9 })).toEqual(first);
+  });
+
+  it('a removal and a replacement at a JSON pointer leave the base untouched', () => {
+    const removed = applyMutation(base, { kind: 'missing_required', pointer: '/header/If-Match' });
+    expect(removed.header).toEqual({});
+    const replaced = applyMutation(base, { kind: 'too_long', pointer: '/body/modalities/0/code', value: 'x'.repeat(65) });
+    expect((replaced.body as { modalities: Array<{ code: string }> }).modalities[0]?.code).toHaveLength(65);
+    expect(base.body.modalities[0]?.code).toBe('XC');
+  });
+
+  it('a value generated from a schema satisfies it', () => {
+    const registerStudy = operation('study/v1', 'registerStudy');
+    const validate = inputValidator(api('study/v1'), registerStudy);
+    for (const seed of [1, 2, 3]) {
+      const body = validValue(api('study/v1'), (api('study/v1').document as { components: { schemas: Record<string, unknown> } }).components.schemas.StudyCreate, seed);
+      expect(validate({ body })).toEqual([]);
+    }
+  });
+});
+
+describe('resources found in the paths', () => {
+  it('study v2: create, get, list, update and cancellation', () => {
+    const [studies] = findResources(api('study/v2'));
+    expect(studies).toMatchObject({ collection: '/studies', idParameter: 'studyId', create: { id: 'registerStudy' }, get: { id: 'getStudy' }, list: { id: 'listStudies' }, update: { id: 'updateStudy' }, end: { id: 'cancelStudy' } });
+    expect(findResources(api('review/v1')).map((resource) => resource.collection)).toEqual(['/assessments', '/reviews']);
+  });
+});
+
+describe('normalisation', () => {
+  it('absent, null and empty lists are alike; instants compare as instants', () => {
+    expect(normalise({ a: null, b: [], c: '2026-01-02T03:04:05Z', d: { e: undefined, f: 1 } })).toEqual({ c: '2026-01-02T03:04:05.000Z', d: { f: 1 } });
+    expect(difference(normalise({ a: 1, b: { c: 'x' } }), normalise({ a: 1, b: { c: 'y' } }))).toBe('/b/c: "x" vs "y"');
+    expect(difference(normalise({ a: 1 }), normalise({ a: 1, z: null }))).toBe('');
+  });
+});
+
+describe('tokens', () => {
+  const verifier = devAuthenticator();
+  const tokens = mintingTokens({ secret: devSecret, orgId: 'org_a', users: { doctor: 'usr_doc' }, issuer: tokenIssuer, audience: tokenAudience });
+
+  it('minted with the dev key: valid passes; bad signature and expired are refused; other organisation acts elsewhere', async () => {
+    expect(await verifier.verify((await tokens.token('valid', 'doctor')) as string)).toEqual({ userId: 'usr_doc', orgId: 'org_a', roles: ['doctor'] });
+    await expect(verifier.verify((await tokens.token('bad_signature', 'doctor')) as string)).rejects.toThrow('not valid');
+    await expect(verifier.verify((await tokens.token('expired', 'doctor')) as string)).rejects.toThrow('expired');
+    expect((await verifier.verify((await tokens.token('other_org', 'doctor')) as string)).orgId).not.toBe('org_a');
+  });
+
+  it('given tokens: a forged signature, and a reason for what needs the key', async () => {
+    const given = givenTokens('org_a', { doctor: (await tokens.token('valid', 'doctor')) as string });
+    await expect(verifier.verify((await given.token('bad_signature', 'doctor')) as string)).rejects.toThrow('not valid');
+    expect(await given.token('expired', 'doctor')).toEqual({ skipped: 'minting expired tokens needs the signing secret (TRIDENT_JWT_SECRET)' });
+    expect(await given.token('valid', 'technician')).toMatchObject({ skipped: expect.stringContaining('--token technician=JWT') });
+  });
+});
+
+describe('reports', () => {
+  const results: CheckResult[] = [
+    { area: 'rest', api: 'study/v2', name: 'a valid request is accepted', subject: 'getStudy', status: 'pass', ms: 3 },
+    { area: 'rest', api: 'study/v2', name: 'a valid request is accepted', subject: 'listStudies', status: 'fail', detail: 'status 299 is not documented <&>', ms: 4 },
+    { area: 'auth', api: 'study/v2', name: 'expired: the same decision', subject: 'getStudy', status: 'skip', detail: 'no key', ms: 0 },
+  ];
+
+  it('the console table counts per area and API, lists failures and skip reasons, and names the seed', () => {
+    const text = consoleReport({ results, seed: 17, ms: 1500 });
+    expect(text).toMatch(/^rest\s+study\/v2\s+1\s+1\s+0$/m);
+    expect(text).toMatch(/^auth\s+study\/v2\s+0\s+0\s+1$/m);
+    expect(text).toContain('FAIL rest study/v2 listStudies: a valid request is accepted');
+    expect(text).toContain('skipped (1) auth expired: the same decision: no key');
+    expect(text).toContain('3 checks: 1 passed, 1 failed, 1 skipped in 1.5 s.');
+    expect(text).toContain('--seed 17');
+  });
+
+  it('JUnit: a suite per area and API, failures and skips escaped', () => {
+    const xml = junitReport({ results, seed: 17, ms: 1500 });
+    expect(xml).toContain('<testsuites name="trident conformance" tests="3" failures="1" skipped="1" time="1.500">');
+    expect(xml).toContain('<testsuite name="rest study/v2" tests="2" failures="1" skipped="0"');
+    expect(xml).toContain('<failure message="status 299 is not documented &lt;&amp;&gt;">');
+    expect(xml).toContain('<skipped message="no key"/>');
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+  });
+});
