@@ -60,6 +60,15 @@ describe('the typed clients in a real browser', () => {
     expect(bundle).not.toMatch(/["']node:[a-z_]+["']|__vite-browser-external|@grpc\/grpc-js/);
   });
 
+  it('a browser build refuses the gRPC client: it is exported under the node condition only', async () => {
+    const grpcApp = scaffoldApp({ 'main.ts': "import { createStudyV2GrpcClient } from 'trident/clients/study/v2/grpc';\nconsole.log(createStudyV2GrpcClient);\n" });
+    try {
+      await expect(buildApp(grpcApp.dir)).rejects.toThrow(/\.\/clients\/study\/v2\/grpc\\?" is not exported under the conditions/);
+    } finally {
+      grpcApp.dispose();
+    }
+  }, 60_000);
+
   it.skipIf(!haveChromium)('lists studies, opens one, uploads an image and submits a review', async () => {
     const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
     const problems: string[] = [];
