@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // One copy of graphql-js, as under Node: Vite would give our sources its ESM build while
+  // graphql-yoga loads the CommonJS one, and an error made by one copy is foreign to the other.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

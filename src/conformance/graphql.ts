@@ -12,7 +12,7 @@ interface GraphqlPayload {
 }
 
 /** Posts one GraphQL request; the payload is undefined when the body is not JSON. */
-async function post(url: string, body: unknown, token: string | undefined): Promise<{ status: number; payload: GraphqlPayload | undefined; text: string }> {
+async function post(url: string, body: unknown, token: string | undefined): Promise<{ status: number; payload: GraphqlPayload | undefined; text: string; type: string }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -20,21 +20,27 @@ async function post(url: string, body: unknown, token: string | undefined): Prom
     signal: AbortSignal.timeout(10_000),
   });
   const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
   try {
-    return { status: response.status, payload: JSON.parse(text) as GraphqlPayload, text };
+    return { status: response.status, payload: JSON.parse(text) as GraphqlPayload, text, type };
   } catch {
-    return { status: response.status, payload: undefined, text };
+    return { status: response.status, payload: undefined, text, type };
   }
 }
 
-/** What is wrong with the errors of a payload: each needs `extensions.code`, none may carry a stack trace. */
-export function judgeGraphqlErrors(text: string, payload: GraphqlPayload | undefined): string[] {
+/**
+ * What is wrong with the errors of a payload: each needs `extensions.code`, none may carry a stack
+ * trace. A request refused before GraphQL reads it (a body the HTTP layer rejects) may answer
+ * problem+json instead, as GraphQL over HTTP allows for a request that is not well-formed.
+ */
+export function judgeGraphqlErrors(text: string, payload: GraphqlPayload | undefined, type = 'application/json'): string[] {
   const problems: string[] = [];
+  if (/\n\s+at .+:\d+:\d+|"(stack|stacktrace)"\s*:/.test(text)) problems.push('an error carries a stack trace');
+  if (type.startsWith('application/problem+json')) return problems;
   if (!payload) return [`the response is not JSON: ${text.slice(0, 80)}`];
   for (const error of payload.errors ?? []) {
     if (typeof error.extensions?.code !== 'string') problems.push(`error '${String(error.message).slice(0, 80)}' has no extensions.code`);
   }
-  if (/"(stack|stacktrace)"\s*:|\n\s+at .+:\d+:\d+/.test(text)) problems.push('an error carries a stack trace');
   return problems;
 }
 
@@ -99,10 +105,10 @@ export async function graphqlChecks(context: RunContext): Promise<void> {
       }
       const problems: string[] = [];
       for (const [name, body, probeToken] of probes) {
-        const { status, payload, text } = await post(url, body, probeToken);
+        const { status, payload, text, type } = await post(url, body, probeToken);
         if (status >= 500) problems.push(`${name}: HTTP ${status}`);
         if (!payload?.errors?.length) problems.push(`${name}: no error reported`);
-        problems.push(...judgeGraphqlErrors(text, payload).map((problem) => `${name}: ${problem}`));
+        problems.push(...judgeGraphqlErrors(text, payload, type).map((problem) => `${name}: ${problem}`));
       }
       expectThat(problems.length === 0, problems.slice(0, 5).join('\n'));
       return `${probes.length} erroneous requests`;
@@ -121,9 +127,9 @@ export async function graphqlChecks(context: RunContext): Promise<void> {
         const problems: string[] = [];
         await fc.assert(
           fc.asyncProperty(fc.constantFrom(...names), fc.jsonValue({ maxDepth: 2 }), async (name, value) => {
-            const { status, payload, text } = await post(url, { query: document, variables: { ...variables, [name]: value } }, valid as string);
+            const { status, payload, text, type } = await post(url, { query: document, variables: { ...variables, [name]: value } }, valid as string);
             if (status >= 500) problems.push(`$${name} = ${JSON.stringify(value)?.slice(0, 60)}: HTTP ${status}`);
-            if (payload?.errors?.length) problems.push(...judgeGraphqlErrors(text, payload).map((problem) => `$${name} = ${JSON.stringify(value)?.slice(0, 60)}: ${problem}`));
+            if (payload?.errors?.length) problems.push(...judgeGraphqlErrors(text, payload, type).map((problem) => `$${name} = ${JSON.stringify(value)?.slice(0, 60)}: ${problem}`));
           }),
           { seed, numRuns: Math.max(5, Math.floor(context.runs / 2)), endOnFailure: true },
         );

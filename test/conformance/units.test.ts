@@ -8,6 +8,7 @@ import { difference, normalise } from '../../src/conformance/normalise.ts';
 import { consoleReport } from '../../src/conformance/report/console.ts';
 import { junitReport } from '../../src/conformance/report/junit.ts';
 import { findResources } from '../../src/conformance/resources.ts';
+import { judgeGraphqlErrors } from '../../src/conformance/graphql.ts';
 import { givenTokens, mintingTokens } from '../../src/conformance/tokens.ts';
 import type { CheckResult } from '../../src/conformance/model.ts';
 import { repoRoot } from '../e2e/workspace.ts';
@@ -118,5 +119,15 @@ describe('reports', () => {
     expect(xml).toContain('<failure message="status 299 is not documented &lt;&amp;&gt;">');
     expect(xml).toContain('<skipped message="no key"/>');
     expect(xml.match(/<testcase /g)).toHaveLength(3);
+  });
+});
+
+describe('GraphQL error judgement', () => {
+  it('wants extensions.code on every error and no stack trace; a problem+json refusal is not a GraphQL response', () => {
+    const payload = { errors: [{ message: 'boom', extensions: { code: 'NOT_FOUND' } }, { message: 'bare' }] };
+    expect(judgeGraphqlErrors(JSON.stringify(payload), payload)).toEqual(["error 'bare' has no extensions.code"]);
+    const traced = { errors: [{ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['Error: x', '    at f (/srv/a.js:1:2)'] } }] };
+    expect(judgeGraphqlErrors(JSON.stringify(traced), traced)).toEqual(['an error carries a stack trace']);
+    expect(judgeGraphqlErrors('{"status":400,"errors":[{"pointer":"/body"}]}', { errors: [{}] }, 'application/problem+json')).toEqual([]);
   });
 });

@@ -128,15 +128,17 @@ function fileUpload(file: File): BinaryUpload {
 // The custom scalars the SDL may declare: Long travels as a decimal string, JSON as any value.
 function scalars(sdl: string): Record<string, GraphQLScalarType> {
   const all: Record<keyof typeof customScalars, GraphQLScalarType> = {
-    DateTime: new GraphQLScalarType({ name: 'DateTime', serialize: (value) => value, parseValue: (value) => value, parseLiteral: (ast) => (ast.kind === Kind.STRING ? ast.value : undefined) }),
+    DateTime: new GraphQLScalarType({ name: 'DateTime', description: customScalars.DateTime, serialize: (value) => value, parseValue: (value) => value, parseLiteral: (ast) => (ast.kind === Kind.STRING ? ast.value : undefined) }),
     Long: new GraphQLScalarType({
       name: 'Long',
+      // The SDL's descriptions, so introspection describes the scalars as the generated schema does.
+      description: customScalars.Long,
       serialize: (value) => String(value),
       parseValue: (value) => String(value),
       parseLiteral: (ast) => (ast.kind === Kind.STRING || ast.kind === Kind.INT ? ast.value : undefined),
     }),
-    JSON: new GraphQLScalarType({ name: 'JSON', serialize: (value) => value, parseValue: (value) => value, parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables) }),
-    Upload: new GraphQLScalarType({ name: 'Upload', serialize: () => null, parseValue: (value) => value }),
+    JSON: new GraphQLScalarType({ name: 'JSON', description: customScalars.JSON, serialize: (value) => value, parseValue: (value) => value, parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables) }),
+    Upload: new GraphQLScalarType({ name: 'Upload', description: customScalars.Upload, serialize: () => null, parseValue: (value) => value }),
   };
   return Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`^scalar ${name}\\b`, 'm').test(sdl)));
 }

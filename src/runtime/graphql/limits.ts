@@ -54,8 +54,14 @@ export function queryLimitsRule(limits: QueryLimits): ValidationRule {
                 // Read from the type's printed form (`[Study!]!`): instanceof checks would tie this
                 // rule to one copy of graphql-js, and a server may load two (ESM and CommonJS).
                 const printed = field ? String(field.type).replace(/!$/, '') : '';
-                const items = printed.startsWith('[') ? listSize(selection) : 1;
-                walk(selection.selectionSet, fielded(schema, printed), depth + 1, multiplier * items, seen);
+                // Introspection describes the schema, whose size the server chose: its lists are not
+                // priced per item, or the standard introspection query (GraphiQL, codegen) is refused.
+                const introspective = selection.name.value.startsWith('__') || (parent as { name?: unknown } | undefined)?.name?.toString().startsWith('__') === true;
+                const items = printed.startsWith('[') && !introspective ? listSize(selection) : 1;
+                // `ofType` unwraps a list or non-null: a chain as short as the schema's wrappers, whatever
+                // the document asks (the token limit bounds the document).
+                const deeper = introspective && selection.name.value === 'ofType' ? 0 : 1;
+                walk(selection.selectionSet, fielded(schema, printed), depth + deeper, multiplier * items, seen);
               }
             } else if (selection.kind === Kind.INLINE_FRAGMENT) {
               const condition = selection.typeCondition ? fielded(schema, selection.typeCondition.name.value) : parent;
