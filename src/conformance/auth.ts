@@ -1,5 +1,6 @@
 import type { Api, Operation } from '../compiler/ir.ts';
 import type { Outcome } from './callers/caller.ts';
+import { probeGraphqlStream } from './callers/graphql.ts';
 import type { RunContext } from './context.ts';
 import { expectThat, skip } from './model.ts';
 import { streamProbe } from './rest.ts';
@@ -50,9 +51,13 @@ async function decide(context: RunContext, api: Api, operation: Operation, crede
   const mismatches: string[] = [];
   for (const protocol of protocols) {
     if (operation.result.kind === 'stream') {
-      if (protocol !== 'rest') continue;
-      const probe = await streamProbe(context, api, operation, prepared.input, token);
-      codes.rest = probe.status === 200 ? 'ok' : codeOfStatus(probe.status);
+      if (protocol === 'rest') {
+        const probe = await streamProbe(context, api, operation, prepared.input, token);
+        codes.rest = probe.status === 200 ? 'ok' : codeOfStatus(probe.status);
+      } else {
+        const outcome = protocol === 'grpc' ? await target.grpc.probe(api, operation.id, prepared.input, token) : await probeGraphqlStream(`${target.httpUrl}${target.graphqlPath(api)}`, api, operation, prepared.input, token);
+        codes[protocol] = codeOf(outcome);
+      }
       continue;
     }
     if (protocol === 'graphql' && operation.result.kind === 'binary') continue;

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import type { Operation } from '../compiler/ir.ts';
 import { errorCatalog, type ErrorCode } from '../runtime/errors.ts';
 import type { Outcome } from './callers/caller.ts';
+import { probeGraphqlStream } from './callers/graphql.ts';
+import { streamProbe } from './rest.ts';
 import { propertySeed, type RunContext } from './context.ts';
 import { resolveSchema } from './generate-inputs.ts';
 import { expectThat, fail, skip } from './model.ts';
@@ -77,6 +79,22 @@ export async function crossChecks(context: RunContext): Promise<void> {
           if (mismatch) problems.push(mismatch);
         }
         expectThat(problems.length === 0, `${idParameter.name} = ${String(unknownId)}: ${problems.join('; ')}`);
+      });
+    }
+    for (const operation of api.operations.filter((candidate) => candidate.result.kind === 'stream')) {
+      await checks.run('cross', key, 'an event stream starts through every protocol', operation.id, async () => {
+        const prepared = await context.prepared(api, operation);
+        const token = await target.tokens.token('valid', prepared.role);
+        if (typeof token !== 'string') skip(token.skipped);
+        const rest = await streamProbe(context, api, operation, prepared.input, token as string);
+        const graphql = await probeGraphqlStream(`${target.httpUrl}${target.graphqlPath(api)}`, api, operation, prepared.input, token as string);
+        const grpc = await target.grpc.probe(api, operation.id, prepared.input, token as string);
+        const problems = [
+          ...(rest.status === 200 ? [] : [`rest answered ${rest.status}`]),
+          ...(graphql.ok ? [] : [`graphql: ${graphql.code}: ${graphql.message}`]),
+          ...(grpc.ok ? [] : [`grpc: ${grpc.code}: ${grpc.message}`]),
+        ];
+        expectThat(problems.length === 0, problems.join('; '));
       });
     }
     for (const resource of findResources(api)) {

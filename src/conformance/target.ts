@@ -1,7 +1,7 @@
 import type { Api } from '../compiler/ir.ts';
 import type { LoadedApi } from '../runtime/load.ts';
 import { graphqlCaller } from './callers/graphql.ts';
-import { grpcCaller } from './callers/grpc.ts';
+import { grpcCaller, type GrpcCaller } from './callers/grpc.ts';
 import { restCaller } from './callers/rest.ts';
 import type { Caller } from './callers/caller.ts';
 import type { TokenSource } from './tokens.ts';
@@ -17,6 +17,8 @@ export interface Target {
   /** Every role the contracts name. */
   roles: string[];
   callers: { rest: Caller; graphql: Caller; grpc: Caller };
+  /** The gRPC caller with its stream probe. */
+  grpc: GrpcCaller;
   basePath(api: Api): string;
   graphqlPath(api: Api): string;
   close(): void;
@@ -43,6 +45,7 @@ export function connect(options: { httpUrl: string; grpcAddress: string; apis: L
     root: options.root,
     roles,
     callers: { rest: restCaller(httpUrl, basePaths), graphql: graphqlCaller(httpUrl, graphqlPaths), grpc },
+    grpc,
     basePath: (api) => basePaths.get(api) ?? basePathOf(api),
     graphqlPath: (api) => graphqlPaths.get(api) ?? `${basePathOf(api)}/graphql`,
     close: () => grpc.close(),

@@ -32,10 +32,48 @@ export function graphqlRequest(api: Api, operation: Operation, input: OperationI
     declarations.push('$file: Upload!');
     args.push('file: $file');
   }
-  const kind = operation.kind === 'query' ? 'query' : 'mutation';
-  const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : '';
+  const kind = operation.kind;
+  // A stream is only probed for how it starts: its items' type name is selection enough.
+  const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : operation.result.kind === 'stream' ? ' { __typename }' : '';
   const document = `${kind}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { result: ${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
   return { document, variables };
+}
+
+/**
+ * Subscribes over GraphQL's server-sent events and reports how the stream starts: the first event's
+ * error, or `ok` once an item arrives or `waitMs` pass without an error.
+ */
+export async function probeGraphqlStream(url: string, api: Api, operation: Operation, input: OperationInput, token: string | undefined, waitMs = 1500): Promise<Outcome> {
+  const { document, variables } = graphqlRequest(api, operation, input);
+  const aborter = new AbortController();
+  const timer = setTimeout(() => aborter.abort(), waitMs);
+  let text = '';
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify({ query: document, variables }),
+      signal: aborter.signal,
+    });
+    const exchange = { status: response.status, headers: Object.fromEntries(response.headers) };
+    const reader = response.body?.getReader();
+    while (reader && !/\n\n/.test(text.replace(/^:[^\n]*\n\n/gm, ''))) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    const data = /^data: (.*)$/m.exec(text)?.[1] ?? (text.trim().startsWith('{') ? text : undefined);
+    const payload = data ? (JSON.parse(data) as { errors?: Array<{ message: string; extensions?: { errorCode?: string; code?: string } }> }) : {};
+    const error = payload.errors?.[0];
+    if (!error) return { ok: true, value: undefined, exchange };
+    return { ok: false, code: error.extensions?.errorCode ?? catalogCodeOf('graphql', error.extensions?.code ?? ''), message: error.message, exchange: { ...exchange, body: payload } };
+  } catch (error) {
+    if (aborter.signal.aborted) return { ok: true, value: undefined };
+    return { ok: false, code: 'unreachable', message: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+    aborter.abort();
+  }
 }
 
 /**

@@ -24,7 +24,13 @@ export function grpcRequest(api: Api, operation: Operation, input: OperationInpu
 }
 
 /** Calls operations over gRPC with clients loaded from the generated proto files. */
-export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_000): Caller & { close(): void } {
+/** The gRPC caller, which can also open a server stream and report how it starts. */
+export interface GrpcCaller extends Caller {
+  close(): void;
+  probe(api: Api, operationId: string, input: OperationInput, token: string | undefined, waitMs?: number): Promise<Outcome>;
+}
+
+export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_000): GrpcCaller {
   const tree = writeProtoTree(apis);
   const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] }));
   tree.dispose();
@@ -39,7 +45,7 @@ export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_0
     }
     return client;
   };
-  const caller: Caller & { close(): void } = {
+  const caller: GrpcCaller = {
     protocol: 'grpc',
     async call(api, operationId, input, token): Promise<Outcome> {
       try {
@@ -52,6 +58,26 @@ export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_0
     close() {
       for (const client of clients.values()) client.close();
       clients.clear();
+    },
+    probe(api, operationId, input, token, waitMs = 1500) {
+      const operation = operationOf(api, operationId);
+      const metadata = new Metadata();
+      if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+      return new Promise<Outcome>((resolve) => {
+        let settled = false;
+        const call = clientFor(api)[pascalCase(operation.id)]?.(grpcRequest(api, operation, input), metadata, { deadline: Date.now() + waitMs + 5000 }) as NodeJS.EventEmitter & { cancel(): void };
+        const settle = (outcome: Outcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(outcome);
+          call.cancel();
+        };
+        // An open stream without events is a stream that started: no error within the wait.
+        const timer = setTimeout(() => settle({ ok: true, value: undefined, exchange: { status: 0, headers: {} } }), waitMs);
+        call.on('data', () => settle({ ok: true, value: undefined, exchange: { status: 0, headers: {} } }));
+        call.on('error', (error: ServiceError) => settle({ ok: false, code: String(error.metadata?.get('trident-error-code')[0] ?? catalogCodeOf('grpc', error.code)), message: error.details, exchange: { status: error.code, headers: {} } }));
+      });
     },
   };
   return caller;
