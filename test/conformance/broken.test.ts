@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authenticator } from '../../src/runtime/auth.ts';
 import { devAuthenticator } from '../../src/runtime/auth.ts';
@@ -6,6 +8,8 @@ import type { LoadedApi } from '../../src/runtime/load.ts';
 import { runConformance, type RunOptions } from '../../src/conformance/run.ts';
 import type { CheckResult } from '../../src/conformance/model.ts';
 import type { Caller } from '../../src/conformance/callers/caller.ts';
+import { consoleReport } from '../../src/conformance/report/console.ts';
+import { repoRoot } from '../e2e/workspace.ts';
 import { grpcCaller } from '../../src/conformance/callers/grpc.ts';
 import { openBench, startProxy, wrapHandlers, type Bench } from './bench.ts';
 
@@ -31,6 +35,27 @@ async function run(httpUrl: string, grpcAddress: string, options: Omit<RunOption
 }
 
 describe('conformance reports a deliberately broken implementation where it is broken', () => {
+  it("the README's example: getStudy answering its description in capitals", async () => {
+    const implementations = wrapHandlers(bench.services, 'study/v2', (name, handler) =>
+      name === 'getStudy'
+        ? async (input: unknown, context: unknown) => {
+            const study = (await handler(input, context)) as Record<string, unknown>;
+            return { ...study, description: String(study.description).toUpperCase() };
+          }
+        : undefined,
+    );
+    const shouting = await bench.start({ implementations });
+    const summary = await runConformance({ target: bench.target(shouting.httpUrl, shouting.grpcAddress), seed: 1234, apis: ['study/v2'] });
+    const printed = consoleReport(summary);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const shown = /```text\n(area +api +passed[\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Conformance')))?.[1] ?? '';
+    const table = (text: string) => text.slice(text.indexOf('area'), text.indexOf('\n\n', text.indexOf('area'))).trim();
+    expect(table(printed)).toBe(table(shown));
+    const headings = (text: string) => text.split('\n').filter((line) => line.trim().startsWith('FAIL')).map((line) => line.trim());
+    for (const heading of headings(shown)) expect(headings(printed)).toContain(heading);
+    expect(printed).toContain('149 checks: 142 passed, 4 failed, 3 skipped');
+  });
+
   it('the real servers pass the same checks, so every failure below is the fault put in', async () => {
     const results = await run(bench.real.httpUrl, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['rest', 'auth', 'cross'] });
     expect(describeFailures(results)).toBe('');
