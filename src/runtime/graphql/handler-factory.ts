@@ -32,7 +32,7 @@ export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath
 export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl: string, authenticator: Authenticator, limits: QueryLimits = defaultQueryLimits): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   const schema = executableSchema(served, sdl, authenticator);
   const endpoint = graphqlEndpoint(served);
-  const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
+  const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply; signal: AbortSignal }>({
     schema,
     graphqlEndpoint: endpoint,
     logging: false,
@@ -42,9 +42,9 @@ export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl:
     landingPage: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
     plugins: [queryLimitsPlugin(limits)],
-    context: ({ request }): RequestState => ({
+    context: ({ request, signal }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
-      signal: request.signal,
+      signal,
       requestId: request.headers.get('x-request-id') ?? '',
     }),
   });
@@ -52,7 +52,13 @@ export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl:
     url: endpoint,
     method: ['GET', 'POST', 'OPTIONS'],
     handler: async (req, reply) => {
-      const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
+      // The handlers' signal comes from the connection: the fetch Request's own signal costs a
+      // listener and an AbortError on every request, though only a caller who leaves needs it.
+      const aborter = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) aborter.abort();
+      });
+      const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply, signal: aborter.signal });
       response.headers.forEach((value, key) => reply.header(key, value));
       reply.status(response.status);
       reply.send(response.body);
