@@ -8,5 +8,5 @@ export { startSelf, type SelfServers, type SelfOptions } from './self.ts';
 export { mintingTokens, givenTokens, type TokenSource } from './tokens.ts';
 export { consoleReport, type RunSummary } from './report/console.ts';
 export { junitReport } from './report/junit.ts';
-export { readFlow, type ExplicitFlow } from './flows.ts';
+export { readFlow, type ExplicitFlow } from './explicit-flows.ts';
 export type { Area, CheckResult, CheckStatus } from './model.ts';
