@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, createSecretKey } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +36,31 @@ interface Started {
   grpcAddress: string;
 }
 
+/**
+ * On a machine with two or more cores the servers run on the last core and this process (the load
+ * generator) on the others, so that the two do not take turns on one core as the scheduler
+ * pleases; that turn-taking made the same row move by tens of per cent from run to run.
+ */
+const pinning = cpus().length >= 2 ? { server: String(cpus().length - 1), load: cpus().length === 2 ? '0' : `0-${cpus().length - 2}` } : undefined;
+let pinned = false;
+function pin(pid: number | undefined, cores: string): boolean {
+  if (pid === undefined) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+if (pinning) pinned = pin(process.pid, pinning.load);
+
 function startServer(kind: 'trident' | 'baseline'): Promise<Started> {
   const child = fork(join(import.meta.dirname, 'bench/runtime-server.ts'), [kind], {
     execArgv: ['--expose-gc'],
     env: { ...process.env, BENCH_JWT_SECRET: secret },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (pinning && pinned) pinned = pin(child.pid, pinning.server);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${kind} server did not start in 120 s`)), 120_000);
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -143,6 +162,7 @@ function machine(): string {
 
 async function overhead(): Promise<void> {
   console.log(`Machine: ${machine()}`);
+  console.log(pinned && pinning ? `Pinned (taskset): servers on core ${pinning.server}, load generator on core ${pinning.load}.` : 'Not pinned to cores (taskset unavailable or one core).');
   console.log(`Each figure: ${connections} connections (gRPC: ${connections} calls in flight on one channel) for ${seconds} s, after a ${Math.min(seconds, 2)} s warm-up; ${rounds} round(s), median.`);
   const [baseline, trident] = await Promise.all([startServer('baseline'), startServer('trident')]);
   const clients: Clients = { [baseline.grpcAddress]: studyGrpcClient(root, baseline.grpcAddress), [trident.grpcAddress]: studyGrpcClient(root, trident.grpcAddress) };
