@@ -85,8 +85,8 @@ export async function* streamRest<Item>(raw: Client<object>, sent: Sent): AsyncG
 }
 
 /** Parses server-sent events (WHATWG HTML, "event stream interpretation") into their JSON data. */
-export async function* readServerSentEvents<Item>(stream: ReadableStream<Uint8Array>, protocol: 'rest' | 'graphql' = 'rest'): AsyncGenerator<Item, void, undefined> {
-  for await (const event of serverSentEvents(stream, protocol)) {
+export async function* readServerSentEvents<Item>(stream: ReadableStream<Uint8Array>): AsyncGenerator<Item, void, undefined> {
+  for await (const event of serverSentEvents(stream, 'rest')) {
     if (event.data === '') continue;
     yield JSON.parse(event.data) as Item;
   }

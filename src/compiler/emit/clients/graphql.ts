@@ -156,10 +156,10 @@ class ClientEmitter {
       `${kind} ${field.name}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { ${field.name}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`,
       ...fragments,
     ].join('\n');
-    const body = print(parse(text));
-    const ast = parse(body, { noLocation: true });
-    const literal = JSON.stringify({ ...ast, loc: { start: 0, end: body.length, source: { body, name: 'GraphQL request', locationOffset: { line: 1, column: 1 } } } });
-    return literal;
+    // Printing changes only the layout, so the parsed document is the document of the printed text.
+    const ast = parse(text, { noLocation: true });
+    const body = print(ast);
+    return JSON.stringify({ ...ast, loc: { start: 0, end: body.length, source: { body, name: 'GraphQL request', locationOffset: { line: 1, column: 1 } } } });
   }
 
   private closure(uses: Set<string>): string[] {
