@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
-import type { Numbered, ProtoFile, Reserved } from './emit/proto/ast.ts';
+import { numberedEnumValue, numberedField, type Numbered, type ProtoFile, type Reserved } from './emit/proto/ast.ts';
 import { appendPointer } from './pointer.ts';
 import { positionOf, type SourceFile } from './source.ts';
 
@@ -112,8 +112,8 @@ export function applyLock(
     return {
       ...message,
       reserved: result.reserved,
-      fields: message.fields.map((field) => ({ ...field, number: number(field) })),
-      oneofs: message.oneofs.map((oneof) => ({ ...oneof, fields: oneof.fields.map((field) => ({ ...field, number: number(field) })) })),
+      fields: message.fields.map((field) => numberedField(field, number(field))),
+      oneofs: message.oneofs.map((oneof) => ({ ...oneof, fields: oneof.fields.map((field) => numberedField(field, number(field))) })),
     };
   });
   const enums = file.enums.map((protoEnum) => {
@@ -123,7 +123,7 @@ export function applyLock(
     return {
       ...protoEnum,
       reserved: result.reserved,
-      values: [...(zero ? [zero] : []), ...values.map((value) => ({ ...value, number: result.numbers.get(value.name) ?? 0 }))],
+      values: [...(zero ? [zero] : []), ...values.map((value) => numberedEnumValue(value, result.numbers.get(value.name) ?? 0))],
     };
   });
   // A message or enum that left the contract keeps its numbers, all reserved, so a later return

@@ -1,6 +1,6 @@
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type TypeRef } from '../../ir.ts';
 import { constantCase, enumValueName, fieldProtoName, parameterFieldName, parameterProtoName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
-import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoMethod } from './ast.ts';
+import { protoEnumValue, protoField, type ProtoEnum, type ProtoField, type ProtoFile, type ProtoMessage, type ProtoMethod, type ProtoOneof } from './ast.ts';
 
 const timestamp = 'google/protobuf/timestamp.proto';
 const struct = 'google/protobuf/struct.proto';
@@ -39,22 +39,33 @@ export function toProtoFile(api: Api): ProtoFile {
         return 'google.protobuf.Value';
     }
   };
-  const field = (name: string, type: TypeRef, optional: boolean, extra: Partial<ProtoField> = {}): ProtoField => {
+  const field = (name: string, type: TypeRef, optional: boolean, extra: FieldExtra = {}): ProtoField => {
     const protoName = extra.name ?? protoFieldName(name);
-    const jsonName = protoDefaultJsonName(protoName) === name ? {} : { jsonName: name };
-    const base = { name: protoName, number: 0, deprecated: false, ...jsonName, ...extra };
-    if (type.kind === 'list') return { ...base, type: typeName(type.of), label: 'repeated' };
-    if (type.kind === 'map') return { ...base, type: typeName(type.of), map: true };
-    const hasPresence = (type.kind === 'scalar' && type.scalar !== 'datetime') || (type.kind === 'named' && enumNames.has(type.name));
-    return { ...base, type: typeName(type), ...(optional && hasPresence ? { label: 'optional' as const } : {}) };
+    const jsonName = protoDefaultJsonName(protoName) === name ? undefined : name;
+    let label: ProtoField['label'];
+    let map = false;
+    let printed: string;
+    if (type.kind === 'list') {
+      printed = typeName(type.of);
+      label = 'repeated';
+    } else if (type.kind === 'map') {
+      printed = typeName(type.of);
+      map = true;
+    } else {
+      printed = typeName(type);
+      const hasPresence = (type.kind === 'scalar' && type.scalar !== 'datetime') || (type.kind === 'named' && enumNames.has(type.name));
+      if (optional && hasPresence) label = 'optional';
+    }
+    return protoField(protoName, printed, label, map, jsonName, extra.deprecated ?? false, extra.comment, extra.explicitNumber, extra.pointer);
   };
   const fromField = (source: Field): ProtoField =>
     field(source.name, source.type, !source.required || source.nullable, {
       name: fieldProtoName(source),
       deprecated: source.deprecated,
-      ...describe(source.description, source),
+      comment: describe(source.description, source),
       // Number problems point at the `x-proto-number` line when there is one.
-      ...(source.protoNumber !== undefined ? { explicitNumber: source.protoNumber, pointer: `${source.pointer}/x-proto-number` } : { pointer: source.pointer }),
+      explicitNumber: source.protoNumber,
+      pointer: source.protoNumber !== undefined ? `${source.pointer}/x-proto-number` : source.pointer,
     });
 
   const messages: ProtoMessage[] = [];
@@ -104,23 +115,31 @@ function qualifyShadowedTypes(methods: ProtoMethod[], pkg: string): ProtoMethod[
 // A field named `google` shadows the package of the well-known types inside its message, so that
 // message spells them fully qualified.
 function qualifyWellKnownTypes(message: ProtoMessage): ProtoMessage {
-  const fields = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
-  if (!fields.some((field) => field.name === 'google')) return message;
+  const named = (field: ProtoField): boolean => field.name === 'google';
+  if (!message.fields.some(named) && !message.oneofs.some((oneof) => oneof.fields.some(named))) return message;
   const qualify = (field: ProtoField): ProtoField => (field.type.startsWith('google.') ? { ...field, type: `.${field.type}` } : field);
   return { ...message, fields: message.fields.map(qualify), oneofs: message.oneofs.map((oneof) => ({ ...oneof, fields: oneof.fields.map(qualify) })) };
 }
 
-function describe(description: string | undefined, source: { sensitive?: boolean; readOnly?: boolean; writeOnly?: boolean }): { comment?: string } {
-  const notes = [
-    source.readOnly ? 'Output only: set by the server.' : '',
-    source.writeOnly ? 'Input only: never returned.' : '',
-    source.sensitive ? 'Sensitive: personal data; keep out of logs.' : '',
-  ].filter(Boolean);
-  const text = [description?.trim(), ...notes].filter(Boolean).join('\n');
-  return text === '' ? {} : { comment: text };
+function describe(description: string | undefined, source: { sensitive?: boolean; readOnly?: boolean; writeOnly?: boolean }): string | undefined {
+  let text = description?.trim() ?? '';
+  if (source.readOnly) text += `${text === '' ? '' : '\n'}Output only: set by the server.`;
+  if (source.writeOnly) text += `${text === '' ? '' : '\n'}Input only: never returned.`;
+  if (source.sensitive) text += `${text === '' ? '' : '\n'}Sensitive: personal data; keep out of logs.`;
+  return text === '' ? undefined : text;
 }
 
-type FieldFactory = (name: string, type: TypeRef, optional: boolean, extra?: Partial<ProtoField>) => ProtoField;
+/** What a field takes beside its name, type and presence. */
+interface FieldExtra {
+  name?: string;
+  deprecated?: boolean;
+  comment?: string | undefined;
+  explicitNumber?: number | undefined;
+  pointer?: string | undefined;
+}
+
+
+type FieldFactory = (name: string, type: TypeRef, optional: boolean, extra?: FieldExtra) => ProtoField;
 
 // Request: every parameter, then the body (`body`, or `chunk` for streamed bytes).
 // Response: `body` (or `chunk`); streams and binary payloads stream, the rest is unary.
@@ -132,7 +151,7 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
     // fields of the request share one.
     field(parameter.protoName === undefined ? parameterFieldName(parameter.name) : protoDefaultJsonName(parameter.protoName), parameter.type, !parameter.required, {
       name: parameterProtoName(parameter),
-      ...describe(parameter.description, {}),
+      comment: describe(parameter.description, {}),
       deprecated: parameter.deprecated,
       pointer: parameter.pointer,
     }),
@@ -156,15 +175,8 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
     responseFields.push(field('size', { kind: 'scalar', scalar: 'int64' }, false, { comment: 'The size of the whole content in bytes; set on the first message.' }));
     responseFields.push(field('chunk', { kind: 'scalar', scalar: 'bytes' }, false, { comment: `The next piece of the content (${result.mediaTypes.join(', ')}).` }));
   }
-  const message = (name: string, fields: ProtoField[], role: 'request' | 'response'): ProtoMessage => ({
-    name,
-    role,
-    deprecated: false,
-    fields,
-    oneofs: [],
-    reserved: { numbers: [], names: [] },
-    pointer: operation.pointer,
-  });
+  const message = (name: string, fields: ProtoField[], role: 'request' | 'response'): ProtoMessage =>
+    protoMessage(name, role, undefined, false, fields, [], operation.pointer);
   return {
     request: message(`${rpc}Request`, requestFields, 'request'),
     response: message(`${rpc}Response`, responseFields, 'response'),
@@ -180,17 +192,18 @@ function operationMessages(operation: Operation, field: FieldFactory): { request
   };
 }
 
+// Messages, like fields, always carry every property in one order.
+function protoMessage(name: string, role: ProtoMessage['role'], comment: string | undefined, deprecated: boolean, fields: ProtoField[], oneofs: ProtoOneof[], pointer: string | undefined): ProtoMessage {
+  return { name, role, comment, deprecated, fields, oneofs, reserved: { numbers: [], names: [] }, pointer };
+}
+
 function toProtoMessage(type: Exclude<NamedType, { kind: 'enum' }>, fromField: (field: Field) => ProtoField): ProtoMessage {
-  const base = { name: type.name, deprecated: type.deprecated, reserved: { numbers: [], names: [] }, pointer: type.pointer, ...describe(type.description, {}) };
-  if (type.kind === 'object') return { ...base, fields: type.fields.map(fromField), oneofs: [] };
-  const variants: ProtoField[] = type.variants.map((variant) => ({
-    name: snakeCase(variant.tag),
-    type: variant.type,
-    number: 0,
-    deprecated: false,
-    comment: `${type.discriminator} = "${variant.tag}"`,
-  }));
-  return { ...base, fields: [], oneofs: [{ name: 'variant', fields: variants }] };
+  const comment = describe(type.description, {});
+  if (type.kind === 'object') return protoMessage(type.name, undefined, comment, type.deprecated, type.fields.map(fromField), [], type.pointer);
+  const variants = type.variants.map((variant) =>
+    protoField(snakeCase(variant.tag), variant.type, undefined, false, undefined, false, `${type.discriminator} = "${variant.tag}"`, undefined, undefined),
+  );
+  return protoMessage(type.name, undefined, comment, type.deprecated, [], [{ name: 'variant', fields: variants }], type.pointer);
 }
 
 function toProtoEnum(type: Extract<NamedType, { kind: 'enum' }>): ProtoEnum {
@@ -198,17 +211,12 @@ function toProtoEnum(type: Extract<NamedType, { kind: 'enum' }>): ProtoEnum {
   return {
     name: type.name,
     deprecated: type.deprecated,
-    ...describe(type.description, {}),
+    comment: describe(type.description, {}),
     pointer: type.pointer,
     reserved: { numbers: [], names: [] },
     values: [
-      { name: `${prefix}_UNSPECIFIED`, number: 0 },
-      ...type.values.map((value) => ({
-        name: `${prefix}_${enumValueName(value)}`,
-        number: 0,
-        comment: `"${value.value}"`,
-        ...(value.protoNumber !== undefined ? { explicitNumber: value.protoNumber } : {}),
-      })),
+      protoEnumValue(`${prefix}_UNSPECIFIED`, undefined, undefined),
+      ...type.values.map((value) => protoEnumValue(`${prefix}_${enumValueName(value)}`, `"${value.value}"`, value.protoNumber)),
     ],
   };
 }
