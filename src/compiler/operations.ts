@@ -4,7 +4,7 @@ import { jsonFallback } from './losses.ts';
 import { camelCase, isIdentifier, pascalCase } from './names.ts';
 import { Namespace } from './namespace.ts';
 import { deriveOperationId, deriveOperationIds, nameParameters, type OperationEntry } from './operation-names.ts';
-import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
+import { appendPointer, resolveLocalRef } from './pointer.ts';
 import { isSchema, type SchemaConverter } from './schemas.ts';
 
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -36,7 +36,7 @@ export function convertOperations(
     let current = value;
     for (let depth = 0; depth < 16 && isSchema(current) && typeof current.$ref === 'string'; depth += 1) {
       if (!current.$ref.startsWith('#')) return undefined;
-      current = getAtPointer(document, fragmentToPointer(current.$ref));
+      current = resolveLocalRef(document, current.$ref);
     }
     return current;
   };

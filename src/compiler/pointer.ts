@@ -51,6 +51,25 @@ export function fragmentToPointer(fragment: string): string {
   }
 }
 
+const refTargets = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * The value a local `$ref` (`#/components/schemas/Pet`) names in `root`. A large document refers to
+ * the same component thousands of times, so each reference is looked up once per document; the
+ * document must not change while it is being compiled.
+ */
+export function resolveLocalRef(root: object, ref: string): unknown {
+  let targets = refTargets.get(root);
+  if (targets === undefined) {
+    targets = new Map();
+    refTargets.set(root, targets);
+  }
+  if (targets.has(ref)) return targets.get(ref);
+  const target = getAtPointer(root, fragmentToPointer(ref));
+  targets.set(ref, target);
+  return target;
+}
+
 /** Renders a pointer as a `$ref`-style fragment for messages. */
 export function pointerToFragment(pointer: string): string {
   return `#${pointer}`;

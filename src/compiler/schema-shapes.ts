@@ -3,19 +3,19 @@
  * which parts an `allOf` really composes, and which single scalar a union of scalars is.
  */
 import type { ScalarKind } from './ir.ts';
-import { fragmentToPointer, getAtPointer } from './pointer.ts';
+import { resolveLocalRef } from './pointer.ts';
 
 type Schema = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Follows `$ref`s (up to a depth) to the schema they name. */
-export function resolveSchema(document: unknown, schema: unknown): unknown {
+export function resolveSchema(document: object, schema: unknown): unknown {
   let current = schema;
   for (let depth = 0; depth < 16 && isRecord(current) && typeof current.$ref === 'string'; depth += 1) {
     const ref = current.$ref;
     if (!ref.startsWith('#')) return undefined;
-    current = getAtPointer(document, fragmentToPointer(ref));
+    current = resolveLocalRef(document, ref);
   }
   return current;
 }
@@ -42,7 +42,7 @@ export interface AllOfPart {
  * The parts an `allOf` composes, with nested `allOf`s flattened and annotation-only parts left out;
  * `nullable` says whether an annotation part allowed null. Cycles stop the flattening.
  */
-export function allOfParts(document: unknown, schema: Schema): { parts: AllOfPart[]; nullable: boolean; opaque: boolean } {
+export function allOfParts(document: object, schema: Schema): { parts: AllOfPart[]; nullable: boolean; opaque: boolean } {
   const parts: AllOfPart[] = [];
   let nullable = false;
   let opaque = false;
@@ -75,7 +75,7 @@ export function allOfParts(document: unknown, schema: Schema): { parts: AllOfPar
  * The one scalar every branch of a `oneOf`/`anyOf` is (an open enum `anyOf: [{enum}, {type: string}]`
  * is a string), or undefined when the branches differ in kind.
  */
-export function commonScalar(document: unknown, branches: readonly unknown[]): ScalarKind | undefined {
+export function commonScalar(document: object, branches: readonly unknown[]): ScalarKind | undefined {
   let common: ScalarKind | undefined;
   for (const branch of branches) {
     const scalar = scalarOf(resolveSchema(document, branch));

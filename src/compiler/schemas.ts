@@ -1,10 +1,10 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
-import type { EnumType, Field, NamedType, ObjectType, TypeRef } from './ir.ts';
+import type { EnumType, Field, NamedType, ObjectType, ScalarKind, TypeRef } from './ir.ts';
 import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
 import { fallbackWords, pascalCase, singular, snakeCase } from './names.ts';
 import { Namespace, protoFieldKey } from './namespace.ts';
 import { lenientEnumNames, lenientFieldNames, strictEnumNames, strictFieldNames } from './schema-names.ts';
-import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
+import { appendPointer, fragmentToPointer, getAtPointer, resolveLocalRef } from './pointer.ts';
 import { allOfParts, commonScalar, resolveSchema } from './schema-shapes.ts';
 
 type Schema = Record<string, unknown>;
@@ -27,6 +27,21 @@ export interface ConverterOptions {
 const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'String', 'Int', 'Float', 'Boolean', 'ID']);
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
+const unionKeywords = ['oneOf', 'anyOf'] as const;
+
+// Scalar types are shared by every field of that scalar (references to named types are not: a
+// dangling one is changed in place, see dangling.ts).
+const scalarRefs: Record<ScalarKind, TypeRef> = {
+  string: { kind: 'scalar', scalar: 'string' },
+  boolean: { kind: 'scalar', scalar: 'boolean' },
+  int32: { kind: 'scalar', scalar: 'int32' },
+  int64: { kind: 'scalar', scalar: 'int64' },
+  float: { kind: 'scalar', scalar: 'float' },
+  double: { kind: 'scalar', scalar: 'double' },
+  datetime: { kind: 'scalar', scalar: 'datetime' },
+  date: { kind: 'scalar', scalar: 'date' },
+  bytes: { kind: 'scalar', scalar: 'bytes' },
+};
 const jsonFallbackText = 'a JSON scalar in GraphQL and google.protobuf.Value in proto';
 
 // Deeper than this, a schema is typed as JSON rather than risk the stack on a pathological document.
@@ -47,6 +62,8 @@ export class SchemaConverter {
   private readonly componentNames = new Map<string, string>();
   private readonly inProgress = new Set<string>();
   private readonly converted = new Map<string, Typed>();
+  /** The component schema each `$ref` names, or null when it names something else. */
+  private readonly componentOfRef = new Map<string, string | null>();
   private depth = 0;
 
   private readonly document: Record<string, unknown>;
@@ -99,12 +116,13 @@ export class SchemaConverter {
     if (!isSchema(schema)) return { type: json('any'), nullable: false };
     if (typeof schema.$ref === 'string') return this.reference(schema.$ref, pointer, hint);
 
-    const nullable = schema.nullable === true || schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null'));
-    const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter(
-      (type): type is string => typeof type === 'string' && type !== 'null',
-    );
+    const declared = schema.type;
+    const nullable = schema.nullable === true || declared === 'null' || (Array.isArray(declared) && declared.includes('null'));
+    const types: string[] = typeof declared === 'string'
+      ? declared === 'null' ? [] : [declared]
+      : Array.isArray(declared) ? declared.filter((type): type is string => typeof type === 'string' && type !== 'null') : [];
 
-    for (const keyword of ['oneOf', 'anyOf'] as const) {
+    for (const keyword of schema.oneOf === undefined && schema.anyOf === undefined ? [] : unionKeywords) {
       const branches = schema[keyword];
       if (!Array.isArray(branches)) continue;
       const nonNull = branches.filter((branch) => !(isSchema(branch) && branch.type === 'null'));
@@ -150,10 +168,10 @@ export class SchemaConverter {
       }
       return { type: { kind: 'list', of: items.type }, nullable };
     }
-    if (type === 'string') return { type: { kind: 'scalar', scalar: stringScalar(schema) }, nullable };
-    if (type === 'integer') return { type: { kind: 'scalar', scalar: integerScalar(schema) }, nullable };
-    if (type === 'number') return { type: { kind: 'scalar', scalar: schema.format === 'float' ? 'float' : 'double' }, nullable };
-    if (type === 'boolean') return { type: { kind: 'scalar', scalar: 'boolean' }, nullable };
+    if (type === 'string') return { type: scalarRefs[stringScalar(schema)], nullable };
+    if (type === 'integer') return { type: scalarRefs[integerScalar(schema)], nullable };
+    if (type === 'number') return { type: scalarRefs[schema.format === 'float' ? 'float' : 'double'], nullable };
+    if (type === 'boolean') return { type: scalarRefs.boolean, nullable };
     if (type === undefined && !nullable) return { type: json('any'), nullable: true };
     this.fallback(pointer, 'a schema that only allows null', jsonFallbackText, jsonFallback);
     return { type: json('any'), nullable: true };
@@ -190,8 +208,13 @@ export class SchemaConverter {
   private reference(ref: string, pointer: string, hint: string): Typed {
     if (!ref.startsWith('#')) return { type: json('any'), nullable: true };
     const target = fragmentToPointer(ref);
-    const match = /^\/components\/schemas\/([^/]+)$/.exec(target);
-    if (match?.[1] !== undefined) return this.component(match[1].replaceAll('~1', '/').replaceAll('~0', '~'));
+    let component = this.componentOfRef.get(ref);
+    if (component === undefined) {
+      const match = /^\/components\/schemas\/([^/]+)$/.exec(target);
+      component = match?.[1] !== undefined ? match[1].replaceAll('~1', '/').replaceAll('~0', '~') : null;
+      this.componentOfRef.set(ref, component);
+    }
+    if (component !== null) return this.component(component);
     if (target === pointer || this.inProgress.has(target)) {
       this.fallback(pointer, 'a schema that contains itself with no object in between', jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable: true };
@@ -270,30 +293,40 @@ export class SchemaConverter {
 
   private fields(properties: Schema, required: ReadonlySet<unknown>, pointer: string, owner: string): Field[] {
     const fields: Field[] = [];
-    const graphqlNames = new Namespace();
-    const protoNames = new Namespace(protoFieldKey);
-    const lenientNames = this.lenient ? lenientFieldNames(this, Object.keys(properties), pointer) : undefined;
-    for (const [name, propertySchema] of Object.entries(properties)) {
+    const names = Object.keys(properties);
+    // A foreign document's names are checked all at once (most objects need nothing); a contract's
+    // one by one, each against those before it.
+    const lenientNames = this.lenient ? lenientFieldNames(this, names, pointer) : undefined;
+    const graphqlNames = this.lenient ? undefined : new Namespace();
+    const protoNames = this.lenient ? undefined : new Namespace(protoFieldKey);
+    for (const name of names) {
+      const propertySchema = properties[name];
       const fieldPointer = appendPointer(pointer, name);
-      const names = lenientNames?.get(name) ?? strictFieldNames(this, name, fieldPointer, graphqlNames, protoNames);
+      const spelled = graphqlNames && protoNames ? strictFieldNames(this, name, fieldPointer, graphqlNames, protoNames) : lenientNames?.get(name);
       const typed = this.typeOf(propertySchema, fieldPointer, owner + this.pascal(name));
-      const annotations = this.annotations(propertySchema, fieldPointer);
-      fields.push({ name, type: typed.type, required: required.has(name), nullable: typed.nullable, ...annotations, ...names });
+      fields.push(this.field(name, typed, required.has(name), propertySchema, fieldPointer, spelled));
     }
     return fields;
   }
 
-  // readOnly, description and the like may sit on the property or on the schema it references.
-  private annotations(schema: unknown, pointer: string): Omit<Field, 'name' | 'type' | 'required' | 'nullable'> {
-    const chain: Schema[] = [];
+  // readOnly, deprecated and the like may sit on the property or on the schema it references; the
+  // description is the property's own (a 3.1 sibling of $ref included), not its type's. Every field
+  // has all its properties, in one order: a large document has a hundred thousand of them.
+  private field(name: string, typed: Typed, required: boolean, schema: unknown, pointer: string, spelled: Pick<Field, 'graphqlName' | 'protoName'> | undefined): Field {
+    let deprecated: unknown;
+    let readOnly: unknown;
+    let writeOnly: unknown;
+    let sensitive: unknown;
     let current: unknown = schema;
-    while (isSchema(current) && chain.length < 8) {
-      chain.push(current);
-      if (typeof current.$ref !== 'string' || !current.$ref.startsWith('#')) break;
-      current = getAtPointer(this.document, fragmentToPointer(current.$ref));
+    for (let steps = 0; steps < 8 && isSchema(current); steps += 1) {
+      if (deprecated === undefined) deprecated = current.deprecated;
+      if (readOnly === undefined) readOnly = current.readOnly;
+      if (writeOnly === undefined) writeOnly = current.writeOnly;
+      if (sensitive === undefined) sensitive = current['x-sensitive'];
+      const ref = current.$ref;
+      if (typeof ref !== 'string' || !ref.startsWith('#')) break;
+      current = resolveLocalRef(this.document, ref);
     }
-    const pick = (key: string): unknown => chain.find((entry) => entry[key] !== undefined)?.[key];
-    const sensitive = pick('x-sensitive');
     if (sensitive !== undefined && typeof sensitive !== 'boolean') {
       this.report('extension-invalid', "'x-sensitive' must be true or false", appendPointer(pointer, 'x-sensitive'));
     }
@@ -301,16 +334,21 @@ export class SchemaConverter {
     if (protoNumber !== undefined && !Number.isInteger(protoNumber)) {
       this.report('extension-invalid', "'x-proto-number' must be an integer", appendPointer(pointer, 'x-proto-number'));
     }
-    // The description is the property's own (a 3.1 sibling of $ref included), not its type's.
     const description = isSchema(schema) ? schema.description : undefined;
     return {
-      ...(typeof description === 'string' ? { description } : {}),
-      deprecated: pick('deprecated') === true,
-      readOnly: pick('readOnly') === true,
-      writeOnly: pick('writeOnly') === true,
+      name,
+      type: typed.type,
+      required,
+      nullable: typed.nullable,
+      description: typeof description === 'string' ? description : undefined,
+      deprecated: deprecated === true,
+      readOnly: readOnly === true,
+      writeOnly: writeOnly === true,
       sensitive: sensitive === true,
-      ...(Number.isInteger(protoNumber) ? { protoNumber: protoNumber as number } : {}),
+      protoNumber: Number.isInteger(protoNumber) ? (protoNumber as number) : undefined,
       pointer,
+      graphqlName: spelled?.graphqlName,
+      protoName: spelled?.protoName,
     };
   }
 

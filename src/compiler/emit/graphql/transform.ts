@@ -31,6 +31,12 @@ const named = (value: string): TypeNode => ({ kind: Kind.NAMED_TYPE, name: name(
 const nonNull = (type: TypeNode): TypeNode => (type.kind === Kind.NON_NULL_TYPE ? type : { kind: Kind.NON_NULL_TYPE, type });
 const description = (text: string | undefined): { description?: StringValueNode } =>
   text === undefined || text.trim() === '' ? {} : { description: { kind: Kind.STRING, value: text.trim(), block: true } };
+// The description node of a field, or undefined: fields are built with it in place rather than spread in.
+const descriptionNode = (text: string | undefined): StringValueNode | undefined => {
+  const trimmed = text?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : { kind: Kind.STRING, value: trimmed, block: true };
+};
+const noDirectives: readonly ConstDirectiveNode[] = [];
 const directive = (directiveName: string, reason?: string): ConstDirectiveNode => ({
   kind: Kind.DIRECTIVE,
   name: name(directiveName),
@@ -55,35 +61,50 @@ export function toGraphqlDocument(api: Api, onLoss: (loss: Loss) => void = () =>
     onLoss({ target: 'graphql', kind: 'relaxed', construct: `required field '${field.name}' that closes a cycle of input objects`, fallback: 'nullable in the input type', pointer: field.pointer });
   }
 
-  const typeNode = (type: TypeRef, input: boolean): TypeNode => {
+  // Type nodes are shared by every field of that type: a large document has a hundred thousand
+  // fields and a few thousand types, and nothing changes a node once it is made.
+  const namedNodes = new Map<string, { type: TypeNode; required: TypeNode }>();
+  const namedNode = (typeName: string, required: boolean): TypeNode => {
+    let nodes = namedNodes.get(typeName);
+    if (nodes === undefined) {
+      const type = named(typeName);
+      nodes = { type, required: nonNull(type) };
+      namedNodes.set(typeName, nodes);
+    }
+    return required ? nodes.required : nodes.type;
+  };
+  const typeNode = (type: TypeRef, input: boolean, required = false): TypeNode => {
     switch (type.kind) {
       case 'scalar': {
         const scalar = scalarNames[type.scalar];
         if (scalar in customScalars) usedScalars.add(scalar as ScalarName);
-        return named(scalar);
+        return namedNode(scalar, required);
       }
       case 'named': {
         const target = typesByName.get(type.name);
-        return named(input && target?.kind !== 'enum' ? inputName(type.name) : type.name);
+        return namedNode(input && target?.kind !== 'enum' ? inputName(type.name) : type.name, required);
       }
-      case 'list':
-        return { kind: Kind.LIST_TYPE, type: nonNull(typeNode(type.of, input)) };
+      case 'list': {
+        const list: TypeNode = { kind: Kind.LIST_TYPE, type: typeNode(type.of, input, true) };
+        return required ? nonNull(list) : list;
+      }
       case 'map':
       case 'json':
         usedScalars.add('JSON');
-        return named('JSON');
+        return namedNode('JSON', required);
     }
   };
   const fieldType = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input: boolean): TypeNode => {
-    const type = typeNode(field.type, input);
     // GraphQL cannot build an input that requires itself: such a field is optional in the input type.
-    if (input && relaxed.has(field as Field)) return type;
-    return field.required && !field.nullable ? nonNull(type) : type;
+    if (input && relaxed.has(field as Field)) return typeNode(field.type, input);
+    return typeNode(field.type, input, field.required && !field.nullable);
   };
   // graphql-js forbids @deprecated on a required argument or input field.
-  const directives = (field: Field, input: boolean): ConstDirectiveNode[] => {
+  const directives = (field: Field, input: boolean): readonly ConstDirectiveNode[] => {
+    const deprecated = field.deprecated && !(input && field.required && !field.nullable);
+    if (!deprecated && !field.sensitive) return noDirectives;
     const list: ConstDirectiveNode[] = [];
-    if (field.deprecated && !(input && field.required && !field.nullable)) list.push(directive('deprecated', 'Deprecated in the contract.'));
+    if (deprecated) list.push(directive('deprecated', 'Deprecated in the contract.'));
     if (field.sensitive) {
       usesSensitive = true;
       list.push(directive('sensitive'));
@@ -154,7 +175,7 @@ const scalarNames = {
   bytes: 'String',
 } as const;
 
-type TypeNodeOf = (type: TypeRef, input: boolean) => TypeNode;
+type TypeNodeOf = (type: TypeRef, input: boolean, required?: boolean) => TypeNode;
 type FieldTypeOf = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input: boolean) => TypeNode;
 
 function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: FieldTypeOf, usesUpload: () => void): FieldDefinitionNode {
@@ -190,7 +211,7 @@ function typeDefinitions(
   usage: TypeUsage,
   typeNode: TypeNodeOf,
   fieldType: FieldTypeOf,
-  directives: (field: Field, input: boolean) => ConstDirectiveNode[],
+  directives: (field: Field, input: boolean) => readonly ConstDirectiveNode[],
   inputName: (typeName: string) => string,
 ): DefinitionNode[] {
   const docs = description(type.description);
@@ -222,15 +243,17 @@ function typeDefinitions(
     }];
   }
   const placeholder = (text: string): FieldDefinitionNode => ({ kind: Kind.FIELD_DEFINITION, name: name('_empty'), type: named('Boolean'), ...description(text) });
-  const outputFields: FieldDefinitionNode[] = type.fields
-    .filter((field) => !field.writeOnly)
-    .map((field) => ({
+  const outputFields: FieldDefinitionNode[] = [];
+  for (const field of type.fields) {
+    if (field.writeOnly) continue;
+    outputFields.push({
       kind: Kind.FIELD_DEFINITION,
+      description: descriptionNode(field.description),
       name: name(fieldGraphqlName(field)),
       type: fieldType(field, false),
       directives: directives(field, false),
-      ...description(field.description),
-    }));
+    });
+  }
   const definitions: DefinitionNode[] = [];
   if (printsOutputType(usage, type.name)) {
     definitions.push({
@@ -241,15 +264,17 @@ function typeDefinitions(
     });
   }
   if (asInput) {
-    const inputFields: InputValueDefinitionNode[] = type.fields
-      .filter((field) => !field.readOnly)
-      .map((field) => ({
+    const inputFields: InputValueDefinitionNode[] = [];
+    for (const field of type.fields) {
+      if (field.readOnly) continue;
+      inputFields.push({
         kind: Kind.INPUT_VALUE_DEFINITION,
+        description: descriptionNode(field.description),
         name: name(fieldGraphqlName(field)),
         type: fieldType(field, true),
         directives: directives(field, true),
-        ...description(field.description),
-      }));
+      });
+    }
     definitions.push({
       kind: Kind.INPUT_OBJECT_TYPE_DEFINITION,
       name: name(inputName(type.name)),
