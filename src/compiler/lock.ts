@@ -58,7 +58,7 @@ function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Locat
     diagnostics.push(diagnostic('lock-invalid', 'an entry must be `{ "numbers": {name: number}, "reserved": {number: name|null} }`', at(pointer)));
     return undefined;
   }
-  const entry: LockEntry = { numbers: {}, reserved: {} };
+  const entry: LockEntry = { numbers: Object.create(null) as Record<string, number>, reserved: {} };
   const owner = new Map<number, string>();
   for (const [name, number] of Object.entries(numbers)) {
     const where = at(appendPointer(pointer, 'numbers', name));
@@ -217,7 +217,8 @@ function assign(
 
 function numberInOrder(items: readonly Numbered[], range: { min: number; max: number }): { numbers: Map<string, number>; entry: LockEntry; reserved: Reserved } {
   const numbers = new Map<string, number>();
-  const entry: LockEntry = { numbers: {}, reserved: {} };
+  // No prototype, so that a field called `__proto__` or `constructor` is an entry like any other.
+  const entry: LockEntry = { numbers: Object.create(null) as Record<string, number>, reserved: {} };
   let high = range.min - 1;
   for (const item of items) {
     if (numbers.has(item.name)) continue;

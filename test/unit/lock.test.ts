@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtoFile } from '../../src/compiler/emit/proto/ast.ts';
-import { applyLock, readLock, type NumberLock } from '../../src/compiler/lock.ts';
+import { applyLock, readLock, writeLock, type NumberLock } from '../../src/compiler/lock.ts';
 import { parseSource } from '../../src/compiler/source.ts';
 
 const locate = (pointer: string) => ({ file: 'openapi.yaml', line: 1, col: 1, pointer });
@@ -130,6 +130,17 @@ describe('proto number lock', () => {
   it('reports an explicit number in the reserved range', () => {
     const result = applyLock(file(['a=19500']), { messages: {}, enums: {} }, locate);
     expect(result.diagnostics.map((entry) => entry.code)).toEqual(['proto-number-invalid']);
+  });
+
+  it('keeps the numbers of fields named like properties of every object (__proto__, constructor) through the lock file', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'id'];
+    const first = applyLock(file(names), { messages: {}, enums: {} }, locate);
+    const text = writeLock(first.lock);
+    expect(Object.entries(JSON.parse(text).messages.Study.numbers)).toEqual([['__proto__', 1], ['constructor', 2], ['toString', 3], ['id', 4]]);
+    const { lock, diagnostics } = readLock(parseSource('proto.lock.json', text).file);
+    expect(diagnostics).toEqual([]);
+    const second = applyLock(file(['id', 'added', '__proto__', 'constructor', 'toString']), lock, locate);
+    expect(second.file.messages[0]?.fields.map((field) => [field.name, field.number])).toEqual([['id', 4], ['added', 5], ['__proto__', 1], ['constructor', 2], ['toString', 3]]);
   });
 
   it('reports a lock file that gives one number to two fields, at its line', () => {
