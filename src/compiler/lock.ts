@@ -22,6 +22,12 @@ const fieldRange = { min: 1, max: 536_870_911 };
 const enumRange = { min: 1, max: 2_147_483_647 };
 const isImplementationReserved = (number: number): boolean => number >= 19_000 && number <= 19_999;
 
+/** The field number after `previous` when numbering in order: 19000-19999 are protobuf's own. */
+export function nextFieldNumber(previous: number): number {
+  const next = previous + 1;
+  return isImplementationReserved(next) ? 20_000 : next;
+}
+
 /** Reads a lock file's value into a lock, reporting shape problems and numbers used twice. */
 export function readLock(source: SourceFile | undefined): { lock: NumberLock; diagnostics: Diagnostic[] } {
   const empty: NumberLock = { messages: {}, enums: {} };
@@ -92,7 +98,8 @@ function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Locat
 }
 
 /**
- * Gives every field and enum value of a proto file its number, and returns the updated lock.
+ * Gives every field and enum value of a proto file its number, and returns the updated lock. A
+ * field or value whose number does not change is kept as it is, not copied.
  * Rules: an explicit `x-proto-number` wins; a locked name keeps its number; a new name takes the
  * next number above everything ever used; a name that disappears leaves its number and name
  * reserved. Numbers never move and are never reused.
@@ -222,8 +229,7 @@ function numberInOrder(items: readonly Numbered[], range: { min: number; max: nu
   let high = range.min - 1;
   for (const item of items) {
     if (numbers.has(item.name)) continue;
-    high += 1;
-    if (range === fieldRange && isImplementationReserved(high)) high = 20_000;
+    high = range === fieldRange ? nextFieldNumber(high) : high + 1;
     numbers.set(item.name, high);
     entry.numbers[item.name] = high;
   }

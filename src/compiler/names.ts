@@ -81,13 +81,16 @@ export function camelCase(name: string): string {
 
 /** `sopInstanceUid` -> `sop_instance_uid`. */
 export function snakeCase(name: string): string {
-  return guardLeadingDigit(words(name).join('_'));
+  return memo(snakeCache, name, () => guardLeadingDigit(words(name).join('_')));
 }
 
 /** `review.submitted` -> `REVIEW_SUBMITTED`. */
 export function constantCase(name: string): string {
-  return guardLeadingDigit(words(name).join('_').toUpperCase());
+  return memo(constantCache, name, () => guardLeadingDigit(words(name).join('_').toUpperCase()));
 }
+
+const snakeCache = new Map<string, string>();
+const constantCache = new Map<string, string>();
 
 // GraphQL and proto names cannot start with a digit.
 function guardLeadingDigit(name: string): string {

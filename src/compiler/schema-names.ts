@@ -113,10 +113,23 @@ export function lenientEnumNames(namer: Namer, values: readonly string[], pointe
 export function plainNames(names: readonly string[]): boolean {
   const protoKeys = new Set<string>();
   for (const name of names) {
-    if (!isIdentifier(name)) return false;
-    const key = protoFieldKey(protoFieldName(name));
+    const key = plainKey(name);
     if (key === '' || protoKeys.has(key)) return false;
     protoKeys.add(key);
   }
   return true;
 }
+
+// The proto clash key of a property name usable as it is, or '' for one that is not; property
+// names repeat across the objects of a document, so each is worked out once.
+function plainKey(name: string): string {
+  let key = plainKeys.get(name);
+  if (key === undefined) {
+    key = isIdentifier(name) ? protoFieldKey(protoFieldName(name)) : '';
+    if (plainKeys.size > 100_000) plainKeys.clear();
+    plainKeys.set(name, key);
+  }
+  return key;
+}
+
+const plainKeys = new Map<string, string>();

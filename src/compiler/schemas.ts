@@ -62,6 +62,8 @@ export class SchemaConverter {
   private readonly componentNames = new Map<string, string>();
   private readonly inProgress = new Set<string>();
   private readonly converted = new Map<string, Typed>();
+  /** PascalCase spellings of a foreign document's names, each worked out once. */
+  private readonly lenientPascal = new Map<string, string>();
   /** The component schema each `$ref` names, or null when it names something else. */
   private readonly componentOfRef = new Map<string, string | null>();
   private depth = 0;
@@ -230,7 +232,12 @@ export class SchemaConverter {
   // PascalCase for type names; a foreign document's name with no usable characters still gets one.
   private pascal(name: string): string {
     if (!this.lenient) return pascalCase(name);
-    return pascalCase(fallbackWords(name).join(' '));
+    let spelled = this.lenientPascal.get(name);
+    if (spelled === undefined) {
+      spelled = pascalCase(fallbackWords(name).join(' '));
+      this.lenientPascal.set(name, spelled);
+    }
+    return spelled;
   }
 
   /**

@@ -35,7 +35,10 @@ export interface ProtoMethod {
 /** What the lock numbers: the JSON pointer of the contract node, for diagnostics. */
 export interface Numbered {
   name: string;
-  /** Assigned by the lock; 0 until then. */
+  /**
+   * Assigned by the lock. The emitter numbers in order, as a first run of the lock would, so the
+   * lock copies only what it numbers differently.
+   */
   number: number;
   /** An explicit number from the contract, which wins over the lock. */
   explicitNumber?: number;
@@ -107,12 +110,14 @@ export function protoEnumValue(name: string, comment: string | undefined, explic
   return { name, number, explicitNumber, pointer: undefined, comment };
 }
 
-/** A copy of a field with its number. */
+/** The field with that number: itself when it has it already, else a copy. */
 export function numberedField(field: ProtoField, number: number): ProtoField {
+  if (field.number === number) return field;
   return protoField(field.name, field.type, field.label, field.map ?? false, field.jsonName, field.deprecated, field.comment, field.explicitNumber, field.pointer, number);
 }
 
-/** A copy of an enum value with its number. */
+/** The enum value with that number: itself when it has it already, else a copy. */
 export function numberedEnumValue(value: ProtoEnumValue, number: number): ProtoEnumValue {
+  if (value.number === number) return value;
   return { name: value.name, number, explicitNumber: value.explicitNumber, pointer: value.pointer, comment: value.comment };
 }

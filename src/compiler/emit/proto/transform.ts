@@ -1,3 +1,4 @@
+import { nextFieldNumber } from '../../lock.ts';
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type TypeRef } from '../../ir.ts';
 import { constantCase, enumValueName, fieldProtoName, parameterFieldName, parameterProtoName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
 import { protoEnumValue, protoField, type ProtoEnum, type ProtoField, type ProtoFile, type ProtoMessage, type ProtoMethod, type ProtoOneof } from './ast.ts';
@@ -16,8 +17,9 @@ export function protoServiceName(api: Pick<Api, 'name'>): string {
 }
 
 /**
- * Maps the IR to a proto file model. Field and enum numbers are left at 0 for the lock to assign;
- * explicit `x-proto-number`s are carried so the lock can let them win.
+ * Maps the IR to a proto file model. Fields and enum values are numbered in order, as a first run
+ * of the lock would number them; the lock (`applyLock`) decides. Explicit `x-proto-number`s are
+ * carried so the lock can let them win.
  */
 export function toProtoFile(api: Api): ProtoFile {
   const imports = new Set<string>();
@@ -86,9 +88,25 @@ export function toProtoFile(api: Api): ProtoFile {
     comment: describeApi(api),
     imports: [...imports].sort(),
     services: [{ name: protoServiceName(api), comment: api.title, methods: qualifyShadowedTypes(methods, protoPackage(api)) }],
-    messages: messages.map(qualifyWellKnownTypes),
-    enums,
+    messages: messages.map((message) => qualifyWellKnownTypes(numberInOrder(message))),
+    enums: enums.map(numberValuesInOrder),
   };
+}
+
+// Numbers in order, as a first run of the lock gives them (see `applyLock`); the fields and values
+// were made here, so they are numbered in place.
+function numberInOrder(message: ProtoMessage): ProtoMessage {
+  let number = 0;
+  for (const field of message.fields) field.number = number = nextFieldNumber(number);
+  for (const oneof of message.oneofs) for (const field of oneof.fields) field.number = number = nextFieldNumber(number);
+  return message;
+}
+
+function numberValuesInOrder(protoEnum: ProtoEnum): ProtoEnum {
+  protoEnum.values.forEach((value, index) => {
+    value.number = index;
+  });
+  return protoEnum;
 }
 
 const scalarTypes = {
