@@ -115,7 +115,7 @@ export function applyLock(
     const items = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
     const result = assign(message.name, items, lock.messages[message.name], fieldRange, locate, diagnostics);
     next.messages[message.name] = result.entry;
-    const number = (field: Numbered): number => result.numbers.get(field.name) ?? 0;
+    const number = (field: Numbered): number => result.numberOf(field.name) ?? 0;
     return {
       ...message,
       reserved: result.reserved,
@@ -130,7 +130,7 @@ export function applyLock(
     return {
       ...protoEnum,
       reserved: result.reserved,
-      values: [...(zero ? [zero] : []), ...values.map((value) => numberedEnumValue(value, result.numbers.get(value.name) ?? 0))],
+      values: [...(zero ? [zero] : []), ...values.map((value) => numberedEnumValue(value, result.numberOf(value.name) ?? 0))],
     };
   });
   // A message or enum that left the contract keeps its numbers, all reserved, so a later return
@@ -157,7 +157,7 @@ function assign(
   range: { min: number; max: number },
   locate: (pointer: string) => Location,
   diagnostics: Diagnostic[],
-): { numbers: Map<string, number>; entry: LockEntry; reserved: Reserved } {
+): NumberedItems {
   // Nothing locked and nothing explicit (a first run): numbers follow the order of the items.
   if (previous === undefined && items.every((item) => item.explicitNumber === undefined)) return numberInOrder(items, range);
   const locked = previous?.numbers ?? {};
@@ -219,21 +219,26 @@ function assign(
     reserved: Object.fromEntries(reservedNumbers.map((number) => [String(number), reserved.get(number) ?? null])),
   };
   const names = reservedNumbers.map((number) => reserved.get(number)).filter((name): name is string => typeof name === 'string');
-  return { numbers, entry, reserved: { numbers: reservedNumbers, names } };
+  return { numberOf: (name) => numbers.get(name), entry, reserved: { numbers: reservedNumbers, names } };
 }
 
-function numberInOrder(items: readonly Numbered[], range: { min: number; max: number }): { numbers: Map<string, number>; entry: LockEntry; reserved: Reserved } {
-  const numbers = new Map<string, number>();
+/** The number of each name, the lock entry that records them, and what stays reserved. */
+interface NumberedItems {
+  numberOf: (name: string) => number | undefined;
+  entry: LockEntry;
+  reserved: Reserved;
+}
+
+function numberInOrder(items: readonly Numbered[], range: { min: number; max: number }): NumberedItems {
   // No prototype, so that a field called `__proto__` or `constructor` is an entry like any other.
-  const entry: LockEntry = { numbers: Object.create(null) as Record<string, number>, reserved: {} };
+  const numbers = Object.create(null) as Record<string, number>;
   let high = range.min - 1;
   for (const item of items) {
-    if (numbers.has(item.name)) continue;
+    if (numbers[item.name] !== undefined) continue;
     high = range === fieldRange ? nextFieldNumber(high) : high + 1;
-    numbers.set(item.name, high);
-    entry.numbers[item.name] = high;
+    numbers[item.name] = high;
   }
-  return { numbers, entry, reserved: { numbers: [], names: [] } };
+  return { numberOf: (name) => numbers[name], entry: { numbers, reserved: {} }, reserved: { numbers: [], names: [] } };
 }
 
 function sortLock(lock: NumberLock): NumberLock {

@@ -28,6 +28,17 @@ const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTim
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
 const unionKeywords = ['oneOf', 'anyOf'] as const;
+const noTypes: readonly string[] = [];
+const singleTypes = new Map<string, readonly string[]>();
+const singleType = (type: string): readonly string[] => {
+  let types = singleTypes.get(type);
+  if (types === undefined) {
+    types = [type];
+    if (singleTypes.size > 1_000) singleTypes.clear();
+    singleTypes.set(type, types);
+  }
+  return types;
+};
 
 // Scalar types are shared by every field of that scalar (references to named types are not: a
 // dangling one is changed in place, see dangling.ts).
@@ -120,9 +131,10 @@ export class SchemaConverter {
 
     const declared = schema.type;
     const nullable = schema.nullable === true || declared === 'null' || (Array.isArray(declared) && declared.includes('null'));
-    const types: string[] = typeof declared === 'string'
-      ? declared === 'null' ? [] : [declared]
-      : Array.isArray(declared) ? declared.filter((type): type is string => typeof type === 'string' && type !== 'null') : [];
+    // Most schemas declare one type; a list of several is only read when there is one.
+    const types: readonly string[] = typeof declared === 'string'
+      ? declared === 'null' ? noTypes : singleType(declared)
+      : Array.isArray(declared) ? declared.filter((type): type is string => typeof type === 'string' && type !== 'null') : noTypes;
 
     for (const keyword of schema.oneOf === undefined && schema.anyOf === undefined ? [] : unionKeywords) {
       const branches = schema[keyword];
