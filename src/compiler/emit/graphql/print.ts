@@ -10,7 +10,13 @@ import {
   type TypeNode,
 } from 'graphql';
 
-/** Prints a GraphQL document as SDL, exactly as graphql-js's `print` does. */
+/**
+ * Prints a GraphQL document as SDL: the text graphql-js's `print` writes, less the blanks it leaves
+ * at the ends of lines. graphql-js is the reference (a test compares the two on every golden
+ * fixture and contract); this printer writes the same text without building print buffers for every
+ * node, which matters for schemas of thousands of types. A kind of definition it does not know is
+ * handed to `print`.
+ */
 export function writeGraphqlSchema(document: DocumentNode): string {
   // One `join` makes the whole text: each further copy of a schema this size costs as much as
   // printing a few thousand types.
@@ -27,16 +33,6 @@ function withoutTrailingBlanks(text: string): string {
   const last = text.charCodeAt(text.length - 1);
   const blankAtEnd = last === 0x20 || last === 0x09 || text.includes(' \n') || text.includes('\t\n') || /[\r\u2028\u2029]/.test(text);
   return blankAtEnd ? text.replace(/[ \t]+$/gm, '') : text;
-}
-
-/**
- * The SDL of a document of type definitions. graphql-js's `print` is the reference (a test compares
- * the two on every golden fixture); this printer writes the same text without building print
- * buffers for every node, which matters for schemas of thousands of types. A kind of definition it
- * does not know is handed to `print`.
- */
-export function printSdl(document: DocumentNode): string {
-  return document.definitions.map(printDefinition).join('\n\n');
 }
 
 function printDefinition(node: DefinitionNode): string {

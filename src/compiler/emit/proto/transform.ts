@@ -156,7 +156,6 @@ interface FieldExtra {
   pointer?: string | undefined;
 }
 
-
 type FieldFactory = (name: string, type: TypeRef, optional: boolean, extra?: FieldExtra) => ProtoField;
 
 // Request: every parameter, then the body (`body`, or `chunk` for streamed bytes).
