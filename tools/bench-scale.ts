@@ -8,11 +8,14 @@
  * measurement runs in its own child process (tools/bench/scale-child.ts), so its wall time, CPU
  * time and peak memory (maxRSS) are its own: Trident's load + IR + GraphQL + proto (validation
  * left to the `auto` policy, which skips it for a document this size), openapi-typescript alone,
- * and @readme/openapi-parser's validate. With several runs, the median of each is reported.
+ * and @readme/openapi-parser's validate. Each round runs every measurement once; the median run of
+ * each is shown, and each ratio is the median of the rounds' ratios, since a shared machine's speed
+ * drifts from minute to minute and runs a few seconds apart are the fairest comparison.
  *
- * Trident runs with the Node options of the `trident` command (the `#!` line of tools/trident.ts).
- * openapi-typescript runs twice, with Node's defaults and with those same options, and the ratio
- * is taken against the faster of the two.
+ * Trident runs with the Node options of the `trident` command (the `#!` line of tools/trident.ts),
+ * and once more with Node's defaults to show what they change.
+ * openapi-typescript runs twice, with Node's defaults and with those same options, and each ratio
+ * is taken against the faster of the two in that round.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -40,34 +43,39 @@ function tridentNodeOptions(): string[] {
   return shebang.replace(/^#!.*?\bnode\b/, '').trim().split(/\s+/).filter((option) => option !== '');
 }
 
-const measure = (task: string, nodeOptions: string[]): Measurement => {
-  const samples: Measurement[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const output = execFileSync(process.execPath, [...nodeOptions, child, task, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
-    samples.push(JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measurement);
-  }
-  // The median run by wall time, so one disturbed run does not decide.
-  return [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)] ?? (samples[0] as Measurement);
+const run = (task: string, nodeOptions: string[]): Measurement => {
+  const output = execFileSync(process.execPath, [...nodeOptions, child, task, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Measurement;
 };
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+// The median run by wall time, so one disturbed run does not decide.
+const medianRun = (samples: Measurement[]): Measurement => [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)] ?? (samples[0] as Measurement);
 
 const options = tridentNodeOptions();
 const shown = options.length > 0 ? options.join(' ') : 'none';
-console.log(`GitHub REST API description: ${file} (median of ${runs} runs each, one child process per run)`);
-const trident = measure('trident', options);
-const typescriptDefault = measure('openapi-typescript', []);
-const typescriptTuned = measure('openapi-typescript', options);
-const validate = measure('validate', []);
+console.log(`GitHub REST API description: ${file}`);
+console.log(`${runs} rounds; each round runs every measurement once, one child process each, so a ratio compares runs made a few seconds apart`);
+const rounds: Array<{ trident: Measurement; tridentDefault: Measurement; typescriptDefault: Measurement; typescriptTuned: Measurement; validate: Measurement }> = [];
+for (let round = 0; round < runs; round += 1) {
+  rounds.push({ trident: run('trident', options), tridentDefault: run('trident', []), typescriptDefault: run('openapi-typescript', []), typescriptTuned: run('openapi-typescript', options), validate: run('validate', []) });
+}
+const compileOf = (result: Measurement): number => (result.phases.ir ?? 0) + (result.phases.graphql ?? 0) + (result.phases.proto ?? 0);
+const fasterTypescript = (round: (typeof rounds)[number]): Measurement => (round.typescriptTuned.ms <= round.typescriptDefault.ms ? round.typescriptTuned : round.typescriptDefault);
+const trident = medianRun(rounds.map((round) => round.trident));
 const line = (name: string, result: Measurement): string =>
   `${name.padEnd(46)} ${String(result.ms).padStart(6)} ms wall ${String(result.cpuMs).padStart(6)} ms CPU ${String(result.maxRssMb).padStart(5)} MB peak (maxRSS)   ${Object.entries(result.phases).map(([phase, ms]) => `${phase} ${ms}`).join(', ')}`;
+console.log('median run of each:');
 console.log(line(`trident load + IR + GraphQL + proto (${shown})`, trident));
-console.log(line('openapi-typescript (Node defaults)', typescriptDefault));
-console.log(line(`openapi-typescript (${shown})`, typescriptTuned));
-console.log(line('@readme/openapi-parser validate', validate));
-const typescript = typescriptTuned.ms <= typescriptDefault.ms ? typescriptTuned : typescriptDefault;
-const phase = (name: string): number => trident.phases[name] ?? 0;
-const compile = phase('ir') + phase('graphql') + phase('proto');
-console.log(`against the faster openapi-typescript run (${typescript.ms} ms):`);
-console.log(`  trident IR + GraphQL + proto: ${compile} ms = ${(compile / typescript.ms).toFixed(2)}; goal <= 0.25`);
-console.log(`  trident whole run (start-up, load, IR, GraphQL, proto): ${trident.ms} ms = ${(trident.ms / typescript.ms).toFixed(2)} (wall), ${(trident.cpuMs / typescript.cpuMs).toFixed(2)} (CPU)`);
+console.log(line('trident, the same with Node defaults', medianRun(rounds.map((round) => round.tridentDefault))));
+console.log(line('openapi-typescript (Node defaults)', medianRun(rounds.map((round) => round.typescriptDefault))));
+console.log(line(`openapi-typescript (${shown})`, medianRun(rounds.map((round) => round.typescriptTuned))));
+console.log(line('@readme/openapi-parser validate', medianRun(rounds.map((round) => round.validate))));
+const ratios = (of: (round: (typeof rounds)[number]) => number): string => {
+  const values = rounds.map(of);
+  return `${median(values).toFixed(2)} (rounds: ${values.map((value) => value.toFixed(2)).join(' ')})`;
+};
+console.log('against the faster openapi-typescript run of the same round, median of the rounds:');
+console.log(`  trident IR + GraphQL + proto: ${ratios((round) => compileOf(round.trident) / fasterTypescript(round).ms)}; goal <= 0.25`);
+console.log(`  trident whole run (start-up, load, IR, GraphQL, proto): ${ratios((round) => round.trident.ms / fasterTypescript(round).ms)} wall, ${ratios((round) => round.trident.cpuMs / fasterTypescript(round).cpuMs)} CPU`);
 console.log(`trident peak memory: ${trident.maxRssMb} MB; goal < 400 MB`);
 console.log(`trident output: ${String(trident.operations)} operations, ${String(trident.types)} types, ${String(trident.sdlBytes)} bytes of SDL, ${String(trident.protoBytes)} bytes of proto`);
