@@ -271,13 +271,19 @@ function printDiagnostics(
   const limit = options.verbose ? Number.POSITIVE_INFINITY : options.maxWarnings ?? 20;
   let warnings = 0;
   let hidden = 0;
+  // A result from the cache has no sources: each file is read once, not once per diagnostic.
+  const read = new Map<string, string | undefined>();
+  const sourceOf = (file: string): string | undefined => {
+    if (!read.has(file)) read.set(file, sources.get(file) ?? readText(file));
+    return read.get(file);
+  };
   for (const entry of diagnostics) {
     if (entry.severity === 'info' && !options.verbose) continue;
     if (entry.severity === 'warning' && (warnings += 1) > limit) {
       hidden += 1;
       continue;
     }
-    log(formatDiagnostic(entry, sources.get(entry.file) ?? readText(entry.file)));
+    log(formatDiagnostic(entry, sourceOf(entry.file)));
   }
   if (hidden > 0) log(`${hidden} more warning${hidden === 1 ? '' : 's'} not shown (--verbose shows them; --report json lists every loss).`);
 }
