@@ -22,7 +22,7 @@ export interface SizeRow {
 }
 
 /** The API versions with generated clients: `study/v2`, ... */
-export function clientApis(root = repoRoot): string[] {
+function clientApis(root = repoRoot): string[] {
   const base = join(root, 'generated', 'ts');
   return readdirSync(base, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name !== 'grpc')
@@ -80,7 +80,7 @@ export async function measure(apis: string[]): Promise<SizeRow[]> {
   }
 }
 
-export function formatTable(rows: SizeRow[]): string[] {
+function formatTable(rows: SizeRow[]): string[] {
   const yardstick = rows.find((row) => row.name === 'openapi-fetch alone')?.gzip ?? 1;
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
   const width = Math.max(...rows.map((row) => row.name.length));

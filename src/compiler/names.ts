@@ -60,8 +60,11 @@ export function pascalCase(name: string): string {
 const pascalCache = new Map<string, string>();
 const camelCache = new Map<string, string>();
 
-// Names of a large document repeat thousands of times; each spelling is worked out once.
-function memo(cache: Map<string, string>, name: string, spell: () => string): string {
+/**
+ * Names of a large document repeat thousands of times; each spelling is worked out once per cache
+ * (emptied past 100,000 entries, so a long watch session does not grow without end).
+ */
+export function memo(cache: Map<string, string>, name: string, spell: () => string): string {
   let spelled = cache.get(name);
   if (spelled === undefined) {
     spelled = spell();
@@ -70,6 +73,13 @@ function memo(cache: Map<string, string>, name: string, spell: () => string): st
   }
   return spelled;
 }
+
+/** PascalCase for a foreign document's name, which gets one even with no usable characters (`$` -> `U24`). */
+export function fallbackPascalCase(name: string): string {
+  return memo(fallbackPascalCache, name, () => pascalCase(fallbackWords(name).join(' ')));
+}
+
+const fallbackPascalCache = new Map<string, string>();
 
 /** `ListStudies` -> `listStudies`. */
 export function camelCase(name: string): string {

@@ -6,7 +6,7 @@
 import type { diagnostic } from './diagnostics.ts';
 import type { Field } from './ir.ts';
 import type { LossLog } from './losses.ts';
-import { camelCase, constantCase, fallbackWords, graphqlFieldName, isIdentifier, protoFieldName, snakeCase } from './names.ts';
+import { camelCase, constantCase, fallbackWords, graphqlFieldName, isIdentifier, memo, protoFieldName, snakeCase } from './names.ts';
 import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
 import { appendPointer } from './pointer.ts';
 
@@ -120,16 +120,7 @@ export function plainNames(names: readonly string[]): boolean {
   return true;
 }
 
-// The proto clash key of a property name usable as it is, or '' for one that is not; property
-// names repeat across the objects of a document, so each is worked out once.
-function plainKey(name: string): string {
-  let key = plainKeys.get(name);
-  if (key === undefined) {
-    key = isIdentifier(name) ? protoFieldKey(protoFieldName(name)) : '';
-    if (plainKeys.size > 100_000) plainKeys.clear();
-    plainKeys.set(name, key);
-  }
-  return key;
-}
+// The proto clash key of a property name usable as it is, or '' for one that is not.
+const plainKey = (name: string): string => memo(plainKeys, name, () => (isIdentifier(name) ? protoFieldKey(protoFieldName(name)) : ''));
 
 const plainKeys = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { EnumType, Field, NamedType, ObjectType, ScalarKind, TypeRef } from './ir.ts';
 import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
-import { fallbackWords, pascalCase, singular, snakeCase } from './names.ts';
+import { fallbackPascalCase, pascalCase, singular, snakeCase } from './names.ts';
 import { Namespace, protoFieldKey } from './namespace.ts';
 import { lenientEnumNames, lenientFieldNames, strictEnumNames, strictFieldNames } from './schema-names.ts';
 import { appendPointer, fragmentToPointer, getAtPointer, resolveLocalRef } from './pointer.ts';
@@ -28,17 +28,7 @@ const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTim
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
 const unionKeywords = ['oneOf', 'anyOf'] as const;
-const noTypes: readonly string[] = [];
-const singleTypes = new Map<string, readonly string[]>();
-const singleType = (type: string): readonly string[] => {
-  let types = singleTypes.get(type);
-  if (types === undefined) {
-    types = [type];
-    if (singleTypes.size > 1_000) singleTypes.clear();
-    singleTypes.set(type, types);
-  }
-  return types;
-};
+
 
 // Scalar types are shared by every field of that scalar (references to named types are not: a
 // dangling one is changed in place, see dangling.ts).
@@ -73,8 +63,6 @@ export class SchemaConverter {
   private readonly componentNames = new Map<string, string>();
   private readonly inProgress = new Set<string>();
   private readonly converted = new Map<string, Typed>();
-  /** PascalCase spellings of a foreign document's names, each worked out once. */
-  private readonly lenientPascal = new Map<string, string>();
   /** The component schema each `$ref` names, or null when it names something else. */
   private readonly componentOfRef = new Map<string, string | null>();
   private depth = 0;
@@ -131,10 +119,9 @@ export class SchemaConverter {
 
     const declared = schema.type;
     const nullable = schema.nullable === true || declared === 'null' || (Array.isArray(declared) && declared.includes('null'));
-    // Most schemas declare one type; a list of several is only read when there is one.
-    const types: readonly string[] = typeof declared === 'string'
-      ? declared === 'null' ? noTypes : singleType(declared)
-      : Array.isArray(declared) ? declared.filter((type): type is string => typeof type === 'string' && type !== 'null') : noTypes;
+    const types: string[] = typeof declared === 'string'
+      ? declared === 'null' ? [] : [declared]
+      : Array.isArray(declared) ? declared.filter((type): type is string => typeof type === 'string' && type !== 'null') : [];
 
     for (const keyword of schema.oneOf === undefined && schema.anyOf === undefined ? [] : unionKeywords) {
       const branches = schema[keyword];
@@ -221,14 +208,14 @@ export class SchemaConverter {
 
   private reference(ref: string, pointer: string, hint: string): Typed {
     if (!ref.startsWith('#')) return { type: json('any'), nullable: true };
-    const target = fragmentToPointer(ref);
     let component = this.componentOfRef.get(ref);
     if (component === undefined) {
-      const match = /^\/components\/schemas\/([^/]+)$/.exec(target);
+      const match = /^\/components\/schemas\/([^/]+)$/.exec(fragmentToPointer(ref));
       component = match?.[1] !== undefined ? match[1].replaceAll('~1', '/').replaceAll('~0', '~') : null;
       this.componentOfRef.set(ref, component);
     }
     if (component !== null) return this.component(component);
+    const target = fragmentToPointer(ref);
     if (target === pointer || this.inProgress.has(target)) {
       this.fallback(pointer, 'a schema that contains itself with no object in between', jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable: true };
@@ -243,13 +230,7 @@ export class SchemaConverter {
 
   // PascalCase for type names; a foreign document's name with no usable characters still gets one.
   private pascal(name: string): string {
-    if (!this.lenient) return pascalCase(name);
-    let spelled = this.lenientPascal.get(name);
-    if (spelled === undefined) {
-      spelled = pascalCase(fallbackWords(name).join(' '));
-      this.lenientPascal.set(name, spelled);
-    }
-    return spelled;
+    return this.lenient ? fallbackPascalCase(name) : pascalCase(name);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Api, Operation } from '../compiler/ir.ts';
 import { inputValidator } from '../runtime/validate.ts';
 import type { Outcome } from './callers/caller.ts';
 import { propertySeed, type RunContext } from './context.ts';
-import { invalidInputs, portableKinds, type Mutation } from './generate-inputs.ts';
+import { invalidInputs, portableKinds, type Mutation, type MutationKind } from './generate-inputs.ts';
 import { expectThat, skip } from './model.ts';
 import { judgeRestResponse } from './rest.ts';
 import { apiKey } from './target.ts';
@@ -37,25 +37,32 @@ export async function validationChecks(context: RunContext): Promise<void> {
   }
 }
 
+// What both checks start from: the seed of their cases, a token for the operation's role, and the
+// generator of invalid inputs (only mutations of `kinds`, when given). Skips when there is none.
+async function invalidCases(context: RunContext, api: Api, operation: Operation, label: string, kinds: ReadonlySet<MutationKind> | undefined, nothing: string) {
+  const seed = propertySeed(context.seed, `${apiKey(api)} ${operation.id} ${label}`);
+  const prepared = await context.prepared(api, operation);
+  const token = await context.target.tokens.token('valid', prepared.role);
+  if (typeof token !== 'string') return skip(token.skipped);
+  const arbitrary = invalidInputs(api, operation, prepared.input, kinds);
+  if (!arbitrary) return skip(nothing);
+  return { seed, token, arbitrary };
+}
+
 async function validateOperation(context: RunContext, api: Api, operation: Operation): Promise<void> {
   const { target, checks } = context;
   const key = apiKey(api);
   // The contract's own schema decides: a generated case that happens to be valid is discarded.
   const isInvalid = inputValidator(api, operation);
   await checks.run('rest', key, 'invalid requests are rejected with 400/422, never 5xx', operation.id, async () => {
-    const seed = propertySeed(context.seed, `${key} ${operation.id} invalid`);
-    const prepared = await context.prepared(api, operation);
-    const token = await target.tokens.token('valid', prepared.role);
-    if (typeof token !== 'string') skip(token.skipped);
-    const arbitrary = invalidInputs(api, operation, prepared.input);
-    if (!arbitrary) skip('the operation takes no input that can be invalid');
+    const { seed, token, arbitrary } = await invalidCases(context, api, operation, 'invalid', undefined, 'the operation takes no input that can be invalid');
     const findings: Finding[] = [];
     let tried = 0;
     await fc.assert(
-      fc.asyncProperty(arbitrary!, async ({ mutation, input }) => {
+      fc.asyncProperty(arbitrary, async ({ mutation, input }) => {
         fc.pre(isInvalid(input).length > 0);
         tried += 1;
-        const outcome = await target.callers.rest.call(api, operation.id, input, token as string);
+        const outcome = await target.callers.rest.call(api, operation.id, input, token);
         const exchange = outcome.exchange!;
         if (exchange.status !== 400 && exchange.status !== 422) findings.push({ mutation, problem: `answered ${exchange.status}${outcome.ok ? '' : ` ${outcome.code}`}` });
         else {
@@ -70,24 +77,19 @@ async function validateOperation(context: RunContext, api: Api, operation: Opera
     return `${tried} invalid inputs`;
   });
   await checks.run('cross', key, 'GraphQL and gRPC reject what REST rejects (patterns, ranges, lengths)', operation.id, async () => {
-    const seed = propertySeed(context.seed, `${key} ${operation.id} portable`);
-    const prepared = await context.prepared(api, operation);
-    const token = await target.tokens.token('valid', prepared.role);
-    if (typeof token !== 'string') skip(token.skipped);
-    const arbitrary = invalidInputs(api, operation, prepared.input, portableKinds);
-    if (!arbitrary) skip('no pattern, range or length to break');
+    const { seed, token, arbitrary } = await invalidCases(context, api, operation, 'portable', portableKinds, 'no pattern, range or length to break');
     const findings: Finding[] = [];
     let tried = 0;
     await fc.assert(
-      fc.asyncProperty(arbitrary!, async ({ mutation, input }) => {
+      fc.asyncProperty(arbitrary, async ({ mutation, input }) => {
         fc.pre(isInvalid(input).length > 0);
         // Only what REST rejects is held against the others (REST's own faults are the check above).
-        const rest = await target.callers.rest.call(api, operation.id, input, token as string);
+        const rest = await target.callers.rest.call(api, operation.id, input, token);
         if (rest.ok || (rest.exchange?.status !== 400 && rest.exchange?.status !== 422)) return;
         tried += 1;
         for (const protocol of ['graphql', 'grpc'] as const) {
           if (protocol === 'graphql' && operation.result.kind === 'binary') continue;
-          const problem = rejection(protocol, await target.callers[protocol].call(api, operation.id, input, token as string));
+          const problem = rejection(protocol, await target.callers[protocol].call(api, operation.id, input, token));
           if (problem) findings.push({ mutation, problem: `${protocol}: ${problem}` });
         }
       }),

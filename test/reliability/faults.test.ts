@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient, pngOfSize, registerImage, startUpload, unary } from './clients.ts';
-import { killServer, repoRoot, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
+import { killServer, repoRoot, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,18 +182,10 @@ async function raceUpdates(server: ServerProcess, pairs: number): Promise<void> 
 }
 
 describe('two updates with the same ETag', () => {
-  const data = scratchDataDir();
-  let server: ServerProcess | undefined;
-  beforeAll(async () => {
-    server = await startServerProcess(data.dir);
-  }, 120_000);
-  afterAll(async () => {
-    await killServer(server);
-    data.remove();
-  });
+  const server = useServerProcess();
 
   it('let exactly one win and answer the other with a failed precondition, in every protocol pair', async () => {
-    await raceUpdates(server!, 12);
+    await raceUpdates(server(), 12);
   }, 120_000);
 });
 

@@ -1,24 +1,14 @@
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { grpcClient, pngOfSize, registerImage, unary } from './clients.ts';
 import { deep, invalidUtf8Json, malformedJson, pick, random, registrationFields, validRegistration, withValue, wrongValue } from './hostile-cases.ts';
-import { killServer, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
+import { useServerProcess } from './server-process.ts';
 
 // Every protocol gets this many generated invalid requests, `concurrency` at a time.
 const perProtocol = 10_000;
 const concurrency = 16;
 
-const data = scratchDataDir();
-let server: ServerProcess;
-
-beforeAll(async () => {
-  server = await startServerProcess(data.dir);
-}, 120_000);
-
-afterAll(async () => {
-  await killServer(server);
-  data.remove();
-});
+const server = useServerProcess();
 
 /** Runs `count` cases, `concurrency` at a time; returns the failures (at most 20 kept). */
 async function runCases(count: number, runOne: (index: number) => Promise<string | undefined>): Promise<{ failures: string[]; failed: number }> {
@@ -42,8 +32,8 @@ async function runCases(count: number, runOne: (index: number) => Promise<string
 
 /** The server is up and still serves a valid request. */
 async function stillServing(): Promise<void> {
-  expect(server.child.exitCode).toBeNull();
-  const response = await fetch(`${server.httpUrl}/study/v2/studies/${server.studyId}`, { headers: { authorization: `Bearer ${server.tokens.doctor}` } });
+  expect(server().child.exitCode).toBeNull();
+  const response = await fetch(`${server().httpUrl}/study/v2/studies/${server().studyId}`, { headers: { authorization: `Bearer ${server().tokens.doctor}` } });
   expect(response.status).toBe(200);
 }
 
@@ -58,12 +48,12 @@ interface RestCase {
 
 describe('REST: generated invalid requests', () => {
   it(`answers ${perProtocol} of them with a 4xx naming the offending field, and keeps serving`, async () => {
-    const token = server.tokens.org_admin!;
-    const uploader = server.tokens.clinic_uploader!;
+    const token = server().tokens.org_admin!;
+    const uploader = server().tokens.clinic_uploader!;
     const image = pngOfSize(2000);
-    const imageId = await registerImage(server.httpUrl, uploader, server.studyId, image);
+    const imageId = await registerImage(server().httpUrl, uploader, server().studyId, image);
     const json = { 'content-type': 'application/json' };
-    const study = `/study/v2/studies/${server.studyId}`;
+    const study = `/study/v2/studies/${server().studyId}`;
     const makeCase = (index: number): RestCase => {
       const next = random(index + 1);
       const kind = index % 20;
@@ -109,13 +99,13 @@ describe('REST: generated invalid requests', () => {
           names: tooLong ? '/body' : '/header/Content-Digest',
         };
       }
-      return { method: 'POST', path: '/review/v1/reviews', headers: json, body: JSON.stringify({ studyId: server.studyId, kind: pick(next, ['QUALITY', 'DIAGNOSTIC']), priority: wrongValue(next, 'enum') }), names: '/body/priority' };
+      return { method: 'POST', path: '/review/v1/reviews', headers: json, body: JSON.stringify({ studyId: server().studyId, kind: pick(next, ['QUALITY', 'DIAGNOSTIC']), priority: wrongValue(next, 'enum') }), names: '/body/priority' };
     };
     const { failures, failed } = await runCases(perProtocol, async (index) => {
       const testCase = makeCase(index);
       const tokenFor = testCase.path.startsWith('/image') ? uploader : token;
       const oversized = typeof testCase.body === 'string' && testCase.body.length > 1024 * 1024;
-      const response = await fetch(server.httpUrl + testCase.path, {
+      const response = await fetch(server().httpUrl + testCase.path, {
         method: testCase.method,
         headers: { authorization: `Bearer ${tokenFor}`, ...testCase.headers },
         ...(testCase.body !== undefined ? { body: typeof testCase.body === 'string' ? testCase.body : new Blob([new Uint8Array(testCase.body)]) } : {}),
@@ -147,8 +137,8 @@ interface GraphqlCase {
 
 describe('GraphQL: generated invalid requests', () => {
   it(`answers ${perProtocol} of them without a server error, each naming what is wrong, and enforces depth and cost limits`, async () => {
-    const token = server.tokens.org_admin!;
-    const endpoint = `${server.httpUrl}/study/v2/graphql`;
+    const token = server().tokens.org_admin!;
+    const endpoint = `${server().httpUrl}/study/v2/graphql`;
     const getStudy = 'query($id: String!) { getStudy(studyId: $id) { id version } }';
     const register = 'mutation($input: StudyCreateInput!) { registerStudy(input: $input) { id } }';
     const makeCase = (index: number): GraphqlCase => {
@@ -205,9 +195,9 @@ describe('GraphQL: generated invalid requests', () => {
 
 describe('gRPC: generated invalid requests and malformed frames', () => {
   it(`answers ${perProtocol} of them without INTERNAL or UNKNOWN, each naming the offending field or message`, async () => {
-    const token = server.tokens.org_admin!;
-    const client = grpcClient(server.grpcAddress, 'trident.study.v2.StudyService');
-    const session: ClientHttp2Session = connect(`http://${server.grpcAddress}`);
+    const token = server().tokens.org_admin!;
+    const client = grpcClient(server().grpcAddress, 'trident.study.v2.StudyService');
+    const session: ClientHttp2Session = connect(`http://${server().grpcAddress}`);
     session.on('error', () => {});
     // A raw call: the 5-byte gRPC prefix (compressed flag, length) and whatever bytes follow.
     const raw = (method: string, frame: Buffer, headers: Record<string, string> = {}): Promise<{ status: string; message: string }> =>
@@ -278,8 +268,8 @@ describe('gRPC: generated invalid requests and malformed frames', () => {
           const subject = { issuer: 'urn:oid:2.999.7', patient_id: 'HOSTILE-1', patient_name: 'Test^Patient', sex: 'SEX_FEMALE', [field]: value };
           return check((await unary(client, 'RegisterStudy', { body: { subject_identity: subject } }, token)).error, pointer);
         }
-        if (kind === 7) return check((await unary(client, 'UpdateStudy', { study_id: server.studyId, body: { description: 'no if-match' } }, token)).error, '/header/If-Match');
-        if (kind === 8) return check((await unary(client, 'UpdateStudy', { study_id: server.studyId, if_match: '"1"', body: { description: 'd'.repeat(1025 + Math.floor(next() * 20_000)) } }, token)).error, '/body/description');
+        if (kind === 7) return check((await unary(client, 'UpdateStudy', { study_id: server().studyId, body: { description: 'no if-match' } }, token)).error, '/header/If-Match');
+        if (kind === 8) return check((await unary(client, 'UpdateStudy', { study_id: server().studyId, if_match: '"1"', body: { description: 'd'.repeat(1025 + Math.floor(next() * 20_000)) } }, token)).error, '/body/description');
         return check((await unary(client, 'ListStudies', { page_size: pick(next, [0, -1, 101, 100000]) }, token)).error, '/query/pageSize');
       });
       expect(failures).toEqual([]);

@@ -1,21 +1,11 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticatorFromEnv, devAuthenticator } from '../../src/runtime/auth.ts';
 import { call, grpcClient, unary } from './clients.ts';
-import { killServer, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
+import { useServerProcess } from './server-process.ts';
 
-const data = scratchDataDir();
-let server: ServerProcess;
-
-beforeAll(async () => {
-  server = await startServerProcess(data.dir, { env: { TRIDENT_LOG: 'info' } });
-}, 120_000);
-
-afterAll(async () => {
-  await killServer(server);
-  data.remove();
-});
+const server = useServerProcess({ env: { TRIDENT_LOG: 'info' } });
 
 // The values of every field the study contracts mark x-sensitive, made recognisable.
 const identity = { issuer: 'urn:oid:2.999.7', patientId: 'PID-SENTINEL-7731', patientName: 'Sentinelname^Secretgiven', birthDate: '1971-02-03', sex: 'female', accessionNumber: 'ACC-SENT-91' };
@@ -23,10 +13,10 @@ const markers = ['PID-SENTINEL-7731', 'Sentinelname', 'Secretgiven', '1971-02-03
 
 describe('patient identifiers stay out of logs and error bodies', () => {
   it('are in neither, whatever fails and through whichever protocol', async () => {
-    const token = server.tokens.org_admin!;
+    const token = server().tokens.org_admin!;
     const bodies: string[] = [];
     const rest = async (path: string, init: { method?: string; body?: string | Buffer; headers?: Record<string, string> }) => {
-      const response = await fetch(server.httpUrl + path, {
+      const response = await fetch(server().httpUrl + path, {
         method: init.method ?? 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
         ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : new Blob([new Uint8Array(init.body)]) } : {}),
@@ -55,7 +45,7 @@ describe('patient identifiers stay out of logs and error bodies', () => {
     await graphql(`mutation { registerStudy(input: { subjectIdentity: { issuer: "urn:oid:2.999.7", patientId: "${identity.patientId}", patientName: 12, sex: FEMALE } }) { id } }`, {});
     await graphql(`mutation { registerStudy(input: { subjectIdentity: { issuer: "urn:oid:2.999.7", patientId: "${identity.patientId}", patientName: "${identity.patientName}", sex: FEMALE, birthDate: "${identity.birthDate}" } }) { id } }`, {});
     // gRPC: a repeated registration and values over their limits.
-    const client = grpcClient(server.grpcAddress, 'trident.study.v2.StudyService');
+    const client = grpcClient(server().grpcAddress, 'trident.study.v2.StudyService');
     const subject = { issuer: identity.issuer, patient_id: identity.patientId, patient_name: identity.patientName, birth_date: identity.birthDate, sex: 'SEX_FEMALE', accession_number: identity.accessionNumber };
     const grpcErrors = [
       (await unary(client, 'RegisterStudy', { body: { study_instance_uid: uid, subject_identity: subject } }, token)).error,
@@ -69,7 +59,7 @@ describe('patient identifiers stay out of logs and error bodies', () => {
     }
     expect(bodies.length).toBeGreaterThanOrEqual(12);
     // The log lines (pino's JSON), not the banner, which prints dev tokens on purpose.
-    const logs = server.output().split('\n').filter((line) => line.startsWith('{')).join('\n');
+    const logs = server().output().split('\n').filter((line) => line.startsWith('{')).join('\n');
     // The server did log every request (so the check below has something to read), without the token.
     expect(logs).toContain('"msg":"incoming request"');
     expect(logs).not.toContain(token);
@@ -87,7 +77,7 @@ function unsignedToken(claims: Record<string, unknown>): string {
 }
 
 describe('tokens that must not pass', () => {
-  const orgId = () => /organisation (org_\w+)/.exec(server.output())?.[1] ?? '';
+  const orgId = () => /organisation (org_\w+)/.exec(server().output())?.[1] ?? '';
   const claims = () => ({ sub: 'usr_attacker000000000000', org: orgId(), roles: ['org_admin'], iss: 'trident', aud: 'trident-api', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 });
   const forged = async (): Promise<Record<string, string>> => {
     const principal = { userId: 'usr_attacker000000000000', orgId: orgId(), roles: ['org_admin'] };
@@ -102,17 +92,17 @@ describe('tokens that must not pass', () => {
   };
 
   it('are rejected by REST (401), GraphQL (UNAUTHENTICATED) and gRPC (UNAUTHENTICATED)', async () => {
-    const client = grpcClient(server.grpcAddress, 'trident.study.v2.StudyService');
+    const client = grpcClient(server().grpcAddress, 'trident.study.v2.StudyService');
     try {
       for (const [name, token] of Object.entries(await forged())) {
-        const rest = await call(`${server.httpUrl}/study/v2/studies/${server.studyId}`, { token });
+        const rest = await call(`${server().httpUrl}/study/v2/studies/${server().studyId}`, { token });
         expect(rest.status, name).toBe(401);
-        const graphql = await call(`${server.httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server.studyId } } });
+        const graphql = await call(`${server().httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server().studyId } } });
         expect((graphql.body.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code, name).toBe('UNAUTHENTICATED');
-        expect((await unary(client, 'GetStudy', { study_id: server.studyId }, token)).error?.code, name).toBe(16);
+        expect((await unary(client, 'GetStudy', { study_id: server().studyId }, token)).error?.code, name).toBe(16);
       }
       // The same claims, properly signed, pass: the rejections above are about the token, not the request.
-      expect((await call(`${server.httpUrl}/study/v2/studies/${server.studyId}`, { token: server.tokens.org_admin! })).status).toBe(200);
+      expect((await call(`${server().httpUrl}/study/v2/studies/${server().studyId}`, { token: server().tokens.org_admin! })).status).toBe(200);
     } finally {
       client.close();
     }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -58,4 +59,24 @@ export async function killServer(server: ServerProcess | undefined): Promise<voi
   if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill('SIGKILL');
   await server.exited;
+}
+
+/**
+ * One server process for the tests of the calling file or `describe` block: started before them,
+ * killed and its data removed after. Returns the running server.
+ */
+export function useServerProcess(options: { env?: Record<string, string> } = {}): () => ServerProcess {
+  const data = scratchDataDir();
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    server = await startServerProcess(data.dir, options);
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(server);
+    data.remove();
+  });
+  return () => {
+    if (!server) throw new Error('the server process has not started');
+    return server;
+  };
 }

@@ -24,7 +24,7 @@ const limitError = (message: string, node: FieldNode | undefined): GraphQLError 
  * `maxCost`, so an abusive query (deep nesting, thousands of aliases, lists of lists) is answered
  * with an error naming the limit instead of being executed.
  */
-export function queryLimitsRule(limits: QueryLimits): ValidationRule {
+function queryLimitsRule(limits: QueryLimits): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);

@@ -29,12 +29,15 @@ type ScalarName = keyof typeof customScalars;
 const name = (value: string): NameNode => ({ kind: Kind.NAME, value });
 const named = (value: string): TypeNode => ({ kind: Kind.NAMED_TYPE, name: name(value) });
 const nonNull = (type: TypeNode): TypeNode => (type.kind === Kind.NON_NULL_TYPE ? type : { kind: Kind.NON_NULL_TYPE, type });
-const description = (text: string | undefined): { description?: StringValueNode } =>
-  text === undefined || text.trim() === '' ? {} : { description: { kind: Kind.STRING, value: text.trim(), block: true } };
-// The description node of a field, or undefined: fields are built with it in place rather than spread in.
+// The description node of a text, or undefined for none; fields are built with it in place.
 const descriptionNode = (text: string | undefined): StringValueNode | undefined => {
   const trimmed = text?.trim();
   return trimmed === undefined || trimmed === '' ? undefined : { kind: Kind.STRING, value: trimmed, block: true };
+};
+// The same, to spread into a definition.
+const description = (text: string | undefined): { description?: StringValueNode } => {
+  const node = descriptionNode(text);
+  return node ? { description: node } : {};
 };
 const noDirectives: readonly ConstDirectiveNode[] = [];
 const directive = (directiveName: string, reason?: string): ConstDirectiveNode => ({

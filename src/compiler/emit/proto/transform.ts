@@ -88,14 +88,14 @@ export function toProtoFile(api: Api): ProtoFile {
     comment: describeApi(api),
     imports: [...imports].sort(),
     services: [{ name: protoServiceName(api), comment: api.title, methods: qualifyShadowedTypes(methods, protoPackage(api)) }],
-    messages: messages.map((message) => qualifyWellKnownTypes(numberInOrder(message))),
+    messages: messages.map((message) => qualifyWellKnownTypes(numberFieldsInOrder(message))),
     enums: enums.map(numberValuesInOrder),
   };
 }
 
 // Numbers in order, as a first run of the lock gives them (see `applyLock`); the fields and values
 // were made here, so they are numbered in place.
-function numberInOrder(message: ProtoMessage): ProtoMessage {
+function numberFieldsInOrder(message: ProtoMessage): ProtoMessage {
   let number = 0;
   for (const field of message.fields) field.number = number = nextFieldNumber(number);
   for (const oneof of message.oneofs) for (const field of oneof.fields) field.number = number = nextFieldNumber(number);
