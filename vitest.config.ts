@@ -1,9 +1,15 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+// Inside this repository `trident/...` resolves to the TypeScript sources (the `trident-source`
+// export condition); an installed package resolves to its built JavaScript.
+const sourceCondition = 'trident-source';
 
 export default defineConfig({
   // One copy of graphql-js, as under Node: Vite would give our sources its ESM build while
   // graphql-yoga loads the CommonJS one, and an error made by one copy is foreign to the other.
-  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }], conditions: [sourceCondition, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { buildSchema, print, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTridentError, TridentError, type ErrorCode } from 'trident/client';
-import { createImageV1GraphqlClient } from 'trident/clients/image/v1/graphql';
-import { createImageV1GrpcClient } from 'trident/clients/image/v1/grpc';
-import { createImageV1RestClient } from 'trident/clients/image/v1/rest';
-import { createReviewV1GraphqlClient, reviewProgressDocument } from 'trident/clients/review/v1/graphql';
-import { createReviewV1GrpcClient } from 'trident/clients/review/v1/grpc';
-import { createReviewV1RestClient } from 'trident/clients/review/v1/rest';
-import { createStudyV2GraphqlClient, getStudyDocument, queries as studyQueries } from 'trident/clients/study/v2/graphql';
-import { createStudyV2GrpcClient } from 'trident/clients/study/v2/grpc';
-import { createStudyV2RestClient } from 'trident/clients/study/v2/rest';
+import { createImageV1GraphqlClient } from '../../generated/ts/image/v1/clients/graphql.ts';
+import { createImageV1GrpcClient } from '../../generated/ts/image/v1/clients/grpc.ts';
+import { createImageV1RestClient } from '../../generated/ts/image/v1/clients/rest.ts';
+import { createReviewV1GraphqlClient, reviewProgressDocument } from '../../generated/ts/review/v1/clients/graphql.ts';
+import { createReviewV1GrpcClient } from '../../generated/ts/review/v1/clients/grpc.ts';
+import { createReviewV1RestClient } from '../../generated/ts/review/v1/clients/rest.ts';
+import { createStudyV2GraphqlClient, getStudyDocument, queries as studyQueries } from '../../generated/ts/study/v2/clients/graphql.ts';
+import { createStudyV2GrpcClient } from '../../generated/ts/study/v2/clients/grpc.ts';
+import { createStudyV2RestClient } from '../../generated/ts/study/v2/clients/rest.ts';
 import { repoRoot, serveDemo, type Served } from './harness.ts';
 
 // The generated clients, imported by their package paths, against the real servers.

@@ -6,11 +6,11 @@
  */
 import { describe, expectTypeOf, test } from 'vitest';
 import { isTridentError, TridentError, type ErrorCode } from 'trident/client';
-import type { StudyV2GraphqlClient, Study as GraphqlStudy, StudyStatus as GraphqlStudyStatus, getStudyDocument } from 'trident/clients/study/v2/graphql';
-import type { StudyV2GrpcClient, Study as GrpcStudy, StudyStatus as GrpcStudyStatus, GetStudyResponse } from 'trident/clients/study/v2/grpc';
-import type { StudyV2RestClient } from 'trident/clients/study/v2/rest';
-import type { ReviewV1RestClient } from 'trident/clients/review/v1/rest';
-import type { ImageV1RestClient } from 'trident/clients/image/v1/rest';
+import type { StudyV2GraphqlClient, Study as GraphqlStudy, StudyStatus as GraphqlStudyStatus, getStudyDocument } from '../../generated/ts/study/v2/clients/graphql.ts';
+import type { StudyV2GrpcClient, Study as GrpcStudy, StudyStatus as GrpcStudyStatus, GetStudyResponse } from '../../generated/ts/study/v2/clients/grpc.ts';
+import type { StudyV2RestClient } from '../../generated/ts/study/v2/clients/rest.ts';
+import type { ReviewV1RestClient } from '../../generated/ts/review/v1/clients/rest.ts';
+import type { ImageV1RestClient } from '../../generated/ts/image/v1/clients/rest.ts';
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 
 declare const rest: StudyV2RestClient;

@@ -1,0 +1,14 @@
+/**
+ * The server runtime: serve compiled contracts over REST, GraphQL and gRPC with one
+ * implementation per API version.
+ *
+ *     const apis = await loadApis(root);
+ *     const servers = await startServers({ apis, implementations: { 'notes/v1': notesV1 }, authenticator: await authenticatorFromEnv() });
+ *
+ * Generated server interfaces (`generated/ts/<api>/v<n>/server.ts`) import their types from here.
+ */
+export { authenticatorFromEnv, devAuthenticator, type Authenticator } from './auth.ts';
+export { ApiError, errorCatalog, toApiError, type ErrorCode, type FieldViolation } from './errors.ts';
+export type { AnyHandler, BinaryContent, BinaryUpload, ByteRange, OperationContext, OperationInput, Principal } from './handler.ts';
+export { loadApis, type LoadedApi } from './load.ts';
+export { startServers, type RunningServers, type ServerOptions } from './server.ts';
