@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { devSecret, tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
 import { loadApis } from '../src/runtime/load.ts';
-import { demoOrgId, demoUsers } from '../src/services/index.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { devIdentities } from '../src/runtime/app.ts';
 import { conformanceUsage } from './conformance-usage.ts';
 import { connect, consoleReport, givenTokens, junitReport, mintingTokens, readFlow, runConformance, startSelf, type Area, type SelfServers, type TokenSource } from '../src/conformance/index.ts';
 
@@ -58,13 +59,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   let self: SelfServers | undefined;
   try {
     let tokens: TokenSource;
-    const users: Record<string, string> = { ...Object.fromEntries(Object.entries(demoUsers).map(([role, user]) => [role, user.id])), ...pairs(values.user, '--user') };
-    const org = values.org ?? demoOrgId;
+    const config = loadConfig(root);
+    const loadedApis = values.self ? undefined : await loadApis(root, config);
+    const identities = loadedApis ? await devIdentities(config.serve.handlers, root, loadedApis) : undefined;
+    const users: Record<string, string> = { ...identities?.users, ...pairs(values.user, '--user') };
+    const org = values.org ?? identities?.orgId ?? 'org_dev';
     const given = pairs(values.token, '--token');
     if (values.self) {
-      log(`Starting our servers (${env.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : 'in-memory PGlite'})...`);
-      self = await startSelf({ root, ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
-      tokens = mintingTokens({ secret: devSecret, orgId: self.seed.orgId, users: self.seed.users, issuer: tokenIssuer, audience: tokenAudience });
+      log(`Starting the project's servers (handler module ${config.serve.handlers}${env.DATABASE_URL ? ', DATABASE_URL set' : ''})...`);
+      self = await startSelf({ root, config, ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}) });
+      tokens = mintingTokens({ secret: devSecret, orgId: self.identities.orgId, users: self.identities.users, issuer: tokenIssuer, audience: tokenAudience });
     } else if (Object.keys(given).length > 0) {
       tokens = givenTokens(org, given);
     } else {
@@ -72,7 +76,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       if (!secret) log("Signing tokens with Trident's dev key (servers in dev mode accept them); set TRIDENT_JWT_SECRET or pass --token ROLE=JWT for others.");
       tokens = mintingTokens({ secret: secret ?? devSecret, orgId: org, users, issuer: env.TRIDENT_JWT_ISSUER ?? tokenIssuer, audience: env.TRIDENT_JWT_AUDIENCE ?? tokenAudience });
     }
-    const apis = self?.apis ?? (await loadApis(root));
+    const apis = self?.apis ?? loadedApis ?? [];
     const target = connect({ httpUrl: self?.httpUrl ?? values.http, grpcAddress: self?.grpcAddress ?? values.grpc, apis, tokens, root });
     log(`Checking ${target.httpUrl} (REST, GraphQL) and ${target.grpcAddress} (gRPC) against ${(values.api?.length ? values.api : apis.map((loaded) => loaded.key)).join(', ')}; seed ${seed}, ${runs} runs per property.`);
     try {

@@ -4,6 +4,7 @@ import type { ValidationPolicy } from '../src/compiler/build-ir.ts';
 import { compileContract, identityOf, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../src/compiler/identity.ts';
+import { loadConfig, type TridentConfig } from '../src/config/index.ts';
 import { buildLossReport, formatLossReport, type LossReport } from '../src/compiler/losses.ts';
 import { CompileCache, type CachedCompilation } from './generate/cache.ts';
 import { GrpcGenerator } from './generate/grpc.ts';
@@ -56,6 +57,8 @@ export interface GenerateOptions {
   progress?: Progress;
   /** Warnings printed in full before the rest are only counted (default 20; all with `verbose`). */
   maxWarnings?: number;
+  /** The project's configuration; read from the root (trident.config.json or package.json) when absent. */
+  config?: TridentConfig;
 }
 
 export interface GenerateResult {
@@ -88,14 +91,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     return { ok: false, diagnostics: [], stale: [], written: 0, reports: [] };
   };
   const root = resolve(options.root);
-  const outDir = options.outDir ?? 'generated';
+  const config = options.config ?? loadConfig(root);
+  const outDir = options.outDir ?? config.output;
   const inputs: GenerateInput[] = options.contracts
-    ? resolveInputs(root, options.contracts, [outDir])
-    : discoverContracts(root).map((path) => ({ path, contract: true }));
+    ? resolveInputs(root, options.contracts, [outDir], config.contracts)
+    : discoverContracts(root, config.contracts).map((path) => ({ path, contract: true }));
   if (options.contracts && inputs.length === 0) return failed(`no OpenAPI document found in ${options.contracts.join(', ')}.`);
   const foreign = inputs.filter((input) => !input.contract);
   if (foreign.length > 0 && options.outDir === undefined) {
-    return failed(`${foreign[0]?.path ?? ''} is not a contract of this repository (contracts/<api>/v<major>/openapi.yaml); pass --out DIR to say where its output goes.`);
+    return failed(`${foreign[0]?.path ?? ''} is not a contract of this repository (${config.contracts}/<api>/v<major>/openapi.yaml); pass --out DIR to say where its output goes.`);
   }
   if ((options.lock !== undefined || options.name !== undefined || options.apiVersion !== undefined) && foreign.length !== 1) {
     return failed('--lock, --name and --api-version apply to exactly one document outside contracts/.');
@@ -128,7 +132,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   try {
     for (const [index, input] of inputs.entries()) {
       progress.document(index + 1, inputs.length, input.path);
-      const entry = await compileInput(input, options, outDir, readText, cache, taken, protoFor(input));
+      const entry = await compileInput(input, options, config, outDir, readText, cache, taken, protoFor(input));
       taken.add(`${entry.identity.name}/v${entry.identity.version}`);
       progress.compiled(input.path, entry.operations, entry.cached);
       compiled.push(entry);
@@ -208,6 +212,7 @@ function wants(only: readonly GenerateTarget[] | undefined, target: GenerateTarg
 async function compileInput(
   input: GenerateInput,
   options: GenerateOptions,
+  config: TridentConfig,
   outDir: string,
   readText: (path: string) => string | undefined,
   cache: CompileCache | undefined,
@@ -224,16 +229,16 @@ async function compileInput(
         lockPath: options.lock ?? ((identity) => `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`),
       };
   const identify = (document: Record<string, unknown> | undefined) => {
-    const contractIdentity = identityOf(input.path);
-    if (input.contract && contractIdentity) return contractIdentity;
+    const contractIdentity = identityOf(input.path, config.contracts);
+    if (input.contract && contractIdentity) return { ...contractIdentity, protoPackage: config.protoPackage };
     const derived = foreignIdentity(input.path, document);
-    const identity = { name: options.name ?? derived.name, version: options.apiVersion ?? derived.version };
+    const identity = { name: options.name ?? derived.name, version: options.apiVersion ?? derived.version, protoPackage: config.protoPackage };
     // Two documents of one run that would share a name: the later one gets a suffix.
     const base = identity.name;
     for (let n = 2; taken.has(`${identity.name}/v${identity.version}`); n += 1) identity.name = `${base}_${n}`;
     return identity;
   };
-  const key = JSON.stringify({ path: input.path, contract: input.contract, outDir, options: { ...compileOptions, lockPath: options.lock ?? null }, name: options.name, version: options.apiVersion, taken: input.contract ? [] : [...taken].sort() });
+  const key = JSON.stringify({ path: input.path, contract: input.contract, outDir, options: { ...compileOptions, lockPath: options.lock ?? null }, name: options.name, version: options.apiVersion, protoPackage: config.protoPackage, taken: input.contract ? [] : [...taken].sort() });
   const cached = cache?.lookup(key, readText);
   if (cached) {
     for (const [path, text] of cached.files) if (path.startsWith('proto/')) onProto(path, text);

@@ -1,64 +1,68 @@
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { join, resolve } from 'node:path';
+import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { resolve } from 'node:path';
+import { pascalCase } from '../src/compiler/names.ts';
+import { loadConfig, type TridentConfig } from '../src/config/index.ts';
+import { grpcRequest } from '../src/conformance/callers/grpc.ts';
+import { connect } from '../src/conformance/target.ts';
+import { givenTokens } from '../src/conformance/tokens.ts';
+import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
-import { loadApis, protoLoaderOptions, writeProtoTree, type LoadedApi } from '../src/runtime/load.ts';
+import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
-import { createServices, secretsFromMasterKey, seedDemo, type DemoSeed } from '../src/services/index.ts';
-import { openStore, storeOptionsFromEnv } from '../src/store/index.ts';
 import { generate } from './generate.ts';
 
 export interface ServeOptions {
   root: string;
   env?: NodeJS.ProcessEnv;
-  /** Start, check each protocol once against the demo study, print the result and stop. */
+  /** Start, check each protocol once, print the result and stop. */
   selfCheck?: boolean;
   log?: (line: string) => void;
+  config?: TridentConfig;
 }
 
-// A fixed pseudonym key for local development only; production sets TRIDENT_PSEUDONYM_KEY.
-const devPseudonymKey = 'trident-dev-only-pseudonym-key';
+/** A start-up failure the user can fix, said in one line (no stack trace). */
+export class ServeError extends Error {
+  override name = 'ServeError';
+}
 
 /**
- * `npm start`: brings generated/ up to date, opens the store (PGlite in `.trident/` unless
- * DATABASE_URL is set) and migrates it, seeds the demo organisation, serves every API version over
- * REST, GraphQL and gRPC, and prints where everything is. SIGTERM or SIGINT drains in-flight
- * requests, closes the database and exits 0.
+ * `trident serve`: brings the generated code up to date, sets up the project's handler module
+ * (`serve.handlers` of the configuration), serves every API version over REST, GraphQL and gRPC,
+ * and prints where everything is. SIGTERM or SIGINT drains in-flight requests, closes the handler
+ * module's resources and exits 0.
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => console.log(line));
   const root = resolve(options.root);
-  const fresh = await generate({ root, check: true, log: () => {} });
+  const config = options.config ?? loadConfig(root);
+  const fresh = await generate({ root, config, check: true, log: () => {} });
   if (!fresh.ok) {
-    log('generated/ is out of date; regenerating.');
-    const result = await generate({ root, log });
+    log(`${config.output}/ is out of date; regenerating.`);
+    const result = await generate({ root, config, log });
     if (!result.ok) return 1;
   }
   const authenticator = await authenticatorFromEnv(env);
-  if (env.NODE_ENV === 'production' && !env.TRIDENT_PSEUDONYM_KEY) throw new Error('Set TRIDENT_PSEUDONYM_KEY in production.');
-  const store = await openStore(storeOptionsFromEnv(env, join(root, '.trident')));
-  const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey(env.TRIDENT_PSEUDONYM_KEY ?? devPseudonymKey) });
-  const seed = await seedDemo(store.db, services);
-  const apis = await loadApis(root);
-  const servers = await startServers({
-    apis,
-    implementations: services as unknown as Record<string, object>,
-    authenticator,
-    host: env.HOST ?? '127.0.0.1',
-    httpPort: Number(env.PORT ?? (options.selfCheck ? 0 : 8080)),
-    grpcPort: Number(env.GRPC_PORT ?? (options.selfCheck ? 0 : 50051)),
-    logger: env.TRIDENT_LOG ?? false,
-  });
+  const apis = await loadApis(root, config);
+  if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
+  const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, log });
+  let servers: RunningServers;
+  try {
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true);
+  } catch (error) {
+    await setup.close?.();
+    throw error;
+  }
   const shutdown = async (): Promise<void> => {
     await servers.close();
-    await store.close();
+    await setup.close?.();
   };
-  log(await banner(servers, seed, authenticator, store.db.kind));
+  const identities = await devIdentities(config.serve.handlers, root, apis);
+  log(await banner(servers, apis, setup, identities, authenticator));
   if (options.selfCheck) {
     try {
-      const ok = await selfCheck(servers, apis, seed, authenticator, log);
-      return ok ? 0 : 1;
+      return (await selfCheck(servers, apis, setup, identities, authenticator, root, log)) ? 0 : 1;
     } finally {
       await shutdown();
     }
@@ -74,8 +78,33 @@ export async function serve(options: ServeOptions): Promise<number> {
   return 0;
 }
 
-async function banner(servers: RunningServers, seed: DemoSeed, authenticator: Authenticator, database: string): Promise<string> {
-  const lines = ['', `Trident is serving (database: ${database === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}).`, ''];
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean): Promise<RunningServers> {
+  const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
+  const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
+  const host = env.HOST ?? '127.0.0.1';
+  try {
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG ?? false });
+  } catch (error) {
+    // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
+    const text = String((error as Error).message ?? error);
+    const http = (error as { code?: string }).code === 'EADDRINUSE' || text.includes('EADDRINUSE');
+    if (http || /No address added/.test(text)) {
+      const [name, value] = http ? ['PORT', httpPort] : ['GRPC_PORT', grpcPort];
+      throw new ServeError(`port ${value} on ${host} is in use: set ${name} to a free port (e.g. ${name}=${value + 1} npx trident serve, or ${name}=0 for any free one)`);
+    }
+    throw error;
+  }
+}
+
+function port(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new ServeError(`${name}=${value} is not a port number (0 to 65535; 0 picks a free one)`);
+  return parsed;
+}
+
+async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator): Promise<string> {
+  const lines = ['', 'Trident is serving.', ''];
   for (const api of servers.served) {
     lines.push(`${api.api.title} v${api.api.version}`);
     lines.push(`  REST       ${servers.httpUrl}${api.basePath}`);
@@ -83,49 +112,84 @@ async function banner(servers: RunningServers, seed: DemoSeed, authenticator: Au
     lines.push(`  GraphiQL   ${servers.httpUrl}${api.graphql}`);
     lines.push(`  gRPC       ${servers.grpcAddress} ${api.grpcService}`);
   }
-  lines.push('', `Demo study: ${seed.studyId} (organisation ${seed.orgId})`);
-  if (authenticator.issue) {
-    lines.push('', 'Dev mode: tokens are signed with a built-in key that is only for local use.');
-    for (const [role, userId] of Object.entries(seed.users)) {
-      lines.push(`  ${role.padEnd(16)} ${await authenticator.issue({ userId, orgId: seed.orgId, roles: [role] })}`);
-    }
-    const token = await authenticator.issue({ userId: seed.users.doctor, orgId: seed.orgId, roles: ['doctor'] });
-    lines.push('', 'Try:', `  curl -H "Authorization: Bearer ${token}" ${servers.httpUrl}/study/v2/studies/${seed.studyId}`);
-    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer ${token}" -d '{"studyId":"${seed.studyId}"}' http://${servers.grpcAddress}/trident.study.v2.StudyService/GetStudy`);
+  if (setup.banner?.length) lines.push('', ...setup.banner);
+  if (!authenticator.issue) return lines.join('\n');
+  lines.push('', 'Dev mode: tokens are signed with a built-in key that is only for local use.');
+  for (const [role, userId] of Object.entries(identities.users)) {
+    lines.push(`  ${role.padEnd(16)} ${await authenticator.issue({ userId, orgId: identities.orgId, roles: [role] })}`);
+  }
+  lines.push('', 'Try:');
+  const call = setup.selfCheck;
+  const loaded = call ? apis.find((candidate) => candidate.key === call.api) : undefined;
+  const operation = loaded?.api.operations.find((candidate) => candidate.id === call?.operationId);
+  const served = servers.served.find((candidate) => candidate.api === loaded?.api);
+  if (call && loaded && operation && served) {
+    const token = await authenticator.issue({ userId: identities.users[call.role] ?? `usr_dev_${call.role}`, orgId: identities.orgId, roles: [call.role] });
+    const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(call.input.path?.[name] ?? ''));
+    const query = new URLSearchParams(call.input.query ?? {}).toString();
+    const url = `${servers.httpUrl}${served.basePath}${path}`;
+    lines.push(`  curl -H "Authorization: Bearer ${token}" ${query ? `'${url}?${query}'` : url}`);
+    const request = JSON.stringify(grpcRequest(loaded.api, operation, call.input));
+    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer ${token}" -d '${request}' http://${servers.grpcAddress}/${served.grpcService}/${pascalCase(operation.id)}`);
+  } else {
+    for (const api of servers.served) lines.push(`  curl ${servers.httpUrl}${api.basePath}/openapi.json`);
+    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge --list-services http://${servers.grpcAddress}`);
   }
   return lines.join('\n');
 }
 
-// Reads the demo study once per protocol and checks the three agree, as a start-up smoke test.
-async function selfCheck(servers: RunningServers, apis: LoadedApi[], seed: DemoSeed, authenticator: Authenticator, log: (line: string) => void): Promise<boolean> {
-  const token = await authenticator.issue?.({ userId: seed.users.doctor, orgId: seed.orgId, roles: ['doctor'] });
-  if (!token) throw new Error('the self-check needs dev mode to issue a token');
-  const rest = (await (await fetch(`${servers.httpUrl}/study/v2/studies/${seed.studyId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
-  const graphqlResponse = await fetch(`${servers.httpUrl}/study/v2/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: 'query($id: String!) { getStudy(studyId: $id) { id version description } }', variables: { id: seed.studyId } }),
-  });
-  const graphql = ((await graphqlResponse.json()) as { data?: { getStudy?: Record<string, unknown> } }).data?.getStudy;
-  const grpc = await grpcGetStudy(servers, apis, token, seed.studyId);
-  const agree = rest.id === seed.studyId && graphql?.id === rest.id && grpc?.id === rest.id && graphql?.description === rest.description && grpc?.description === rest.description;
-  log(`self-check: getStudy ${seed.studyId} over REST, GraphQL and gRPC ${agree ? 'agree' : 'DISAGREE'}.`);
-  return agree;
+/**
+ * The start-up smoke test: every API version answers its bundled contract over REST and a GraphQL
+ * query, the gRPC server reports SERVING; and where the handler module names a read, that read
+ * gives the same answer over the three protocols.
+ */
+async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void): Promise<boolean> {
+  let ok = true;
+  for (const api of servers.served) {
+    const contract = await fetch(`${servers.httpUrl}${api.basePath}/openapi.json`);
+    const graphql = await fetch(`${servers.httpUrl}${api.graphql}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const typename = ((await graphql.json().catch(() => ({}))) as { data?: { __typename?: string } }).data?.__typename;
+    const up = contract.status === 200 && typename === 'Query';
+    log(`self-check: ${api.api.name} v${api.api.version} REST contract ${contract.status}, GraphQL ${typename ?? graphql.status}${up ? '' : ' FAILED'}.`);
+    ok &&= up;
+  }
+  const health = await grpcHealth(servers.grpcAddress);
+  log(`self-check: gRPC health ${health}.`);
+  ok &&= health === 'SERVING';
+  const call = setup.selfCheck;
+  if (call) ok = (await sameAnswer(call, servers, apis, identities, authenticator, root, log)) && ok;
+  return ok;
 }
 
-async function grpcGetStudy(servers: RunningServers, apis: LoadedApi[], token: string, studyId: string): Promise<Record<string, unknown> | undefined> {
-  const tree = writeProtoTree(apis);
+async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: LoadedApi[], identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void): Promise<boolean> {
+  const loaded = apis.find((candidate) => candidate.key === call.api);
+  if (!loaded || !authenticator.issue) {
+    log(`self-check: ${call.api} ${call.operationId} cannot be called (${loaded ? 'tokens are issued in dev mode only' : 'no such API version'}).`);
+    return false;
+  }
+  const token = await authenticator.issue({ userId: identities.users[call.role] ?? `usr_dev_${call.role}`, orgId: identities.orgId, roles: [call.role] });
+  const target = connect({ httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, apis, tokens: givenTokens(identities.orgId, { [call.role]: token }), root });
   try {
-    const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] })) as Record<string, never>;
-    const Service = (loaded.trident as unknown as Record<string, Record<string, Record<string, new (address: string, creds: unknown) => Client>>>).study?.v2?.StudyService;
-    if (!Service) return undefined;
-    const client = new Service(servers.grpcAddress, credentials.createInsecure()) as Client & { GetStudy: (request: object, metadata: Metadata, callback: (error: ServiceError | null, response: { body?: Record<string, unknown> }) => void) => void };
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    const response = await new Promise<{ body?: Record<string, unknown> }>((done, fail) => client.GetStudy({ study_id: studyId }, metadata, (error, value) => (error ? fail(error) : done(value))));
-    client.close();
-    return response.body;
+    const answers = await Promise.all([target.callers.rest, target.callers.graphql, target.callers.grpc].map((caller) => caller.call(loaded.api, call.operationId, call.input, token)));
+    const values = answers.map((answer) => (answer.ok ? (answer.value as Record<string, unknown>) : undefined));
+    const first = values[0];
+    const agree = first !== undefined && values.every((value) => value !== undefined && call.compare.every((field) => JSON.stringify(value[field]) === JSON.stringify(first[field])));
+    const subject = Object.values(call.input.path ?? {}).join(' ');
+    log(`self-check: ${call.operationId} ${subject} over REST, GraphQL and gRPC ${agree ? 'agree' : 'DISAGREE'}.`);
+    if (!agree) for (const [index, answer] of answers.entries()) if (!answer.ok) log(`  ${['REST', 'GraphQL', 'gRPC'][index]}: ${answer.code} ${answer.message}`);
+    return agree;
   } finally {
-    tree.dispose();
+    target.close();
   }
 }
+
+async function grpcHealth(address: string): Promise<string> {
+  const Health = makeGenericClientConstructor(healthService as never, 'Health');
+  const client = new Health(address, credentials.createInsecure()) as unknown as Client & { check(request: object, options: object, callback: (error: ServiceError | null, response: { status?: string | number }) => void): void };
+  try {
+    return await new Promise<string>((done) => client.check({ service: '' }, { deadline: Date.now() + 5000 }, (error, response) => done(error ? `failed (${error.details})` : String(response.status))));
+  } finally {
+    client.close();
+  }
+}
+

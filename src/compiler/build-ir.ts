@@ -13,6 +13,8 @@ import { typeUsage } from './usage.ts';
 export interface ApiIdentity {
   name: string;
   version: number;
+  /** The first segments of the proto package (`trident` by default): `<protoPackage>.<name>.v<version>`. */
+  protoPackage?: string;
 }
 
 /** When to check a document against the OpenAPI schema with @readme/openapi-parser. */
@@ -81,6 +83,7 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
   const api: Api = {
     name: identity.name,
     version: identity.version,
+    ...(identity.protoPackage !== undefined && identity.protoPackage !== 'trident' ? { protoPackage: identity.protoPackage } : {}),
     title: typeof info.title === 'string' ? info.title : identity.name,
     ...(typeof info.description === 'string' ? { description: info.description } : {}),
     infoVersion: typeof info.version === 'string' ? info.version : `${identity.version}.0.0`,

@@ -51,11 +51,20 @@ export interface CompileOptions extends BuildOptions {
   onProto?: (path: string, text: string) => void;
 }
 
-const contractPath = /(?:^|\/)contracts\/([a-z][a-z0-9_-]*)\/v([0-9]+)\/openapi\.(?:ya?ml|json)$/;
+const contractPaths = new Map<string, RegExp>();
+function contractPath(contracts: string): RegExp {
+  let pattern = contractPaths.get(contracts);
+  if (!pattern) {
+    const folder = contracts.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    pattern = new RegExp(`(?:^|/)${folder}/([a-z][a-z0-9_-]*)/v([0-9]+)/openapi\\.(?:ya?ml|json)$`);
+    contractPaths.set(contracts, pattern);
+  }
+  return pattern;
+}
 
-/** `contracts/study/v1/openapi.yaml` is the study API, major version 1. */
-export function identityOf(path: string): ApiIdentity | undefined {
-  const match = contractPath.exec(path);
+/** `contracts/study/v1/openapi.yaml` is the study API, major version 1 (`contracts` is the project's contracts folder). */
+export function identityOf(path: string, contracts = 'contracts'): ApiIdentity | undefined {
+  const match = contractPath(contracts).exec(path);
   if (!match?.[1] || !match[2]) return undefined;
   return { name: match[1], version: Number(match[2]) };
 }
@@ -148,8 +157,8 @@ async function compileInto(
   // The types come last, so that whoever received the proto file (buf) works while
   // openapi-typescript loads; their place among the outputs is kept.
   if (outputs.has('types')) result.files.set(paths.types, '');
-  // generated/ts/<api>/v<n>/ sits four levels below the repository root, beside src/.
-  if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api, '../../../../src/runtime/handler.ts'));
+  // The server interface imports the runtime's types from the package, so it works wherever it is written.
+  if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api));
   if (graphql && outputs.has('clients')) {
     // The clients import their runtime from the package, so they work wherever they are written.
     result.files.set(paths.restClient, writeRestClient(api, 'trident/client/rest'));

@@ -126,6 +126,8 @@ export interface Api {
   name: string;
   /** The major version. */
   version: number;
+  /** The first segments of the proto package when not `trident` (the project's configuration). */
+  protoPackage?: string;
   title: string;
   description?: string;
   infoVersion: string;

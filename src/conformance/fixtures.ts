@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Api, Operation } from '../compiler/ir.ts';
 import type { OperationInput } from '../runtime/handler.ts';
 import { inputSchema } from '../runtime/validate.ts';
-import { gradientPng } from '../services/demo/png.ts';
+import { gradientPng } from './png.ts';
 import { fail } from './model.ts';
 import { apiKey, type Target } from './target.ts';
 import { validValue } from './generate-inputs.ts';

@@ -1,58 +1,54 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadConfig, type TridentConfig } from '../config/index.ts';
+import { devIdentities, setUpProject, type DevIdentities } from '../runtime/app.ts';
 import { devAuthenticator } from '../runtime/auth.ts';
 import { loadApis, type LoadedApi } from '../runtime/load.ts';
 import { startServers } from '../runtime/server.ts';
-import { createServices, secretsFromMasterKey, seedDemo, type DemoSeed, type Services } from '../services/index.ts';
-import { openStore } from '../store/index.ts';
 
-/** Our servers, started in this process for a conformance run. */
+/** The project's servers, started in this process for a conformance run. */
 export interface SelfServers {
   httpUrl: string;
   grpcAddress: string;
   apis: LoadedApi[];
-  seed: DemoSeed;
-  database: 'pglite' | 'postgres';
+  /** The organisation and users the handler module's dev tokens act as. */
+  identities: DevIdentities;
   close(): Promise<void>;
 }
 
 export interface SelfOptions {
   root: string;
-  /** A PostgreSQL server; without it, an in-memory PGlite. */
+  config?: TridentConfig;
+  /** A PostgreSQL server for handler modules that use one (passed as DATABASE_URL). */
   databaseUrl?: string;
+  env?: NodeJS.ProcessEnv;
   /** Replaces the implementations before they are served (tests use it to break one on purpose). */
-  implementations?: (services: Services) => Record<string, object>;
+  implementations?: (given: Record<string, object>) => Record<string, object>;
 }
 
 /**
- * Starts the real services over the three protocols on loopback, on a fresh in-memory PGlite (or
- * `databaseUrl`), in dev mode, with the demo organisation seeded.
+ * Starts the project's own implementations (the handler module of its configuration) over the
+ * three protocols on loopback, in dev mode, asking the module for throwaway storage.
  */
 export async function startSelf(options: SelfOptions): Promise<SelfServers> {
-  const blobDir = mkdtempSync(join(tmpdir(), 'trident-conformance-'));
-  const store = await openStore({ blobDir, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) });
+  const config = options.config ?? loadConfig(options.root);
+  const apis = await loadApis(options.root, config);
+  const env = { ...(options.env ?? process.env), DATABASE_URL: options.databaseUrl ?? '' };
+  const setup = await setUpProject(config.serve.handlers, { root: options.root, output: config.output, env, apis, ephemeral: true, log: () => {} });
   try {
-    const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey('conformance') });
-    const seed = await seedDemo(store.db, services);
-    const apis = await loadApis(options.root);
-    const implementations = options.implementations ? options.implementations(services) : (services as unknown as Record<string, object>);
+    const identities = await devIdentities(config.serve.handlers, options.root, apis);
+    const implementations = options.implementations ? options.implementations(setup.implementations) : setup.implementations;
     const servers = await startServers({ apis, implementations, authenticator: devAuthenticator() });
     return {
       httpUrl: servers.httpUrl,
       grpcAddress: servers.grpcAddress,
       apis,
-      seed,
-      database: store.db.kind === 'pglite' ? 'pglite' : 'postgres',
+      identities,
       async close() {
         await servers.close(2000);
-        await store.close();
-        rmSync(blobDir, { recursive: true, force: true });
+        await setup.close?.();
       },
     };
   } catch (error) {
-    await store.close();
-    rmSync(blobDir, { recursive: true, force: true });
+    await setup.close?.();
     throw error;
   }
 }

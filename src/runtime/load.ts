@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { compileContract, identityOf } from '../compiler/compile.ts';
 import { formatDiagnostic, hasErrors } from '../compiler/diagnostics.ts';
 import type { Api } from '../compiler/ir.ts';
-import { discoverContracts } from '../../tools/generate.ts';
+import { discoverContracts, loadConfig, type TridentConfig } from '../config/index.ts';
 
 /** An API version ready to serve: its IR and the texts of its generated layers. */
 export interface LoadedApi {
@@ -16,8 +16,11 @@ export interface LoadedApi {
   openapi: string;
 }
 
-/** Compiles every contract under `root` in memory; a contract with errors stops the start. */
-export async function loadApis(root: string): Promise<LoadedApi[]> {
+/**
+ * Compiles every contract of the project at `root` in memory (its contracts folder and proto
+ * package from the configuration); a contract with errors stops the start.
+ */
+export async function loadApis(root: string, config: TridentConfig = loadConfig(root)): Promise<LoadedApi[]> {
   const readText = (path: string): string | undefined => {
     try {
       return readFileSync(join(root, path), 'utf8');
@@ -26,9 +29,10 @@ export async function loadApis(root: string): Promise<LoadedApi[]> {
     }
   };
   const loaded: LoadedApi[] = [];
-  for (const path of discoverContracts(root)) {
-    const identity = identityOf(path);
-    if (!identity) continue;
+  for (const path of discoverContracts(root, config.contracts)) {
+    const found = identityOf(path, config.contracts);
+    if (!found) continue;
+    const identity = { ...found, protoPackage: config.protoPackage };
     const compiled = await compileContract(path, readText, identity);
     if (!compiled.api || hasErrors(compiled.diagnostics)) {
       const errors = compiled.diagnostics.filter((entry) => entry.severity === 'error').map((entry) => formatDiagnostic(entry, compiled.sources.get(entry.file)));

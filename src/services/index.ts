@@ -5,6 +5,7 @@ import type { StudyV2Handlers } from '../../generated/ts/study/v2/server.ts';
 import type { BlobStore } from '../store/blobs.ts';
 import type { Database } from '../store/db.ts';
 import type { PseudonymSecrets } from './deps.ts';
+import { demoOrgId, demoUsers } from './demo/seed.ts';
 import { imageV1Handlers } from './image/v1.ts';
 import { progressHubFor } from './progress/hub.ts';
 import { reviewV1Handlers } from './review/v1.ts';
@@ -49,3 +50,8 @@ export function createServices(options: ServicesOptions): Services {
     'study/v2': studyV2Handlers(deps),
   };
 }
+
+export { imagingReview as default } from './app.ts';
+
+/** The organisation and users of dev tokens: the demo organisation and its users. */
+export const identities = { orgId: demoOrgId, users: Object.fromEntries(Object.entries(demoUsers).map(([role, user]) => [role, user.id])) };

@@ -20,7 +20,7 @@ describe('npm start', () => {
     try {
       const deadline = Date.now() + 90_000;
       while (!output.includes('Try:') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(output).toContain('Trident is serving (database: embedded PGlite).');
+      expect(output).toContain('Database: embedded PGlite.');
       expect(output).toMatch(/Dev mode: tokens are signed with a built-in key that is only for local use\./);
       const curl = /curl -H "Authorization: Bearer ([^"]+)" (http:\/\/127\.0\.0\.1:\d+\/study\/v2\/studies\/stu_\w+)/.exec(output);
       expect(curl).not.toBeNull();

@@ -1,5 +1,5 @@
 import type { Review } from './types.ts';
-import { gradientPng } from '../../src/services/demo/png.ts';
+import { gradientPng } from '../../src/conformance/png.ts';
 import { as, chunksOf, digestOf, type Org, type World } from './harness.ts';
 
 /** A small valid PNG; `seed` makes each call's bytes (and so its digest) different. */

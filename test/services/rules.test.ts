@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertVersion, parseIfMatch } from '../../src/services/concurrency.ts';
 import { imageDimensions } from '../../src/services/image/dimensions.ts';
-import { gradientPng } from '../../src/services/demo/png.ts';
+import { gradientPng } from '../../src/conformance/png.ts';
 import { newDicomUid, newId } from '../../src/services/ids.ts';
 import { decodeCursor, encodeCursor, pageSize } from '../../src/services/paging.ts';
 import { deriveStudyState, fromV1Status, toV1Status, type StudyFacts, type StudyState } from '../../src/services/study/lifecycle.ts';

@@ -10,21 +10,7 @@ export interface GenerateInput {
   contract: boolean;
 }
 
-/** Finds `contracts/<api>/v<major>/openapi.yaml` under the root, in a stable order. */
-export function discoverContracts(root: string): string[] {
-  const base = join(root, 'contracts');
-  if (!existsSync(base)) return [];
-  const found: string[] = [];
-  for (const api of readdirSync(base).sort()) {
-    const apiDir = join(base, api);
-    if (!statSync(apiDir).isDirectory()) continue;
-    for (const version of readdirSync(apiDir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
-      const candidate = join('contracts', api, version, 'openapi.yaml');
-      if (/^v\d+$/.test(version) && existsSync(join(root, candidate))) found.push(candidate.split(sep).join('/'));
-    }
-  }
-  return found;
-}
+export { discoverContracts } from '../../src/config/contracts.ts';
 
 const documentExtension = /\.(ya?ml|json)$/i;
 const skippedFolders = new Set(['node_modules', 'generated']);
@@ -34,7 +20,7 @@ const skippedFolders = new Set(['node_modules', 'generated']);
  * every `.yaml`, `.yml` and `.json` file beneath it that starts like an OpenAPI 3 document (a
  * top-level `openapi` key), in path order, leaving out dot-folders, node_modules and `exclude`.
  */
-export function resolveInputs(root: string, paths: readonly string[], exclude: readonly string[] = []): GenerateInput[] {
+export function resolveInputs(root: string, paths: readonly string[], exclude: readonly string[] = [], contracts = 'contracts'): GenerateInput[] {
   const inputs: GenerateInput[] = [];
   const seen = new Set<string>();
   const excluded = new Set(exclude.map((path) => resolve(root, path)));
@@ -42,7 +28,7 @@ export function resolveInputs(root: string, paths: readonly string[], exclude: r
     const absolute = resolve(root, path);
     if (seen.has(absolute)) return;
     seen.add(absolute);
-    inputs.push({ path, contract: identityOf(path.split(sep).join('/')) !== undefined });
+    inputs.push({ path, contract: identityOf(path.split(sep).join('/'), contracts) !== undefined });
   };
   for (const path of paths) {
     const absolute = resolve(root, path);

@@ -3,7 +3,7 @@ import type { OperationContext } from '../../runtime/handler.ts';
 import type { Database } from '../../store/db.ts';
 import { addMember, addOrganisation, roles, type Role } from '../members.ts';
 import type { Services } from '../index.ts';
-import { gradientPng } from './png.ts';
+import { gradientPng } from '../../conformance/png.ts';
 
 /** The demo organisation; fixed ids keep dev tokens valid across restarts on one data directory. */
 export const demoOrgId = 'org_demoClinic000001';

@@ -6,9 +6,9 @@ import { protoEnumValue, protoField, type ProtoEnum, type ProtoField, type Proto
 const timestamp = 'google/protobuf/timestamp.proto';
 const struct = 'google/protobuf/struct.proto';
 
-/** The proto package of an API version: `trident.study.v1`. */
-export function protoPackage(api: Pick<Api, 'name' | 'version'>): string {
-  return `trident.${snakeCase(api.name)}.v${api.version}`;
+/** The proto package of an API version: `trident.study.v1` (the prefix is configurable). */
+export function protoPackage(api: Pick<Api, 'name' | 'version' | 'protoPackage'>): string {
+  return `${api.protoPackage ?? 'trident'}.${snakeCase(api.name)}.v${api.version}`;
 }
 
 /** The gRPC service of an API version: `StudyService`. */

@@ -1,0 +1,43 @@
+/**
+ * The imaging-review product as `trident serve` runs it: the store (PGlite in the data directory,
+ * or PostgreSQL at DATABASE_URL), the services of every API version, and the demo organisation.
+ * This is the default export of src/services/index.ts, the project's handler module.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProjectContext, ProjectSetup } from '../runtime/app.ts';
+import { openStore, storeOptionsFromEnv } from '../store/index.ts';
+import { seedDemo } from './demo/seed.ts';
+import { createServices } from './index.ts';
+import { secretsFromMasterKey } from './study/pseudonym.ts';
+
+// A fixed pseudonym key for local development only; production sets TRIDENT_PSEUDONYM_KEY.
+const devPseudonymKey = 'trident-dev-only-pseudonym-key';
+
+/** Opens the store, builds the services and seeds the demo organisation. */
+export async function imagingReview(context: ProjectContext): Promise<ProjectSetup> {
+  const { env } = context;
+  if (env.NODE_ENV === 'production' && !env.TRIDENT_PSEUDONYM_KEY) throw new Error('Set TRIDENT_PSEUDONYM_KEY in production.');
+  // A conformance run gets an in-memory PGlite (or DATABASE_URL) and a blob folder of its own.
+  const scratch = context.ephemeral ? mkdtempSync(join(tmpdir(), 'trident-conformance-')) : undefined;
+  const databaseUrl = env.DATABASE_URL !== undefined && env.DATABASE_URL !== '' ? env.DATABASE_URL : undefined;
+  const store = await openStore(scratch ? { blobDir: scratch, ...(databaseUrl ? { databaseUrl } : {}) } : storeOptionsFromEnv(env, join(context.root, '.trident')));
+  const close = async (): Promise<void> => {
+    await store.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey(scratch ? 'conformance' : (env.TRIDENT_PSEUDONYM_KEY ?? devPseudonymKey)) });
+    const seed = await seedDemo(store.db, services);
+    return {
+      implementations: services as unknown as Record<string, object>,
+      close,
+      banner: [`Database: ${store.db.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}.`, `Demo study: ${seed.studyId} (organisation ${seed.orgId})`],
+      selfCheck: { api: 'study/v2', operationId: 'getStudy', role: 'doctor', input: { path: { studyId: seed.studyId } }, compare: ['id', 'version', 'description'] },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
