@@ -132,7 +132,7 @@ export function toGraphqlDocument(api: Api, onLoss: (loss: Loss) => void = () =>
   }
 
   for (const type of api.types) {
-    definitions.push(...typeDefinitions(type, usage, typeNode, fieldType, directives, inputName));
+    definitions.push(...typeDefinitions(type, usage, fieldType, directives, inputName));
   }
 
   const preamble: DefinitionNode[] = [];
@@ -212,7 +212,6 @@ function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: F
 function typeDefinitions(
   type: NamedType,
   usage: TypeUsage,
-  typeNode: TypeNodeOf,
   fieldType: FieldTypeOf,
   directives: (field: Field, input: boolean) => readonly ConstDirectiveNode[],
   inputName: (typeName: string) => string,
