@@ -16,6 +16,7 @@ import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/b
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from './breaking-base.ts';
 import { bufBinary, discoverContracts } from './generate.ts';
+import { UsageError } from './usage-error.ts';
 
 /** What `trident breaking` is asked to do. */
 export interface BreakingOptions {
@@ -112,54 +113,31 @@ function bufBreakingRules(root: string): string[] {
   return ['FILE', 'WIRE_JSON'];
 }
 
-const usage = `usage: trident breaking --base <git-revision | directory> [options]
-       trident breaking --rules [--format text|markdown|json]
-  --base REV|DIR     what to compare the working tree's contracts with (HEAD~1, origin/main, ../old-checkout)
-  --format FORMAT    ${reportFormats.join(', ')} (default text)
-  --output FILE      write the report to FILE instead of standard output
-  --crosscheck       also run oasdiff, buf breaking and graphql-inspector and list where they disagree
-  --today DATE       YYYY-MM-DD to compare sunset dates with (default: today, UTC)
-  --verbose          list safe changes in full
-exit codes: 0 passed, 1 a breaking change or policy violation blocks, 2 the gate could not judge`;
-
-/** `trident breaking ...`; returns the exit code. */
+/**
+ * `trident breaking ...`; returns the exit code. A wrong argument throws (a `UsageError`, or
+ * `parseArgs`' own error), which the command line prints with the usage.
+ */
 export async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        base: { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string' },
-        crosscheck: { type: 'boolean' },
-        today: { type: 'string' },
-        verbose: { type: 'boolean' },
-        rules: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      base: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string' },
+      crosscheck: { type: 'boolean' },
+      today: { type: 'string' },
+      verbose: { type: 'boolean' },
+      rules: { type: 'boolean' },
+    },
+  });
   const format = (values.format ?? 'text') as ReportFormat;
-  if (!reportFormats.includes(format) || (values.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.today))) {
-    console.error(usage);
-    return 2;
-  }
+  if (!reportFormats.includes(format)) throw new UsageError(`--format takes ${reportFormats.join(', ')}, not '${values.format}'`);
+  if (values.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.today)) throw new UsageError(`--today takes a date as YYYY-MM-DD, not '${values.today}'`);
   if (values.rules) {
     process.stdout.write(writeRuleTable(format));
     return 0;
   }
-  if (values.base === undefined) {
-    console.error(usage);
-    return 2;
-  }
+  if (values.base === undefined) throw new UsageError('--base is missing: name a git revision or a directory to compare with');
   const { exitCode } = await breaking({
     root: process.cwd(),
     base: values.base,

@@ -45,14 +45,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       },
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage:\n${conformanceUsage}`);
+    console.error(`trident conformance: ${(error as Error).message}\nusage:\n${conformanceUsage}`);
     return 2;
   }
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   const runs = Number(values.runs);
   const unknownAreas = (values.area ?? []).filter((area) => !areas.includes(area as Area));
-  if (!Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1 || unknownAreas.length > 0) {
-    console.error(`--seed and --runs take whole numbers; --area is one of ${areas.join(', ')}`);
+  const problems = [
+    Number.isInteger(seed) ? '' : `--seed takes a whole number, not '${values.seed}'`,
+    Number.isInteger(runs) && runs >= 1 ? '' : `--runs takes a positive whole number, not '${values.runs}'`,
+    unknownAreas.length === 0 ? '' : `--area takes ${areas.join(', ')}, not '${unknownAreas.join("', '")}'`,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    console.error(`trident conformance: ${problems.join('; ')}\nusage:\n${conformanceUsage}`);
     return 2;
   }
   const root = resolve(values.root);

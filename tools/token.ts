@@ -1,22 +1,40 @@
 import { parseArgs } from 'node:util';
 import { authenticatorFromEnv } from '../src/runtime/auth.ts';
+import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
 import { demoOrgId } from '../src/services/index.ts';
+import { UsageError } from './usage-error.ts';
 
-/** `trident token`: prints a dev-mode bearer token for one role in one organisation. */
+/** The roles the contracts' security requirements name, in a stable order. */
+export function contractRoles(apis: readonly LoadedApi[]): string[] {
+  const roles = apis.flatMap(({ api }) => api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles)));
+  return [...new Set(roles)].sort();
+}
+
+/**
+ * `trident token`: prints a dev-mode bearer token for roles in one organisation. A wrong argument
+ * (a role no contract names, a --ttl that is not a positive whole number) throws a `UsageError`.
+ */
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { role: { type: 'string', multiple: true }, org: { type: 'string' }, user: { type: 'string' }, ttl: { type: 'string' } },
   });
+  const roles = values.role ?? [];
+  if (roles.length === 0) throw new UsageError('--role is missing: name the role the token holds');
+  if (values.ttl !== undefined && !/^[1-9][0-9]*$/.test(values.ttl)) throw new UsageError(`--ttl takes a positive whole number of seconds, not '${values.ttl}'`);
   const authenticator = await authenticatorFromEnv();
   if (!authenticator.issue) {
     console.error('Tokens are issued only in dev mode (no TRIDENT_JWT_PUBLIC_KEY or TRIDENT_JWT_SECRET set).');
     return 1;
   }
-  const roles = values.role ?? [];
-  if (roles.length === 0) {
-    console.error('usage: trident token --role ROLE [--role ROLE] [--org ORG] [--user USER] [--ttl SECONDS]');
-    return 2;
+  const root = process.cwd();
+  const apis = await loadApis(root);
+  // A token for a role no operation asks for would be refused everywhere: a typo, caught here.
+  const known = contractRoles(apis);
+  const unknown = roles.filter((role) => !known.includes(role));
+  if (unknown.length > 0) {
+    const names = unknown.map((role) => `'${role}'`).join(', ');
+    throw new UsageError(`no contract names the role ${names}; the roles are ${known.length > 0 ? known.join(', ') : `none (no contract under ${root} requires one)`}`);
   }
   const token = await authenticator.issue({ userId: values.user ?? 'usr_devUser0000000001', orgId: values.org ?? demoOrgId, roles }, Number(values.ttl ?? 12 * 3600));
   console.log(token);

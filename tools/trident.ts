@@ -1,52 +1,126 @@
 #!/usr/bin/env -S node --max-semi-space-size=8
 /**
- * The trident command line.
- *
- *   trident generate [FILE-OR-FOLDER...] [--out DIR] [--check] [--watch] ...   (see tools/generate/cli.ts)
- *   trident diagnostics      the table of diagnostic codes
- *   trident breaking --base <git-revision | directory> [...]   the breaking-change gate
- *   trident serve [--self-check]   serve every API version over REST, GraphQL and gRPC
- *   trident token --role ROLE [--org ORG] [--user USER]   a dev-mode bearer token
- *   trident conformance [--http URL] [--grpc HOST:PORT] | --self [...]   check an implementation against the contracts
+ * The trident command line: `trident <command> [options]`, one entry of `commands` per command.
+ * `trident --help` lists every command's usage, `trident <command> --help` prints that one,
+ * `trident --version` the package's version. A wrong argument is one line naming it, the command's
+ * usage, and exit code 2.
  */
+import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
-import { diagnosticRegistry } from '../src/compiler/diagnostics.ts';
-import { generateUsage } from './generate/usage.ts';
+import { parseArgs } from 'node:util';
 import { conformanceUsage } from './conformance-usage.ts';
+import { generateUsage } from './generate/usage.ts';
+import { isUsageError } from './usage-error.ts';
 
 // V8 keeps the compiled code of the modules loaded below (openapi-typescript brings the TypeScript
 // compiler) in the git-ignored .cache/, which shortens every later start.
 module.enableCompileCache?.(join(import.meta.dirname, '..', '.cache', 'node'));
 
-const usage = `usage:
-${generateUsage}
-  trident diagnostics
-      list every diagnostic code with its severity and meaning
-  trident breaking --base <git-revision | directory> [--format F] [--crosscheck] | --rules
-      compare every contract with the base; fail on breaking changes inside a major version
-  trident serve [--self-check]
-      serve every API version (REST and GraphQL on PORT, default 8080; gRPC on GRPC_PORT, default
-      50051) on PGlite in .trident/ or on DATABASE_URL; --self-check calls each protocol once and stops
-  trident token --role ROLE [--org ORG] [--user USER] [--ttl SECONDS]
-      print a bearer token signed with the dev key (dev mode only)
-${conformanceUsage}`;
+/** One command: its usage lines (as `trident --help` lists them) and what runs it. */
+interface Command {
+  usage: string;
+  /** Runs the command with the arguments after its name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'generate') return (await import('./generate/cli.ts')).main(rest);
-  if (command === 'breaking') return (await import('./breaking.ts')).main(rest);
-  if (command === 'serve') return (await import('./serve.ts')).serve({ root: process.cwd(), selfCheck: rest.includes('--self-check') });
-  if (command === 'token') return (await import('./token.ts')).main(rest);
-  if (command === 'conformance') return (await import('./conformance.ts')).main(rest);
-  if (command === 'diagnostics') {
-    for (const [code, definition] of Object.entries(diagnosticRegistry)) {
-      console.log(`${code.padEnd(28)} ${definition.severity.padEnd(8)} ${definition.summary}`);
-    }
+// Each command's module is loaded only when it runs, so help and wrong arguments answer at once.
+const commands: Record<string, Command> = {
+  generate: {
+    usage: generateUsage,
+    run: async (argv) => (await import('./generate/cli.ts')).main(argv),
+  },
+  diagnostics: {
+    usage: `  trident diagnostics
+      list every diagnostic code with its severity and meaning`,
+    run: async (argv) => {
+      parseArgs({ args: argv, options: {} });
+      const { diagnosticRegistry } = await import('../src/compiler/diagnostics.ts');
+      for (const [code, definition] of Object.entries(diagnosticRegistry)) {
+        console.log(`${code.padEnd(28)} ${definition.severity.padEnd(8)} ${definition.summary}`);
+      }
+      return 0;
+    },
+  },
+  breaking: {
+    usage: `  trident breaking --base <git-revision | directory> [--format F] [--output FILE] [--crosscheck]
+                   [--today DATE] [--verbose]
+  trident breaking --rules [--format F]
+      compare every contract with the base; fail on breaking changes inside a major version
+      --base REV|DIR   what to compare the working tree's contracts with (HEAD~1, origin/main, ../old-checkout)
+      --format F       text, json, markdown, github or junit (default text)
+      --output FILE    write the report to FILE instead of standard output
+      --crosscheck     also run oasdiff, buf breaking and graphql-inspector and list where they disagree
+      --today DATE     YYYY-MM-DD to compare sunset dates with (default: today, UTC)
+      --verbose        list safe changes in full
+      --rules          print the table of breaking-change rules instead
+      exit codes: 0 passed, 1 a breaking change or policy violation blocks, 2 the gate could not judge`,
+    run: async (argv) => (await import('./breaking.ts')).main(argv),
+  },
+  serve: {
+    usage: `  trident serve [--self-check]
+      serve every API version (REST and GraphQL on PORT, default 8080; gRPC on GRPC_PORT, default
+      50051) on PGlite in .trident/ or on DATABASE_URL; --self-check calls each protocol once and stops`,
+    run: async (argv) => {
+      const { values } = parseArgs({ args: argv, options: { 'self-check': { type: 'boolean' } } });
+      return (await import('./serve.ts')).serve({ root: process.cwd(), selfCheck: values['self-check'] === true });
+    },
+  },
+  token: {
+    usage: `  trident token --role ROLE [--role ROLE ...] [--org ORG] [--user USER] [--ttl SECONDS]
+      print a bearer token signed with the dev key (dev mode only); the roles are those the
+      contracts' security requirements name; --ttl defaults to 43200 (12 hours)`,
+    run: async (argv) => (await import('./token.ts')).main(argv),
+  },
+  conformance: {
+    usage: conformanceUsage,
+    run: async (argv) => (await import('./conformance.ts')).main(argv),
+  },
+};
+
+const helpFlags = new Set(['--help', '-h']);
+
+// A help flag anywhere among the options (not after `--`) asks for the command's usage.
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => helpFlags.has(arg));
+}
+
+// Read next to this file, so an installed package reports its own version whatever the working directory.
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return String(manifest.version);
+}
+
+const usageOf = (names: readonly string[]): string => `usage:\n${names.map((name) => commands[name]?.usage).join('\n')}`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || helpFlags.has(name) || name === 'help') {
+    const topic = name === 'help' && rest[0] !== undefined && Object.hasOwn(commands, rest[0]) ? [rest[0]] : Object.keys(commands);
+    (name === undefined ? console.error : console.log)(usageOf(topic));
     return 0;
   }
-  console.error(usage);
-  return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+  if (name === '--version' || name === '-v') {
+    console.log(packageVersion());
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (command === undefined) {
+    console.error(`trident: unknown command '${name}'; the commands are ${Object.keys(commands).join(', ')} ('trident --help' shows their usage)`);
+    return 2;
+  }
+  if (asksForHelp(rest)) {
+    console.log(usageOf([name]));
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (!isUsageError(error)) throw error;
+    console.error(`trident ${name}: ${error.message}\n${usageOf([name])}`);
+    return 2;
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

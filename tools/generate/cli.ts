@@ -1,53 +1,47 @@
 import { parseArgs } from 'node:util';
 import type { ValidationPolicy } from '../../src/compiler/build-ir.ts';
 import { generate, generateTargets, type GenerateOptions, type GenerateTarget } from '../generate.ts';
+import { UsageError } from '../usage-error.ts';
 import { terminalProgress } from './progress.ts';
-import { generateUsage } from './usage.ts';
 import { watchGenerate } from './watch.ts';
 
-/** `trident generate ...`: parses the arguments and runs `generate` (or `watchGenerate`). */
+/**
+ * `trident generate ...`: parses the arguments and runs `generate` (or `watchGenerate`). A wrong
+ * argument throws (a `UsageError`, or `parseArgs`' own error), which the command line prints with the usage.
+ */
 export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        check: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        out: { type: 'string' },
-        watch: { type: 'boolean' },
-        report: { type: 'string' },
-        'report-file': { type: 'string' },
-        only: { type: 'string' },
-        lock: { type: 'string' },
-        name: { type: 'string' },
-        'api-version': { type: 'string' },
-        validate: { type: 'boolean' },
-        'no-validate': { type: 'boolean' },
-        strict: { type: 'boolean' },
-        'no-cache': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\nusage:\n${generateUsage}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      check: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      out: { type: 'string' },
+      watch: { type: 'boolean' },
+      report: { type: 'string' },
+      'report-file': { type: 'string' },
+      only: { type: 'string' },
+      lock: { type: 'string' },
+      name: { type: 'string' },
+      'api-version': { type: 'string' },
+      validate: { type: 'boolean' },
+      'no-validate': { type: 'boolean' },
+      strict: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+    },
+  });
   const report = values.report ?? 'text';
   const only = values.only?.split(',').map((target) => target.trim()) as GenerateTarget[] | undefined;
+  const unknownTarget = only?.find((target) => !generateTargets.includes(target));
   const version = values['api-version'] === undefined ? undefined : Number(values['api-version']);
   const problems = [
     report !== 'text' && report !== 'json' ? `--report takes text or json, not '${report}'` : '',
-    only?.find((target) => !generateTargets.includes(target)) !== undefined ? `--only takes a list of ${generateTargets.join(', ')}` : '',
-    version !== undefined && !(Number.isInteger(version) && version >= 0) ? '--api-version takes a whole number' : '',
-    values.name !== undefined && !/^[a-z][a-z0-9_]*$/.test(values.name) ? '--name takes a snake_case name starting with a letter' : '',
+    unknownTarget !== undefined ? `--only takes a list of ${generateTargets.join(', ')}, not '${unknownTarget}'` : '',
+    version !== undefined && !/^\d+$/.test(values['api-version'] ?? '') ? `--api-version takes a whole number, not '${values['api-version']}'` : '',
+    values.name !== undefined && !/^[a-z][a-z0-9_]*$/.test(values.name) ? `--name takes a snake_case name starting with a letter, not '${values.name}'` : '',
     values.validate && values['no-validate'] ? '--validate and --no-validate exclude each other' : '',
   ].filter(Boolean);
-  if (problems.length > 0) {
-    console.error(`${problems.join('\n')}\nusage:\n${generateUsage}`);
-    return 2;
-  }
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
   // With --report json the report is the output: everything else goes to stderr.
   const log = report === 'json' ? (line: string) => console.error(line) : (line: string) => console.log(line);
   const validate: ValidationPolicy | undefined = values.validate ? 'always' : values['no-validate'] ? 'never' : undefined;
