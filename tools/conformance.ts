@@ -23,7 +23,29 @@ const pairs = (values: string[] | undefined, what: string): Record<string, strin
     }),
   );
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (text: string) => void = (text) => console.log(text)): Promise<number> {
+/**
+ * Where REST and GraphQL answer: the origin of --http, and the base path of the one API version
+ * checked when --http has a path or --base-path is given (`/` for the root); else each API
+ * version's base path comes from its contract's `servers`. A message when the options disagree.
+ */
+export function httpLocation(options: { http: string; basePath: string | undefined; apis: string[] | undefined; self: boolean }): { httpUrl: string; basePaths: Record<string, string> } | string {
+  let url: URL;
+  try {
+    url = new URL(options.http);
+  } catch {
+    return `--http takes a URL such as http://127.0.0.1:8080, not '${options.http}'`;
+  }
+  const inUrl = url.pathname.replace(/\/+$/, '');
+  if (inUrl !== '' && options.basePath !== undefined) return `give the base path once: in --http (${url.pathname}) or with --base-path`;
+  if (options.basePath !== undefined && !options.basePath.startsWith('/')) return `--base-path takes a path such as /study/v2, or / for the root; not '${options.basePath}'`;
+  const basePath = options.basePath ?? (inUrl === '' ? undefined : inUrl);
+  if (basePath === undefined) return { httpUrl: url.origin, basePaths: {} };
+  if (options.self) return 'a base path (a path in --http, or --base-path) is for another server; --self starts ours at their own paths';
+  if (options.apis?.length !== 1) return 'a base path (a path in --http, or --base-path) is that of one API version: give exactly one --api';
+  return { httpUrl: url.origin, basePaths: { [options.apis[0]!]: basePath.replace(/\/+$/, '') } };
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (text: string) => void = (text) => console.log(text), progress: (text: string) => void = (text) => void process.stderr.write(`${text}\n`)): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,6 +64,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         org: { type: 'string' },
         user: { type: 'string', multiple: true },
         root: { type: 'string', default: process.cwd() },
+        'base-path': { type: 'string' },
+        'check-timeout': { type: 'string', default: '10000' },
       },
     }));
   } catch (error) {
@@ -58,6 +82,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   ].filter(Boolean);
   if (problems.length > 0) {
     console.error(`trident conformance: ${problems.join('; ')}\nusage:\n${conformanceUsage}`);
+    return 2;
+  }
+  const location = httpLocation({ http: values.http, basePath: values['base-path'], apis: values.api, self: values.self });
+  const checkTimeoutMs = Number(values['check-timeout']);
+  if (typeof location === 'string' || !Number.isInteger(checkTimeoutMs) || checkTimeoutMs < 1) {
+    console.error(`trident conformance: ${typeof location === 'string' ? location : `--check-timeout takes a positive whole number of milliseconds, not '${values['check-timeout']}'`}\nusage:\n${conformanceUsage}`);
     return 2;
   }
   const root = resolve(values.root);
@@ -82,8 +112,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       tokens = mintingTokens({ secret: secret ?? devSecret, orgId: org, users, issuer: env.TRIDENT_JWT_ISSUER ?? tokenIssuer, audience: env.TRIDENT_JWT_AUDIENCE ?? tokenAudience });
     }
     const apis = self?.apis ?? loadedApis ?? [];
-    const target = connect({ httpUrl: self?.httpUrl ?? values.http, grpcAddress: self?.grpcAddress ?? values.grpc, apis, tokens, root });
-    log(`Checking ${target.httpUrl} (REST, GraphQL) and ${target.grpcAddress} (gRPC) against ${(values.api?.length ? values.api : apis.map((loaded) => loaded.key)).join(', ')}; seed ${seed}, ${runs} runs per property.`);
+    const target = connect({ httpUrl: self?.httpUrl ?? location.httpUrl, grpcAddress: self?.grpcAddress ?? values.grpc, apis, tokens, root, basePaths: location.basePaths });
+    const based = Object.entries(location.basePaths).map(([key, path]) => ` (${key} at ${path || '/'})`).join('');
+    log(`Checking ${target.httpUrl}${based} (REST, GraphQL) and ${target.grpcAddress} (gRPC) against ${(values.api?.length ? values.api : apis.map((loaded) => loaded.key)).join(', ')}; seed ${seed}, ${runs} runs per property, ${checkTimeoutMs} ms per check.`);
     try {
       const summary = await runConformance({
         target,
@@ -92,6 +123,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         ...(values.api ? { apis: values.api } : {}),
         ...(values.area ? { areas: values.area as Area[] } : {}),
         flows: (values.flow ?? []).map((path) => readFlow(resolve(path))),
+        checkTimeoutMs,
+        onProgress: progress,
       });
       log(consoleReport(summary));
       if (values.junit) {

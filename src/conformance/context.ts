@@ -4,6 +4,7 @@ import { ContractSchemas } from './contract-schemas.ts';
 import type { Fixtures, Prepared } from './fixtures.ts';
 import type { Checks } from './model.ts';
 import type { Target } from './target.ts';
+import { withinTimeLimit } from './time-limit.ts';
 
 /** What every group of checks works with during one run. */
 export interface RunContext {
@@ -33,9 +34,12 @@ export function createContext(base: Omit<RunContext, 'schemas' | 'prepared'>): R
     },
     prepared(api, operation, fresh = false) {
       const key = `${api.name}/v${api.version} ${operation.id}`;
-      if (fresh) return base.fixtures.prepare(api, operation);
+      // Under its own time limit: a preparation shared by several checks must not be cut short
+      // (and then remembered as aborted) because the check that started it ran out of time.
+      const prepare = () => withinTimeLimit(base.checks.timeoutMs, () => base.fixtures.prepare(api, operation));
+      if (fresh) return prepare();
       let found = prepared.get(key);
-      if (!found) prepared.set(key, (found = base.fixtures.prepare(api, operation)));
+      if (!found) prepared.set(key, (found = prepare()));
       return found;
     },
   };

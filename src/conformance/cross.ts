@@ -5,7 +5,7 @@ import type { Outcome } from './callers/caller.ts';
 import { probeGraphqlStream } from './callers/graphql.ts';
 import { streamProbe } from './rest.ts';
 import { propertySeed, type RunContext } from './context.ts';
-import { resolveSchema } from './generate-inputs.ts';
+import { resolveSchema, satisfying } from './generate-inputs.ts';
 import { expectThat, fail, skip } from './model.ts';
 import { difference, normalise } from './normalise.ts';
 import { findResources } from './resources.ts';
@@ -69,7 +69,10 @@ export async function crossChecks(context: RunContext): Promise<void> {
         if (typeof token !== 'string') skip(token.skipped);
         const schema = resolveSchema(api, (inputSchema(api, operation) as { properties: { path: { properties: Record<string, unknown> } } }).properties.path.properties[idParameter.name]);
         const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern) : /^[a-z]{24}$/;
-        const [unknownId] = fc.sample(fc.stringMatching(pattern).filter((text) => text.length >= 8 && text.length <= 64 && !/[/?#%]/.test(text)), { numRuns: 1, seed: propertySeed(context.seed, `${key} ${operation.id} unknown`) });
+        const seed = propertySeed(context.seed, `${key} ${operation.id} unknown`);
+        const ids = satisfying(fc.stringMatching(pattern), (text) => text.length >= 8 && text.length <= 64 && !/[/?#%]/.test(text), seed);
+        if (!ids) skip(`no id of 8 to 64 characters matching ${pattern.source} could be generated`);
+        const [unknownId] = fc.sample(ids!, { numRuns: 1, seed });
         const input = { ...prepared.input, path: { ...prepared.input.path, [idParameter.name]: unknownId } };
         const problems: string[] = [];
         for (const protocol of protocolsOf(operation)) {

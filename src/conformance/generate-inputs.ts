@@ -3,6 +3,7 @@ import type { Api, Operation } from '../compiler/ir.ts';
 import { getAtPointer } from '../compiler/pointer.ts';
 import type { OperationInput } from '../runtime/handler.ts';
 import { inputSchema } from '../runtime/validate.ts';
+import { skip } from './model.ts';
 
 type Schema = Record<string, unknown>;
 const isSchema = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -124,7 +125,8 @@ function mutationsAt(site: Site): Array<{ kind: MutationKind; arbitrary: fc.Arbi
       const low = Math.max(min, 1);
       const high = Math.max(low, Math.min(max ?? 24, 24));
       // Within the length limits, so only the pattern is broken.
-      at('bad_pattern', fc.string({ minLength: low, maxLength: high, unit: 'grapheme-ascii' }).filter((text) => !pattern.test(text) && text.trim() === text && text.length > 0 && !/^\.+$/.test(text)));
+      const breaking = satisfying(fc.string({ minLength: low, maxLength: high, unit: 'grapheme-ascii' }), (text) => !pattern.test(text) && text.trim() === text && text.length > 0 && !/^\.+$/.test(text), seedOf(schema.pattern));
+      if (breaking) at('bad_pattern', breaking);
     }
     if (schema.format === 'date-time' || schema.format === 'date') at('bad_format', fc.constantFrom('yesterday', '2026-13-45', '31/12/2026'));
     if (!parameter) at('wrong_type', fc.oneof(fc.integer(), fc.boolean(), fc.constant({}), fc.constant([1])));
@@ -185,7 +187,30 @@ export function invalidInputs(api: Api, operation: Operation, base: OperationInp
   return fc.oneof(...candidates.map((candidate) => candidate.arbitrary)).map((mutation) => ({ mutation, input: applyMutation(base, mutation) }));
 }
 
-/** A value that satisfies `schema`, for operations the fixtures do not know. */
+/**
+ * `arbitrary` kept to the values that satisfy `predicate`. fast-check's own `filter` draws again until
+ * a value passes, without end and synchronously, so a predicate that (almost) never holds would
+ * stall the whole run where no time limit can stop it. Here the satisfying values are looked for
+ * among `tries` samples (drawn with `seed`); undefined when there are none, and a drawn value that
+ * fails is replaced by one of those found.
+ */
+export function satisfying<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => boolean, seed: number, tries = 200): fc.Arbitrary<T> | undefined {
+  const found = fc.sample(arbitrary, { numRuns: tries, seed }).filter(predicate);
+  if (found.length === 0) return undefined;
+  return fc.tuple(arbitrary, fc.nat(found.length - 1)).map(([value, index]) => (predicate(value) ? value : found[index]!));
+}
+
+/** A seed from a text, so what is drawn for one schema is the same on every run. */
+export function seedOf(text: string): number {
+  let hash = 0;
+  for (let index = 0; index < text.length; index += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+  return hash;
+}
+
+/**
+ * A value that satisfies `schema`, for operations the fixtures do not know. A check that needs one
+ * is skipped, with the reason, when the schema admits no value the generator can find.
+ */
 export function validValue(api: Api, schema: unknown, seed: number): unknown {
   return fc.sample(valueArbitrary(api, schema, 0), { numRuns: 1, seed })[0];
 }
@@ -201,14 +226,20 @@ function valueArbitrary(api: Api, schema: unknown, depth: number): fc.Arbitrary<
       if (resolved.format === 'date-time') return fc.constant(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)).toISOString());
       if (resolved.format === 'date') return fc.constant('2000-01-02');
       if (resolved.format === 'uri') return fc.constant('https://example.org/conformance');
+      if (typeof resolved.pattern === 'string') {
+        // Only the declared lengths bound a pattern's strings: an identifier like `^stu_[0-9A-Za-z]{16,32}$` is longer than any default.
+        const min = typeof resolved.minLength === 'number' ? resolved.minLength : 0;
+        const max = typeof resolved.maxLength === 'number' ? resolved.maxLength : Number.POSITIVE_INFINITY;
+        const matching = satisfying(fc.stringMatching(new RegExp(resolved.pattern)), (text) => text.length >= min && text.length <= max, seedOf(resolved.pattern));
+        return matching ?? skip(`no valid input: no string matching ${resolved.pattern} of ${min} to ${max} characters could be generated`);
+      }
       const min = typeof resolved.minLength === 'number' ? resolved.minLength : 1;
       const max = typeof resolved.maxLength === 'number' ? resolved.maxLength : Math.max(min, 12);
-      if (typeof resolved.pattern === 'string') return fc.stringMatching(new RegExp(resolved.pattern)).filter((text) => text.length >= min && text.length <= max);
       return fc.string({ minLength: min, maxLength: Math.min(max, min + 12), unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789') });
     }
     case 'integer':
     case 'number': {
-      const min = typeof resolved.minimum === 'number' ? resolved.minimum : 0;
+      const min = typeof resolved.minimum === 'number' ? resolved.minimum : typeof resolved.maximum === 'number' ? Math.min(0, resolved.maximum) : 0;
       const max = typeof resolved.maximum === 'number' ? resolved.maximum : min + 100;
       return type === 'integer' ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) }) : fc.double({ min, max, noNaN: true });
     }

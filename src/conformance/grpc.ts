@@ -18,6 +18,7 @@ import { grpcCaller, grpcRequest } from './callers/grpc.ts';
 import type { RunContext } from './context.ts';
 import { expectThat, fail, skip } from './model.ts';
 import { apiKey } from './target.ts';
+import { callDeadline, callSignal } from './time-limit.ts';
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
@@ -36,7 +37,7 @@ function clientOf(path: string, files: string[], includeDirs: string[], address:
 /** One server-reflection request and its first answer. */
 function reflect(client: AnyClient, request: Message): Promise<Message> {
   return new Promise((resolve, reject) => {
-    const call = client.ServerReflectionInfo?.({ deadline: Date.now() + 10_000 }) as NodeJS.EventEmitter & { write(message: Message): void; end(): void };
+    const call = client.ServerReflectionInfo?.({ deadline: callDeadline() }) as NodeJS.EventEmitter & { write(message: Message): void; end(): void };
     call.on('data', (message: Message) => {
       resolve(message);
       call.end();
@@ -48,7 +49,7 @@ function reflect(client: AnyClient, request: Message): Promise<Message> {
 
 function unary(client: AnyClient, method: string, request: Message, deadlineMs = 10_000): Promise<{ response?: Message; error?: ServiceError }> {
   return new Promise((resolve) => {
-    client[method]?.(request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error: ServiceError | null, response: Message) => resolve(error ? { error } : { response }));
+    client[method]?.(request, new Metadata(), { deadline: callDeadline(deadlineMs) }, (error: ServiceError | null, response: Message) => resolve(error ? { error } : { response }));
   });
 }
 
@@ -83,10 +84,10 @@ async function expectedDescriptors(context: RunContext): Promise<{ files: FileDe
     const wellKnown = ['/usr/include', '/usr/local/include'].find((dir) => existsSync(join(dir, 'google/protobuf/timestamp.proto')));
     const protoc = await run('protoc', ['--version']).then(() => true, () => false);
     if (protoc && wellKnown) {
-      await run('protoc', [`-I${tree.dir}`, `-I${wellKnown}`, '--include_imports', `--descriptor_set_out=${output}`, ...tree.files], { timeout: 60_000 });
+      await run('protoc', [`-I${tree.dir}`, `-I${wellKnown}`, '--include_imports', `--descriptor_set_out=${output}`, ...tree.files], { timeout: 60_000, signal: callSignal(60_000) });
     } else {
       const buf = join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
-      await run(buf, ['build', tree.dir, '-o', output], { timeout: 60_000 });
+      await run(buf, ['build', tree.dir, '-o', output], { timeout: 60_000, signal: callSignal(60_000) });
     }
     return { files: fromBinary(FileDescriptorSetSchema, readFileSync(output)).file, compiler: protoc && wellKnown ? 'protoc' : 'buf' };
   } finally {
@@ -115,17 +116,12 @@ interface MessageCodec {
   decode(bytes: Uint8Array): unknown;
 }
 
-/**
- * Item 3: reflection lists exactly the generated services and describes them as the generated
- * proto does (compiled by protoc); health answers per service; unknown methods are UNIMPLEMENTED;
- * a passed deadline is DEADLINE_EXCEEDED; responses decode with proto-loader and with the generated
- * ts-proto code alike.
- */
-export async function grpcChecks(context: RunContext): Promise<void> {
+const reflectionProto = (): string => join(dirname(require.resolve('@grpc/reflection/package.json')), 'build', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
+
+/** Item 3, for the whole server: reflection lists exactly the generated services (plus health and reflection). */
+export async function grpcServerChecks(context: RunContext): Promise<void> {
   const { checks, target } = context;
-  const reflectionProto = join(dirname(require.resolve('@grpc/reflection/package.json')), 'build', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
-  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto], [], target.grpcAddress);
-  const health = clientOf('grpc.health.v1.Health', [healthProtoPath], [], target.grpcAddress);
+  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto()], [], target.grpcAddress);
   try {
     const generated = new Set(target.apis.map((loaded) => serviceOf(loaded.api)));
     await checks.run('grpc', '*', 'reflection lists exactly the generated services', 'reflection', async () => {
@@ -136,13 +132,36 @@ export async function grpcChecks(context: RunContext): Promise<void> {
       expectThat(missing.length === 0 && extra.length === 0, `missing: ${missing.join(', ') || 'none'}; not in the contracts: ${extra.join(', ') || 'none'}`);
       return listed.join(', ');
     });
-    let expected: Awaited<ReturnType<typeof expectedDescriptors>> | undefined;
+  } finally {
+    reflection.close();
+  }
+}
+
+// The generated proto files compiled once per target, however many API versions are checked.
+const compiled = new WeakMap<RunContext['target'], Promise<Awaited<ReturnType<typeof expectedDescriptors>>>>();
+
+/**
+ * Item 3, per API version: reflection describes the service as the generated proto does (compiled
+ * by protoc); health answers for it; unknown methods are UNIMPLEMENTED; a passed deadline is
+ * DEADLINE_EXCEEDED; responses decode with proto-loader and with the generated ts-proto code alike.
+ */
+export async function grpcChecks(context: RunContext): Promise<void> {
+  const { checks, target } = context;
+  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto()], [], target.grpcAddress);
+  const health = clientOf('grpc.health.v1.Health', [healthProtoPath], [], target.grpcAddress);
+  try {
     for (const loaded of context.apis) {
       const api = loaded.api;
       const key = apiKey(api);
       const service = serviceOf(api);
       await checks.run('grpc', key, 'reflected descriptors equal the generated proto', service, async () => {
-        expected ??= await expectedDescriptors(context);
+        let compiling = compiled.get(target);
+        if (!compiling) {
+          compiled.set(target, (compiling = expectedDescriptors(context)));
+          // A failed compilation is reported by this check and tried again by the next.
+          compiling.catch(() => compiled.delete(target));
+        }
+        const expected = await compiling;
         const answer = await reflect(reflection, { file_containing_symbol: service });
         const files = ((answer.file_descriptor_response as { file_descriptor_proto?: Uint8Array[] } | undefined)?.file_descriptor_proto ?? []).map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes));
         const reflected = files.find((file) => file.service.some((candidate) => `${file.package}.${candidate.name}` === service));
@@ -160,7 +179,7 @@ export async function grpcChecks(context: RunContext): Promise<void> {
       await checks.run('grpc', key, 'an unknown method is UNIMPLEMENTED', service, async () => {
         const client = new Client(target.grpcAddress, credentials.createInsecure());
         const code = await new Promise<number>((resolve) => {
-          client.makeUnaryRequest(`/${service}/NoSuchMethod`, (value: Buffer) => value, (value: Buffer) => value, Buffer.alloc(0), new Metadata(), { deadline: Date.now() + 10_000 }, (error) => resolve(error?.code ?? 0));
+          client.makeUnaryRequest(`/${service}/NoSuchMethod`, (value: Buffer) => value, (value: Buffer) => value, Buffer.alloc(0), new Metadata(), { deadline: callDeadline() }, (error) => resolve(error?.code ?? 0));
         });
         client.close();
         expectThat(code === 12, `status ${code}, expected UNIMPLEMENTED (12)`);
@@ -213,7 +232,7 @@ async function decodeBoth(context: RunContext, api: Api, operation: Operation): 
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token as string}`);
   const bytes = await new Promise<Buffer>((resolve, reject) => {
-    client.makeUnaryRequest(method!.path, method!.requestSerialize, (value: Buffer) => value, grpcRequest(api, operation, prepared.input), metadata, { deadline: Date.now() + 10_000 }, (error, value) => (error || !value ? reject(error ?? new Error('no response')) : resolve(value)));
+    client.makeUnaryRequest(method!.path, method!.requestSerialize, (value: Buffer) => value, grpcRequest(api, operation, prepared.input), metadata, { deadline: callDeadline() }, (error, value) => (error || !value ? reject(error ?? new Error('no response')) : resolve(value)));
   }).finally(() => client.close());
   const byLoader = method!.responseDeserialize(bytes);
   const source = join(target.root, 'generated', 'ts', 'grpc', 'trident', api.name, `v${api.version}`, `${api.name}.ts`);

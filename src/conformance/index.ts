@@ -3,7 +3,7 @@
  * protocol by protocol, and the three protocols against each other.
  */
 export { runConformance, builtinFlows, type RunOptions } from './run.ts';
-export { connect, type Target } from './target.ts';
+export { connect, type ConnectOptions, type Target } from './target.ts';
 export { startSelf, type SelfServers, type SelfOptions } from './self.ts';
 export { mintingTokens, givenTokens, type TokenSource } from './tokens.ts';
 export { consoleReport, type RunSummary } from './report/console.ts';

@@ -1,3 +1,5 @@
+import { defaultTimeLimitMs, TimeLimitExceeded, withinTimeLimit } from './time-limit.ts';
+
 /** Where a check belongs: one protocol against the contract, or the protocols against each other. */
 export type Area = 'rest' | 'graphql' | 'grpc' | 'cross' | 'auth' | 'flow';
 
@@ -39,22 +41,29 @@ export function expectThat(condition: unknown, reason: string): asserts conditio
 /** Collects the verdicts of a run; each check is a function that returns, fails or skips. */
 export class Checks {
   readonly results: CheckResult[] = [];
+  /** How long one check may take before it fails as timed out. */
+  readonly timeoutMs: number;
   private readonly onResult: (result: CheckResult) => void;
 
-  constructor(onResult: (result: CheckResult) => void = () => {}) {
+  constructor(onResult: (result: CheckResult) => void = () => {}, timeoutMs = defaultTimeLimitMs) {
     this.onResult = onResult;
+    this.timeoutMs = timeoutMs;
   }
 
+  /**
+   * Runs one check within the time limit and records its verdict: pass, fail with the reason
+   * (`timed out after N ms` when the limit ran out; the calls it was making are aborted), or skip.
+   */
   async run(area: Area, api: string, name: string, subject: string, body: () => Promise<void | string>): Promise<CheckStatus> {
     const started = performance.now();
     let status: CheckStatus = 'pass';
     let detail: string | undefined;
     try {
-      const note = await body();
+      const note = await withinTimeLimit(this.timeoutMs, body);
       if (typeof note === 'string') detail = note;
     } catch (error) {
       status = error instanceof CheckSkipped ? 'skip' : 'fail';
-      detail = error instanceof CheckFailure || error instanceof CheckSkipped ? error.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+      detail = describeError(error);
     }
     this.record({ area, api, name, subject, status, ...(detail !== undefined ? { detail } : {}), ms: Math.round(performance.now() - started) });
     return status;
@@ -68,4 +77,17 @@ export class Checks {
   count(status: CheckStatus): number {
     return this.results.filter((result) => result.status === status).length;
   }
+}
+
+/**
+ * The reason a check failed or was skipped: its own message for the verdicts checks give, the
+ * network error for a call that did not reach the server, else the stack of the unexpected error.
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof CheckFailure || error instanceof CheckSkipped || error instanceof TimeLimitExceeded) return error.message;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (error instanceof TypeError && error.message === 'fetch failed') return `network error: ${String(cause?.code ?? cause?.message ?? 'fetch failed')}`;
+  const grpcError = error as { code?: unknown; details?: unknown } | undefined;
+  if (typeof grpcError?.code === 'number' && typeof grpcError.details === 'string') return `gRPC status ${grpcError.code}: ${grpcError.details}`;
+  return `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
 }

@@ -5,6 +5,7 @@ import type { ContractSchemas } from './contract-schemas.ts';
 import type { RunContext } from './context.ts';
 import { expectThat, fail, skip } from './model.ts';
 import { apiKey } from './target.ts';
+import { callSignal } from './time-limit.ts';
 
 const httpMethods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'] as const;
 
@@ -124,7 +125,7 @@ export async function restChecks(context: RunContext): Promise<void> {
         const url = `${target.httpUrl}${target.basePath(api)}${path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(prepared.input.path?.[name] ?? 'x')))}`;
         const token = await target.tokens.token('valid', prepared.role);
         for (const method of undeclared) {
-          const response = await fetch(url, { method, headers: typeof token === 'string' ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
+          const response = await fetch(url, { method, headers: typeof token === 'string' ? { authorization: `Bearer ${token}` } : {}, signal: callSignal() });
           await response.arrayBuffer();
           expectThat(response.status === 405, `${method} answered ${response.status}, expected 405`);
           const allow = (response.headers.get('allow') ?? '').split(',').map((item) => item.trim().toUpperCase()).filter(Boolean);
@@ -141,7 +142,7 @@ async function checkRange(context: RunContext, api: Api, operation: Operation, i
   const declared = context.schemas(api).responses(operation);
   if (!declared.has('206')) return;
   const url = `${context.target.httpUrl}${context.target.basePath(api)}${operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(input.path?.[name])))}`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, range: 'bytes=0-3' }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, range: 'bytes=0-3' }, signal: callSignal() });
   const body = Buffer.from(await response.arrayBuffer());
   expectThat(response.status === 206, `a range request answered ${response.status}, expected 206`);
   expectThat(body.length === 4 && /^bytes 0-3\/\d+$/.test(response.headers.get('content-range') ?? ''), `range 0-3 gave ${body.length} bytes and Content-Range '${response.headers.get('content-range') ?? ''}'`);
@@ -153,7 +154,7 @@ export async function streamProbe(context: RunContext, api: Api, operation: Oper
   const aborter = new AbortController();
   const timer = setTimeout(() => aborter.abort(), 10_000);
   try {
-    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: aborter.signal });
+    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.any([aborter.signal, callSignal()]) });
     const result = { status: response.status, type: response.headers.get('content-type') ?? '' };
     if (response.status >= 300) await response.text();
     return result;

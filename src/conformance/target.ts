@@ -30,11 +30,27 @@ export function basePathOf(api: Api): string {
   return typeof url === 'string' && url.startsWith('/') ? url.replace(/\/$/, '') : `/${api.name}/v${api.version}`;
 }
 
+/** Where a running implementation answers, and the contracts it claims. */
+export interface ConnectOptions {
+  httpUrl: string;
+  grpcAddress: string;
+  apis: LoadedApi[];
+  tokens: TokenSource;
+  root: string;
+  /**
+   * Base paths by API version (`study/v2` to `/` or `/api`), for an implementation laid out otherwise
+   * than the contract's `servers`; its GraphQL endpoint is `<base path>/graphql`.
+   */
+  basePaths?: Record<string, string>;
+}
+
 /** Connects to a running implementation of `apis`: callers for the three protocols. */
-export function connect(options: { httpUrl: string; grpcAddress: string; apis: LoadedApi[]; tokens: TokenSource; root: string }): Target {
+export function connect(options: ConnectOptions): Target {
   const httpUrl = options.httpUrl.replace(/\/$/, '');
-  const basePaths = new Map(options.apis.map((loaded) => [loaded.api, basePathOf(loaded.api)]));
-  const graphqlPaths = new Map(options.apis.map((loaded) => [loaded.api, `${basePathOf(loaded.api)}/graphql`]));
+  const given = options.basePaths ?? {};
+  const pathOf = (loaded: LoadedApi) => (loaded.key in given ? given[loaded.key]!.replace(/\/+$/, '') : basePathOf(loaded.api));
+  const basePaths = new Map(options.apis.map((loaded) => [loaded.api, pathOf(loaded)]));
+  const graphqlPaths = new Map(options.apis.map((loaded) => [loaded.api, `${pathOf(loaded)}/graphql`]));
   const grpc = grpcCaller(options.grpcAddress, options.apis);
   const roles = [...new Set(options.apis.flatMap((loaded) => loaded.api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles))))];
   return {

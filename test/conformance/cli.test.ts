@@ -19,10 +19,11 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function cli(args: string[]): Promise<{ code: number; output: string }> {
+async function cli(args: string[]): Promise<{ code: number; output: string; progress: string }> {
   const lines: string[] = [];
-  const code = await main([...args, '--root', repoRoot], { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? '' }, (text) => lines.push(text));
-  return { code, output: lines.join('\n') };
+  const progress: string[] = [];
+  const code = await main([...args, '--root', repoRoot], { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? '' }, (text) => lines.push(text), (text) => progress.push(text));
+  return { code, output: lines.join('\n'), progress: progress.join('\n') };
 }
 
 const readmeCommands = (): string[] => {

@@ -102,12 +102,16 @@ describe('reports', () => {
     { area: 'auth', api: 'study/v2', name: 'expired: the same decision', subject: 'getStudy', status: 'skip', detail: 'no key', ms: 0 },
   ];
 
-  it('the console table counts per area and API, lists failures and skip reasons, and names the seed', () => {
-    const text = consoleReport({ results, seed: 17, ms: 1500 });
+  it('the console table counts per area and API and per operation, lists failed and skipped checks with their reasons, and names the seed', () => {
+    const text = consoleReport({ results, seed: 17, ms: 1500, operations: [{ api: 'study/v2', id: 'getStudy' }, { api: 'study/v2', id: 'listStudies' }, { api: 'study/v2', id: 'cancelStudy' }] });
     expect(text).toMatch(/^rest\s+study\/v2\s+1\s+1\s+0$/m);
     expect(text).toMatch(/^auth\s+study\/v2\s+0\s+0\s+1$/m);
-    expect(text).toContain('FAIL rest study/v2 listStudies: a valid request is accepted');
-    expect(text).toContain('skipped (1) auth expired: the same decision: no key');
+    expect(text).toMatch(/^ {2}study\/v2\s+getStudy\s+1\s+0\s+1$/m);
+    expect(text).toMatch(/^ {2}study\/v2\s+listStudies\s+0\s+1\s+0$/m);
+    // An operation no check reached is listed too, with nothing counted.
+    expect(text).toMatch(/^ {2}study\/v2\s+cancelStudy\s+0\s+0\s+0$/m);
+    expect(text).toContain('FAIL rest study/v2 listStudies: a valid request is accepted\n       status 299 is not documented <&>');
+    expect(text).toContain('SKIP auth study/v2 getStudy: expired: the same decision\n       no key');
     expect(text).toContain('3 checks: 1 passed, 1 failed, 1 skipped in 1.5 s.');
     expect(text).toContain('--seed 17');
   });

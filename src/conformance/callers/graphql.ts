@@ -3,6 +3,7 @@ import type { OperationInput } from '../../runtime/handler.ts';
 import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../compiler/names.ts';
 import type { Caller, Outcome } from './caller.ts';
 import { catalogCodeOf, operationOf } from './caller.ts';
+import { callSignal } from '../time-limit.ts';
 
 /**
  * The GraphQL document and variables of one call: variables typed as in the SDL, a full selection
@@ -53,7 +54,7 @@ export async function probeGraphqlStream(url: string, api: Api, operation: Opera
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
       body: JSON.stringify({ query: document, variables }),
-      signal: aborter.signal,
+      signal: AbortSignal.any([aborter.signal, callSignal()]),
     });
     const exchange = { status: response.status, headers: Object.fromEntries(response.headers) };
     const reader = response.body?.getReader();
@@ -96,9 +97,9 @@ export function graphqlCaller(baseUrl: string, endpoints: Map<Api, string>): Cal
         form.append('operations', JSON.stringify({ query: document, variables }));
         form.append('map', JSON.stringify({ 0: ['variables.file'] }));
         form.append('0', new Blob([Buffer.from(upload.bytes)], { type: upload.contentType }), 'upload');
-        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(15_000) });
+        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers, body: form, signal: callSignal() });
       } else {
-        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: document, variables }), signal: AbortSignal.timeout(15_000) });
+        response = await fetch(`${baseUrl}${endpoints.get(api)}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: document, variables }), signal: callSignal() });
       }
       const text = await response.text();
       let payload: { data?: { result?: unknown }; errors?: Array<{ message: string; extensions?: { errorCode?: string; code?: string } }> };
@@ -108,6 +109,10 @@ export function graphqlCaller(baseUrl: string, endpoints: Map<Api, string>): Cal
         return { ok: false, code: `http_${response.status}`, message: text.slice(0, 200), exchange: { status: response.status, headers: Object.fromEntries(response.headers), body: text } };
       }
       const exchange = { status: response.status, headers: Object.fromEntries(response.headers), body: payload };
+      // JSON that is no GraphQL response (a 404 problem from a server without GraphQL) is no result.
+      if (payload === null || typeof payload !== 'object' || (!Array.isArray(payload.errors) && !('data' in payload))) {
+        return { ok: false, code: `http_${response.status}`, message: text.slice(0, 200), exchange };
+      }
       const error = payload.errors?.[0];
       if (error) {
         const code = error.extensions?.errorCode ?? (error.extensions?.code !== undefined ? catalogCodeOf('graphql', error.extensions.code) : response.status >= 500 ? `http_${response.status}` : 'graphql');

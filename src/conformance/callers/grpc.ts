@@ -8,6 +8,7 @@ import { ProtoShapes } from '../../runtime/grpc/convert.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from '../../runtime/load.ts';
 import type { Caller, Outcome } from './caller.ts';
 import { catalogCodeOf, operationOf } from './caller.ts';
+import { callDeadline } from '../time-limit.ts';
 
 type Message = Record<string, unknown>;
 
@@ -65,7 +66,7 @@ export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_0
       if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
       return new Promise<Outcome>((resolve) => {
         let settled = false;
-        const call = clientFor(api)[pascalCase(operation.id)]?.(grpcRequest(api, operation, input), metadata, { deadline: Date.now() + waitMs + 5000 }) as NodeJS.EventEmitter & { cancel(): void };
+        const call = clientFor(api)[pascalCase(operation.id)]?.(grpcRequest(api, operation, input), metadata, { deadline: callDeadline(waitMs + 5000) }) as NodeJS.EventEmitter & { cancel(): void };
         const settle = (outcome: Outcome) => {
           if (settled) return;
           settled = true;
@@ -88,9 +89,11 @@ export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_0
     const request = grpcRequest(api, operation, input);
     const metadata = new Metadata();
     if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
-    const options = { deadline: Date.now() + deadlineMs };
+    const options = { deadline: callDeadline(deadlineMs) };
     const client = clientFor(api);
     const method = pascalCase(operation.id);
+    // Without the method a call would never answer; the proto of the contract lacks it.
+    if (typeof client[method] !== 'function') return { ok: false, code: 'unimplemented', message: `the generated proto has no method ${method}` };
     const failure = (error: ServiceError): Outcome => ({
       ok: false,
       code: String(error.metadata?.get('trident-error-code')[0] ?? catalogCodeOf('grpc', error.code)),

@@ -1,6 +1,7 @@
 import type { Api } from '../../compiler/ir.ts';
 import type { Caller, Exchange, Outcome } from './caller.ts';
 import { operationOf } from './caller.ts';
+import { callSignal } from '../time-limit.ts';
 
 /** Calls operations over REST: the contract's path, query, headers and JSON body. */
 export function restCaller(baseUrl: string, basePaths: Map<Api, string>): Caller {
@@ -26,7 +27,7 @@ export function restCaller(baseUrl: string, basePaths: Map<Api, string>): Caller
         body = Buffer.from(upload.bytes);
       }
       const url = `${baseUrl}${basePaths.get(api) ?? ''}${path}${query.size > 0 ? `?${query}` : ''}`;
-      const response = await fetch(url, { method: operation.method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(url, { method: operation.method, headers, ...(body !== undefined ? { body } : {}), signal: callSignal() });
       const exchange: Exchange = { status: response.status, headers: Object.fromEntries(response.headers) };
       const type = response.headers.get('content-type') ?? '';
       if (operation.result.kind === 'binary' && response.ok) {
