@@ -5,7 +5,8 @@ import type { LoadedContract } from './load.ts';
 import { jsonFallback, LossLog } from './losses.ts';
 import { parseSource, type SourceFile } from './source.ts';
 import { convertOperations } from './operations.ts';
-import { appendPointer, getAtPointer } from './pointer.ts';
+import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
+import { checkSchemas } from './schema-check.ts';
 import { isSchema, SchemaConverter } from './schemas.ts';
 import { typeUsage } from './usage.ts';
 
@@ -52,7 +53,7 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
   const size = contract.files.get(contract.path)?.text.length ?? 0;
   const policy = options.validate ?? 'always';
   if (policy === 'always' || (policy === 'auto' && size <= autoValidationLimit)) {
-    diagnostics.push(...(await validateSpecification(contract)));
+    diagnostics.push(...(await validateSpecification(contract, options.lenient !== true)));
   } else if (policy === 'auto') {
     const megabytes = (size / 1_000_000).toFixed(1);
     diagnostics.push(diagnostic('validation-skipped', `the document has ${megabytes} MB; it was compiled without a full OpenAPI validation`, locate('')));
@@ -108,9 +109,14 @@ function checkInputTwins(api: Api, locate: LoadedContract['locate']): Diagnostic
   });
 }
 
-// Duplicate operationIds are reported by the compiler with their location, so the parser's
-// location-less version of that check is turned down to a warning and dropped.
-async function validateSpecification(contract: LoadedContract): Promise<Diagnostic[]> {
+// The parser checks the OpenAPI objects; in a 3.1 document the inside of a schema is checked by
+// `checkSchemas`, whose message replaces the parser's where both speak of one node. Duplicate
+// operationIds are reported by the compiler with their location, so the parser's location-less
+// version of that check is turned down to a warning and dropped.
+async function validateSpecification(contract: LoadedContract, strict: boolean): Promise<Diagnostic[]> {
+  const inSchemas = /^3\.1\./.test(String(contract.document.openapi)) ? checkSchemas(contract.document, { strict }) : [];
+  const own = inSchemas.map((problem) => diagnostic('openapi-invalid', problem.message, contract.locate(problem.pointer), problem.hint));
+  const checked = new Set(inSchemas.map((problem) => problem.pointer));
   // Loaded on first use: the parser and its schema compiler are the heaviest part of start-up.
   const { validate } = await import('@readme/openapi-parser');
   let result: Awaited<ReturnType<typeof validate>>;
@@ -119,12 +125,14 @@ async function validateSpecification(contract: LoadedContract): Promise<Diagnost
       validate: { rules: { openapi: { 'duplicate-operation-id': 'warning' } } },
     });
   } catch (error) {
+    // The parser stumbles on some malformed schemas; when they are reported, its stumble says nothing more.
+    if (own.length > 0) return own;
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
     return [diagnostic('openapi-invalid', message, contract.locate(''))];
   }
-  if (result.valid) return [];
+  if (result.valid) return own;
   let framed: Promise<SourceFile | undefined> | undefined;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = own;
   for (const error of result.errors) {
     const { message, frameLine } = splitMessage(error.message);
     let pointer = pointerInMessage(message, contract.document);
@@ -132,9 +140,18 @@ async function validateSpecification(contract: LoadedContract): Promise<Diagnost
       framed ??= dereferencedText(contract.document);
       pointer = pointerAtLine(await framed, frameLine, contract.document);
     }
+    if (checked.has(pointer) || checked.has(refTarget(contract.document, pointer))) continue;
     diagnostics.push(diagnostic('openapi-invalid', message, contract.locate(pointer)));
   }
   return diagnostics;
+}
+
+// The parser validates the dereferenced document: a schema it rejects is reported again at every
+// `$ref` to it. The pointer a `$ref` at `pointer` names, or '' when there is none.
+function refTarget(document: Record<string, unknown>, pointer: string): string {
+  const node = getAtPointer(document, pointer);
+  const ref = node !== null && typeof node === 'object' ? (node as { $ref?: unknown }).$ref : undefined;
+  return typeof ref === 'string' && ref.startsWith('#') ? fragmentToPointer(ref) : '';
 }
 
 // The parser's schema errors read "KEYWORD message", then a code frame of the dereferenced document

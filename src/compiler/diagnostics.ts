@@ -31,7 +31,7 @@ export const diagnosticRegistry = {
   },
   'openapi-invalid': {
     severity: 'error',
-    summary: 'The document breaks the OpenAPI specification (checked by @readme/openapi-parser).',
+    summary: 'The document breaks the OpenAPI specification (checked by @readme/openapi-parser; inside 3.1 schemas, by the compiler).',
     hint: 'correct the document so that it validates against the OpenAPI schema',
   },
   'ref-unresolved': {
