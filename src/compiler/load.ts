@@ -82,12 +82,25 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   };
   const where = (file: SourceFile, pointer: string): Location => ({ file: file.path, ...positionOf(file, pointer), pointer });
 
-  const components = (): Record<string, Record<string, unknown>> => {
-    const existing = document.components;
-    if (existing && typeof existing === 'object') return existing as Record<string, Record<string, unknown>>;
-    const created: Record<string, Record<string, unknown>> = {};
-    document.components = created;
-    return created;
+  // The mapping of the contract's components an imported one goes into, made when missing. When the
+  // contract's own `components` (or its section) is something else, the import has nowhere to go:
+  // that is reported once, where it is, instead of being overwritten or crashing the walk.
+  const misshapen = new Set<string>();
+  const componentSection = (section: string): Record<string, unknown> | undefined => {
+    if (document.components === undefined) document.components = {};
+    const components = document.components;
+    if (!isMapping(components)) return notMapping('/components', components);
+    if (components[section] === undefined) components[section] = {};
+    const map = components[section];
+    return isMapping(map) ? map : notMapping(appendPointer('/components', section), map);
+  };
+  const notMapping = (pointer: string, value: unknown): undefined => {
+    if (misshapen.has(pointer)) return undefined;
+    misshapen.add(pointer);
+    const found = value === null ? 'an empty value' : Array.isArray(value) ? 'a list' : `the ${typeof value} ${JSON.stringify(value)}`;
+    const name = `\`${parsePointer(pointer).join('.')}\``;
+    diagnostics.push(diagnostic('openapi-invalid', `${name} must be a mapping, not ${found}`, where(root, pointer)));
+    return undefined;
   };
 
   const importComponent = (file: SourceFile, section: string, name: string, from: Location): boolean => {
@@ -100,7 +113,8 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
       );
       return false;
     }
-    const sectionMap = (components()[section] ??= {});
+    const sectionMap = componentSection(section);
+    if (!sectionMap) return false;
     const sourcePointer = appendPointer('/components', section, name);
     // `Name: {$ref: '<file>#/components/<section>/Name'}` in the contract is an alias of the very
     // component being imported: the import takes its place.
@@ -241,6 +255,8 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
 
   return { contract: { path, document, files, locate, locateAll }, diagnostics };
 }
+
+const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 // Thrown to leave a read-only walk that met a reference into another file.
 const externalRefFound = new Error('external reference');

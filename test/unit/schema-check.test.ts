@@ -110,3 +110,26 @@ describe('malformed documents get openapi-invalid, not compiler-failure', () => 
     expect([first?.code, `${first?.line}:${first?.col}`, first?.message]).toEqual(['openapi-invalid', place, message]);
   });
 });
+
+// Bundling brings a component of another file into the contract's own `components`: when those are
+// not a mapping, that is where the mistake is reported.
+describe('components a cross-file $ref is bundled into', () => {
+  const head = "openapi: 3.1.0\ninfo:\n  title: Pets\n  version: 1.0.0\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: './common.yaml#/components/schemas/Pet' }\n";
+  const common = 'components:\n  schemas:\n    Pet: { type: object }\n';
+  it.each([
+    ['components as a string', 'components: hello\n', '15:1', '`components` must be a mapping, not the string "hello"'],
+    ['components as a list', 'components:\n  - schemas\n', '15:1', '`components` must be a mapping, not a list'],
+    ['components left empty', 'components:\n', '15:1', '`components` must be a mapping, not an empty value'],
+    ['schemas as a string', 'components:\n  schemas: hello\n', '16:3', '`components.schemas` must be a mapping, not the string "hello"'],
+  ])('%s', async (_name, tail, place, message) => {
+    const files: Record<string, string> = { 'openapi.yaml': `${head}${tail}`, 'common.yaml': common };
+    const compiled = await compileContract('openapi.yaml', (path) => files[path], { name: 'pets', version: 1 });
+    expect(compiled.diagnostics.map((entry) => [entry.code, `${entry.file}:${entry.line}:${entry.col}`, entry.message])).toEqual([['openapi-invalid', `openapi.yaml:${place}`, message]]);
+  });
+
+  it('an empty component of the other file is reported in that file', async () => {
+    const files: Record<string, string> = { 'openapi.yaml': head, 'common.yaml': 'components:\n  schemas:\n    Pet:\n' };
+    const compiled = await compileContract('openapi.yaml', (path) => files[path], { name: 'pets', version: 1 });
+    expect(compiled.diagnostics.map((entry) => [entry.code, `${entry.file}:${entry.line}:${entry.col}`, entry.message])).toEqual([['openapi-invalid', 'common.yaml:3:5', "schema 'Pet' is empty where a schema belongs"]]);
+  });
+});
