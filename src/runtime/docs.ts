@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ServedApi } from './operation.ts';
 
 const require = createRequire(import.meta.url);
+
+// The installed package carries Scalar's script in dist/assets; a checkout reads it from node_modules.
+const bundledScript = join(import.meta.dirname, '..', '..', 'assets', 'api-reference.js');
+const scalarScript = (): string => (existsSync(bundledScript) ? bundledScript : require.resolve('@scalar/api-reference/browser/standalone.js'));
 
 /**
  * Serves each contract's bundled OpenAPI document at `<base>/openapi.json` and an API reference
@@ -13,7 +18,7 @@ const require = createRequire(import.meta.url);
 export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi; openapi: string }>): void {
   let script: string | undefined;
   app.get('/docs/assets/api-reference.js', async (_request, reply) => {
-    script ??= readFileSync(require.resolve('@scalar/api-reference/browser/standalone.js'), 'utf8');
+    script ??= readFileSync(scalarScript(), 'utf8');
     return reply.type('application/javascript').header('cache-control', 'public, max-age=3600').send(script);
   });
   for (const { api, openapi } of apis) {

@@ -41,7 +41,8 @@ export function compilerFingerprint(): string {
       hash.update(entry).update(readFileSync(entry));
     }
   }
-  hash.update(readFileSync(join(repoRoot, 'tools', 'generate.ts')));
+  // The sources as TypeScript in a checkout, as built JavaScript in an installed package.
+  for (const file of ['generate.ts', 'generate.js'].map((name) => join(repoRoot, 'tools', name)).filter((path) => existsSync(path))) hash.update(readFileSync(file));
   for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/buf']) {
     hash.update(`${library}@${(JSON.parse(readFileSync(require.resolve(`${library}/package.json`), 'utf8')) as { version: string }).version}`);
   }

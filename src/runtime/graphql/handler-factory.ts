@@ -1,5 +1,4 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -13,6 +12,23 @@ import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+// GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
+// the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only.
+let graphiqlRenderer: ((options?: object) => string) | null | undefined;
+function bundledGraphiql(): ((options?: object) => string) | undefined {
+  if (graphiqlRenderer === undefined) {
+    try {
+      graphiqlRenderer = (require('@graphql-yoga/render-graphiql') as { renderGraphiQL: (options?: object) => string }).renderGraphiQL;
+    } catch {
+      graphiqlRenderer = null;
+    }
+  }
+  return graphiqlRenderer ?? undefined;
+}
 
 interface RequestState {
   token: string | undefined;
@@ -27,7 +43,8 @@ export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath
  * Serves one API version over GraphQL (graphql-yoga) on the same Fastify instance as REST: the
  * generated SDL made executable with resolvers that convert arguments to the contract's JSON,
  * call the shared `invoke`, and convert the result back. Subscriptions stream over SSE; uploads
- * use the multipart request specification. GraphiQL is served with its assets bundled.
+ * use the multipart request specification. GraphiQL is served with its assets bundled, where
+ * `@graphql-yoga/render-graphiql` is installed.
  */
 export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl: string, authenticator: Authenticator, limits: QueryLimits = defaultQueryLimits): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   const schema = executableSchema(served, sdl, authenticator);
@@ -37,8 +54,7 @@ export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl:
     graphqlEndpoint: endpoint,
     logging: false,
     maskedErrors: { maskError: (error) => toGraphqlError(error) },
-    graphiql: { title: `${served.api.title} v${served.api.version}`, subscriptionsProtocol: 'SSE' },
-    renderGraphiQL,
+    ...graphiqlOptions(served),
     landingPage: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
     plugins: [queryLimitsPlugin(limits)],
@@ -147,4 +163,10 @@ function scalars(sdl: string): Record<string, GraphQLScalarType> {
     Upload: new GraphQLScalarType({ name: 'Upload', description: customScalars.Upload, serialize: () => null, parseValue: (value) => value }),
   };
   return Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`^scalar ${name}\\b`, 'm').test(sdl)));
+}
+
+function graphiqlOptions(served: ServedApi): { graphiql: false } | { graphiql: { title: string; subscriptionsProtocol: 'SSE' }; renderGraphiQL: (options?: object) => string } {
+  const render = bundledGraphiql();
+  if (!render) return { graphiql: false };
+  return { graphiql: { title: `${served.api.title} v${served.api.version}`, subscriptionsProtocol: 'SSE' }, renderGraphiQL: render };
 }
