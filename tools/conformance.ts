@@ -107,7 +107,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     } else if (Object.keys(given).length > 0) {
       tokens = givenTokens(org, given);
     } else {
-      const secret = env.TRIDENT_JWT_SECRET;
+      const secret = env.TRIDENT_JWT_SECRET || undefined;
       if (!secret) log("Signing tokens with Trident's dev key (servers in dev mode accept them); set TRIDENT_JWT_SECRET or pass --token ROLE=JWT for others.");
       tokens = mintingTokens({ secret: secret ?? devSecret, orgId: org, users, issuer: env.TRIDENT_JWT_ISSUER ?? tokenIssuer, audience: env.TRIDENT_JWT_AUDIENCE ?? tokenAudience });
     }
