@@ -5,17 +5,19 @@
  * `trident --version` the package's version. A wrong argument is one line naming it, the command's
  * usage, and exit code 2.
  */
-import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceUsage } from './conformance-usage.ts';
 import { generateUsage } from './generate/usage.ts';
+import { initUsage } from './init.ts';
+import { ownPackage } from './own-package.ts';
 import { isUsageError } from './usage-error.ts';
 
 // V8 keeps the compiled code of the modules loaded below (openapi-typescript brings the TypeScript
-// compiler) in the git-ignored .cache/, which shortens every later start.
-module.enableCompileCache?.(join(import.meta.dirname, '..', '.cache', 'node'));
+// compiler) in the git-ignored .cache/ of a checkout, or Node's default place for an installed
+// package, which shortens every later start.
+module.enableCompileCache?.(import.meta.filename.endsWith('.ts') ? join(import.meta.dirname, '..', '.cache', 'node') : undefined);
 
 /** One command: its usage lines (as `trident --help` lists them) and what runs it. */
 interface Command {
@@ -76,6 +78,10 @@ const commands: Record<string, Command> = {
     usage: conformanceUsage,
     run: async (argv) => (await import('./conformance.ts')).main(argv),
   },
+  init: {
+    usage: initUsage,
+    run: async (argv) => (await import('./init.ts')).main(argv),
+  },
 };
 
 const helpFlags = new Set(['--help', '-h']);
@@ -86,11 +92,6 @@ function asksForHelp(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((arg) => helpFlags.has(arg));
 }
 
-// Read next to this file, so an installed package reports its own version whatever the working directory.
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
-  return String(manifest.version);
-}
 
 const usageOf = (names: readonly string[]): string => `usage:\n${names.map((name) => commands[name]?.usage).join('\n')}`;
 
@@ -102,7 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (name === '--version' || name === '-v') {
-    console.log(packageVersion());
+    console.log(ownPackage().version);
     return 0;
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
