@@ -35,6 +35,7 @@ export function httpLocation(options: { http: string; basePath: string | undefin
   } catch {
     return `--http takes a URL such as http://127.0.0.1:8080, not '${options.http}'`;
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--http takes a URL such as http://127.0.0.1:8080, not '${options.http}'`;
   const inUrl = url.pathname.replace(/\/+$/, '');
   if (inUrl !== '' && options.basePath !== undefined) return `give the base path once: in --http (${url.pathname}) or with --base-path`;
   if (options.basePath !== undefined && !options.basePath.startsWith('/')) return `--base-path takes a path such as /study/v2, or / for the root; not '${options.basePath}'`;

@@ -85,6 +85,8 @@ export class Checks {
  */
 export function describeError(error: unknown): string {
   if (error instanceof CheckFailure || error instanceof CheckSkipped || error instanceof TimeLimitExceeded) return error.message;
+  // fast-check wraps what the property threw; that is the reason.
+  if (error instanceof Error && error.message.startsWith('Property failed') && error.cause instanceof Error) return describeError(error.cause);
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   if (error instanceof TypeError && error.message === 'fetch failed') return `network error: ${String(cause?.code ?? cause?.message ?? 'fetch failed')}`;
   const grpcError = error as { code?: unknown; details?: unknown } | undefined;

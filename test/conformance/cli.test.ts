@@ -55,8 +55,28 @@ describe('trident conformance', () => {
     const bad = await cli(['--http', 'http://127.0.0.1:9', '--grpc', bench.real.grpcAddress, '--api', 'study/v2', '--area', 'rest']);
     expect(bad.code).toBe(1);
     expect(bad.output).toContain('FAIL flow * setup: seed data is created through the API');
+    // The run goes on past the seed data: checks that need none still run, the others say what they need.
+    expect(bad.output).toMatch(/FAIL rest study\/v2 listStudies: a valid request is accepted and answered as documented\n {7}network error: [\w ]+$/m);
+    expect(bad.output).toMatch(/SKIP rest study\/v2 getStudy: a valid request is accepted and answered as documented\n {7}needs a study: setup study\/v2 registerStudy: network error: [\w ]+$/m);
+    // A property that could not reach the server says so, not how fast-check reports it.
+    expect(bad.output).toMatch(/FAIL rest study\/v2 listStudies: invalid requests are rejected with 400\/422, never 5xx\n {7}network error: [\w ]+$/m);
+    expect(bad.progress).toMatch(/^rest\s+study\/v2\s+0 passed, [1-9]\d* failed, [1-9]\d* skipped in/m);
     expect((await cli(['--runs', 'many'])).code).toBe(2);
+    expect((await cli(['--check-timeout', '0'])).code).toBe(2);
+    // A base path is that of one API version.
+    expect((await cli(['--http', `${bench.real.httpUrl}/study/v2`, '--grpc', bench.real.grpcAddress])).code).toBe(2);
     expect((await cli(['--api', 'nope/v9', '--http', bench.real.httpUrl, '--grpc', bench.real.grpcAddress])).code).toBe(2);
+  }, 60_000);
+
+  it('a path in --http is where the one API version answers', async () => {
+    const { code, output } = await cli(['--http', `${bench.real.httpUrl}/study/v2`, '--grpc', bench.real.grpcAddress, '--api', 'study/v2', '--area', 'rest', '--runs', '3']);
+    expect(output).toContain(`Checking ${bench.real.httpUrl} (study/v2 at /study/v2)`);
+    expect(output).toMatch(/^rest\s+study\/v2\s+[1-9]\d*\s+0\s+\d+$/m);
+    expect(code).toBe(0);
+    // Elsewhere, the same checks meet 404s.
+    const elsewhere = await cli(['--http', `${bench.real.httpUrl}/elsewhere`, '--grpc', bench.real.grpcAddress, '--api', 'study/v2', '--area', 'rest', '--runs', '3']);
+    expect(elsewhere.output).toMatch(/FAIL rest study\/v2 listStudies: a valid request is accepted and answered as documented\n {7}answered 404/);
+    expect(elsewhere.code).toBe(1);
   }, 60_000);
 
   it('runs the README commands (against these servers, or with --self)', async () => {
