@@ -11,10 +11,10 @@ export type Base = { root: string; label: string; cleanup: () => void } | { erro
  * its `contracts/` extracted with `git archive` into a scratch directory, never checked out, so
  * the working tree and the index are left alone.
  */
-export function materialiseBase(root: string, base: string): Base {
+export function materialiseBase(root: string, base: string, contracts = 'contracts'): Base {
   const directory = resolve(root, base);
   if (existsSync(directory) && statSync(directory).isDirectory()) {
-    if (!existsSync(join(directory, 'contracts'))) return { error: `${base} is a directory without a contracts/ folder` };
+    if (!existsSync(join(directory, contracts))) return { error: `${base} is a directory without a ${contracts}/ folder` };
     return { root: directory, label: base, cleanup: () => undefined };
   }
   const git = (args: string[], input?: Buffer): Buffer =>
@@ -29,14 +29,14 @@ export function materialiseBase(root: string, base: string): Base {
   try {
     const prefix = git(['rev-parse', '--show-prefix']).toString().trim();
     // A revision from before the first contract has none: everything is then added.
-    const listed = git(['ls-tree', '-d', '--name-only', `${base}:${prefix}`, 'contracts']).toString().trim();
+    const listed = git(['ls-tree', '-d', '--name-only', `${base}:${prefix}`, contracts]).toString().trim();
     if (listed !== '') {
-      const archive = git(['archive', '--format=tar', `${base}:${prefix}`, 'contracts']);
+      const archive = git(['archive', '--format=tar', `${base}:${prefix}`, contracts]);
       execFileSync('tar', ['-x', '-C', scratch], { input: archive, stdio: ['pipe', 'ignore', 'pipe'] });
     }
     return { root: scratch, label: base, cleanup };
   } catch (error) {
     cleanup();
-    return { error: `could not read contracts/ at ${base}: ${(error as Error).message.split('\n')[0] ?? ''}` };
+    return { error: `could not read ${contracts}/ at ${base}: ${(error as Error).message.split('\n')[0] ?? ''}` };
   }
 }

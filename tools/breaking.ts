@@ -16,6 +16,7 @@ import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/b
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from './breaking-base.ts';
 import { bufBinary, discoverContracts } from './generate.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';
 
 /** What `trident breaking` is asked to do. */
@@ -41,12 +42,13 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
   const log = options.log ?? ((text: string) => process.stdout.write(text));
   const root = resolve(options.root);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const { contracts } = loadConfig(root);
   // Without contracts here every version of the base would read as removed.
-  if (!existsSync(join(root, 'contracts'))) {
-    log(`trident breaking: ${root} has no contracts/ folder; run it from the root of the repository\n`);
+  if (!existsSync(join(root, contracts))) {
+    log(`trident breaking: ${root} has no ${contracts}/ folder; run it from the root of the repository\n`);
     return { exitCode: 2 };
   }
-  const base = materialiseBase(root, options.base);
+  const base = materialiseBase(root, options.base, contracts);
   if ('error' in base) {
     log(`trident breaking: ${base.error}\n`);
     return { exitCode: 2 };
@@ -54,8 +56,8 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
   try {
     // The generated layers are only read by the cross-checks.
     const compile: CompileOptions = options.crosscheck ? {} : { outputs: [] };
-    const baseTree = await readTree(base.root, base.label, 'base', compile);
-    const revisionTree = await readTree(root, 'working tree', 'revision', compile);
+    const baseTree = await readTree(base.root, base.label, 'base', compile, contracts);
+    const revisionTree = await readTree(root, 'working tree', 'revision', compile, contracts);
     const report = runGate(baseTree, revisionTree, today);
     if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
     const text = writeReport(report, options.format ?? 'text', { verbose: options.verbose === true });
@@ -68,7 +70,7 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
   }
 }
 
-async function readTree(root: string, label: string, side: Side, compile: CompileOptions): Promise<ContractTree> {
+async function readTree(root: string, label: string, side: Side, compile: CompileOptions, folder: string): Promise<ContractTree> {
   const readText = (path: string): string | undefined => {
     try {
       return readFileSync(join(root, path), 'utf8');
@@ -78,8 +80,8 @@ async function readTree(root: string, label: string, side: Side, compile: Compil
   };
   const contracts = new Map<string, ContractSide | BrokenSide>();
   const changelogs = new Map<string, { path: string; text: string }>();
-  for (const path of discoverContracts(root)) {
-    const identity = identityOf(path);
+  for (const path of discoverContracts(root, folder)) {
+    const identity = identityOf(path, folder);
     if (!identity) continue;
     const key = `${identity.name}/v${identity.version}`;
     contracts.set(key, await readSide(path, readText, identity, side, compile));

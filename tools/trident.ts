@@ -12,6 +12,7 @@ import { conformanceUsage } from './conformance-usage.ts';
 import { generateUsage } from './generate/usage.ts';
 import { initUsage } from './init.ts';
 import { ownPackage } from './own-package.ts';
+import { packageUsage } from './package-usage.ts';
 import { isUsageError } from './usage-error.ts';
 
 // V8 keeps the compiled code of the modules loaded below (openapi-typescript brings the TypeScript
@@ -81,6 +82,10 @@ const commands: Record<string, Command> = {
   init: {
     usage: initUsage,
     run: async (argv) => (await import('./init.ts')).main(argv),
+  },
+  package: {
+    usage: packageUsage,
+    run: async (argv) => (await import('./package.ts')).main(argv),
   },
 };
 
