@@ -32,7 +32,9 @@ const readmeCommands = (): string[] => {
   return section
     .split('\n')
     .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => line.startsWith('npm run trident -- conformance'));
+    .filter((line) => line.startsWith('npm run trident -- conformance'))
+    // The command for another team's server (Prism's mock) runs against it, in prism.test.ts.
+    .filter((line) => !line.includes('--base-path'));
 };
 
 describe('trident conformance', () => {
