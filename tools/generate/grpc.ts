@@ -1,33 +1,28 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { CodeGeneratorRequestSchema, CodeGeneratorResponseSchema, type CodeGeneratorResponse } from '@bufbuild/protobuf/wkt';
+import { toFileDescriptorSet } from '../../src/compiler/emit/proto/descriptor.ts';
+import { readProtoFile } from '../../src/compiler/emit/proto/parse.ts';
 import type { CompileCache } from './cache.ts';
-import { listFiles, writeFileEnsuringDir } from './output.ts';
 
 const require = createRequire(import.meta.url);
 
-/** The buf binary shipped in the `@bufbuild/buf` npm package. */
+/** The buf binary shipped in the `@bufbuild/buf` npm package (an optional peer: `buf breaking` and `buf lint`). */
 export function bufBinary(): string {
   return join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
 }
 
-const template = {
-  version: 'v2',
-  plugins: [{
-    local: [process.execPath, require.resolve('ts-proto/protoc-gen-ts_proto')],
-    out: 'grpc',
-    include_imports: true,
-    opt: ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.ts', 'enumsAsLiterals=true', 'stringEnums=true', 'useOptionals=messages'],
-  }],
-};
+/** ts-proto's options, as a plugin parameter. */
+const tsProtoParameter = ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.ts', 'enumsAsLiterals=true', 'stringEnums=true', 'useOptionals=messages'].join(',');
 
 /**
  * The gRPC TypeScript of proto files (paths relative to the output folder, `proto/...`): ts-proto
- * runs as a local buf plugin in a scratch folder. Proto files arrive one by one as documents
- * compile; buf starts on the first at once, in the background, and takes every file that arrived
- * meanwhile in its next run. Files whose text the cache has seen are not generated again.
+ * runs as a protoc plugin, given the files' descriptors (and those of the well-known types they
+ * import) as protoc would. Proto files arrive one by one as documents compile; ts-proto starts on
+ * the first at once, in the background, and takes every file that arrived meanwhile in its next
+ * run. Files whose text the cache has seen are not generated again.
  */
 export class GrpcGenerator {
   private readonly cache: CompileCache | undefined;
@@ -41,7 +36,7 @@ export class GrpcGenerator {
     this.cache = cache;
   }
 
-  /** A proto file is ready: generate its TypeScript (now, or in the next run of buf). */
+  /** A proto file is ready: generate its TypeScript (now, or in the next run of ts-proto). */
   add(path: string, text: string): void {
     const cached = this.cache?.lookupGrpc(path, text);
     if (cached) {
@@ -52,7 +47,7 @@ export class GrpcGenerator {
     if (!this.busy) this.drain();
   }
 
-  /** Every file generated, once buf is done with all that was added. */
+  /** Every file generated, once ts-proto is done with all that was added. */
   async files(): Promise<Map<string, string>> {
     for (;;) {
       const current = this.running;
@@ -68,7 +63,7 @@ export class GrpcGenerator {
     this.waiting = [];
     if (batch.length === 0) return;
     this.busy = true;
-    this.running = runBuf(batch)
+    this.running = runTsProto(batch)
       .then((generated) => {
         for (const [path, text] of generated) this.output.set(path, text);
         // Each proto file's own output, plus the well-known types it imports, goes to the cache.
@@ -89,21 +84,40 @@ export class GrpcGenerator {
   }
 }
 
-async function runBuf(batch: ReadonlyArray<[string, string]>): Promise<Map<string, string>> {
-  const scratch = mkdtempSync(join(tmpdir(), 'trident-buf-'));
-  try {
-    for (const [path, text] of batch) writeFileEnsuringDir(join(scratch, path), text);
-    await new Promise<void>((resolve, reject) => {
-      execFile(bufBinary(), ['generate', join(scratch, 'proto'), '--template', JSON.stringify(template), '-o', scratch], { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
-        if (error) reject(new Error(`buf generate failed: ${stderr || error.message}`));
-        else resolve();
-      });
+/**
+ * Runs ts-proto on a batch of printed proto files: their descriptors, with the well-known types
+ * they import, go to the plugin as a `CodeGeneratorRequest` on its standard input. Every file is
+ * generated, the imported ones too, as `buf generate` with `include_imports` did.
+ */
+async function runTsProto(batch: ReadonlyArray<[string, string]>): Promise<Map<string, string>> {
+  const files = toFileDescriptorSet(batch.map(([path, text]) => readProtoFile(path.slice('proto/'.length), text)));
+  const request = create(CodeGeneratorRequestSchema, { fileToGenerate: files.map((file) => file.name), parameter: tsProtoParameter, protoFile: files });
+  const response = await runPlugin(require.resolve('ts-proto/protoc-gen-ts_proto'), toBinary(CodeGeneratorRequestSchema, request));
+  if (response.error !== '') throw new Error(`ts-proto failed: ${response.error}`);
+  return new Map(response.file.map((file) => [`ts/grpc/${file.name}`, file.content]));
+}
+
+// A protoc plugin reads its request from standard input and writes its response to standard output.
+function runPlugin(plugin: string, request: Uint8Array): Promise<CodeGeneratorResponse> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [plugin], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`ts-proto failed (exit code ${code}): ${Buffer.concat(stderr).toString('utf8')}`));
+      else {
+        try {
+          resolve(fromBinary(CodeGeneratorResponseSchema, Buffer.concat(stdout)));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
     });
-    return new Map(listFiles(join(scratch, 'grpc')).map((path) => [
-      `ts/grpc/${relative(join(scratch, 'grpc'), path).split(sep).join('/')}`,
-      readFileSync(path, 'utf8'),
-    ]));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+    // A plugin that fails before reading all of its input closes the pipe; its exit code says why.
+    child.stdin.on('error', () => {});
+    child.stdin.end(request);
+  });
 }
