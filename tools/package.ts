@@ -18,29 +18,40 @@ import { stageClientSources } from './package/stage.ts';
 import { deriveVersion } from './package/version.ts';
 import { UsageError } from './usage-error.ts';
 
-export async function main(argv: string[], log: (line: string) => void = (line) => console.log(line)): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, since: { type: 'string' } } });
-  const root = process.cwd();
+/** What `writeClientPackage` is asked to do. */
+export interface ClientPackageOptions {
+  root: string;
+  /** `study/v2` */
+  key: string;
+  /** The package folder (absolute, or relative to the root); `<output>/packages/<api>-v<major>` by default. */
+  out?: string;
+  /** A git revision or folder to derive the version from with the breaking-change gate. */
+  since?: string;
+  log?: (line: string) => void;
+}
+
+/** Writes the client package of one API version; resolves to its name, version and folder, or undefined when refused. */
+export async function writeClientPackage(options: ClientPackageOptions): Promise<{ name: string; version: string; dir: string } | undefined> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const { root, key } = options;
   const config = loadConfig(root);
   const known = discoverContracts(root, config.contracts).map((path) => path.split('/').slice(-3, -1).join('/'));
-  const [key] = positionals;
-  if (key === undefined || positionals.length > 1) throw new UsageError(`name one API version, e.g. ${known[0] ?? 'notes/v1'}`);
   if (!known.includes(key)) throw new UsageError(`no API version '${key}' under ${config.contracts}/; the known ones are ${known.join(', ') || 'none'}`);
   const [api = '', major = ''] = key.split('/');
 
   const fresh = await generate({ root, config, check: true, log: () => {} });
   if (!fresh.ok) {
     log(`${config.output}/ is out of date with the contracts; run \`trident generate\` first.`);
-    return 1;
+    return undefined;
   }
   const loaded = (await loadApis(root, config)).find((candidate) => candidate.key === key);
   if (!loaded) throw new Error(`${key} did not load`);
 
   let version = loaded.api.infoVersion;
-  if (values.since !== undefined) {
-    const derived = await deriveVersion({ root, key, since: values.since, contracts: config.contracts, current: loaded.api.infoVersion });
+  if (options.since !== undefined) {
+    const derived = await deriveVersion({ root, key, since: options.since, contracts: config.contracts, current: loaded.api.infoVersion });
     for (const line of derived.explanation) log(line);
-    if (derived.version === undefined) return 1;
+    if (derived.version === undefined) return undefined;
     version = derived.version;
   }
 
@@ -57,7 +68,7 @@ export async function main(argv: string[], log: (line: string) => void = (line) 
   const built = compileStaged(files);
 
   const name = clientPackageName(config, api, Number(major.slice(1)));
-  const out = resolve(root, values.out ?? join(config.output, 'packages', `${api}-${major}`));
+  const out = resolve(root, options.out ?? join(config.output, 'packages', `${api}-${major}`));
   const prefix = /export function create(\w+)RestClient/.exec(files.get('rest.ts') ?? '')?.[1] ?? /export function create(\w+)GraphqlClient/.exec(files.get('graphql.ts') ?? '')?.[1] ?? '';
   const manifestOptions = { name, version, api: loaded.api, protocols, ranges: own.dependencies };
   rmSync(out, { recursive: true, force: true });
@@ -68,5 +79,14 @@ export async function main(argv: string[], log: (line: string) => void = (line) 
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(clientManifest(manifestOptions), null, 2)}\n`);
   writeFileSync(join(out, 'README.md'), clientReadme({ ...manifestOptions, prefix }));
   log(`wrote ${name}@${version} (${protocols.join(', ')}) to ${relative(root, out) || '.'}/; \`npm pack\` or \`npm publish\` it from there.`);
-  return 0;
+  return { name, version, dir: out };
+}
+
+/** `trident package ...`; a wrong argument throws a `UsageError`. */
+export async function main(argv: string[], log: (line: string) => void = (line) => console.log(line)): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, since: { type: 'string' } } });
+  const [key] = positionals;
+  if (key === undefined || positionals.length > 1) throw new UsageError('name one API version, e.g. notes/v1');
+  const written = await writeClientPackage({ root: process.cwd(), key, log, ...(values.out !== undefined ? { out: values.out } : {}), ...(values.since !== undefined ? { since: values.since } : {}) });
+  return written ? 0 : 1;
 }
