@@ -114,9 +114,9 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
 
   const tree = writeProtoTree(served.map(({ loaded }) => loaded));
   const definition = loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] });
-  // Reflection describes the health and reflection services too, so tools can discover them.
-  const described = reflectionDefinition(tree.dir);
   tree.dispose();
+  // Reflection describes the health and reflection services too, so tools can discover them.
+  const described = reflectionDefinition(served.map(({ loaded }) => loaded));
 
   const grpc = new Server();
   const health = new HealthImplementation({ '': 'SERVING' });

@@ -1,31 +1,39 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { toBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { toFileDescriptorSet } from '../../compiler/emit/proto/descriptor.ts';
+import { readProtoFile } from '../../compiler/emit/proto/parse.ts';
+import type { LoadedApi } from '../load.ts';
+import { protobufjsFileDescriptor } from './protobufjs-descriptor.ts';
 
 const require = createRequire(import.meta.url);
 
+let serviceFiles: FileDescriptorProto[] | undefined;
+
+/** The health and reflection services' own files, under the names their packages give them. */
+function healthAndReflectionFiles(): FileDescriptorProto[] {
+  const reflectionProto = join(dirname(require.resolve('@grpc/reflection/package.json')), 'build', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
+  serviceFiles ??= [
+    protobufjsFileDescriptor(healthProtoPath, 'grpc/health/v1/health.proto', 'grpc.health.v1'),
+    protobufjsFileDescriptor(reflectionProto, 'grpc/reflection/v1/reflection.proto', 'grpc.reflection.v1'),
+  ];
+  return serviceFiles;
+}
+
 /**
- * The file descriptors server reflection hands out, compiled by buf from the same proto files
- * the server loads, plus the health and reflection services. protobufjs's own descriptors are
- * not usable for this: they name files after packages, write relative type names and rename map
+ * The file descriptors server reflection hands out: those of the API versions' proto files, as
+ * protoc compiles them (emitted from their model, with the well-known types they import and the
+ * comments), plus the health and reflection services. protobufjs's own descriptors are not
+ * usable for this: they name files after packages, write relative type names and rename map
  * entries, which reflection clients such as `buf curl` and grpcurl reject.
  */
-export function reflectionDefinition(protoDir: string): PackageDefinition {
-  const reflectionProto = join(dirname(require.resolve('@grpc/reflection/package.json')), 'build', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
-  for (const [source, target] of [[healthProtoPath, 'grpc/health/v1/health.proto'], [reflectionProto, 'grpc/reflection/v1/reflection.proto']] as const) {
-    mkdirSync(dirname(join(protoDir, target)), { recursive: true });
-    copyFileSync(source, join(protoDir, target));
-  }
-  const output = join(protoDir, 'descriptors.binpb');
-  const buf = join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
-  execFileSync(buf, ['build', protoDir, '-o', output], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const set = fromBinary(FileDescriptorSetSchema, readFileSync(output));
-  const fileDescriptorProtos = set.file.map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file)));
+export function reflectionDefinition(apis: ReadonlyArray<Pick<LoadedApi, 'protos'>>): PackageDefinition {
+  const files = apis.flatMap((api) => [...api.protos].map(([path, text]) => readProtoFile(path, text)));
+  const descriptors = [...toFileDescriptorSet(files), ...healthAndReflectionFiles()];
+  const fileDescriptorProtos = descriptors.map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file)));
   // ReflectionService reads only `fileDescriptorProtos` from the definition's entries.
   return { descriptors: { fileDescriptorProtos } } as unknown as PackageDefinition;
 }

@@ -171,11 +171,12 @@ function toEnum(protoEnum: ProtoEnum, path: number[], layout: Layout): EnumInit 
   };
 }
 
-function mapEntry(name: string, value: Pick<FieldInit, 'type' | 'typeName'>): MessageInit {
+/** The nested message protoc makes for a `map<string, V>` field: `key` and `value`, marked as a map entry. */
+export function mapEntry(name: string, value: Pick<FieldInit, 'type' | 'typeName'>, keyType: Type = Type.STRING): MessageInit {
   return {
     name,
     field: [
-      { name: 'key', number: 1, label: Label.OPTIONAL, type: Type.STRING, jsonName: 'key' },
+      { name: 'key', number: 1, label: Label.OPTIONAL, type: keyType, jsonName: 'key' },
       { name: 'value', number: 2, label: Label.OPTIONAL, ...value, jsonName: 'value' },
     ],
     options: { mapEntry: true },
