@@ -86,7 +86,7 @@ function readField(reader: LineReader, indent: string): ProtoField {
   let rest = options ?? '';
   if (rest.startsWith('json_name = "')) {
     const literal = readString(rest, 'json_name = '.length);
-    if (!literal) reader.fail('a string literal');
+    if (!literal) reader.failOnPrevious('a string literal');
     jsonName = literal!.value;
     rest = rest.slice(literal!.end).replace(/^, /, '');
   }
@@ -94,7 +94,7 @@ function readField(reader: LineReader, indent: string): ProtoField {
     deprecated = true;
     rest = '';
   }
-  if (rest !== '') reader.fail('the options json_name and deprecated');
+  if (rest !== '') reader.failOnPrevious('the options json_name and deprecated');
   const map = mapValue !== undefined;
   return protoField(name, map ? mapValue : type, label as ProtoField['label'], map, jsonName, deprecated, comment, undefined, undefined, Number(number));
 }
@@ -205,8 +205,13 @@ class LineReader {
     return lines.length > 0 ? lines.join('\n') : undefined;
   }
 
-  fail(wanted: string): never {
-    const line = this.peek();
-    throw new Error(`${this.path}:${this.index + 1}: expected ${wanted}, found ${line === undefined ? 'the end of the file' : JSON.stringify(line)}`);
+  fail(wanted: string, index = this.index): never {
+    const line = this.lines[index];
+    throw new Error(`${this.path}:${index + 1}: expected ${wanted}, found ${line === undefined ? 'the end of the file' : JSON.stringify(line)}`);
+  }
+
+  /** Fails on the line just read, whose parts did not hold what they should. */
+  failOnPrevious(wanted: string): never {
+    return this.fail(wanted, this.index - 1);
   }
 }
