@@ -117,7 +117,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   };
   const taken = new Set<string>();
   const compiled: Compiled[] = [];
-  // buf starts on each proto file as soon as it is printed, while the next documents compile.
+  // ts-proto starts on each proto file as soon as it is printed, while the next documents compile.
   const grpc = wants(options.only, 'grpc') ? new GrpcGenerator(cache) : undefined;
   // ts-proto takes minutes on the proto of a very large API: a foreign document's is left out
   // unless --only asks for gRPC TypeScript by name.
@@ -161,7 +161,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     else locks.set(entry.lock.path, entry.lock.text);
   }
   if (grpc) {
-    progress.step('gRPC TypeScript (buf generate, ts-proto)');
+    progress.step('gRPC TypeScript (ts-proto)');
     try {
       for (const [path, text] of await grpc.files()) files.set(path, text);
     } catch (error) {

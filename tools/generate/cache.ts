@@ -43,7 +43,7 @@ export function compilerFingerprint(): string {
   }
   // The sources as TypeScript in a checkout, as built JavaScript in an installed package.
   for (const file of ['generate.ts', 'generate.js'].map((name) => join(repoRoot, 'tools', name)).filter((path) => existsSync(path))) hash.update(readFileSync(file));
-  for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/buf']) {
+  for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/protobuf']) {
     hash.update(`${library}@${(JSON.parse(readFileSync(require.resolve(`${library}/package.json`), 'utf8')) as { version: string }).version}`);
   }
   fingerprint = hash.digest('hex');
