@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,9 +110,11 @@ function trident(cwd: string, args: string[], limitMs: number): Promise<{ code: 
 let scratch: string;
 
 beforeAll(async () => {
-  // The parts of the repository a project has: its contracts, generated code, handler module and tools.
+  // The repository as a project has it (contracts, generated code, handler module, tools,
+  // configuration), without its tests, dependencies and what git ignores.
   scratch = mkdtempSync(join(tmpdir(), 'trident-new-operation-'));
-  for (const entry of ['contracts', 'generated', 'src', 'tools', 'package.json', 'tsconfig.json', 'buf.yaml']) cpSync(join(repoRoot, entry), join(scratch, entry), { recursive: true });
+  const left = new Set(['.git', 'node_modules', 'test', '.tmp', 'test-results', '.trident', '.cache', 'dist']);
+  for (const entry of readdirSync(repoRoot).filter((name) => !left.has(name))) cpSync(join(repoRoot, entry), join(scratch, entry), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'), 'dir');
   const contract = join(scratch, 'contracts', 'study', 'v2', 'openapi.yaml');
   insertBefore(contract, '\ncomponents:\n', `\n${operation}`.replace(/\n$/, ''));
