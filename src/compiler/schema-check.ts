@@ -4,7 +4,7 @@
  * indented one level too far, or a property left without a value, is still valid YAML and would
  * otherwise reach the emitters as a schema that is null, a string or a stray keyword.
  */
-import { appendPointer } from './pointer.ts';
+import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
 import { jsonTypes, schemaKeywords, structuralKinds, type KeywordValue } from './schema-keywords.ts';
 
 /** One mistake inside a schema: where it is, what is wrong, how to fix it. */
@@ -33,7 +33,7 @@ const isRecord = (value: unknown): value is Node => value !== null && typeof val
 
 /** Every schema of the document, from the paths, webhooks and components down to the last subschema. */
 export function checkSchemas(document: Node, options: SchemaCheckOptions): SchemaProblem[] {
-  const walk = new SchemaWalk(options.strict);
+  const walk = new SchemaWalk(document, options.strict);
   walk.document(document);
   return walk.problems;
 }
@@ -44,9 +44,11 @@ class SchemaWalk {
   readonly problems: SchemaProblem[] = [];
   // A YAML alias makes one value appear at many places (or inside itself): it is checked once.
   private readonly seen = new Set<object>();
+  private readonly root: Node;
   private readonly strict: boolean;
 
-  constructor(strict: boolean) {
+  constructor(root: Node, strict: boolean) {
+    this.root = root;
     this.strict = strict;
   }
 
@@ -61,7 +63,11 @@ class SchemaWalk {
         this.report(appendPointer('/components', section), `\`components.${section}\` takes a mapping of names to definitions, not ${describe(components[section])}`, notMappingSectionHint);
       }
     }
-    this.each(components.schemas, '/components/schemas', (schema, pointer, name) => this.schema(schema, pointer, `schema '${name}'`));
+    this.each(components.schemas, '/components/schemas', (schema, pointer, name) => {
+      // Valid JSON Schema, but the parser stops on it without saying where, and it names no type.
+      if (typeof schema === 'boolean') this.report(pointer, `schema '${name}' is \`${schema}\`; a component is a schema with keywords of its own`, booleanPartHint);
+      else this.schema(schema, pointer, `schema '${name}'`);
+    });
     this.each(components.parameters, '/components/parameters', (parameter, pointer) => this.parameter(parameter, pointer));
     this.each(components.headers, '/components/headers', (header, pointer) => this.parameter(header, pointer));
     this.each(components.requestBodies, '/components/requestBodies', (body, pointer) => this.withContent(body, pointer));
@@ -144,12 +150,48 @@ class SchemaWalk {
         if (isRecord(value)) this.each(value, at, (entry, where, name) => this.schema(entry, where, entryPlace(keyword, name)));
         else this.report(at, `\`${keyword}\` takes a mapping of names to schemas, not ${describe(value)}`, schemaMapHint);
       } else if (kind === 'schema-list') {
-        if (Array.isArray(value) && value.length > 0) value.forEach((entry, index) => this.schema(entry, appendPointer(at, index), `\`${keyword}[${index}]\``));
+        if (Array.isArray(value) && value.length > 0) value.forEach((entry, index) => this.compositionEntry(keyword, entry, appendPointer(at, index), `\`${keyword}[${index}]\``));
         else this.report(at, `\`${keyword}\` takes a list of schemas, not ${describe(value)}`, '`- ` starts each schema of the list, one level below the keyword');
+      } else if (kind === 'discriminator' && isRecord(value)) {
+        this.discriminator(value, at);
       } else if ((this.strict || structuralKinds.has(kind)) && !fits(kind, value)) {
         this.report(at, `\`${keyword}\` takes ${expected[kind]}, not ${describe(value)}`, valueHints[kind] ?? valueHint);
       }
     }
+  }
+
+  // `true` in a contract's allOf adds nothing and `false` in its oneOf is a variant nothing matches;
+  // the generated types have no form for either.
+  private compositionEntry(keyword: string, entry: unknown, pointer: string, place: string): void {
+    if (this.strict && typeof entry === 'boolean' && keyword !== 'prefixItems') {
+      this.report(pointer, `${place} is \`${entry}\`; a contract composes schemas with keywords of their own`, booleanPartHint);
+      return;
+    }
+    this.schema(entry, pointer, place);
+  }
+
+  // Every value of the mapping must name a schema of the document: a component's name or a local reference.
+  private discriminator(discriminator: Node, pointer: string): void {
+    if (typeof discriminator.propertyName !== 'string') {
+      this.report(appendPointer(pointer, 'propertyName'), `\`discriminator\` takes a \`propertyName\` string, not ${describe(discriminator.propertyName)}`, discriminatorHint);
+    }
+    const mapping = discriminator.mapping;
+    if (mapping === undefined) return;
+    if (!isRecord(mapping)) {
+      this.report(appendPointer(pointer, 'mapping'), `\`discriminator.mapping\` takes a mapping of values to schemas, not ${describe(mapping)}`, mappingHint);
+      return;
+    }
+    this.each(mapping, appendPointer(pointer, 'mapping'), (target, at, value) => {
+      if (typeof target !== 'string') this.report(at, `the discriminator value '${value}' must name a schema, not ${describe(target)}`, mappingHint);
+      else if (!this.resolves(target)) this.report(at, `the discriminator value '${value}' names '${target}', which is no schema of the document`, mappingHint);
+    });
+  }
+
+  private resolves(target: string): boolean {
+    if (target.startsWith('#')) return getAtPointer(this.root, fragmentToPointer(target)) !== undefined;
+    // A reference into another file is followed by the bundler, not here.
+    if (target.includes('#') || target.includes('/')) return true;
+    return getAtPointer(this.root, appendPointer('/components/schemas', target)) !== undefined;
   }
 
   private each(map: unknown, pointer: string, visit: (value: unknown, pointer: string, name: string) => void): void {
@@ -172,6 +214,9 @@ const strayKeywordHint = 'indent it one level less, beside the other properties 
 const emptyMediaHint = 'write `schema:` and the rest one level below the media type; `{}` if it has no schema';
 const notMappingSectionHint = 'each entry is `Name:` followed by its definition, one level further in';
 const itemsListHint = 'for a list whose positions have their own schemas, name them under `prefixItems`';
+const discriminatorHint = 'name the property whose value tells the variants apart: `propertyName: kind`';
+const mappingHint = "map each value to a schema: `circle: '#/components/schemas/Circle'` (or just `Circle`)";
+const booleanPartHint = 'write the schema it stands for, e.g. `{ $ref: ... }` or `{ type: object }` (`{}` accepts any value)';
 const schemaMapHint = 'write each entry as `name:` with its schema one level further in, not as a `- ` list';
 const valueHint = 'see the keyword in JSON Schema 2020-12 (https://json-schema.org/draft/2020-12/json-schema-validation)';
 const valueHints: Partial<Record<KeywordValue, string>> = {
@@ -179,10 +224,12 @@ const valueHints: Partial<Record<KeywordValue, string>> = {
   'string-list': 'write the entries as `[a, b]`, or as `- ` lines one level below the keyword',
   list: 'write the entries as `[a, b]`, or as `- ` lines one level below the keyword',
   mapping: 'write its fields as `key: value` lines one level below the keyword',
+  discriminator: discriminatorHint,
   type: "write one type name, or several as `[string, 'null']`",
 };
 
 const expected: Record<Exclude<KeywordValue, 'schema' | 'schema-map' | 'schema-list'>, string> = {
+  discriminator: 'a mapping with a `propertyName`',
   reference: 'a reference string (e.g. `#/components/schemas/Pet`)',
   string: 'a string',
   'string-list': 'a list of strings',
@@ -211,6 +258,7 @@ function fits(kind: KeywordValue, value: unknown): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'mapping':
+    case 'discriminator':
       return isRecord(value);
     case 'type':
       return typeof value === 'string' ? jsonTypes.has(value) : Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && jsonTypes.has(entry));

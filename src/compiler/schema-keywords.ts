@@ -14,6 +14,8 @@ export type KeywordValue =
   | 'schema-list'
   /** A reference string. */
   | 'reference'
+  /** OpenAPI's Discriminator Object: `propertyName`, and a `mapping` of values to schemas. */
+  | 'discriminator'
   | 'string'
   | 'string-list'
   | 'list'
@@ -96,7 +98,7 @@ export const schemaKeywords: Readonly<Record<string, KeywordValue>> = {
   contentEncoding: 'string',
   contentMediaType: 'string',
   // OpenAPI's own (`nullable` is 3.0's, still met in 3.1 documents).
-  discriminator: 'mapping',
+  discriminator: 'discriminator',
   xml: 'mapping',
   externalDocs: 'mapping',
   example: 'any',
@@ -104,7 +106,7 @@ export const schemaKeywords: Readonly<Record<string, KeywordValue>> = {
 };
 
 /** The kinds whose value holds schemas: a mistake there leaves the document without a shape. */
-export const structuralKinds: ReadonlySet<KeywordValue> = new Set<KeywordValue>(['schema', 'schema-map', 'schema-list', 'reference']);
+export const structuralKinds: ReadonlySet<KeywordValue> = new Set<KeywordValue>(['schema', 'schema-map', 'schema-list', 'reference', 'discriminator']);
 
 /** The names `type` takes. */
 export const jsonTypes: ReadonlySet<string> = new Set(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);

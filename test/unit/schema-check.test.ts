@@ -38,6 +38,21 @@ describe('checkSchemas', () => {
     { given: '`required` as a string, foreign', strict: false, pet: { type: 'object', required: 'id' }, want: [] },
     { given: 'an unknown type name', pet: { type: ['string', 'nul'] }, want: [[`${at}/type`, '`type` takes one of array, boolean, integer, null, number, object, string, or a list of them, not a list']] },
     { given: 'a negative length', pet: { type: 'string', maxLength: -1 }, want: [[`${at}/maxLength`, '`maxLength` takes a whole number, zero or more, not the number -1']] },
+    { given: 'a discriminator without propertyName', strict: false, pet: { oneOf: [{ $ref: '#/components/schemas/Pet' }], discriminator: {} }, want: [[`${at}/discriminator/propertyName`, '`discriminator` takes a `propertyName` string, not an empty value']] },
+    {
+      given: 'a discriminator mapping to nothing, or to a number',
+      strict: false,
+      pet: { oneOf: [{ $ref: '#/components/schemas/Pet' }], discriminator: { propertyName: 'kind', mapping: { pet: 'Pet', cat: '#/components/schemas/Cat', dog: 'Dog', fish: 3 } } },
+      want: [
+        [`${at}/discriminator/mapping/cat`, "the discriminator value 'cat' names '#/components/schemas/Cat', which is no schema of the document"],
+        [`${at}/discriminator/mapping/dog`, "the discriminator value 'dog' names 'Dog', which is no schema of the document"],
+        [`${at}/discriminator/mapping/fish`, "the discriminator value 'fish' must name a schema, not the number 3"],
+      ],
+    },
+    { given: 'a discriminator that is a string', strict: false, pet: { oneOf: [{ type: 'object' }], discriminator: 'kind' }, want: [[`${at}/discriminator`, "`discriminator` takes a mapping with a `propertyName`, not the string 'kind'"]] },
+    { given: 'true in a composition', pet: { allOf: [{ type: 'object' }, true] }, want: [[`${at}/allOf/1`, '`allOf[1]` is `true`; a contract composes schemas with keywords of their own']] },
+    { given: 'true in a composition, foreign', strict: false, pet: { allOf: [{ type: 'object' }, true] }, want: [] },
+    { given: 'a component that is true', strict: false, pet: true, want: [[at, "schema 'Pet' is `true`; a component is a schema with keywords of its own"]] },
     { given: 'data keywords hold anything', pet: { type: 'object', default: null, example: [1], const: { a: null }, enum: [null, 'a'] }, want: [] },
   ];
   it.each(cases)('$given', ({ pet, strict, want }) => {
