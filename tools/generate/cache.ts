@@ -43,11 +43,20 @@ export function compilerFingerprint(): string {
   }
   // The sources as TypeScript in a checkout, as built JavaScript in an installed package.
   for (const file of ['generate.ts', 'generate.js'].map((name) => join(repoRoot, 'tools', name)).filter((path) => existsSync(path))) hash.update(readFileSync(file));
-  for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/protobuf']) {
-    hash.update(`${library}@${(JSON.parse(readFileSync(require.resolve(`${library}/package.json`), 'utf8')) as { version: string }).version}`);
-  }
+  for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/protobuf']) hash.update(`${library}@${packageVersion(library)}`);
   fingerprint = hash.digest('hex');
   return fingerprint;
+}
+
+// A package that does not export its package.json (@bufbuild/protobuf) has it above its entry point.
+function packageVersion(library: string): string {
+  for (let folder = dirname(require.resolve(library)); folder !== dirname(folder); folder = dirname(folder)) {
+    const manifest = join(folder, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+    if (name === library && version !== undefined) return version;
+  }
+  throw new Error(`no package.json found for ${library}`);
 }
 
 /**
