@@ -2,16 +2,18 @@
 /**
  * `npm run size:clients [-- --api study/v2 ...] [--json]`: the size of each browser client as a
  * frontend build ships it. Each entry is bundled by Vite (production mode, minified, tree-shaken)
- * from a scratch app that has this package in its node_modules, then gzipped (level 9); the same
- * is done for `openapi-fetch` alone, the yardstick. With `--budget R` the run fails when a REST
+ * from a scratch app that has the client packages (as `trident package` writes them) in its
+ * node_modules, then gzipped (level 9); the same is done for `openapi-fetch` alone, the yardstick. With `--budget R` the run fails when a REST
  * client is over R times openapi-fetch's gzip size.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build, type Rollup } from 'vite';
+import { build, defaultClientConditions, type Rollup } from 'vite';
+import { clientPackageName, defaultConfig } from '../src/config/index.ts';
+import { writeClientPackage } from './package.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 
@@ -34,17 +36,24 @@ function pascal(name: string): string {
   return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
 }
 
+/** The npm name of an API version's client package (`study/v2` -> `study-v2-client`). */
+function packageOf(api: string): string {
+  const [name = '', version = ''] = api.split('/');
+  return clientPackageName(defaultConfig, name, Number(version.slice(1)));
+}
+
 /** The entries measured: what an app imports, and uses, from each client. */
 export function entries(apis: string[]): Array<{ name: string; source: string }> {
   const list = [
     { name: 'openapi-fetch alone', source: "export { default } from 'openapi-fetch';" },
-    { name: 'TridentError alone', source: "export { TridentError } from 'trident/client';" },
+    { name: 'TridentError alone', source: `export { TridentError } from '${packageOf(apis[0] ?? 'study/v2')}';` },
   ];
   for (const [index, api] of apis.entries()) {
     const [name = '', version = ''] = api.split('/');
     const prefix = `${pascal(name)}${version.toUpperCase()}`;
-    list.push({ name: `${api} REST client`, source: `export { create${prefix}RestClient } from 'trident/clients/${api}/rest';` });
-    list.push({ name: `${api} GraphQL client, every operation`, source: `export { create${prefix}GraphqlClient } from 'trident/clients/${api}/graphql';` });
+    const pkg = packageOf(api);
+    list.push({ name: `${api} REST client`, source: `export { create${prefix}RestClient } from '${pkg}/rest';` });
+    list.push({ name: `${api} GraphQL client, every operation`, source: `export { create${prefix}GraphqlClient } from '${pkg}/graphql';` });
     // The runner is the same for every API version: measured once, after the first one's clients.
     if (index === 0) list.push({ name: 'GraphQL runner, no documents', source: "export { createGraphqlClient } from 'trident/client/graphql';" });
   }
@@ -55,9 +64,14 @@ export async function measure(apis: string[]): Promise<SizeRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'trident-size-'));
   try {
     mkdirSync(join(dir, 'node_modules'));
+    // The GraphQL runner alone is measured from the toolkit's sources.
     symlinkSync(repoRoot, join(dir, 'node_modules', 'trident'), 'dir');
-    // The yardstick, installed beside it as an app that uses it directly would have it.
-    symlinkSync(join(repoRoot, 'node_modules', 'openapi-fetch'), join(dir, 'node_modules', 'openapi-fetch'), 'dir');
+    for (const api of apis) await writeClientPackage({ root: repoRoot, key: api, out: join(dir, 'node_modules', packageOf(api)), log: () => {} });
+    // The client packages' dependencies, and the yardstick, as an app that installed them has them.
+    for (const dependency of ['openapi-fetch', 'openapi-typescript-helpers', '@graphql-typed-document-node']) {
+      mkdirSync(dirname(join(dir, 'node_modules', dependency)), { recursive: true });
+      symlinkSync(join(repoRoot, 'node_modules', dependency), join(dir, 'node_modules', dependency), 'dir');
+    }
     writeFileSync(join(dir, 'package.json'), '{"type":"module","private":true}\n');
     const rows: SizeRow[] = [];
     for (const [index, entry] of entries(apis).entries()) {
@@ -68,6 +82,7 @@ export async function measure(apis: string[]): Promise<SizeRow[]> {
         configFile: false,
         logLevel: 'silent',
         mode: 'production',
+        resolve: { conditions: ['trident-source', ...defaultClientConditions] },
         build: { write: false, minify: true, lib: { entry: file, formats: ['es'], fileName: 'entry' } },
       })) as Rollup.RollupOutput | Rollup.RollupOutput[];
       const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) => result.output).filter((item): item is Rollup.OutputChunk => item.type === 'chunk');

@@ -1,23 +1,23 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, createLogger, type InlineConfig } from 'vite';
+import { clientTarballs, installInto } from '../clients/packages.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const appSource = join(import.meta.dirname, 'app');
 
 /**
- * A fresh Vite app as a frontend team would have it: its own folder outside this repository,
- * `trident` in its node_modules (a link to this package, as `npm install ../trident` makes),
- * and the page of test/browser/app.
+ * A fresh Vite app as a frontend team would have it: its own folder outside this repository, the
+ * client packages of image v1, review v1 and study v2 installed from their tarballs (as
+ * `trident package` writes them), and the page of test/browser/app.
  */
-export function scaffoldApp(files: Record<string, string> = {}): { dir: string; dispose(): void } {
+export async function scaffoldApp(files: Record<string, string> = {}): Promise<{ dir: string; dispose(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'trident-vite-app-'));
   for (const name of ['index.html', 'main.ts']) cpSync(join(appSource, name), join(dir, name));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'studies-page', private: true, type: 'module', dependencies: { trident: 'file:../trident' } }, null, 2));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(repoRoot, join(dir, 'node_modules', 'trident'), 'dir');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'studies-page', private: true, type: 'module' }, null, 2));
+  await installInto(dir, [...(await clientTarballs()).values()]);
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

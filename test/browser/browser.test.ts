@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDemo, type Served } from '../clients/harness.ts';
 import { buildApp, repoRoot, scaffoldApp, type Built } from './app.ts';
 
-// The page of test/browser/app, built with Vite as a fresh app that installed this package,
+// The page of test/browser/app, built with Vite as a fresh app that installed the client packages,
 // served by `vite preview` (which forwards the API paths to the real servers), and driven in
 // Debian's Chromium by playwright-core.
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('the typed clients in a real browser', () => {
-  let app: ReturnType<typeof scaffoldApp>;
+  let app: Awaited<ReturnType<typeof scaffoldApp>>;
   let built: Built;
   let served: Served;
   let server: PreviewServer;
@@ -35,7 +35,7 @@ describe('the typed clients in a real browser', () => {
   let pageUrl = '';
 
   beforeAll(async () => {
-    app = scaffoldApp();
+    app = await scaffoldApp();
     built = await buildApp(app.dir);
     served = await serveDemo();
     const port = await freePort();
@@ -61,9 +61,9 @@ describe('the typed clients in a real browser', () => {
   });
 
   it('a browser build refuses the gRPC client: it is exported under the node condition only', async () => {
-    const grpcApp = scaffoldApp({ 'main.ts': "import { createStudyV2GrpcClient } from 'trident/clients/study/v2/grpc';\nconsole.log(createStudyV2GrpcClient);\n" });
+    const grpcApp = await scaffoldApp({ 'main.ts': "import { createStudyV2GrpcClient } from 'study-v2-client/grpc';\nconsole.log(createStudyV2GrpcClient);\n" });
     try {
-      await expect(buildApp(grpcApp.dir)).rejects.toThrow(/\.\/clients\/study\/v2\/grpc\\?" is not exported under the conditions/);
+      await expect(buildApp(grpcApp.dir)).rejects.toThrow(/\.\/grpc\\?" is not exported under the conditions/);
     } finally {
       grpcApp.dispose();
     }

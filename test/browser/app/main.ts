@@ -1,11 +1,11 @@
 // A small page for a doctor: the study list over REST, a study and its reviews over GraphQL,
 // an image upload over REST, a review submitted over GraphQL, and live events over a GraphQL
 // subscription. The server is the page's own origin (the dev server forwards the API paths).
-import { TridentError } from 'trident/client';
-import { createImageV1RestClient } from 'trident/clients/image/v1/rest';
-import { createReviewV1GraphqlClient } from 'trident/clients/review/v1/graphql';
-import { createStudyV2GraphqlClient } from 'trident/clients/study/v2/graphql';
-import { createStudyV2RestClient } from 'trident/clients/study/v2/rest';
+import { TridentError } from 'study-v2-client';
+import { createImageV1RestClient } from 'image-v1-client/rest';
+import { createReviewV1GraphqlClient } from 'review-v1-client/graphql';
+import { createStudyV2GraphqlClient } from 'study-v2-client/graphql';
+import { createStudyV2RestClient } from 'study-v2-client/rest';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
