@@ -21,7 +21,7 @@ function trident(args: string[], cwd = repoRoot): Promise<{ code: number; stdout
   });
 }
 
-const commands = ['generate', 'diagnostics', 'breaking', 'serve', 'token', 'conformance'];
+const commands = ['generate', 'diagnostics', 'breaking', 'serve', 'token', 'conformance', 'init', 'package'];
 const scratch = mkdtempSync(join(tmpdir(), 'trident-cli-'));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
