@@ -20,7 +20,7 @@ export interface Bench {
   services: Services;
   seed: DemoSeed;
   real: RunningServers;
-  start(options?: { implementations?: Record<string, object>; authenticator?: Authenticator; apis?: LoadedApi[] }): Promise<RunningServers>;
+  start(options?: { implementations?: Services; authenticator?: Authenticator; apis?: LoadedApi[] }): Promise<RunningServers>;
   /** A target on an HTTP URL (REST and GraphQL) and a gRPC address, with tokens of the demo organisation. */
   target(httpUrl: string, grpcAddress: string): Target;
   close(): Promise<void>;
@@ -33,8 +33,10 @@ export async function openBench(): Promise<Bench> {
   const seed = await seedDemo(store.db, services);
   const apis = await loadApis(repoRoot);
   const started: RunningServers[] = [];
-  const start = async (options: { implementations?: Record<string, object>; authenticator?: Authenticator; apis?: LoadedApi[] } = {}) => {
-    const servers = await startServers({ apis: options.apis ?? apis, implementations: options.implementations ?? (services as unknown as Record<string, object>), authenticator: options.authenticator ?? devAuthenticator() });
+  const start = async (options: { implementations?: Services; authenticator?: Authenticator; apis?: LoadedApi[] } = {}) => {
+    // The runtime takes any implementations; `Services` has them typed by the generated `*Handlers`.
+    const implementations = (options.implementations ?? services) as unknown as Record<string, object>;
+    const servers = await startServers({ apis: options.apis ?? apis, implementations, authenticator: options.authenticator ?? devAuthenticator() });
     started.push(servers);
     return servers;
   };
@@ -100,15 +102,22 @@ export async function startProxy(options: { upstream: string; graphqlUpstream?: 
   };
 }
 
-/** Wraps one API version's handlers: `change` gets each handler and returns the one to serve. */
-export function wrapHandlers(services: Services, key: keyof Services, change: (name: string, handler: (...args: unknown[]) => unknown) => ((...args: unknown[]) => unknown) | undefined): Record<string, object> {
-  const original = services[key] as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const wrapped = new Proxy(original, {
+/** Replacements of some handlers of one API version: each gets the real handler and returns the one to serve. */
+export type HandlerChanges<Handlers> = { [Name in keyof Handlers]?: (handler: Handlers[Name]) => Handlers[Name] };
+
+/**
+ * The services with some handlers of one API version replaced, typed by that version's generated
+ * `*Handlers` interface, so a replacement that drifts from the contract does not compile.
+ */
+export function wrapHandlers<Key extends keyof Services>(services: Services, key: Key, changes: HandlerChanges<Services[Key]>): Services {
+  const replace = changes as Record<string, ((handler: unknown) => unknown) | undefined>;
+  const wrapped = new Proxy(services[key], {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
-      if (typeof name !== 'string' || typeof value !== 'function') return value;
-      return change(name, (value as (...args: unknown[]) => unknown).bind(target)) ?? value;
+      const change = typeof name === 'string' ? replace[name] : undefined;
+      if (change === undefined || typeof value !== 'function') return value;
+      return change((value as (...args: unknown[]) => unknown).bind(target));
     },
   });
-  return { ...(services as unknown as Record<string, object>), [key]: wrapped };
+  return { ...services, [key]: wrapped };
 }

@@ -1,31 +1,15 @@
+import { studyV2Operations, type GetStudyOutput, type StudyV2Handlers, type UpdateStudyInput } from '../../generated/ts/study/v2/server.ts';
 import { ApiError } from '../../src/runtime/errors.ts';
-import type { OperationContext } from '../../src/runtime/handler.ts';
 
 /** The one study the benchmark reads and updates; its identifiers match the contract's patterns. */
 export const benchStudyId = 'stu_01HZBENCH000000000000000';
 export const benchOrgId = 'org_01HZBENCH000000000000000';
 
-export interface BenchStudy {
-  id: string;
-  orgId: string;
-  studyInstanceUid: string;
-  subject: { pseudonymId: string; issuer: string };
-  description: string | null;
-  modalities: Array<{ system: string; code: string; display?: string }>;
-  startedAt: string | null;
-  numberOfImages: number;
-  status: string;
-  reviewState: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+/** A study as the contract returns it. */
+export type BenchStudy = GetStudyOutput;
 
-export interface StudyUpdate {
-  description?: string | null;
-  modalities?: BenchStudy['modalities'];
-  startedAt?: string | null;
-}
+/** The changes of `updateStudy`, as the contract takes them. */
+export type StudyUpdate = UpdateStudyInput['body'];
 
 /**
  * The work under benchmark, called the same way by Trident and by the hand-written baselines: an
@@ -71,18 +55,20 @@ export class BenchStudies {
   }
 }
 
-/** The study v2 handlers Trident serves for the benchmark: two real, the rest unimplemented. */
-export function benchStudyV2Handlers(studies: BenchStudies): Record<string, unknown> {
-  const unimplemented = async (): Promise<never> => {
-    throw new ApiError('unimplemented', 'Not part of the benchmark.');
+const unimplemented = async (): Promise<never> => {
+  throw new ApiError('unimplemented', 'Not part of the benchmark.');
+};
+
+/**
+ * The study v2 handlers Trident serves for the benchmark: the two measured ones typed by the
+ * contract, every other operation of the contract unimplemented (so one added to the contract
+ * needs nothing here, and a change to a measured one fails to compile).
+ */
+export function benchStudyV2Handlers(studies: BenchStudies): StudyV2Handlers {
+  const measured: Pick<StudyV2Handlers, 'getStudy' | 'updateStudy'> = {
+    getStudy: async ({ path }, context) => studies.get(context.principal.orgId, path.studyId),
+    updateStudy: async ({ path, header, body }, context) => studies.update(context.principal.orgId, path.studyId, header['If-Match'], body),
   };
-  return {
-    registerStudy: unimplemented,
-    listStudies: unimplemented,
-    cancelStudy: unimplemented,
-    getStudySubjectIdentity: unimplemented,
-    getStudy: async (input: { path: { studyId: string } }, context: OperationContext) => studies.get(context.principal.orgId, input.path.studyId),
-    updateStudy: async (input: { path: { studyId: string }; header: { 'If-Match': string }; body: StudyUpdate }, context: OperationContext) =>
-      studies.update(context.principal.orgId, input.path.studyId, input.header['If-Match'], input.body),
-  };
+  const others = Object.fromEntries(studyV2Operations.map((id) => [id, unimplemented])) as Record<(typeof studyV2Operations)[number], typeof unimplemented>;
+  return { ...others, ...measured };
 }
