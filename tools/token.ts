@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { authenticatorFromEnv } from '../src/runtime/auth.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { devIdentities } from '../src/runtime/app.ts';
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
-import { demoOrgId } from '../src/services/index.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The roles the contracts' security requirements name, in a stable order. */
@@ -27,8 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error('Tokens are issued only in dev mode (no TRIDENT_JWT_PUBLIC_KEY or TRIDENT_JWT_SECRET set).');
     return 1;
   }
+  // The organisation and user of the project's dev identities (the handler module's `identities`).
   const root = process.cwd();
-  const apis = await loadApis(root);
+  const config = loadConfig(root);
+  const apis = await loadApis(root, config);
   // A token for a role no operation asks for would be refused everywhere: a typo, caught here.
   const known = contractRoles(apis);
   const unknown = roles.filter((role) => !known.includes(role));
@@ -36,7 +39,9 @@ export async function main(argv: string[]): Promise<number> {
     const names = unknown.map((role) => `'${role}'`).join(', ');
     throw new UsageError(`no contract names the role ${names}; the roles are ${known.length > 0 ? known.join(', ') : `none (no contract under ${root} requires one)`}`);
   }
-  const token = await authenticator.issue({ userId: values.user ?? 'usr_devUser0000000001', orgId: values.org ?? demoOrgId, roles }, Number(values.ttl ?? 12 * 3600));
+  const identities = await devIdentities(config.serve.handlers, root, apis);
+  const userId = values.user ?? identities.users[roles[0] ?? ''] ?? 'usr_devUser0000000001';
+  const token = await authenticator.issue({ userId, orgId: values.org ?? identities.orgId, roles }, Number(values.ttl ?? 12 * 3600));
   console.log(token);
   return 0;
 }
