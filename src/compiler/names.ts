@@ -171,26 +171,3 @@ export function protoDefaultJsonName(fieldName: string): string {
 }
 
 const jsonNameCache = new Map<string, string>();
-
-/** `findings` -> `finding`, `modalities` -> `modality`: names the item type of an inline array. */
-const irregularPlurals: Record<string, string> = {
-  statuses: 'status',
-  aliases: 'alias',
-  analyses: 'analysis',
-  indices: 'index',
-  children: 'child',
-  people: 'person',
-};
-
-export function singular(name: string): string {
-  const lastWord = /[A-Z]?[a-z]+$/.exec(name)?.[0] ?? '';
-  const irregular = irregularPlurals[lastWord.toLowerCase()];
-  if (irregular !== undefined) {
-    const replacement = lastWord[0] === lastWord[0]?.toUpperCase() ? irregular[0]?.toUpperCase() + irregular.slice(1) : irregular;
-    return name.slice(0, name.length - lastWord.length) + replacement;
-  }
-  if (/ies$/.test(name)) return `${name.slice(0, -3)}y`;
-  if (/(ss|x|ch|sh)es$/.test(name)) return name.slice(0, -2);
-  if (/[^s]s$/.test(name)) return name.slice(0, -1);
-  return `${name}Item`;
-}

@@ -1,7 +1,8 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { EnumType, Field, NamedType, ObjectType, ScalarKind, TypeRef } from './ir.ts';
 import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
-import { fallbackPascalCase, pascalCase, singular, snakeCase } from './names.ts';
+import { fallbackPascalCase, pascalCase, snakeCase } from './names.ts';
+import { singular } from './singular.ts';
 import { Namespace, protoFieldKey } from './namespace.ts';
 import { lenientEnumNames, lenientFieldNames, strictEnumNames, strictFieldNames } from './schema-names.ts';
 import { appendPointer, fragmentToPointer, getAtPointer, resolveLocalRef } from './pointer.ts';
