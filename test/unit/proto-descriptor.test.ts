@@ -2,7 +2,8 @@ import { toJson } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { protoEnumValue, protoField, type ProtoField, type ProtoFile, type ProtoMessage } from '../../src/compiler/emit/proto/ast.ts';
-import { jsonName, mapEntryName, toFileDescriptor, toFileDescriptorSet } from '../../src/compiler/emit/proto/descriptor.ts';
+import { toFileDescriptor, toFileDescriptorSet } from '../../src/compiler/emit/proto/descriptor.ts';
+import { jsonName, mapEntryName } from '../../src/compiler/emit/proto/protoc-names.ts';
 import { writeProtoFile } from '../../src/compiler/emit/proto/print.ts';
 
 const field = (name: string, type: string, number: number, extra: { label?: ProtoField['label']; map?: boolean; jsonName?: string; deprecated?: boolean; comment?: string } = {}): ProtoField =>

@@ -12,7 +12,8 @@ import {
   type ServiceDescriptorProtoSchema,
 } from '@bufbuild/protobuf/wkt';
 import type * as Protobuf from 'protobufjs';
-import { jsonName, mapEntry, mapEntryName } from '../../compiler/emit/proto/descriptor.ts';
+import { mapEntry } from '../../compiler/emit/proto/descriptor.ts';
+import { jsonName, mapEntryName } from '../../compiler/emit/proto/protoc-names.ts';
 
 // The protobufjs that @grpc/proto-loader (and so @grpc/reflection) parses with.
 const protobuf = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'))('protobufjs') as typeof Protobuf;

@@ -8,16 +8,16 @@ import {
   type FieldDescriptorProtoSchema,
   type FileDescriptorProto,
   type ServiceDescriptorProtoSchema,
-  type SourceCodeInfo_LocationSchema,
 } from '@bufbuild/protobuf/wkt';
-import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoService, Reserved } from './ast.ts';
+import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoService } from './ast.ts';
+import { jsonName, mapEntryName, typeResolver, type TypeResolver } from './protoc-names.ts';
+import { fieldText, reservedLines, SourceLayout } from './source-layout.ts';
 import { wellKnownFile } from './well-known.ts';
 
 type MessageInit = MessageInitShape<typeof DescriptorProtoSchema>;
 type FieldInit = MessageInitShape<typeof FieldDescriptorProtoSchema>;
 type ServiceInit = MessageInitShape<typeof ServiceDescriptorProtoSchema>;
 type EnumInit = MessageInitShape<typeof EnumDescriptorProtoSchema>;
-type Location = MessageInitShape<typeof SourceCodeInfo_LocationSchema> & { span: number[] };
 
 /**
  * The `google.protobuf.FileDescriptorProto` of a proto file, as protoc and buf compile the text
@@ -33,7 +33,7 @@ export function toFileDescriptor(file: ProtoFile): FileDescriptorProto {
     return found;
   });
   const resolve = typeResolver(file, imported);
-  const layout = new Layout(file);
+  const layout = new SourceLayout(file);
   const syntax = layout.syntax();
   const services = file.services.map((service, index) => toService(service, [6, index], file.package, resolve, layout));
   const messages = file.messages.map((message, index) => toMessage(message, [4, index], file.package, resolve, layout));
@@ -69,16 +69,16 @@ export function toFileDescriptorSet(files: readonly ProtoFile[]): FileDescriptor
   return [...ordered.values()];
 }
 
-function toService(service: ProtoService, path: number[], pkg: string, resolve: TypeResolver, layout: Layout): ServiceInit {
+function toService(service: ProtoService, path: number[], pkg: string, resolve: TypeResolver, layout: SourceLayout): ServiceInit {
   const scope = `${pkg}.${service.name}`;
   const location = layout.open(path, service.comment);
   const methods = service.methods.map((method, index) => {
     if (index > 0) layout.blankLine();
     const input = `${method.clientStreaming ? 'stream ' : ''}${method.input}`;
     const output = `${method.serverStreaming ? 'stream ' : ''}${method.output}`;
-    const signature = `  rpc ${method.name}(${input}) returns (${output})`;
-    if (method.deprecated) layout.block([...path, 2, index], method.comment, 2, 3, 3);
-    else layout.line([...path, 2, index], method.comment, 2, `${signature};`);
+    // A deprecated method takes three lines: its option goes in a body.
+    if (method.deprecated) layout.block([...path, 2, index], method.comment, 2, 3, '  }'.length);
+    else layout.line([...path, 2, index], method.comment, 2, `  rpc ${method.name}(${input}) returns (${output});`);
     return {
       name: method.name,
       inputType: resolveMessage(resolve, method.input, scope),
@@ -92,7 +92,7 @@ function toService(service: ProtoService, path: number[], pkg: string, resolve: 
   return { name: service.name, method: methods };
 }
 
-function toMessage(message: ProtoMessage, path: number[], pkg: string, resolve: TypeResolver, layout: Layout): MessageInit {
+function toMessage(message: ProtoMessage, path: number[], pkg: string, resolve: TypeResolver, layout: SourceLayout): MessageInit {
   const scope = `${pkg}.${message.name}`;
   const location = layout.open(path, message.comment);
   if (message.deprecated) layout.skip(1);
@@ -152,7 +152,7 @@ function syntheticOneofs(message: ProtoMessage, fields: FieldInit[], nested: Mes
   });
 }
 
-function toEnum(protoEnum: ProtoEnum, path: number[], layout: Layout): EnumInit {
+function toEnum(protoEnum: ProtoEnum, path: number[], layout: SourceLayout): EnumInit {
   const location = layout.open(path, protoEnum.comment);
   if (protoEnum.deprecated) layout.skip(1);
   layout.skip(reservedLines(protoEnum.reserved));
@@ -183,236 +183,8 @@ export function mapEntry(name: string, value: Pick<FieldInit, 'type' | 'typeName
   };
 }
 
-/** protoc's name of the entry message of a map field: `label_values` -> `LabelValuesEntry`. */
-export function mapEntryName(fieldName: string): string {
-  let name = '';
-  let upper = true;
-  for (const char of fieldName) {
-    if (char === '_') upper = true;
-    else {
-      name += upper && char >= 'a' && char <= 'z' ? char.toUpperCase() : char;
-      upper = false;
-    }
-  }
-  return `${name}Entry`;
-}
-
-/** protoc's default JSON name of a field: each underscore dropped and the character after it upper-cased. */
-export function jsonName(fieldName: string): string {
-  let name = '';
-  let upper = false;
-  for (const char of fieldName) {
-    if (char === '_') upper = true;
-    else {
-      name += upper ? char.toUpperCase() : char;
-      upper = false;
-    }
-  }
-  return name;
-}
-
-const scalars: Record<string, Type> = {
-  double: Type.DOUBLE,
-  float: Type.FLOAT,
-  int64: Type.INT64,
-  uint64: Type.UINT64,
-  int32: Type.INT32,
-  fixed64: Type.FIXED64,
-  fixed32: Type.FIXED32,
-  bool: Type.BOOL,
-  string: Type.STRING,
-  bytes: Type.BYTES,
-  uint32: Type.UINT32,
-  sfixed32: Type.SFIXED32,
-  sfixed64: Type.SFIXED64,
-  sint32: Type.SINT32,
-  sint64: Type.SINT64,
-};
-
-/** A field's `type` and, for a message or an enum, its fully qualified `type_name`. */
-type Resolved = Pick<FieldInit, 'type' | 'typeName'>;
-type TypeResolver = (name: string, scope: string) => Resolved;
-
 function resolveMessage(resolve: TypeResolver, name: string, scope: string): string {
   const resolved = resolve(name, scope);
-  if (resolved.type !== Type.MESSAGE || resolved.typeName === undefined) throw new Error(`'${name}' is not a message`);
+  if (resolved.type !== Type.MESSAGE || resolved.typeName === undefined) throw new Error(`${scope}: '${name}' is not a message`);
   return resolved.typeName;
-}
-
-/**
- * Resolves a type name as protoc does: a leading dot is absolute; otherwise the first part of the
- * name is looked up from the innermost scope outwards (a field named `google` does not hide the
- * package, a message of that name would), and the rest is looked up inside what it found.
- */
-function typeResolver(file: ProtoFile, imported: readonly FileDescriptorProto[]): TypeResolver {
-  const symbols = new Map<string, 'package' | 'message' | 'enum'>();
-  const addPackage = (pkg: string): void => {
-    const parts = pkg.split('.');
-    for (let length = 1; length <= parts.length; length += 1) symbols.set(parts.slice(0, length).join('.'), 'package');
-  };
-  addPackage(file.package);
-  for (const message of file.messages) {
-    symbols.set(`${file.package}.${message.name}`, 'message');
-    for (const field of message.fields) if (field.map) symbols.set(`${file.package}.${message.name}.${mapEntryName(field.name)}`, 'message');
-  }
-  for (const protoEnum of file.enums) symbols.set(`${file.package}.${protoEnum.name}`, 'enum');
-  for (const descriptor of imported) {
-    addPackage(descriptor.package);
-    const addMessages = (scope: string, messages: FileDescriptorProto['messageType']): void => {
-      for (const message of messages) {
-        symbols.set(`${scope}.${message.name}`, 'message');
-        for (const nested of message.enumType) symbols.set(`${scope}.${message.name}.${nested.name}`, 'enum');
-        addMessages(`${scope}.${message.name}`, message.nestedType);
-      }
-    };
-    addMessages(descriptor.package, descriptor.messageType);
-    for (const protoEnum of descriptor.enumType) symbols.set(`${descriptor.package}.${protoEnum.name}`, 'enum');
-  }
-  const found = (fullName: string, written: string): Resolved => {
-    const kind = symbols.get(fullName);
-    if (kind !== 'message' && kind !== 'enum') throw new Error(`${file.path}: unknown type '${written}'`);
-    return { type: kind === 'message' ? Type.MESSAGE : Type.ENUM, typeName: `.${fullName}` };
-  };
-  return (name, scope) => {
-    const scalar = scalars[name];
-    if (scalar !== undefined) return { type: scalar };
-    if (name.startsWith('.')) return found(name.slice(1), name);
-    const [first = '', ...rest] = name.split('.');
-    for (let outer: string | undefined = scope; outer !== undefined; outer = outer === '' ? undefined : outer.slice(0, Math.max(outer.lastIndexOf('.'), 0))) {
-      const candidate = outer === '' ? first : `${outer}.${first}`;
-      const kind = symbols.get(candidate);
-      if (kind === undefined) continue;
-      if (rest.length > 0) return found(`${candidate}.${rest.join('.')}`, name);
-      if (kind !== 'package') return found(candidate, name);
-    }
-    throw new Error(`${file.path}: unknown type '${name}'`);
-  };
-}
-
-// The text of a field's line after its indent, as the printer writes it.
-function fieldText(field: ProtoField): string {
-  const options: string[] = [];
-  if (field.jsonName !== undefined) options.push(`json_name = ${protoString(field.jsonName)}`);
-  if (field.deprecated) options.push('deprecated = true');
-  const type = field.map ? `map<string, ${field.type}>` : field.label ? `${field.label} ${field.type}` : field.type;
-  return `${type} ${field.name} = ${field.number}${options.length > 0 ? ` [${options.join(', ')}]` : ''};`;
-}
-
-function protoString(value: string): string {
-  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  const escaped = value.replace(/["\\\u0000-\u001f\u007f]/g, (char) => {
-    if (char === '"' || char === '\\') return `\\${char}`;
-    return named[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-  return `"${escaped}"`;
-}
-
-function reservedLines(reserved: Reserved): number {
-  return (reserved.numbers.length > 0 ? 1 : 0) + (reserved.names.length > 0 ? 1 : 0);
-}
-
-/**
- * The lines the printer gives a comment, each without its `//`. protoc takes every such line, up
- * to and including its newline, as a line of the element's leading comment.
- */
-function commentLines(text: string | undefined): string[] {
-  const trimmed = text?.trim() ?? '';
-  if (trimmed === '') return [];
-  if (!trimmed.includes('\n')) return [` ${trimmed}`];
-  return trimmed.split('\n').map((line) => (line.trim() === '' ? '' : ` ${line.trimEnd()}`));
-}
-
-const joinComment = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
-
-/**
- * Follows the lines of the printed file (see `writeProtoFile`) as the elements are emitted, so
- * each commented location gets the span protoc gives it: zero-based line and column of its first
- * token to the end of its last, columns in characters.
- */
-class Layout {
-  readonly locations: Location[] = [];
-  private readonly file: ProtoFile;
-  private current: number;
-
-  constructor(file: ProtoFile) {
-    this.file = file;
-    const comment = commentLines(file.comment);
-    // The notice and a blank line, then the file's comment and a blank line.
-    this.current = 2 + (comment.length > 0 ? comment.length + 1 : 0);
-  }
-
-  /** The `syntax` statement, which carries the notice and the file's comment as detached comments. */
-  syntax(): Location {
-    const comment = commentLines(this.file.comment);
-    const location: Location = {
-      path: [12],
-      span: [this.current, 0, 'syntax = "proto3";'.length],
-      leadingDetachedComments: [' Code generated by trident. DO NOT EDIT.\n', ...(comment.length > 0 ? [joinComment(comment)] : [])],
-    };
-    // syntax, a blank line, package, then a blank line and the imports.
-    this.current += 3 + (this.file.imports.length > 0 ? 1 + this.file.imports.length : 0);
-    return location;
-  }
-
-  /** Starts a top-level block (after the blank line that separates blocks); its span ends at `close`. */
-  open(path: number[], comment: string | undefined): Location {
-    this.current += 1;
-    const location = this.commented(path, comment);
-    location.span = [this.current, 0];
-    this.current += 1;
-    return location;
-  }
-
-  close(location: Location): void {
-    location.span.push(this.current, 1);
-    this.current += 1;
-  }
-
-  isEmpty(location: Location): boolean {
-    return location.span[0] === this.current - 1;
-  }
-
-  /** A block with nothing inside, printed on one line. */
-  closeEmpty(location: Location, text: string): void {
-    location.span.push(columns(text));
-  }
-
-  /** A one-line element (field, enum value, method) at the given indent. */
-  line(path: number[], comment: string | undefined, indent: number, text: string): void {
-    const location = this.commented(path, comment);
-    location.span = [this.current, indent, columns(text)];
-    this.current += 1;
-  }
-
-  /** An element of `lines` lines whose last line ends at column `endColumn`. */
-  block(path: number[], comment: string | undefined, indent: number, lines: number, endColumn: number): void {
-    const location = this.commented(path, comment);
-    location.span = [this.current, indent, this.current + lines - 1, endColumn];
-    this.current += lines;
-  }
-
-  blankLine(): void {
-    this.current += 1;
-  }
-
-  skip(lines: number): void {
-    this.current += lines;
-  }
-
-  // Steps over the comment's lines; a location is recorded only when there is a comment, but the
-  // span is always set on the returned object so blocks can be closed alike.
-  private commented(path: number[], comment: string | undefined): Location {
-    const lines = commentLines(comment);
-    this.current += lines.length;
-    const location: Location = { path, span: [], leadingComments: joinComment(lines) };
-    if (lines.length > 0) this.locations.push(location);
-    return location;
-  }
-}
-
-// Columns count characters (code points), as buf's compiler does.
-function columns(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
 }
