@@ -77,10 +77,7 @@ function readMessage(reader: LineReader, comment: string | undefined): ProtoMess
 
 function readField(reader: LineReader, indent: string): ProtoField {
   const comment = reader.comment(indent);
-  const [, label, type = '', mapValue, name = '', number = '', options] = reader.match(
-    new RegExp(`^${indent}(?:(optional|repeated) )?(map<string, ([\\w.]+)>|[\\w.]+) (\\w+) = (\\d+)(?: \\[(.+)\\])?;$`),
-    'a field',
-  );
+  const [, label, type = '', mapValue, name = '', number = '', options] = reader.match(fieldPattern(indent), 'a field');
   let jsonName: string | undefined;
   let deprecated = false;
   let rest = options ?? '';
@@ -97,6 +94,18 @@ function readField(reader: LineReader, indent: string): ProtoField {
   if (rest !== '') reader.failOnPrevious('the options json_name and deprecated');
   const map = mapValue !== undefined;
   return protoField(name, map ? mapValue : type, label as ProtoField['label'], map, jsonName, deprecated, comment, undefined, undefined, Number(number));
+}
+
+const fieldPatterns = new Map<string, RegExp>();
+
+// A field's line at an indent: label, type (or map), name, number and options.
+function fieldPattern(indent: string): RegExp {
+  let pattern = fieldPatterns.get(indent);
+  if (!pattern) {
+    pattern = new RegExp(`^${indent}(?:(optional|repeated) )?(map<string, ([\\w.]+)>|[\\w.]+) (\\w+) = (\\d+)(?: \\[(.+)\\])?;$`);
+    fieldPatterns.set(indent, pattern);
+  }
+  return pattern;
 }
 
 function readEnum(reader: LineReader, comment: string | undefined): ProtoEnum {
