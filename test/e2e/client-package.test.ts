@@ -100,6 +100,39 @@ await rest.listStudies({ params: { query: { status: 'no-such-status' } } });
     expect(bad.stdout).toMatch(/no-such-status/);
   }, 300_000);
 
+  it('builds in a fresh `npm create vite` TypeScript app, its template tsconfig unchanged', async () => {
+    await run('npm', ['create', '--yes', 'vite@latest', 'vite-app', '--', '--template', 'vanilla-ts'], { cwd: scratch, timeout: 300_000 });
+    const dir = join(scratch, 'vite-app');
+    const tsconfig = readFileSync(join(dir, 'tsconfig.json'), 'utf8');
+    expect(tsconfig).toMatch(/"noUnusedLocals": true/);
+    await installInto(dir, []);
+    await installInto(dir, [tarball]);
+    rmSync(join(dir, 'src', 'counter.ts'), { force: true });
+    writeFileSync(
+      join(dir, 'src', 'main.ts'),
+      `import { createStudyV2RestClient } from 'study-v2-client/rest';
+import { createStudyV2GraphqlClient } from 'study-v2-client/graphql';
+import { isTridentError } from 'study-v2-client';
+
+const token = new URLSearchParams(location.search).get('token') ?? '';
+const rest = createStudyV2RestClient({ baseUrl: location.origin, token });
+const graphql = createStudyV2GraphqlClient({ baseUrl: location.origin, token });
+const app = document.querySelector<HTMLDivElement>('#app')!;
+try {
+  const page = await rest.listStudies({ params: { query: { pageSize: 5 } } });
+  const first = page.items[0];
+  const study = first ? await graphql.getStudy({ studyId: first.id }) : undefined;
+  app.textContent = \`\${page.items.length} studies; first: \${study?.status ?? 'none'}\`;
+} catch (error) {
+  app.textContent = isTridentError(error) ? \`\${error.code}: \${error.message}\` : String(error);
+}
+`,
+    );
+    expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).toBe(tsconfig);
+    const built = await run('npm', ['run', 'build'], { cwd: dir, timeout: 300_000 });
+    expect(built.stdout).toMatch(/built in/);
+  }, 600_000);
+
   it('trident package of an unknown API version names the known ones', async () => {
     const result = await run(node, ['tools/trident.ts', 'package', 'nothing/v9'], { cwd: repoRoot, allowFailure: true });
     expect(result.code).toBe(2);
