@@ -1,41 +1,30 @@
 import { createHash } from 'node:crypto';
 import { ApiError, errorCatalog, type ErrorCode } from '../../src/runtime/errors.ts';
-import type { BinaryContent, BinaryUpload, OperationContext, OperationInput } from '../../src/runtime/handler.ts';
+import type { GetNoteOutput, NotesV1Handlers, WatchNotesOutput } from './generated/notes/v1/server.ts';
 
-interface Note {
-  id: string;
-  title: string;
-  status: string;
-  tags?: string[];
-  version: number;
-  createdAt: string;
-  secret?: string;
-  author?: string;
-  internal: string;
-}
+// A stored note: what the contract returns, plus what it must never return (the write-only secret
+// and fields it does not declare), which the runtime's projection has to drop.
+type Note = GetNoteOutput & { secret?: string; author?: string; internal: string };
 
-type Event = { type: 'note.created'; sequence: number; noteId: string; title: string } | { type: 'note.deleted'; sequence: number; noteId: string };
-
-/** An in-memory implementation of the test Notes API, written against the JSON shapes only. */
-export function notesService() {
+/** An in-memory implementation of the test Notes API, typed by its generated interface; `notes` is its store. */
+export function notesService(): NotesV1Handlers & { notes: Map<string, Note> } {
   const notes = new Map<string, Note>();
   const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
-  const events: Event[] = [];
+  const events: WatchNotesOutput[] = [];
   const listeners = new Set<() => void>();
   let counter = 0;
-  const publish = (event: Event): void => {
+  const publish = (event: WatchNotesOutput): void => {
     events.push(event);
     for (const listener of listeners) listener();
   };
-  const find = (id: unknown): Note => {
-    const note = notes.get(String(id));
-    if (!note) throw new ApiError('not_found', `note ${String(id)} does not exist`);
+  const find = (id: string): Note => {
+    const note = notes.get(id);
+    if (!note) throw new ApiError('not_found', `note ${id} does not exist`);
     return note;
   };
   return {
     notes,
-    async createNote(input: OperationInput, context: OperationContext) {
-      const body = input.body as { title: string; status?: string; tags?: string[]; secret?: string };
+    async createNote({ body }, context) {
       counter += 1;
       const note: Note = {
         id: `note_${counter}`,
@@ -52,41 +41,39 @@ export function notesService() {
       publish({ type: 'note.created', sequence: events.length + 1, noteId: note.id, title: note.title });
       return note;
     },
-    async listNotes(input: OperationInput) {
-      const status = input.query?.status;
-      return { items: [...notes.values()].filter((note) => status === undefined || note.status === status).slice(0, Number(input.query?.limit ?? 20)) };
+    async listNotes({ query }) {
+      return { items: [...notes.values()].filter((note) => query.status === undefined || note.status === query.status).slice(0, query.limit ?? 20) };
     },
-    async getNote(input: OperationInput) {
-      return find(input.path?.noteId);
+    async getNote({ path }) {
+      return find(path.noteId);
     },
-    async updateNote(input: OperationInput) {
-      const note = find(input.path?.noteId);
-      const expected = String(input.header?.['If-Match'] ?? '').replace(/^W\//, '').replaceAll('"', '');
+    async updateNote({ path, header, body }) {
+      const note = find(path.noteId);
+      const expected = header['If-Match'].replace(/^W\//, '').replaceAll('"', '');
       if (expected !== String(note.version)) throw new ApiError('precondition_failed', `note is at version ${note.version}`);
-      Object.assign(note, input.body as object, { version: note.version + 1 });
+      Object.assign(note, body, { version: note.version + 1 });
       return note;
     },
-    async deleteNote(input: OperationInput) {
-      const note = find(input.path?.noteId);
+    async deleteNote({ path }) {
+      const note = find(path.noteId);
       notes.delete(note.id);
       publish({ type: 'note.deleted', sequence: events.length + 1, noteId: note.id });
     },
-    async failNote(input: OperationInput) {
-      const code = String(input.query?.code);
+    async failNote({ query }) {
+      const code = query.code;
       if (code === 'crash') throw new Error('a secret stack detail');
       if (!(code in errorCatalog)) throw new ApiError('invalid_argument', `unknown code ${code}`);
       throw new ApiError(code as ErrorCode, `failed with ${code}`, code === 'invalid_argument' ? [{ pointer: '/query/code', message: 'chosen to fail' }] : []);
     },
-    async uploadAttachment(input: OperationInput) {
-      const upload = input.body as BinaryUpload;
+    async uploadAttachment({ path, body: upload }) {
       const parts: Buffer[] = [];
       for await (const chunk of upload.chunks) parts.push(Buffer.from(chunk));
       const bytes = Buffer.concat(parts);
-      attachments.set(String(input.path?.noteId), { bytes, contentType: upload.contentType || 'application/octet-stream' });
+      attachments.set(path.noteId, { bytes, contentType: upload.contentType || 'application/octet-stream' });
       return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), contentType: upload.contentType };
     },
-    async downloadAttachment(input: OperationInput): Promise<BinaryContent> {
-      const stored = attachments.get(String(input.path?.noteId));
+    async downloadAttachment({ path }) {
+      const stored = attachments.get(path.noteId);
       if (!stored) throw new ApiError('not_found', 'no attachment');
       const etag = createHash('sha256').update(stored.bytes).digest('hex').slice(0, 16);
       return {
@@ -100,11 +87,11 @@ export function notesService() {
       };
     },
     // Replays the events after `after`, then follows new ones until the caller goes away.
-    async *watchNotes(input: OperationInput, context: OperationContext) {
-      let next = Number(input.query?.after ?? 0);
+    async *watchNotes({ query }, context) {
+      let next = query.after ?? 0;
       while (!context.signal.aborted) {
         while (next < events.length) {
-          yield events[next];
+          yield events[next]!;
           next += 1;
         }
         await new Promise<void>((resolve) => {
