@@ -40,27 +40,36 @@ export function readFlow(path: string): ExplicitFlow {
 const at = (value: unknown, pointer: string): unknown =>
   pointer.split('/').slice(1).reduce<unknown>((node, token) => (node === null || typeof node !== 'object' ? undefined : (node as Json)[token.replace(/~1/g, '/').replace(/~0/g, '~')]), value);
 
-function substitute(value: unknown, saved: Map<string, unknown>, unique: () => string): unknown {
+function substitute(value: unknown, saved: (name: string) => unknown, unique: () => string): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{(\w+)\}$/.exec(value);
-    if (whole) return whole[1] === 'unique' ? unique() : saved.get(whole[1]!);
-    return value.replace(/\$\{(\w+)\}/g, (_, name: string) => (name === 'unique' ? unique() : String(saved.get(name) ?? '')));
+    if (whole) return whole[1] === 'unique' ? unique() : saved(whole[1]!);
+    return value.replace(/\$\{(\w+)\}/g, (_, name: string) => (name === 'unique' ? unique() : String(saved(name) ?? '')));
   }
   if (Array.isArray(value)) return value.map((item) => substitute(item, saved, unique));
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, saved, unique)]));
   return value;
 }
 
+/** The names a flow substitutes and no step of it saves (`${studyId}`): the seed data creates what they name. */
+export function flowNames(flow: ExplicitFlow): string[] {
+  const saved = new Set(flow.steps.flatMap((step) => Object.keys(step.save ?? {})));
+  const used = [...JSON.stringify(flow.steps).matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]!);
+  return [...new Set(used)].filter((name) => name !== 'unique' && !saved.has(name));
+}
+
 /** Runs an explicit flow as one check; it fails at the first step that does not do what it says. */
 export async function explicitFlowCheck(context: RunContext, flow: ExplicitFlow): Promise<void> {
   await context.checks.run('flow', '*', `explicit flow: ${flow.name}`, `${flow.steps.length} steps`, async () => {
     const world = context.fixtures.world;
-    const saved = new Map<string, unknown>([['technicianId', world.technicianId], ['doctorId', world.doctorId], ['studyId', world.studyId], ['imageId', world.imageId]]);
+    const saved = new Map<string, unknown>([['technicianId', world.technicianId], ['doctorId', world.doctorId]]);
+    // A name no step saved is the id of the seed data's resource of that parameter (`${studyId}`), if any.
+    const valueOf = (name: string): unknown => (saved.has(name) ? saved.get(name) : context.fixtures.seededId(undefined, name));
     for (const [index, step] of flow.steps.entries()) {
       const label = `step ${index + 1} (${step.api} ${step.call} via ${step.via ?? 'rest'})`;
       const loaded = context.target.apis.find((candidate) => candidate.key === step.api);
       if (!loaded) fail(`${label}: no API ${step.api}`);
-      const input = substitute(step.input ?? {}, saved, () => context.fixtures.marker()) as OperationInput;
+      const input = substitute(step.input ?? {}, valueOf, () => context.fixtures.marker()) as OperationInput;
       const token = await tokenFor(context, step.as);
       const vias: Protocol[] = step.via === 'all' ? [...protocols] : [step.via ?? 'rest'];
       const outcomes: Outcome[] = [];
@@ -76,7 +85,7 @@ export async function explicitFlowCheck(context: RunContext, flow: ExplicitFlow)
         const value = (outcome as { value: unknown }).value;
         if (typeof expect === 'object') {
           for (const [pointer, wanted] of Object.entries(expect.result)) {
-            expectThat(JSON.stringify(at(value, pointer)) === JSON.stringify(substitute(wanted, saved, () => '')), `${where}: ${pointer} is ${JSON.stringify(at(value, pointer))}, expected ${JSON.stringify(wanted)}`);
+            expectThat(JSON.stringify(at(value, pointer)) === JSON.stringify(substitute(wanted, valueOf, () => '')), `${where}: ${pointer} is ${JSON.stringify(at(value, pointer))}, expected ${JSON.stringify(wanted)}`);
           }
         }
       }

@@ -3,7 +3,8 @@ import type { Api, Operation } from '../compiler/ir.ts';
 import type { OperationInput } from '../runtime/handler.ts';
 import { inputSchema } from '../runtime/validate.ts';
 import { gradientPng } from './png.ts';
-import { fail } from './model.ts';
+import { CheckSkipped, fail, skip } from './model.ts';
+import { nounOf, requiredBodyProperties } from './seed-plan.ts';
 import { apiKey, type Target } from './target.ts';
 import { validValue } from './generate-inputs.ts';
 
@@ -15,12 +16,8 @@ export interface Prepared {
   refersToResource: boolean;
 }
 
-/** The resources the checks work on, created through the API at the start of a run. */
+/** The users the checks act as, beside the resources of the seed data. */
 export interface World {
-  studyId: string;
-  imageId: string;
-  assessmentId: string;
-  reviewId: string;
   /** The user the QUALITY reviews are assigned to (the technician token's subject). */
   technicianId: string;
   /** The doctor token's subject, for DIAGNOSTIC reviews. */
@@ -30,35 +27,36 @@ export interface World {
 const png = gradientPng(8, 8, [200, 150, 130], [120, 80, 60]);
 const pngDigest = createHash('sha256').update(png).digest();
 
-type Recipe = (fixtures: Fixtures) => Promise<Omit<Prepared, 'refersToResource'> & { refersToResource?: boolean }>;
+/** `need` gives the id of the run's own resource for a parameter of the recipe's API version. */
+type Recipe = (fixtures: Fixtures, need: (parameter: string) => string) => Promise<Omit<Prepared, 'refersToResource'> & { refersToResource?: boolean }>;
 
 /**
  * Valid inputs for the operations of the contracts in this repository, so checks reach the
  * handlers instead of drowning in "not found". Operations it does not know get an input generated
- * from their schema, with path parameters filled from the world by name.
+ * from their schema, with the ids of the seed data where the input names a resource.
  */
 const recipes: Record<string, Recipe> = {
-  'image/v1 createImage': async (f) => ({ role: 'clinic_uploader', input: { body: f.imageBody(f.world.studyId) }, refersToResource: true }),
-  'image/v1 listImages': async (f) => ({ role: 'doctor', input: { query: { studyId: f.world.studyId, limit: 5 } }, refersToResource: false }),
-  'image/v1 getImage': async (f) => ({ role: 'doctor', input: { path: { imageId: f.world.imageId } } }),
+  'image/v1 createImage': async (f, need) => ({ role: 'clinic_uploader', input: { body: f.imageBody(need('studyId')) }, refersToResource: true }),
+  'image/v1 listImages': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false }),
+  'image/v1 getImage': async (_, need) => ({ role: 'doctor', input: { path: { imageId: need('imageId') } } }),
   'image/v1 uploadImageContent': async (f) => {
     const image = await f.freshImage();
     return { role: 'clinic_uploader', input: { path: { imageId: image.id }, header: { 'Content-Digest': `sha-256=:${pngDigest.toString('base64')}:` }, body: { contentType: 'image/png', bytes: png } } };
   },
-  'image/v1 downloadImageContent': async (f) => ({ role: 'doctor', input: { path: { imageId: f.world.imageId } } }),
+  'image/v1 downloadImageContent': async (_, need) => ({ role: 'doctor', input: { path: { imageId: need('imageId') } } }),
   'image/v1 rejectImage': async (f) => {
     const image = await f.freshImage();
     return { role: 'technician', input: { path: { imageId: image.id }, header: { 'If-Match': `"${image.version}"` }, body: { reason: 'quality', comment: 'conformance' } } };
   },
-  'review/v1 recordAssessment': async (f) => ({
+  'review/v1 recordAssessment': async (_, need) => ({
     role: 'ai_service',
-    input: { body: { studyId: f.world.studyId, algorithm: { name: 'conformance', version: '1' }, status: 'completed', findings: [], quality: { gradable: true, issues: [] } } },
+    input: { body: { studyId: need('studyId'), algorithm: { name: 'conformance', version: '1' }, status: 'completed', findings: [], quality: { gradable: true, issues: [] } } },
   }),
-  'review/v1 listAssessments': async (f) => ({ role: 'doctor', input: { query: { studyId: f.world.studyId, limit: 5 } }, refersToResource: false }),
-  'review/v1 getAssessment': async (f) => ({ role: 'doctor', input: { path: { assessmentId: f.world.assessmentId } } }),
-  'review/v1 createReview': async (f) => ({ role: 'org_admin', input: { body: { studyId: f.world.studyId, kind: 'QUALITY', imageId: f.world.imageId, priority: 'routine' } } }),
-  'review/v1 listReviews': async (f) => ({ role: 'doctor', input: { query: { studyId: f.world.studyId, limit: 5 } }, refersToResource: false }),
-  'review/v1 getReview': async (f) => ({ role: 'doctor', input: { path: { reviewId: f.world.reviewId } } }),
+  'review/v1 listAssessments': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false }),
+  'review/v1 getAssessment': async (_, need) => ({ role: 'doctor', input: { path: { assessmentId: need('assessmentId') } } }),
+  'review/v1 createReview': async (_, need) => ({ role: 'org_admin', input: { body: { studyId: need('studyId'), kind: 'QUALITY', imageId: need('imageId'), priority: 'routine' } } }),
+  'review/v1 listReviews': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false }),
+  'review/v1 getReview': async (_, need) => ({ role: 'doctor', input: { path: { reviewId: need('reviewId') } } }),
   'review/v1 assignReview': async (f) => {
     const review = await f.freshReview();
     return { role: 'org_admin', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` }, body: { assigneeId: f.world.technicianId } } };
@@ -78,7 +76,7 @@ const recipes: Record<string, Recipe> = {
   },
   'study/v1 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV1Body() }, refersToResource: false }),
   'study/v1 listStudies': async () => ({ role: 'doctor', input: { query: { limit: 5 } }, refersToResource: false }),
-  'study/v1 getStudy': async (f) => ({ role: 'doctor', input: { path: { studyId: f.world.studyId } } }),
+  'study/v1 getStudy': async (_, need) => ({ role: 'doctor', input: { path: { studyId: need('studyId') } } }),
   'study/v1 updateStudy': async (f) => {
     const study = await f.freshStudy('study/v1');
     return { role: 'clinic_uploader', input: { path: { studyId: study.id }, header: { 'If-Match': `"${study.version}"` }, body: { accessionNumber: 'CONF-1' } } };
@@ -89,7 +87,7 @@ const recipes: Record<string, Recipe> = {
   },
   'study/v2 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV2Body() }, refersToResource: false }),
   'study/v2 listStudies': async () => ({ role: 'doctor', input: { query: { pageSize: 5 } }, refersToResource: false }),
-  'study/v2 getStudy': async (f) => ({ role: 'doctor', input: { path: { studyId: f.world.studyId } } }),
+  'study/v2 getStudy': async (_, need) => ({ role: 'doctor', input: { path: { studyId: need('studyId') } } }),
   'study/v2 updateStudy': async (f) => {
     const study = await f.freshStudy('study/v2');
     return { role: 'clinic_uploader', input: { path: { studyId: study.id }, header: { 'If-Match': `"${study.version}"` }, body: { startedAt: '2026-01-02T03:04:05.000Z' } } };
@@ -98,24 +96,50 @@ const recipes: Record<string, Recipe> = {
     const study = await f.freshStudy('study/v2');
     return { role: 'org_admin', input: { path: { studyId: study.id }, header: { 'If-Match': `"${study.version}"` }, body: { reason: 'conformance' } } };
   },
-  'study/v2 getStudySubjectIdentity': async (f) => ({ role: 'org_admin', input: { path: { studyId: f.world.studyId } } }),
-  'review/v1 watchReviewProgress': async (f) => ({ role: 'doctor', input: { path: { studyId: f.world.studyId } } }),
+  'study/v2 getStudySubjectIdentity': async (_, need) => ({ role: 'org_admin', input: { path: { studyId: need('studyId') } } }),
+  'review/v1 watchReviewProgress': async (_, need) => ({ role: 'doctor', input: { path: { studyId: need('studyId') } } }),
 };
 
-export class Fixtures {
+/**
+ * Valid calls of the operations under test: written down for the contracts of this repository,
+ * generated from the schemas for any other, with the ids of the resources the seed data created
+ * (seed-data.ts) wherever an input names one.
+ */
+export abstract class Fixtures {
   readonly target: Target;
   private readonly seed: number;
   private counter = 0;
-  private created: World | undefined;
 
   constructor(target: Target, seed: number) {
     this.target = target;
     this.seed = seed;
   }
 
-  get world(): World {
-    if (!this.created) throw new Error('Fixtures.setup() has not run');
-    return this.created;
+  /** The users the checks act as. */
+  abstract get world(): World;
+
+  /** Creates the seed data through the API. */
+  abstract setup(): Promise<World>;
+
+  /** Whether `operation` of `api` creates a resource of the seed data's kinds. */
+  abstract creates(api: string, operation: Operation): boolean;
+
+  /**
+   * The id of the run's own resource that fills `parameter` for an operation of `api` (a path
+   * parameter of `operation` when given); undefined when no operation of the contracts creates
+   * one; skips the check, with the reason, when its creation failed.
+   */
+  abstract seededId(api: string | undefined, parameter: string, operation?: Operation): string | undefined;
+
+  /**
+   * A new resource of the kind `parameter` names, created as the seed data's was, for an operation
+   * that may use it up (a delete, a cancellation); undefined when no operation creates one.
+   */
+  abstract freshId(api: string, parameter: string, operation: Operation): Promise<string | undefined>;
+
+  /** As `seededId`, and a check that needs a resource nothing creates is skipped too. */
+  need(api: string, parameter: string): string {
+    return this.seededId(api, parameter) ?? skip(`needs ${nounOf(parameter)}: no operation of the contracts creates one`);
   }
 
   /** Whether the fixtures know the contracts (else only generated inputs are available). */
@@ -123,40 +147,70 @@ export class Fixtures {
     return api.operations.some((operation) => recipes[`${apiKey(api)} ${operation.id}`] !== undefined);
   }
 
-  /** Creates a study with an uploaded image, an assessment and a QUALITY review, through REST. */
-  async setup(): Promise<World> {
-    const technicianId = String((await this.claims('technician')).sub ?? '');
-    const doctorId = String((await this.claims('doctor')).sub ?? '');
-    const study = await this.call('study/v2', 'registerStudy', { body: this.studyV2Body() }, 'clinic_uploader');
-    const studyId = String(study.id);
-    const image = await this.call('image/v1', 'createImage', { body: this.imageBody(studyId) }, 'clinic_uploader');
-    await this.call('image/v1', 'uploadImageContent', { path: { imageId: image.id }, header: { 'Content-Digest': `sha-256=:${pngDigest.toString('base64')}:` }, body: { contentType: 'image/png', bytes: png } }, 'clinic_uploader');
-    const assessment = await this.call('review/v1', 'recordAssessment', {
-      body: { studyId, algorithm: { name: 'conformance', version: '1' }, status: 'completed', findings: [{ id: 'f1', code: { system: 'http://snomed.info/sct', code: '43116000', display: 'Eczema' }, confidence: 0.5, imageId: image.id }], quality: { gradable: true, issues: [] } },
-    }, 'ai_service');
-    this.created = { studyId, imageId: String(image.id), assessmentId: String(assessment.id), reviewId: '', technicianId, doctorId };
-    this.created.reviewId = (await this.freshReview()).id;
-    return this.created;
-  }
-
   /** A valid call of `operation`; recipes that need a resource of their own create it first. */
   async prepare(api: Api, operation: Operation): Promise<Prepared> {
-    const recipe = recipes[`${apiKey(api)} ${operation.id}`];
+    const key = apiKey(api);
+    const recipe = recipes[`${key} ${operation.id}`];
     if (recipe) {
-      const prepared = await recipe(this);
+      const prepared = await recipe(this, (parameter) => this.need(key, parameter));
       return { ...prepared, refersToResource: prepared.refersToResource ?? true };
     }
     return this.generated(api, operation);
   }
 
-  private generated(api: Api, operation: Operation): Prepared {
+  /**
+   * An input generated from the operation's schema, its path parameters and the required ids of
+   * its body (a property named as a created parameter) those of the seed data; only the ids the
+   * operation uses are read, so a resource that could not be created skips only the checks that
+   * need it. A write acts on a resource of its own (the item its path ends with), so a delete
+   * or a cancellation does not take the seed data's away from the checks after it.
+   */
+  private async generated(api: Api, operation: Operation): Promise<Prepared> {
+    const key = apiKey(api);
     const schema = inputSchema(api, operation) as { properties: Record<string, unknown> };
     const input = (validValue(api, schema, this.seed) ?? {}) as OperationInput;
-    const ids: Record<string, string> = { studyId: this.world.studyId, imageId: this.world.imageId, assessmentId: this.world.assessmentId, reviewId: this.world.reviewId };
+    this.withOptionalQuery(api, operation, input);
+    const actedOn = operation.kind === 'mutation' && !this.creates(key, operation) ? [...operation.path.matchAll(/\{([^}/]+)\}/g)].at(-1)?.[1] : undefined;
     for (const parameter of operation.parameters) {
-      if (parameter.in === 'path' && ids[parameter.name] !== undefined) (input.path ??= {})[parameter.name] = ids[parameter.name];
+      if (parameter.in !== 'path') continue;
+      const id = parameter.name === actedOn ? await this.freshId(key, parameter.name, operation) : this.seededId(key, parameter.name, operation);
+      if (id !== undefined) (input.path ??= {})[parameter.name] = id;
     }
-    return { input, role: operation.security[0]?.roles[0] ?? '', refersToResource: operation.parameters.some((parameter) => parameter.in === 'path') };
+    const body = input.body as Record<string, unknown> | undefined;
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      for (const name of requiredBodyProperties(api, operation)) {
+        const id = name === 'id' || !(name in body) ? undefined : this.seededId(key, name);
+        if (id !== undefined) body[name] = id;
+      }
+    }
+    return { input, role: await this.roleFor(operation), refersToResource: operation.parameters.some((parameter) => parameter.in === 'path') };
+  }
+
+  /**
+   * Gives the optional query parameters a valid value too (`limit`), so the checks of invalid
+   * inputs and of variables have them to work on; one no value can be generated for stays out.
+   */
+  private withOptionalQuery(api: Api, operation: Operation, input: OperationInput): void {
+    const query = (inputSchema(api, operation) as { properties: { query?: { properties: Record<string, unknown> } } }).properties.query?.properties ?? {};
+    for (const [name, schema] of Object.entries(query)) {
+      if (input.query?.[name] !== undefined) continue;
+      try {
+        const value = validValue(api, schema, this.seed);
+        if (value !== undefined) (input.query ??= {})[name] = value;
+      } catch (error) {
+        if (!(error instanceof CheckSkipped)) throw error;
+      }
+    }
+  }
+
+  /**
+   * A role the operation's security allows and the token source has a token for; the first it
+   * allows when there is none (the check then says why), '' for a public operation.
+   */
+  async roleFor(operation: Operation): Promise<string> {
+    const roles = [...new Set(operation.security.flatMap((requirement) => requirement.roles))];
+    for (const role of roles) if (typeof (await this.target.tokens.token('valid', role)) === 'string') return role;
+    return roles[0] ?? '';
   }
 
   /** Calls an operation through REST as `role` and returns its JSON result, failing the check on an error. */
@@ -167,7 +221,7 @@ export class Fixtures {
     if (typeof token !== 'string') fail(`setup: ${token.skipped}`);
     const outcome = await this.target.callers.rest.call(loaded!.api, operationId, input, token as string);
     if (!outcome.ok) fail(`setup: ${key} ${operationId} as ${role} failed: ${outcome.code}: ${outcome.message}`);
-    return (outcome as { value: Record<string, unknown> }).value;
+    return ((outcome as { value: unknown }).value ?? {}) as Record<string, unknown>;
   }
 
   async freshStudy(key: 'study/v1' | 'study/v2'): Promise<{ id: string; version: unknown }> {
@@ -176,12 +230,13 @@ export class Fixtures {
   }
 
   async freshImage(): Promise<{ id: string; version: unknown }> {
-    const image = await this.call('image/v1', 'createImage', { body: this.imageBody(this.world.studyId) }, 'clinic_uploader');
+    const image = await this.call('image/v1', 'createImage', { body: this.imageBody(this.need('image/v1', 'studyId')) }, 'clinic_uploader');
     return { id: String(image.id), version: image.version };
   }
 
   async freshReview(): Promise<{ id: string; version: unknown }> {
-    const review = await this.call('review/v1', 'createReview', { body: { studyId: this.world.studyId, kind: 'QUALITY', imageId: this.world.imageId, assigneeId: this.world.technicianId, priority: 'routine' } }, 'org_admin');
+    const body = { studyId: this.need('review/v1', 'studyId'), kind: 'QUALITY', imageId: this.need('review/v1', 'imageId'), assigneeId: this.world.technicianId, priority: 'routine' };
+    const review = await this.call('review/v1', 'createReview', { body }, 'org_admin');
     return { id: String(review.id), version: review.version };
   }
 
@@ -205,15 +260,5 @@ export class Fixtures {
 
   imageBody(studyId: string): Record<string, unknown> {
     return { studyId, contentType: 'image/png', sizeBytes: png.length, checksum: { algorithm: 'sha256', value: pngDigest.toString('hex') }, capture: { capturedAt: '2026-01-02T03:04:05Z', modality: 'XC', deviceId: 'conformance-cam' } };
-  }
-
-  private async claims(role: string): Promise<Record<string, unknown>> {
-    const token = await this.target.tokens.token('valid', role);
-    if (typeof token !== 'string') return {};
-    try {
-      return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
   }
 }

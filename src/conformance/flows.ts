@@ -114,19 +114,23 @@ function markerPlace(api: Api, schema: unknown, marker: string, depth = 0): stri
   return undefined;
 }
 
-/** Another property with a rule (an enum, a pattern or a length) and a value that breaks it. */
-function breakerPlace(api: Api, schema: unknown, avoid: string[], prefix: string[] = []): { path: string[]; value: unknown } | undefined {
+/**
+ * Another property with a rule (an enum, a pattern or a length) and a value that breaks it. Not an
+ * enum through gRPC: proto cannot carry a value its enum does not list, so the client drops it.
+ */
+function breakerPlace(api: Api, schema: unknown, avoid: string[], via: Protocol, prefix: string[] = []): { path: string[]; value: unknown } | undefined {
   const resolved = resolveSchema(api, schema);
   for (const [name, property] of Object.entries((resolved.properties ?? {}) as Record<string, unknown>)) {
     const path = [...prefix, name];
     if (path.join('.') === avoid.join('.')) continue;
     const inner = resolveSchema(api, property);
     if (inner.readOnly) continue;
-    if (Array.isArray(inner.enum)) return { path, value: 'not_a_listed_value' };
+    if (Array.isArray(inner.enum) && via !== 'grpc') return { path, value: 'not_a_listed_value' };
     if (typeof inner.pattern === 'string' && !new RegExp(inner.pattern).test('!')) return { path, value: '!' };
-    if (typeof inner.maxLength === 'number' && inner.maxLength < 10_000) return { path, value: 'x'.repeat(inner.maxLength + 1) };
+    // Up to 100 kB: an over-long text is still a small request.
+    if (typeof inner.maxLength === 'number' && inner.maxLength < 100_000) return { path, value: 'x'.repeat(inner.maxLength + 1) };
     if (inner.properties && prefix.length < 2) {
-      const nested = breakerPlace(api, inner, avoid, path);
+      const nested = breakerPlace(api, inner, avoid, via, path);
       if (nested) return nested;
     }
   }
@@ -142,7 +146,7 @@ async function failedCreate(context: RunContext, api: Api, resource: Resource, v
   const marker = context.fixtures.marker();
   const place = markerPlace(api, bodySchema, marker);
   if (!place) skip('the create body has no free-text property to mark');
-  const breaker = breakerPlace(api, bodySchema, place!);
+  const breaker = breakerPlace(api, bodySchema, place!, via);
   if (!breaker) skip('no other property with a rule to break');
   const body = structuredClone(creating.input.body) as Json;
   let node = body;

@@ -7,7 +7,7 @@ import { authChecks } from './auth.ts';
 import { crossChecks } from './cross.ts';
 import { graphqlChecks } from './graphql.ts';
 import { grpcChecks, grpcServerChecks } from './grpc.ts';
-import { explicitFlowCheck, readFlow, type ExplicitFlow } from './explicit-flows.ts';
+import { explicitFlowCheck, flowNames, readFlow, type ExplicitFlow } from './explicit-flows.ts';
 import { flowChecks } from './flows.ts';
 import { restChecks } from './rest.ts';
 import { validationChecks } from './validation.ts';
@@ -34,6 +34,14 @@ export interface RunOptions {
 
 /** The flows shipped with Trident: they run when every API version they call is under test. */
 export const builtinFlows = (): ExplicitFlow[] => [readFlow(join(import.meta.dirname, 'flows', 'review-workflow.json'))];
+
+/**
+ * Whether a built-in flow applies to the API versions under test: every step's API version is
+ * among them and has the operation it calls (the review flow is the imaging product's, and an API
+ * of another team that happens to be named `review/v1` is not that one).
+ */
+export const flowApplies = (flow: ExplicitFlow, apis: readonly LoadedApi[]): boolean =>
+  flow.steps.every((step) => apis.some((loaded) => loaded.key === step.api && loaded.api.operations.some((operation) => operation.id === step.call)));
 
 type Group = (context: RunContext) => Promise<void>;
 
@@ -63,7 +71,9 @@ export async function runConformance(options: RunOptions): Promise<RunSummary> {
   const apis: LoadedApi[] = wanted.length === 0 ? options.target.apis : options.target.apis.filter((loaded) => wanted.includes(loaded.key));
   const unknown = wanted.filter((key) => !options.target.apis.some((loaded) => loaded.key === key));
   if (unknown.length > 0) throw new Error(`unknown API version ${unknown.join(', ')}; the contracts have ${options.target.apis.map((loaded) => loaded.key).join(', ')}`);
-  const fixtures = new SeedingFixtures(options.target, seed, checks.timeoutMs);
+  const runFlows = !options.areas || options.areas.includes('flow');
+  const flows = runFlows ? [...builtinFlows().filter((candidate) => flowApplies(candidate, apis)), ...(options.flows ?? [])] : [];
+  const fixtures = new SeedingFixtures(options.target, seed, { underTest: apis.map((loaded) => loaded.key), wanted: flows.flatMap(flowNames), timeoutMs: checks.timeoutMs });
   const context = createContext({ target: options.target, fixtures, checks, apis, seed, runs: options.runs ?? 25 });
   const seeding = performance.now();
   await fixtures.setup();
@@ -87,13 +97,9 @@ export async function runConformance(options: RunOptions): Promise<RunSummary> {
       });
     }
   }
-  if (!options.areas || options.areas.includes('flow')) {
-    const keys = new Set(apis.map((loaded) => loaded.key));
-    const flows = [...builtinFlows().filter((candidate) => candidate.steps.every((step) => keys.has(step.api))), ...(options.flows ?? [])];
-    if (flows.length > 0) await segment('flow', '*', async () => {
-      for (const flow of flows) await explicitFlowCheck(context, flow);
-    });
-  }
+  if (flows.length > 0) await segment('flow', '*', async () => {
+    for (const flow of flows) await explicitFlowCheck(context, flow);
+  });
   return { results: checks.results, seed, ms: performance.now() - started, operations: apis.flatMap((loaded) => loaded.api.operations.map((operation) => ({ api: loaded.key, id: operation.id }))) };
 }
 
@@ -103,9 +109,12 @@ export async function runConformance(options: RunOptions): Promise<RunSummary> {
  * version not under test only skips, since that implementation does not claim it.
  */
 export function seedVerdict(steps: SeedStep[], underTest: ReadonlySet<string>): { status: CheckStatus; detail: string } {
+  // A noun that two API versions create is told apart by the version: `a study (study/v1)`.
+  const label = (step: SeedStep) => (steps.filter((other) => other.noun === step.noun).length > 1 ? `${step.noun} (${step.api})` : step.noun);
   const refused = steps.filter((step) => step.missing !== undefined && !step.blocked);
-  if (refused.length === 0) return { status: 'pass', detail: `created ${steps.map((step) => step.noun).join(', ')}` };
+  if (steps.length === 0) return { status: 'pass', detail: 'nothing to create: no operation under test names a resource that an operation creates' };
+  if (refused.length === 0) return { status: 'pass', detail: `created ${steps.map(label).join(', ')}` };
   const missing = steps.filter((step) => step.missing !== undefined);
-  const detail = `could not create ${missing.map((step) => step.noun).join(', ')} (${refused.map((step) => step.missing).join('; ')}); the checks that need them are skipped`;
-  return { status: refused.some((step) => underTest.has(step.via.split(' ')[0]!)) ? 'fail' : 'skip', detail };
+  const detail = `could not create ${missing.map(label).join(', ')} (${refused.map((step) => step.missing).join('; ')}); the checks that need them are skipped`;
+  return { status: refused.some((step) => underTest.has(step.api)) ? 'fail' : 'skip', detail };
 }

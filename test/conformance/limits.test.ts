@@ -123,12 +123,19 @@ describe('where the implementation answers (--http, --base-path, --api)', () => 
 });
 
 describe('the verdict on the seed data', () => {
-  const step = (field: SeedStep['field'], via: string, missing?: string, blocked = false): SeedStep => ({ field, noun: field, via, blocked, ...(missing ? { missing } : { id: 'x' }) });
+  const step = (parameter: string, via: string, missing?: string, blocked = false): SeedStep => ({ api: via.split(' ')[0]!, parameter, noun: parameter, via, blocked, ...(missing ? { missing } : { id: 'x' }) });
 
   it('passes when all was created; fails when an API version under test refused; skips when only others did', () => {
     expect(seedVerdict([step('studyId', 'study/v2 registerStudy'), step('imageId', 'image/v1 uploadImageContent')], new Set(['study/v2'])).status).toBe('pass');
     const refusedImage = [step('studyId', 'study/v2 registerStudy'), step('imageId', 'image/v1 uploadImageContent', 'setup image/v1 createImage failed: http_404'), step('reviewId', 'review/v1 createReview', 'it needs imageId: ...', true)];
     expect(seedVerdict(refusedImage, new Set(['study/v2']))).toEqual({ status: 'skip', detail: 'could not create imageId, reviewId (setup image/v1 createImage failed: http_404); the checks that need them are skipped' });
     expect(seedVerdict(refusedImage, new Set(['image/v1'])).status).toBe('fail');
+  });
+
+  it('names a resource two API versions create by the version; nothing to create passes', () => {
+    const studies = [{ ...step('a study', 'study/v1 registerStudy'), noun: 'a study' }, { ...step('a study', 'study/v2 registerStudy', 'setup study/v2 registerStudy: http_404'), noun: 'a study' }];
+    expect(seedVerdict(studies, new Set(['study/v2']))).toEqual({ status: 'fail', detail: 'could not create a study (study/v2) (setup study/v2 registerStudy: http_404); the checks that need them are skipped' });
+    expect(seedVerdict(studies.slice(0, 1), new Set(['study/v1']))).toEqual({ status: 'pass', detail: 'created a study' });
+    expect(seedVerdict([], new Set(['study/v1'])).status).toBe('pass');
   });
 });
