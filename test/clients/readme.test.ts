@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeClientPackage } from '../../tools/package.ts';
 import { repoRoot, serveDemo, type Served } from './harness.ts';
 
 // Every TypeScript example of the README's "For frontend teams" section is type-checked and run,
@@ -12,7 +13,8 @@ const run = promisify(execFile);
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const section = /^## For frontend teams[^\n]*\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
 const examples = [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
-// Inside the repository, so that `trident/...` resolves to this package as it does for a linked install.
+// Inside the repository, so that the client packages' own dependencies resolve from its node_modules;
+// the packages themselves are written by `trident package` into the folder's node_modules.
 const dir = join(repoRoot, '.tmp', `readme-clients-${process.pid}`);
 const node = join(repoRoot, 'node_modules', '.bin', 'node');
 
@@ -20,12 +22,15 @@ let served: Served;
 beforeAll(async () => {
   served = await serveDemo();
   mkdirSync(dir, { recursive: true });
+  for (const key of ['study/v2', 'review/v1']) {
+    await writeClientPackage({ root: repoRoot, key, out: join(dir, 'node_modules', `${key.replace('/', '-')}-client`), log: () => {} });
+  }
   const token = await served.token('doctor');
   examples.forEach((example, index) => {
     const code = example.replaceAll("'http://127.0.0.1:8080'", `'${served.servers.httpUrl}'`).replaceAll("'127.0.0.1:50051'", `'${served.servers.grpcAddress}'`);
     writeFileSync(join(dir, `example-${index}.ts`), `const token = ${JSON.stringify(token)};\n${code}\nexport {};\n`);
   });
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['.'], exclude: [] }));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.json', include: ['.'], exclude: ['node_modules'] }));
 }, 120_000);
 
 afterAll(async () => {
@@ -36,7 +41,7 @@ afterAll(async () => {
 describe('README, for frontend teams', () => {
   it('has an example for the REST, GraphQL and gRPC clients and for errors', () => {
     expect(examples.length).toBeGreaterThanOrEqual(4);
-    for (const client of ['/rest', '/graphql', '/grpc', 'trident/client']) expect(examples.some((example) => example.includes(`${client}'`))).toBe(true);
+    for (const client of ['-client/rest', '-client/graphql', '-client/grpc', "from 'study-v2-client'"]) expect(examples.some((example) => example.includes(client))).toBe(true);
   });
 
   it('every example type-checks', async () => {
