@@ -123,10 +123,20 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (!isUsageError(error)) throw error;
-    console.error(`trident ${name}: ${error.message}\n${usageOf([name])}`);
-    return 2;
+    if (isUsageError(error)) {
+      console.error(`trident ${name}: ${error.message}\n${usageOf([name])}`);
+      return 2;
+    }
+    // A project the command cannot work with (its configuration, its handler module, a busy port)
+    // is said in the error's own words; anything else is a fault and keeps its stack.
+    if (error instanceof Error && projectErrors.has(error.name)) {
+      console.error(`trident ${name}: ${error.message}`);
+      return 1;
+    }
+    throw error;
   }
 }
+
+const projectErrors = new Set(['ConfigError', 'ProjectError', 'ServeError']);
 
 process.exitCode = await main(process.argv.slice(2));
