@@ -133,6 +133,13 @@ try {
     expect(built.stdout).toMatch(/built in/);
   }, 600_000);
 
+  it('trident package study/v2 writes the package from the command line', async () => {
+    const out = join(scratch, 'from-cli');
+    const result = await run(node, ['tools/trident.ts', 'package', 'study/v2', '--out', out], { cwd: repoRoot });
+    expect(result.stdout).toMatch(/^wrote study-v2-client@\d+\.\d+\.\d+ \(rest, graphql, grpc\) to /m);
+    expect(JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'))).toMatchObject({ name: 'study-v2-client', type: 'module' });
+  }, 120_000);
+
   it('trident package of an unknown API version names the known ones', async () => {
     const result = await run(node, ['tools/trident.ts', 'package', 'nothing/v9'], { cwd: repoRoot, allowFailure: true });
     expect(result.code).toBe(2);

@@ -13,13 +13,33 @@ const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({ lang: match[1] ?? '', body: match[2] ?? '' }));
 const trimLines = (text: string): string => text.split('\n').map((line) => line.trim()).join('\n').trim();
 
-// `npm install`, `npm start` and `npm test` are run by .ci/run itself; every other command is run here.
+// `npm install`, `npm start` and `npm test` are run by .ci/run itself; the commands a team types in
+// its own repository are run by the tests named below; every other command is run here.
 const ciCommands = ['npm install && npm start', 'npm test'];
-const commands = blocks
-  .filter((block) => block.lang === 'sh')
-  .flatMap((block) => block.body.split('\n'))
-  .map((line) => line.replace(/\s+#.*$/, '').trim())
-  .filter((line) => line !== '');
+const shellLines = (text: string): string[] =>
+  [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((match) => (match[1] ?? '').split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line !== '');
+const sectionOf = (heading: string, next: RegExp): string => {
+  const start = readme.indexOf(heading);
+  const rest = readme.slice(start + heading.length);
+  return start < 0 ? '' : rest.slice(0, rest.search(next) < 0 ? undefined : rest.search(next));
+};
+const elsewhere = [...shellLines(sectionOf('## Use Trident in your repository', /^### /m)), ...shellLines(sectionOf('### Publish a client package', /^##/m))];
+// Each command of those sections, the test that runs it, and what that test passes to run it.
+const runByTests: Record<string, [file: string, evidence: string]> = {
+  'npx trident init my-apis': ['test/e2e/outside.test.ts', "'trident', 'init'"],
+  'cd my-apis': ['test/e2e/outside.test.ts', 'cwd: project'],
+  'npm install': ['test/e2e/outside.test.ts', "['install', '--save-dev'"],
+  'npx trident generate': ['test/e2e/outside.test.ts', "npx(['generate'])"],
+  'npx trident serve': ['test/e2e/outside.test.ts', "'trident', 'serve'"],
+  'npx trident conformance --self': ['test/e2e/outside.test.ts', "npx(['conformance', '--self'"],
+  'npx trident breaking --base origin/main': ['test/e2e/outside.test.ts', "npx(['breaking', '--base'"],
+  'npx trident package study/v2': ['test/e2e/client-package.test.ts', "'package', 'study/v2', '--out'"],
+  'npx trident package study/v2 --since HEAD': ['test/e2e/project.test.ts', "'package', 'notes/v1', '--since', 'HEAD'"],
+};
+const commands = shellLines(readme).filter((line) => !elsewhere.includes(line));
 
 describe('README', () => {
   it('the quick start is the one .ci/run runs', () => {
@@ -27,6 +47,14 @@ describe('README', () => {
     for (const command of ciCommands) {
       expect(commands).toContain(command);
       expect(ci).toContain(command);
+    }
+  });
+
+  it('every command a team types in its own repository is run by a test', () => {
+    expect(elsewhere.length).toBeGreaterThan(5);
+    expect(Object.keys(runByTests).sort()).toEqual([...new Set(elsewhere)].sort());
+    for (const [command, [file, evidence]] of Object.entries(runByTests)) {
+      expect(readFileSync(join(repoRoot, file), 'utf8'), `${command} in ${file}`).toContain(evidence);
     }
   });
 
