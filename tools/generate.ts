@@ -230,9 +230,11 @@ async function compileInput(
       };
   const identify = (document: Record<string, unknown> | undefined) => {
     const contractIdentity = identityOf(input.path, config.contracts);
-    if (input.contract && contractIdentity) return { ...contractIdentity, protoPackage: config.protoPackage };
+    // The proto package prefix is part of an identity only where the configuration changes it.
+    const prefix = config.protoPackage === 'trident' ? {} : { protoPackage: config.protoPackage };
+    if (input.contract && contractIdentity) return { ...contractIdentity, ...prefix };
     const derived = foreignIdentity(input.path, document);
-    const identity = { name: options.name ?? derived.name, version: options.apiVersion ?? derived.version, protoPackage: config.protoPackage };
+    const identity = { name: options.name ?? derived.name, version: options.apiVersion ?? derived.version, ...prefix };
     // Two documents of one run that would share a name: the later one gets a suffix.
     const base = identity.name;
     for (let n = 2; taken.has(`${identity.name}/v${identity.version}`); n += 1) identity.name = `${base}_${n}`;
