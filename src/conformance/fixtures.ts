@@ -6,7 +6,7 @@ import { gradientPng } from './png.ts';
 import { CheckSkipped, fail, skip } from './model.ts';
 import { nounOf, requiredBodyProperties } from './seed-plan.ts';
 import { apiKey, type Target } from './target.ts';
-import { validValue } from './generate-inputs.ts';
+import { resolveSchema, validValue } from './generate-inputs.ts';
 
 /** A valid call of one operation: the input, the role that may make it, and what it refers to. */
 export interface Prepared {
@@ -187,13 +187,16 @@ export abstract class Fixtures {
   }
 
   /**
-   * Gives the optional query parameters a valid value too (`limit`), so the checks of invalid
-   * inputs and of variables have them to work on; one no value can be generated for stays out.
+   * Gives the optional query parameters that are numbers, booleans or enums a valid value too
+   * (`limit`), so the checks of invalid inputs and of variables have them to work on. Free text
+   * stays out: a page token or cursor is valid only as the server handed it out.
    */
   private withOptionalQuery(api: Api, operation: Operation, input: OperationInput): void {
     const query = (inputSchema(api, operation) as { properties: { query?: { properties: Record<string, unknown> } } }).properties.query?.properties ?? {};
     for (const [name, schema] of Object.entries(query)) {
-      if (input.query?.[name] !== undefined) continue;
+      const resolved = resolveSchema(api, schema);
+      const type = Array.isArray(resolved.type) ? resolved.type.find((item) => item !== 'null') : resolved.type;
+      if (input.query?.[name] !== undefined || !(Array.isArray(resolved.enum) || type === 'integer' || type === 'number' || type === 'boolean')) continue;
       try {
         const value = validValue(api, schema, this.seed);
         if (value !== undefined) (input.query ??= {})[name] = value;
