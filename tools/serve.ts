@@ -3,9 +3,6 @@ import { service as healthService } from 'grpc-health-check';
 import { resolve } from 'node:path';
 import { pascalCase } from '../src/compiler/names.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
-import { grpcRequest } from '../src/conformance/callers/grpc.ts';
-import { connect } from '../src/conformance/target.ts';
-import { givenTokens } from '../src/conformance/tokens.ts';
 import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
@@ -129,6 +126,8 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
     const query = new URLSearchParams(call.input.query ?? {}).toString();
     const url = `${servers.httpUrl}${served.basePath}${path}`;
     lines.push(`  curl -H "Authorization: Bearer ${token}" ${query ? `'${url}?${query}'` : url}`);
+    // The conformance callers spell a request as gRPC does; loaded only when there is one to print.
+    const { grpcRequest } = await import('../src/conformance/callers/grpc.ts');
     const request = JSON.stringify(grpcRequest(loaded.api, operation, call.input));
     lines.push(`  buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer ${token}" -d '${request}' http://${servers.grpcAddress}/${served.grpcService}/${pascalCase(operation.id)}`);
   } else {
@@ -168,6 +167,7 @@ async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: Lo
     return false;
   }
   const token = await authenticator.issue({ userId: identities.users[call.role] ?? `usr_dev_${call.role}`, orgId: identities.orgId, roles: [call.role] });
+  const [{ connect }, { givenTokens }] = await Promise.all([import('../src/conformance/target.ts'), import('../src/conformance/tokens.ts')]);
   const target = connect({ httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, apis, tokens: givenTokens(identities.orgId, { [call.role]: token }), root });
   try {
     const answers = await Promise.all([target.callers.rest, target.callers.graphql, target.callers.grpc].map((caller) => caller.call(loaded.api, call.operationId, call.input, token)));

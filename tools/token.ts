@@ -1,15 +1,9 @@
 import { parseArgs } from 'node:util';
 import { authenticatorFromEnv } from '../src/runtime/auth.ts';
 import { loadConfig } from '../src/config/index.ts';
-import { devIdentities } from '../src/runtime/app.ts';
-import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
+import { contractRoles, devIdentities } from '../src/runtime/app.ts';
+import { loadApis } from '../src/runtime/load.ts';
 import { UsageError } from './usage-error.ts';
-
-/** The roles the contracts' security requirements name, in a stable order. */
-export function contractRoles(apis: readonly LoadedApi[]): string[] {
-  const roles = apis.flatMap(({ api }) => api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles)));
-  return [...new Set(roles)].sort();
-}
 
 /**
  * `trident token`: prints a dev-mode bearer token for roles in one organisation. A wrong argument

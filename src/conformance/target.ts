@@ -1,4 +1,5 @@
 import type { Api } from '../compiler/ir.ts';
+import { contractRoles } from '../runtime/app.ts';
 import type { LoadedApi } from '../runtime/load.ts';
 import { graphqlCaller } from './callers/graphql.ts';
 import { grpcCaller, type GrpcCaller } from './callers/grpc.ts';
@@ -52,7 +53,7 @@ export function connect(options: ConnectOptions): Target {
   const basePaths = new Map(options.apis.map((loaded) => [loaded.api, pathOf(loaded)]));
   const graphqlPaths = new Map(options.apis.map((loaded) => [loaded.api, `${pathOf(loaded)}/graphql`]));
   const grpc = grpcCaller(options.grpcAddress, options.apis);
-  const roles = [...new Set(options.apis.flatMap((loaded) => loaded.api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles))))];
+  const roles = contractRoles(options.apis);
   return {
     httpUrl,
     grpcAddress: options.grpcAddress,

@@ -76,10 +76,15 @@ export class ProjectError extends Error {
 
 export const devOrgId = 'org_dev';
 
+/** The roles the contracts' security requirements name, in a stable order. */
+export function contractRoles(apis: readonly LoadedApi[]): string[] {
+  const roles = apis.flatMap(({ api }) => api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles)));
+  return [...new Set(roles)].sort();
+}
+
 /** The dev identities of a project that names none: `usr_dev_<role>` for each role of its contracts. */
 export function defaultIdentities(apis: readonly LoadedApi[]): DevIdentities {
-  const roles = new Set(apis.flatMap((loaded) => loaded.api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles))));
-  return { orgId: devOrgId, users: Object.fromEntries([...roles].sort().map((role) => [role, `usr_dev_${role}`])) };
+  return { orgId: devOrgId, users: Object.fromEntries(contractRoles(apis).map((role) => [role, `usr_dev_${role}`])) };
 }
 
 /** What a handler module exports. */

@@ -39,19 +39,21 @@ export async function deriveVersion(options: { root: string; key: string; since:
   const { root, key, since, contracts } = options;
   const base = materialiseBase(root, since, contracts);
   if ('error' in base) return { explanation: [`cannot derive the version: ${base.error}`] };
-  let baseVersion: string | undefined;
+  const isNew = { version: options.current, explanation: [`${key} is new since ${since}: its version is the contract's info.version, ${options.current}.`] };
+  let baseVersion: string;
+  let report: Awaited<ReturnType<typeof breaking>>['report'];
   try {
     const path = join(base.root, contracts, key, 'openapi.yaml');
-    if (existsSync(path)) baseVersion = String((parseYaml(readFileSync(path, 'utf8')) as { info?: { version?: unknown } } | null)?.info?.version ?? '');
+    if (!existsSync(path)) return isNew;
+    baseVersion = String((parseYaml(readFileSync(path, 'utf8')) as { info?: { version?: unknown } } | null)?.info?.version ?? '');
+    // The gate reads the base already on disk rather than extracting the revision again.
+    ({ report } = await breaking({ root, base: base.root, log: () => {} }));
   } finally {
     base.cleanup();
   }
-  const { report } = await breaking({ root, base: since, log: () => {} });
   const judged = report?.versions.find((version) => `${version.api}/v${version.version}` === key);
   if (!report || report.problems.length > 0) return { explanation: [`cannot derive the version: the breaking-change gate could not judge ${key} against ${since} (run \`trident breaking --base ${since}\`)`] };
-  if (baseVersion === undefined || judged === undefined || judged.change === 'added') {
-    return { version: options.current, explanation: [`${key} is new since ${since}: its version is the contract's info.version, ${options.current}.`] };
-  }
+  if (judged === undefined || judged.change === 'added') return isNew;
   const { part, deciding, refused } = bumpFor(judged.findings);
   if (refused.length > 0 || judged.violations.length > 0) {
     return {
