@@ -30,8 +30,18 @@ export interface FieldViolation {
   message: string;
 }
 
+// A project's handlers and the server may load two copies of this module (a checkout's sources and
+// an installed build); the brand lets `instanceof` recognise an ApiError made by either.
+const apiErrorBrand = Symbol.for('trident.ApiError');
+
 /** A domain or protocol error with a catalogued code; the message is safe to show to the caller. */
 export class ApiError extends Error {
+  readonly [apiErrorBrand] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[apiErrorBrand] === true;
+  }
+
   readonly code: ErrorCode;
   readonly violations: FieldViolation[];
 
