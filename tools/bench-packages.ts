@@ -5,8 +5,9 @@
  * tarball with npm into a fresh project outside the checkout, and prints:
  *   - node_modules of a project depending only on the study v2 client package (goal <= 5 MB);
  *   - node_modules of a project with the toolkit as a dev dependency (goal <= 150 MB);
- *   - `npx trident generate` in a scaffolded project: cold (no compile or generate cache), then warm
- *     (goal <= 2 s cold), median of `--runs` (default 3);
+ *   - `npx trident generate` in a scaffolded project: cold (no output, no generate cache, and an
+ *     empty temporary folder, so no V8 compile cache of any earlier run), then warm (goal <= 2 s
+ *     cold), median of `--runs` (default 3);
  *   - the REST client's production bundle, gzip level 9 (stays <= 4.7 kB).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -67,8 +68,13 @@ async function main(argv: string[]): Promise<number> {
         rmSync(join(withToolkit, 'generated'), { recursive: true, force: true });
         rmSync(join(withToolkit, '.cache'), { recursive: true, force: true });
       }
-      const env = { ...process.env, NODE_COMPILE_CACHE: join(scratch, 'compile-cache') };
-      if (cold) rmSync(env.NODE_COMPILE_CACHE, { recursive: true, force: true });
+      // Node keeps its compile cache in the temporary folder unless told otherwise: a fresh one is a
+      // first run on a new machine.
+      const temporary = join(scratch, 'tmp');
+      if (cold) rmSync(temporary, { recursive: true, force: true });
+      mkdirSync(temporary, { recursive: true });
+      const { NODE_COMPILE_CACHE: _ignored, ...inherited } = process.env;
+      const env = { ...inherited, TMPDIR: temporary };
       const started = performance.now();
       const result = spawnSync('npx', ['--no-install', 'trident', 'generate'], { cwd: withToolkit, env, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`npx trident generate failed:\n${result.stdout}${result.stderr}`);

@@ -11,14 +11,13 @@ import { GrpcGenerator } from './generate/grpc.ts';
 import { discoverContracts, resolveInputs, type GenerateInput } from './generate/inputs.ts';
 import { findStale, foreignContent, swapDirectory, writeIfChanged } from './generate/output.ts';
 import { silentProgress, type Progress } from './generate/progress.ts';
+import { generateTargets, wants, type GenerateTarget } from './generate/targets.ts';
+import { typesThread, type TypesThread } from './generate/types.ts';
 
 export { bufBinary } from './generate/grpc.ts';
 export { discoverContracts } from './generate/inputs.ts';
 
-/** What `generate` can write: the compiler's outputs plus the gRPC TypeScript that buf writes. */
-export type GenerateTarget = OutputKind | 'grpc';
-
-export const generateTargets: readonly GenerateTarget[] = ['openapi', 'graphql', 'proto', 'types', 'server', 'clients', 'grpc'];
+export { generateTargets, type GenerateTarget } from './generate/targets.ts';
 
 /** A foreign document whose proto file is larger than this gets no gRPC TypeScript unless asked. */
 export const largeProto = 1_000_000;
@@ -119,6 +118,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const compiled: Compiled[] = [];
   // ts-proto starts on each proto file as soon as it is printed, while the next documents compile.
   const grpc = wants(options.only, 'grpc') ? new GrpcGenerator(cache) : undefined;
+  // openapi-typescript loads on a thread of its own while the documents parse.
+  const types = wants(options.only, 'types') ? typesThread() : undefined;
   // ts-proto takes minutes on the proto of a very large API: a foreign document's is left out
   // unless --only asks for gRPC TypeScript by name.
   const skippedGrpc: string[] = [];
@@ -132,13 +133,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   try {
     for (const [index, input] of inputs.entries()) {
       progress.document(index + 1, inputs.length, input.path);
-      const entry = await compileInput(input, options, config, outDir, readText, cache, taken, protoFor(input));
+      const entry = await compileInput(input, options, config, outDir, readText, cache, taken, protoFor(input), types, grpc);
       taken.add(`${entry.identity.name}/v${entry.identity.version}`);
       progress.compiled(input.path, entry.operations, entry.cached);
       compiled.push(entry);
     }
   } finally {
     progress.done();
+    // Every proto file has been handed over: a ts-proto process started ahead and not taken is stopped.
+    grpc?.dispose();
   }
 
   const diagnostics = sortDiagnostics(compiled.flatMap((entry) => entry.diagnostics));
@@ -204,10 +207,6 @@ function dropUnbackedGrpcClients(files: Map<string, string>): void {
   }
 }
 
-function wants(only: readonly GenerateTarget[] | undefined, target: GenerateTarget): boolean {
-  return only === undefined || only.includes(target);
-}
-
 // One document, from the cache when every file it read is unchanged.
 async function compileInput(
   input: GenerateInput,
@@ -218,6 +217,8 @@ async function compileInput(
   cache: CompileCache | undefined,
   taken: ReadonlySet<string>,
   onProto: (path: string, text: string) => void,
+  types: TypesThread | undefined,
+  grpc: GrpcGenerator | undefined,
 ): Promise<Compiled> {
   const outputs = generateTargets.filter((target): target is OutputKind => target !== 'grpc' && wants(options.only, target) && (input.contract || target !== 'server'));
   const compileOptions: CompileOptions = input.contract
@@ -247,13 +248,15 @@ async function compileInput(
     return { ...cached, path: input.path, sources: new Map(), cached: true };
   }
 
+  types?.start();
+  grpc?.prepare();
   const read = new Map<string, string | undefined>();
   const recordingRead = (path: string): string | undefined => {
     const text = readText(path);
     read.set(path, text);
     return text;
   };
-  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, onProto });
+  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, onProto, ...(types ? { writeTypes: types.write } : {}) });
   const report = result.locateAll && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locateAll) : undefined;
   const entry: CachedCompilation = {
     identity: result.identity,

@@ -15,16 +15,26 @@ import { ownPackage } from './own-package.ts';
 import { packageUsage } from './package-usage.ts';
 import { isUsageError } from './usage-error.ts';
 
-// V8 keeps the compiled code of the modules loaded below (openapi-typescript brings the TypeScript
-// compiler) in the git-ignored .cache/ of a checkout, or Node's default place for an installed
-// package, which shortens every later start.
-module.enableCompileCache?.(import.meta.filename.endsWith('.ts') ? join(import.meta.dirname, '..', '.cache', 'node') : undefined);
+const fromSources = import.meta.filename.endsWith('.ts');
+
+/**
+ * V8 keeps the compiled code of the modules a command loads in the git-ignored .cache/ of a
+ * checkout, or Node's default place for an installed package, which shortens every later start.
+ */
+function enableCompileCache(command: Command): void {
+  if (fromSources || command.compileCache !== false) module.enableCompileCache?.(fromSources ? join(import.meta.dirname, '..', '.cache', 'node') : undefined);
+}
 
 /** One command: its usage lines (as `trident --help` lists them) and what runs it. */
 interface Command {
   usage: string;
   /** Runs the command with the arguments after its name; resolves to the exit code. */
   run(argv: string[]): Promise<number>;
+  /**
+   * False where V8's compile cache costs an installed build more than it saves: writing it at
+   * exit takes longer than reading it back gains (a checkout, which strips types, always uses it).
+   */
+  compileCache?: false;
 }
 
 // Each command's module is loaded only when it runs, so help and wrong arguments answer at once.
@@ -32,6 +42,9 @@ const commands: Record<string, Command> = {
   generate: {
     usage: generateUsage,
     run: async (argv) => (await import('./generate/cli.ts')).main(argv),
+    // Its heavy part, openapi-typescript and the TypeScript compiler, loads on a thread of its own
+    // that the cache does not cover.
+    compileCache: false,
   },
   diagnostics: {
     usage: `  trident diagnostics
@@ -120,6 +133,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(usageOf([name]));
     return 0;
   }
+  enableCompileCache(command);
   try {
     return await command.run(rest);
   } catch (error) {

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { ValidationPolicy } from '../../src/compiler/build-ir.ts';
-import { generate, generateTargets, type GenerateOptions, type GenerateTarget } from '../generate.ts';
+import type { GenerateOptions } from '../generate.ts';
 import { UsageError } from '../usage-error.ts';
 import { terminalProgress } from './progress.ts';
-import { watchGenerate } from './watch.ts';
+import { generateTargets, wants, type GenerateTarget } from './targets.ts';
+import { typesThread } from './types.ts';
 
 /**
  * `trident generate ...`: parses the arguments and runs `generate` (or `watchGenerate`). A wrong
  * argument throws (a `UsageError`, or `parseArgs`' own error), which the command line prints with the usage.
+ * The thread that loads openapi-typescript starts before the compiler loads, so the two load on
+ * two cores; when every document comes from the cache it is left unused.
  */
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -45,7 +48,8 @@ export async function main(args: string[]): Promise<number> {
   // With --report json the report is the output: everything else goes to stderr.
   const log = report === 'json' ? (line: string) => console.error(line) : (line: string) => console.log(line);
   const validate: ValidationPolicy | undefined = values.validate ? 'always' : values['no-validate'] ? 'never' : undefined;
-  const options: GenerateOptions = {
+  if (wants(only, 'types')) typesThread().start();
+  return run({
     root: process.cwd(),
     ...(positionals.length > 0 ? { contracts: positionals } : {}),
     ...(values.out !== undefined ? { outDir: values.out } : {}),
@@ -61,14 +65,20 @@ export async function main(args: string[]): Promise<number> {
     ...(values['report-file'] !== undefined ? { reportFile: values['report-file'] } : {}),
     cache: values['no-cache'] !== true,
     progress: terminalProgress(process.stderr),
-  };
-  if (values.watch) {
+  }, values.watch === true, report);
+}
+
+// The compiler loads here, once the types thread has started.
+async function run(options: GenerateOptions, watch: boolean, report: string): Promise<number> {
+  if (watch) {
+    const { watchGenerate } = await import('./watch.ts');
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     process.once('SIGTERM', () => controller.abort());
     await watchGenerate(options, controller.signal);
     return 0;
   }
+  const { generate } = await import('../generate.ts');
   const result = await generate(options);
   if (report === 'json') console.log(JSON.stringify({ documents: result.reports }, null, 2));
   return result.ok ? 0 : 1;

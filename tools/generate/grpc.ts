@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { CodeGeneratorRequestSchema, CodeGeneratorResponseSchema, type CodeGeneratorResponse } from '@bufbuild/protobuf/wkt';
 import { toFileDescriptorSet } from '../../src/compiler/emit/proto/descriptor.ts';
@@ -31,9 +32,24 @@ export class GrpcGenerator {
   private running: Promise<void> = Promise.resolve();
   private busy = false;
   private failure: unknown;
+  private spare: PluginProcess | undefined;
 
   constructor(cache: CompileCache | undefined) {
     this.cache = cache;
+  }
+
+  /**
+   * Starts ts-proto's process now, so that it loads while documents compile; its first run
+   * takes it. Called when a document is about to compile (its proto file will likely be new).
+   */
+  prepare(): void {
+    if (this.spare === undefined && !this.busy) this.spare = startPlugin();
+  }
+
+  /** Stops a process that `prepare` started and no run took. */
+  dispose(): void {
+    this.spare?.child.kill();
+    this.spare = undefined;
   }
 
   /** A proto file is ready: generate its TypeScript (now, or in the next run of ts-proto). */
@@ -63,7 +79,9 @@ export class GrpcGenerator {
     this.waiting = [];
     if (batch.length === 0) return;
     this.busy = true;
-    this.running = runTsProto(batch)
+    const plugin = this.spare ?? startPlugin();
+    this.spare = undefined;
+    this.running = runTsProto(plugin, batch)
       .then((generated) => {
         for (const [path, text] of generated) this.output.set(path, text);
         // Each proto file's own output, plus the well-known types it imports, goes to the cache.
@@ -89,25 +107,32 @@ export class GrpcGenerator {
  * they import, go to the plugin as a `CodeGeneratorRequest` on its standard input. Every file is
  * generated, the imported ones too, as `buf generate` with `include_imports` did.
  */
-async function runTsProto(batch: ReadonlyArray<[string, string]>): Promise<Map<string, string>> {
+async function runTsProto(plugin: PluginProcess, batch: ReadonlyArray<[string, string]>): Promise<Map<string, string>> {
   const files = toFileDescriptorSet(batch.map(([path, text]) => readProtoFile(path.slice('proto/'.length), text)));
   const request = create(CodeGeneratorRequestSchema, { fileToGenerate: files.map((file) => file.name), parameter: tsProtoParameter, protoFile: files });
-  const response = await runPlugin(require.resolve('ts-proto/protoc-gen-ts_proto'), toBinary(CodeGeneratorRequestSchema, request));
+  plugin.child.stdin.end(toBinary(CodeGeneratorRequestSchema, request));
+  const response = await plugin.response;
   if (response.error !== '') throw new Error(`ts-proto failed: ${response.error}`);
   return new Map(response.file.map((file) => [`ts/grpc/${file.name}`, file.content]));
 }
 
+/** ts-proto's process, waiting for its request, and the response it will give. */
+interface PluginProcess {
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
+  response: Promise<CodeGeneratorResponse>;
+}
+
 // A protoc plugin reads its request from standard input and writes its response to standard output.
-function runPlugin(plugin: string, request: Uint8Array): Promise<CodeGeneratorResponse> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [plugin], { stdio: ['pipe', 'pipe', 'pipe'] });
+function startPlugin(): PluginProcess {
+  const child = spawn(process.execPath, [require.resolve('ts-proto/protoc-gen-ts_proto')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const response = new Promise<CodeGeneratorResponse>((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`ts-proto failed (exit code ${code}): ${Buffer.concat(stderr).toString('utf8')}`));
+    child.on('close', (code, signal) => {
+      if (code !== 0) reject(new Error(`ts-proto failed (${signal ?? `exit code ${code}`}): ${Buffer.concat(stderr).toString('utf8')}`));
       else {
         try {
           resolve(fromBinary(CodeGeneratorResponseSchema, Buffer.concat(stdout)));
@@ -116,8 +141,10 @@ function runPlugin(plugin: string, request: Uint8Array): Promise<CodeGeneratorRe
         }
       }
     });
-    // A plugin that fails before reading all of its input closes the pipe; its exit code says why.
-    child.stdin.on('error', () => {});
-    child.stdin.end(request);
   });
+  // A spare process that is stopped unused rejects with nobody waiting.
+  response.catch(() => {});
+  // A plugin that fails before reading all of its input closes the pipe; its exit code says why.
+  child.stdin.on('error', () => {});
+  return { child, response };
 }

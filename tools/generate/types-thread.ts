@@ -1,0 +1,26 @@
+/**
+ * The thread that writes TypeScript types with openapi-typescript (see ./types.ts). Loading
+ * openapi-typescript, and the TypeScript compiler with it, starts as soon as the thread does.
+ */
+import { parentPort } from 'node:worker_threads';
+
+export interface TypesRequest {
+  id: number;
+  document: Record<string, unknown>;
+  options: Record<string, unknown>;
+}
+
+export type TypesReply = { id: number; text: string } | { id: number; error: string };
+
+const loading = import('openapi-typescript');
+// Without a consumer the rejection surfaces at the first request.
+loading.catch(() => {});
+
+parentPort?.on('message', (request: TypesRequest) => {
+  loading
+    .then(async ({ default: openapiTS, astToString }) => astToString(await openapiTS(request.document as never, request.options)))
+    .then(
+      (text) => parentPort?.postMessage({ id: request.id, text } satisfies TypesReply),
+      (error: unknown) => parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies TypesReply),
+    );
+});
