@@ -6,12 +6,20 @@
  *
  * Browser-safe: no Node built-ins and no graphql-js at run time.
  */
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentNode } from 'graphql';
 import { fromGraphqlError, transportError, TridentError } from './errors.ts';
 import { resolveToken, type ClientOptions } from './options.ts';
 import { serverSentEvents } from './rest.ts';
 
-export type { TypedDocumentNode };
+/**
+ * A GraphQL document that carries the types of its result and variables, in the shape that
+ * @graphql-typed-document-node/core defines and urql, Apollo, graphql-request and its `ResultOf`
+ * read (`__apiType`). Only graphql-js's types are needed, and only by a project that type-checks
+ * the GraphQL client: the package that carries it needs no other library.
+ */
+export interface TypedDocumentNode<Result = { [key: string]: unknown }, Variables = { [key: string]: unknown }> extends DocumentNode {
+  readonly __apiType?: (variables: Variables) => Result;
+}
 
 /** The variables argument: optional when the operation has no required variable. */
 export type VariablesArgs<Variables> = {} extends Variables ? [variables?: Variables] : [variables: Variables];

@@ -39,8 +39,9 @@ describe('the study v2 client package', () => {
     expect(listing.stdout.split('\n').filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     const manifest = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: scratch })).stdout) as Record<string, unknown>;
     expect(manifest).toMatchObject({ name: 'study-v2-client', type: 'module', sideEffects: false, exports: { './grpc': { node: {} } } });
-    expect(Object.keys(manifest.dependencies as object).sort()).toEqual(['@graphql-typed-document-node/core', 'openapi-fetch']);
-    expect(manifest.peerDependenciesMeta).toEqual({ '@grpc/grpc-js': { optional: true }, '@bufbuild/protobuf': { optional: true } });
+    expect(Object.keys(manifest.dependencies as object)).toEqual(['openapi-fetch']);
+    // graphql-js's types for a project that type-checks the GraphQL client; the gRPC libraries for ./grpc.
+    expect(manifest.peerDependenciesMeta).toEqual({ graphql: { optional: true }, '@grpc/grpc-js': { optional: true }, '@bufbuild/protobuf': { optional: true } });
   });
 
   it('runs in a plain Node script (no bundler, no type stripping) over REST and gRPC', async () => {
@@ -71,18 +72,30 @@ console.log(JSON.stringify({ rest: study.id, grpc: body?.id }));
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ rest: served.seed.studyId, grpc: served.seed.studyId });
   }, 300_000);
 
-  it('type-checks a consumer under tsc --strict with only the package installed, and catches its mistakes', async () => {
+  it('type-checks a consumer under tsc --strict, REST with only the package installed, GraphQL with graphql beside it, and catches its mistakes', async () => {
     const dir = project('typed-consumer');
     await installInto(dir, [tarball]);
     const compile = (source: string) => {
       writeFileSync(join(dir, 'consumer.ts'), source);
       return run(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', 'consumer.ts'], { cwd: dir, allowFailure: true });
     };
-    const good = await compile(`import { createStudyV2RestClient } from 'study-v2-client/rest';
-import { createStudyV2GraphqlClient, type Study } from 'study-v2-client/graphql';
+    const restOnly = `import { createStudyV2RestClient } from 'study-v2-client/rest';
 import { isTridentError, type paths } from 'study-v2-client';
 type StudyPath = keyof paths;
 export const path: StudyPath = '/studies/{studyId}';
+export async function read(token: string): Promise<string> {
+  const rest = createStudyV2RestClient({ baseUrl: 'http://localhost', token });
+  try {
+    const page = await rest.listStudies({ params: { query: { pageSize: 10, status: 'available' } } });
+    return page.items[0]?.status ?? 'none';
+  } catch (error) {
+    return isTridentError(error, 'not_found') ? 'none' : 'error';
+  }
+}
+`;
+    const withGraphql = `import { createStudyV2RestClient } from 'study-v2-client/rest';
+import { createStudyV2GraphqlClient, type Study } from 'study-v2-client/graphql';
+import { isTridentError } from 'study-v2-client';
 export async function read(token: string): Promise<string> {
   const rest = createStudyV2RestClient({ baseUrl: 'http://localhost', token });
   const page = await rest.listStudies({ params: { query: { pageSize: 10, status: 'available' } } });
@@ -90,14 +103,26 @@ export async function read(token: string): Promise<string> {
   const study: Study = await graphql.getStudy({ studyId: page.items[0]!.id });
   try { return study.status; } catch (error) { return isTridentError(error, 'not_found') ? 'none' : 'error'; }
 }
-`);
+`;
+    const rest = await compile(restOnly);
+    expect(rest.code, rest.stdout).toBe(0);
+    // The GraphQL documents are typed with graphql-js's DocumentNode: without it the check says so.
+    const missing = await compile(withGraphql);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stdout).toMatch(/Cannot find module 'graphql'/);
+    await installInto(dir, ['graphql']);
+    const good = await compile(withGraphql);
     expect(good.code, good.stdout).toBe(0);
     const bad = await compile(`import { createStudyV2RestClient } from 'study-v2-client/rest';
+import { createStudyV2GraphqlClient } from 'study-v2-client/graphql';
 const rest = createStudyV2RestClient({ baseUrl: 'http://localhost' });
 await rest.listStudies({ params: { query: { status: 'no-such-status' } } });
+const graphql = createStudyV2GraphqlClient({ baseUrl: 'http://localhost' });
+await graphql.getStudy({ studyIdentifier: 'stu_1' });
 `);
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toMatch(/no-such-status/);
+    expect(bad.stdout).toMatch(/studyIdentifier/);
   }, 300_000);
 
   it('builds in a fresh `npm create vite` TypeScript app, its template tsconfig unchanged', async () => {
@@ -106,7 +131,8 @@ await rest.listStudies({ params: { query: { status: 'no-such-status' } } });
     const tsconfig = readFileSync(join(dir, 'tsconfig.json'), 'utf8');
     expect(tsconfig).toMatch(/"noUnusedLocals": true/);
     await installInto(dir, []);
-    await installInto(dir, [tarball]);
+    // graphql for the GraphQL documents' types, as the package's README says.
+    await installInto(dir, [tarball, 'graphql']);
     rmSync(join(dir, 'src', 'counter.ts'), { force: true });
     writeFileSync(
       join(dir, 'src', 'main.ts'),

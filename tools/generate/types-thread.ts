@@ -2,6 +2,7 @@
  * The thread that writes TypeScript types with openapi-typescript (see ./types.ts). Loading
  * openapi-typescript, and the TypeScript compiler with it, starts as soon as the thread does.
  */
+import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 
 export interface TypesRequest {
@@ -12,7 +13,10 @@ export interface TypesRequest {
 
 export type TypesReply = { id: number; text: string } | { id: number; error: string };
 
-const loading = import('openapi-typescript');
+// Its CommonJS build, through require: openapi-typescript and the libraries it loads (the
+// TypeScript compiler, @redocly/openapi-core) are CommonJS, and Node loads CommonJS from CommonJS
+// without scanning each file for its exports and its module syntax, as an import would.
+const loading = Promise.resolve().then(() => createRequire(import.meta.url)('openapi-typescript') as typeof import('openapi-typescript'));
 // Without a consumer the rejection surfaces at the first request.
 loading.catch(() => {});
 

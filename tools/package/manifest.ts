@@ -12,6 +12,9 @@ export interface ManifestOptions {
   ranges: Record<string, string>;
 }
 
+/** The graphql-js versions whose `DocumentNode` the GraphQL documents are typed with. */
+const graphqlRange = '^16.0.0 || ^17.0.0';
+
 const entry = (name: string) => ({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` });
 
 /** package.json: ES modules, one export per protocol (gRPC under the `node` condition only), no side effects. */
@@ -22,6 +25,13 @@ export function clientManifest(options: ManifestOptions): Record<string, unknown
   exports['./package.json'] = './package.json';
   const license = (api.document.info as { license?: { identifier?: unknown; name?: unknown } } | undefined)?.license;
   const grpc = protocols.includes('grpc');
+  const graphql = protocols.includes('graphql');
+  // Optional peers: graphql-js's types for whoever type-checks `./graphql` (every GraphQL client
+  // library brings it), the gRPC libraries for `./grpc`.
+  const peers: Record<string, string> = {
+    ...(graphql ? { graphql: graphqlRange } : {}),
+    ...(grpc ? { '@grpc/grpc-js': ranges['@grpc/grpc-js'] ?? '*', '@bufbuild/protobuf': ranges['@bufbuild/protobuf'] ?? '*' } : {}),
+  };
   return {
     name: options.name,
     version: options.version,
@@ -33,15 +43,9 @@ export function clientManifest(options: ManifestOptions): Record<string, unknown
     exports,
     files: ['dist', 'README.md'],
     engines: { node: '>=20' },
-    dependencies: {
-      'openapi-fetch': ranges['openapi-fetch'] ?? '*',
-      '@graphql-typed-document-node/core': ranges['@graphql-typed-document-node/core'] ?? '*',
-    },
-    ...(grpc
-      ? {
-          peerDependencies: { '@grpc/grpc-js': ranges['@grpc/grpc-js'] ?? '*', '@bufbuild/protobuf': ranges['@bufbuild/protobuf'] ?? '*' },
-          peerDependenciesMeta: { '@grpc/grpc-js': { optional: true }, '@bufbuild/protobuf': { optional: true } },
-        }
+    dependencies: { 'openapi-fetch': ranges['openapi-fetch'] ?? '*' },
+    ...(Object.keys(peers).length > 0
+      ? { peerDependencies: peers, peerDependenciesMeta: Object.fromEntries(Object.keys(peers).map((name) => [name, { optional: true }])) }
       : {}),
   };
 }
@@ -67,7 +71,7 @@ export function clientReadme(options: ManifestOptions & { prefix: string }): str
     lines.push('', '## REST (browsers and Node)', '', '```ts', `import { create${prefix}RestClient } from '${name}/rest';`, '', `const client = create${prefix}RestClient({ baseUrl: 'https://api.example.com', token: () => sessionToken() });`, `const result = await client.${id}(/* { params: { path, query }, body } */);`, '```');
   }
   if (protocols.includes('graphql')) {
-    lines.push('', '## GraphQL (browsers and Node)', '', '```ts', `import { create${prefix}GraphqlClient } from '${name}/graphql';`, '', `const client = create${prefix}GraphqlClient({ baseUrl: 'https://api.example.com', token: () => sessionToken() });`, `const result = await client.${id}(/* variables */);`, '```');
+    lines.push('', '## GraphQL (browsers and Node)', '', 'No GraphQL library runs: the client posts the documents itself. Their types are graphql-js\'s `DocumentNode`s, so a TypeScript project installs `graphql` beside it (urql, Apollo and graphql-request bring it), and can then run the documents with those libraries too.', '', '```ts', `import { create${prefix}GraphqlClient } from '${name}/graphql';`, '', `const client = create${prefix}GraphqlClient({ baseUrl: 'https://api.example.com', token: () => sessionToken() });`, `const result = await client.${id}(/* variables */);`, '```');
   }
   if (protocols.includes('grpc')) {
     lines.push('', '## gRPC (Node only)', '', 'Install the gRPC libraries beside it: `npm install @grpc/grpc-js @bufbuild/protobuf`.', '', '```ts', `import { create${prefix}GrpcClient } from '${name}/grpc';`, '', `const client = create${prefix}GrpcClient({ address: 'api.example.com:443', token: process.env.TOKEN });`, `const response = await client.${id}({});`, 'client.close();', '```');
