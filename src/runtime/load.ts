@@ -33,7 +33,8 @@ export async function loadApis(root: string, config: TridentConfig = loadConfig(
     const found = identityOf(path, config.contracts);
     if (!found) continue;
     const identity = { ...found, protoPackage: config.protoPackage };
-    const compiled = await compileContract(path, readText, identity);
+    // Only what a server reads: the TypeScript outputs (and openapi-typescript with them) stay unloaded.
+    const compiled = await compileContract(path, readText, identity, { outputs: ['openapi', 'graphql', 'proto'] });
     if (!compiled.api || hasErrors(compiled.diagnostics)) {
       const errors = compiled.diagnostics.filter((entry) => entry.severity === 'error').map((entry) => formatDiagnostic(entry, compiled.sources.get(entry.file)));
       throw new Error(`${path} does not compile:\n${errors.join('\n')}`);
