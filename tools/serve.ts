@@ -8,6 +8,7 @@ import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
 import { generate } from './generate.ts';
+import { stopWithParent } from './serve/parent.ts';
 
 export interface ServeOptions {
   root: string;
@@ -27,7 +28,7 @@ export class ServeError extends Error {
  * `trident serve`: brings the generated code up to date, sets up the project's handler module
  * (`serve.handlers` of the configuration), serves every API version over REST, GraphQL and gRPC,
  * and prints where everything is. SIGTERM or SIGINT drains in-flight requests, closes the handler
- * module's resources and exits 0.
+ * module's resources and exits 0; so does losing the npm process that started it (see ./serve/parent.ts).
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const env = options.env ?? process.env;
@@ -65,10 +66,15 @@ export async function serve(options: ServeOptions): Promise<number> {
     }
   }
   await new Promise<void>((done) => {
-    const stop = (signal: string): void => {
-      log(`${signal}: finishing in-flight requests, then stopping.`);
+    let stopping = false;
+    const stop = (reason: string): void => {
+      if (stopping) return;
+      stopping = true;
+      unwatch();
+      log(`${reason}: finishing in-flight requests, then stopping.`);
       void shutdown().then(done);
     };
+    const unwatch = stopWithParent(env, () => stop('npm, which started the server, is gone'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });

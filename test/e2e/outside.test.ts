@@ -71,15 +71,17 @@ describe('the toolkit installed from its tarball into a new project', () => {
   }, 180_000);
 
   it('serve answers one REST, one GraphQL and one gRPC call with the project\'s own handlers', async () => {
-    const child = spawn('npx', ['--no-install', 'trident', 'serve'], { cwd: project, env: { ...process.env, PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // In a process group of its own, so that whatever is left can be stopped at the end.
+    const child = spawn('npx', ['--no-install', 'trident', 'serve'], { cwd: project, env: { ...process.env, PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const caller = { close: () => {} };
+    let httpUrl: string | undefined;
     try {
       const deadline = Date.now() + 120_000;
       while (!output.includes('Try:') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 200));
-      const httpUrl = /REST\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+      httpUrl = /REST\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
       const grpcAddress = /gRPC\s+(127\.0\.0\.1:\d+) /.exec(output)?.[1];
       const writer = /^ {2}writer\s+(eyJ[\w.-]+)$/m.exec(output)?.[1];
       expect(httpUrl && grpcAddress && writer, output).toBeTruthy();
@@ -93,9 +95,27 @@ describe('the toolkit installed from its tarball into a new project', () => {
       caller.close = () => grpc.close();
       const outcome = await grpc.call(apis[0]!.api, 'getNote', { path: { noteId: note.id } }, writer);
       expect(outcome.ok && (outcome.value as { title?: string }).title).toBe('Hello');
-    } finally {
+      // SIGTERM to npx, as a process manager or a closed terminal sends it: npm passes it to the shell
+      // it started, not to the server, and the server must still stop and free its port.
       caller.close();
       child.kill('SIGTERM');
+      const deadline2 = Date.now() + 15_000;
+      let answering = true;
+      while (answering && Date.now() < deadline2) {
+        answering = await fetch(`${httpUrl}/notes/v1/notes`).then(
+          () => true,
+          () => false,
+        );
+        if (answering) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(answering, `the server still answers at ${httpUrl} after npx was stopped`).toBe(false);
+    } finally {
+      caller.close();
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
     }
   }, 180_000);
 
