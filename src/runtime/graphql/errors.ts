@@ -14,7 +14,14 @@ export function toGraphqlError(error: unknown): GraphQLError {
     // graphql-js's own errors (a variable of the wrong type, an unknown field) are the caller's;
     // the outer message names the variable and the path inside it.
     if (original === undefined || original === null || isGraphqlError(original)) {
-      return new GraphQLError(withoutValues(error.message, original), { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: errorCatalog.invalid_argument.graphql, errorCode: 'invalid_argument', retryable: false } });
+      // graphql-yoga's own request errors say their HTTP status (400 for a malformed request, 405
+      // for a mutation over GET) in `extensions.http`, which it reads and leaves out of the response.
+      const http = error.extensions?.http;
+      return new GraphQLError(withoutValues(error.message, original), {
+        nodes: error.nodes ?? null,
+        path: error.path ?? null,
+        extensions: { code: errorCatalog.invalid_argument.graphql, errorCode: 'invalid_argument', retryable: false, ...(http !== undefined ? { http } : {}) },
+      });
     }
     return toGraphqlError(original);
   }

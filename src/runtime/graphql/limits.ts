@@ -9,15 +9,71 @@ export interface QueryLimits {
   maxCost: number;
   /** Lexical tokens of the document, checked while parsing. */
   maxTokens: number;
+  /**
+   * Braces, brackets and parentheses open inside each other, checked before parsing: the parser
+   * recurses once per level, so a document nested thousands deep would exhaust the stack.
+   */
+  maxNesting: number;
 }
 
-export const defaultQueryLimits: QueryLimits = { maxDepth: 12, maxCost: 2_000, maxTokens: 5_000 };
+export const defaultQueryLimits: QueryLimits = { maxDepth: 12, maxCost: 2_000, maxTokens: 5_000, maxNesting: 64 };
 
 // A list of unknown length is priced as this many items; a literal `limit` or `pageSize` wins.
 const assumedListSize = 10;
 
+// `http` is read by graphql-yoga (and left out of the response): under
+// application/graphql-response+json a document that does not parse or validate answers 400.
+const requestError = { code: 'BAD_USER_INPUT', errorCode: 'invalid_argument', retryable: false, http: { spec: true, status: 400 } };
+
 const limitError = (message: string, node: FieldNode | undefined): GraphQLError =>
-  new GraphQLError(message, { ...(node ? { nodes: [node] } : {}), extensions: { code: 'BAD_USER_INPUT', errorCode: 'invalid_argument', retryable: false } });
+  new GraphQLError(message, { ...(node ? { nodes: [node] } : {}), extensions: { ...requestError } });
+
+/**
+ * How deeply braces, brackets and parentheses nest in a GraphQL source, outside strings, block
+ * strings and comments; the scan stops as soon as the depth passes `stopAbove`.
+ */
+export function nestingDepth(source: string, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let index = 0; index < source.length; index += 1) {
+    const char = source[index];
+    if (char === '#') {
+      while (index < source.length && source[index] !== '\n' && source[index] !== '\r') index += 1;
+    } else if (char === '"') {
+      if (source.startsWith('"""', index)) {
+        // A block string ends at the next unescaped triple quote.
+        index += 3;
+        while (index < source.length && !(source.startsWith('"""', index) && source[index - 1] !== '\\')) index += 1;
+        index += 2;
+      } else {
+        index += 1;
+        while (index < source.length && source[index] !== '"' && source[index] !== '\n') index += source[index] === '\\' ? 2 : 1;
+      }
+    } else if (char === '{' || char === '[' || char === '(') {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+      if (deepest > stopAbove) return deepest;
+    } else if (char === '}' || char === ']' || char === ')') {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/** Parses within the limits; a document that cannot be parsed is the caller's error (400), never the server's. */
+function parseWithin(limits: QueryLimits, source: Parameters<typeof parse>[0], options: Parameters<typeof parse>[1]): ReturnType<typeof parse> {
+  const text = typeof source === 'string' ? source : source.body;
+  const nesting = nestingDepth(text, limits.maxNesting);
+  if (nesting > limits.maxNesting) {
+    throw new GraphQLError(`The document nests braces, brackets and parentheses more than ${limits.maxNesting} levels deep; at most ${limits.maxNesting} are allowed.`, { extensions: { ...requestError } });
+  }
+  try {
+    return parse(source, { ...options, maxTokens: limits.maxTokens });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new GraphQLError(message, { ...(error instanceof GraphQLError ? { source: error.source ?? undefined, positions: error.positions ?? undefined } : {}), extensions: { ...requestError } });
+  }
+}
 
 /**
  * A validation rule rejecting operations nested deeper than `maxDepth` or costing more than
@@ -71,6 +127,14 @@ function queryLimitsRule(limits: QueryLimits): ValidationRule {
               const fragment = fragments.get(name);
               // A fragment spread inside itself is reported by graphql-js's own rule.
               if (!fragment || seen.has(name)) continue;
+              // Each expansion is priced, so fragments that spread others many times over cannot
+              // make the walk (or the execution) explode without any field being counted.
+              cost += multiplier;
+              if (cost > limits.maxCost) {
+                context.reportError(limitError(`The query expands into more than ${limits.maxCost} fields and fragment spreads (lists counted per item); ask for fewer.`, undefined));
+                reported = true;
+                return;
+              }
               walk(fragment.selectionSet, fielded(schema, fragment.typeCondition.name.value) ?? parent, depth, multiplier, new Set([...seen, name]));
             }
           }
@@ -104,7 +168,7 @@ function listSize(field: FieldNode): number {
 export function queryLimitsPlugin(limits: QueryLimits): Plugin {
   const rule = queryLimitsRule(limits);
   return {
-    onParse: ({ setParseFn }) => setParseFn((source, options) => parse(source, { ...options, maxTokens: limits.maxTokens })),
+    onParse: ({ setParseFn }) => setParseFn((source, options) => parseWithin(limits, source, options)),
     onValidate: ({ addValidationRule }) => addValidationRule(rule),
   };
 }
