@@ -66,7 +66,7 @@ export type HandlerModuleExport = Record<string, object> | ((context: ProjectCon
 
 /** A handler module that cannot be used, in one line that says what to do. */
 export class ProjectError extends Error {
-  readonly code: 'handlers-missing' | 'handlers-invalid' | 'handler-missing';
+  readonly code: 'handlers-missing' | 'handlers-invalid' | 'handler-missing' | 'setup-failed';
   constructor(code: ProjectError['code'], message: string) {
     super(message);
     this.name = 'ProjectError';
@@ -114,6 +114,29 @@ export async function devIdentities(modulePath: string, root: string, apis: read
   return { orgId: typeof orgId === 'string' ? orgId : fallback.orgId, users: { ...fallback.users, ...(users ?? {}) } };
 }
 
+// Recognised by a brand, not by class: the handler module and the server may load two copies of
+// this module (a checkout's sources and an installed build).
+const setupErrorBrand = Symbol.for('trident.SetupError');
+
+/**
+ * Thrown by a handler module's set-up function when what the handlers need is not there (a
+ * database it cannot reach, a setting left out): `serve` and `conformance --self` stop with the
+ * message on one line, naming the module, instead of a stack trace. Any other error is a fault
+ * and keeps its stack.
+ */
+export class SetupError extends Error {
+  readonly [setupErrorBrand] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[setupErrorBrand] === true;
+  }
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SetupError';
+  }
+}
+
 /**
  * Imports the handler module `modulePath` (relative to `root`) and sets it up. Every operation of
  * every API version must have a handler: the first missing one is reported with where it goes.
@@ -121,7 +144,14 @@ export async function devIdentities(modulePath: string, root: string, apis: read
 export async function setUpProject(modulePath: string, context: ProjectContext): Promise<ProjectSetup> {
   const exported = (await importHandlerModule(modulePath, context.root)).default;
   let setup: ProjectSetup;
-  if (typeof exported === 'function') setup = await (exported as (context: ProjectContext) => ProjectSetup | Promise<ProjectSetup>)(context);
+  if (typeof exported === 'function') {
+    try {
+      setup = await (exported as (context: ProjectContext) => ProjectSetup | Promise<ProjectSetup>)(context);
+    } catch (error) {
+      if (error instanceof SetupError) throw new ProjectError('setup-failed', `setting up ${modulePath} failed: ${error.message}`);
+      throw error;
+    }
+  }
   else if (exported !== null && typeof exported === 'object') setup = { implementations: exported as Record<string, object> };
   else throw new ProjectError('handlers-invalid', `${modulePath} has no default export: export default { '<api>/v<major>': { <operationId>(input, context) { ... } } }, or a function returning { implementations }`);
   if (setup === null || typeof setup !== 'object' || setup.implementations === null || typeof setup.implementations !== 'object') {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { SetupError } from '../runtime/app.ts';
 import { guarded, toStoreError, type Database, type Queryable } from './db.ts';
 
 // int8 as a number, as PGlite returns it: sizes and sequences stay far below 2^53.
@@ -21,7 +22,12 @@ export async function openPostgres(connectionString: string): Promise<Database> 
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const self = wrap(pool);
-  await self.query('SELECT 1');
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new SetupError(`cannot use the PostgreSQL database of DATABASE_URL (${serverOf(connectionString)}): ${reasonOf(error)}`, { cause: error });
+  }
   // Listeners hold a client each; close stops them first, or the pool would wait for them.
   const listeners = new Set<() => Promise<void>>();
   return {
@@ -63,4 +69,25 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       await guarded(() => pool.end());
     },
   };
+}
+
+/** Where a connection string points, without its credentials. */
+function serverOf(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'not a postgres:// URL';
+  }
+}
+
+/** Why a first connection failed: the socket errors of each address tried, or the server's own message. */
+function reasonOf(error: unknown): string {
+  const inner = error instanceof AggregateError ? error.errors : [error];
+  const reasons = inner.map((item: unknown) => {
+    const { code, message } = (item ?? {}) as { code?: unknown; message?: unknown };
+    const text = typeof message === 'string' && message !== '' ? message : String(item);
+    return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+  });
+  return [...new Set(reasons)].join('; ');
 }

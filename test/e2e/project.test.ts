@@ -52,6 +52,24 @@ describe('a project of its own', () => {
     }
   }, 180_000);
 
+  it('a set-up function that throws SetupError stops serve in one line naming the module; any other error keeps its stack', async () => {
+    const original = readFileSync(handlersFile, 'utf8');
+    try {
+      writeFileSync(handlersFile, "import { SetupError } from 'trident/server';\nexport default () => {\n  throw new SetupError('NOTES_BUCKET is not set: name the bucket the notes are kept in');\n};\n");
+      const refused = await trident(['serve'], { PORT: '0', GRPC_PORT: '0' });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toBe('trident serve: setting up src/handlers.ts failed: NOTES_BUCKET is not set: name the bucket the notes are kept in');
+      noStack(refused.stderr);
+      writeFileSync(handlersFile, "export default () => {\n  throw new TypeError('a fault in the set-up');\n};\n");
+      const fault = await trident(['serve'], { PORT: '0', GRPC_PORT: '0' });
+      expect(fault.code).not.toBe(0);
+      expect(fault.stderr).toContain('TypeError: a fault in the set-up');
+      expect(fault.stderr).toMatch(/^\s+at /m);
+    } finally {
+      writeFileSync(handlersFile, original);
+    }
+  }, 180_000);
+
   it('serve on a busy port says so and names the variable to change', async () => {
     const busy: Server = createServer();
     const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));

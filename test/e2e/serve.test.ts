@@ -40,3 +40,24 @@ describe('npm start', () => {
     }
   }, 120_000);
 });
+
+describe('npm start on a database it cannot use', () => {
+  it('says so in one line naming the server and the cause, without the password, and exits 1', async () => {
+    // A port nothing listens on: the connection is refused.
+    const { createServer } = await import('node:net');
+    const closed = createServer();
+    const port = await new Promise<number>((resolve) => closed.listen(0, '127.0.0.1', () => resolve((closed.address() as { port: number }).port)));
+    await new Promise((resolve) => closed.close(resolve));
+    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: '0', GRPC_PORT: '0', DATABASE_URL: `postgres://clinic:s3cret-pw@127.0.0.1:${port}/imaging` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(`trident serve: setting up src/services/index.ts failed: cannot use the PostgreSQL database of DATABASE_URL (127.0.0.1:${port}/imaging): connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(stderr).not.toContain('s3cret-pw');
+  }, 120_000);
+});
