@@ -11,9 +11,23 @@ const bundledScript = join(import.meta.dirname, '..', '..', 'assets', 'api-refer
 const scalarScript = (): string => (existsSync(bundledScript) ? bundledScript : require.resolve('@scalar/api-reference/browser/standalone.js'));
 
 /**
+ * Scalar's settings for a page that reaches no host but this server: no web fonts from
+ * fonts.scalar.com (the system's fonts), no request proxy (proxy.scalar.com; "Try it" calls the
+ * API directly, as the same origin), no AI agent ("Ask AI"), no toolbar offering to deploy or
+ * share the document through Scalar's services, no telemetry. An offline clinic has none of them.
+ */
+export const referenceConfiguration = {
+  withDefaultFonts: false,
+  proxyUrl: '',
+  agent: { disabled: true },
+  showDeveloperTools: 'never',
+  telemetry: false,
+} as const;
+
+/**
  * Serves each contract's bundled OpenAPI document at `<base>/openapi.json` and an API reference
- * page at `/docs<base>`, rendered by Scalar from its bundled script, so nothing is fetched from
- * the internet.
+ * page at `/docs<base>`, rendered by Scalar from its bundled script with `referenceConfiguration`,
+ * so the page fetches nothing from the internet and offers nothing that would.
  */
 export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi; openapi: string }>): void {
   let script: string | undefined;
@@ -29,7 +43,7 @@ export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi;
 <html lang="en">
   <head><meta charset="utf-8"><title>${escapeHtml(title)}</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>
   <body>
-    <script id="api-reference" data-url="${api.basePath}/openapi.json"></script>
+    <script id="api-reference" data-url="${api.basePath}/openapi.json" data-configuration="${escapeHtml(JSON.stringify(referenceConfiguration))}"></script>
     <script src="/docs/assets/api-reference.js"></script>
   </body>
 </html>
