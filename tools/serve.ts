@@ -6,8 +6,10 @@ import { loadConfig, type TridentConfig } from '../src/config/index.ts';
 import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
+import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
 import { generate } from './generate.ts';
+import { graphiqlDefaults } from './serve/graphiql.ts';
 import { stopWithParent } from './serve/parent.ts';
 
 export interface ServeOptions {
@@ -45,9 +47,10 @@ export async function serve(options: ServeOptions): Promise<number> {
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, log });
+  const identities = await devIdentities(config.serve.handlers, root, apis);
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true);
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator));
   } catch (error) {
     await setup.close?.();
     throw error;
@@ -56,7 +59,6 @@ export async function serve(options: ServeOptions): Promise<number> {
     await servers.close();
     await setup.close?.();
   };
-  const identities = await devIdentities(config.serve.handlers, root, apis);
   log(await banner(servers, apis, setup, identities, authenticator));
   if (options.selfCheck) {
     try {
@@ -81,12 +83,12 @@ export async function serve(options: ServeOptions): Promise<number> {
   return 0;
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean): Promise<RunningServers> {
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG ?? false });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG ?? false, graphiql });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);

@@ -13,3 +13,4 @@ export { ApiError, errorCatalog, toApiError, type ErrorCode, type FieldViolation
 export type { AnyHandler, BinaryContent, BinaryUpload, ByteRange, OperationContext, OperationInput, Principal } from './handler.ts';
 export { loadApis, type LoadedApi } from './load.ts';
 export { startServers, type RunningServers, type ServerOptions } from './server.ts';
+export type { GraphiqlDefaults } from './graphql/handler-factory.ts';

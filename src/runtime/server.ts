@@ -8,7 +8,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Authenticator } from './auth.ts';
 import { ApiError } from './errors.ts';
 import { registerDocs } from './docs.ts';
-import { graphqlEndpoint, registerGraphqlApi } from './graphql/handler-factory.ts';
+import { graphqlEndpoint, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
@@ -27,6 +27,8 @@ export interface ServerOptions {
   grpcPort?: number;
   /** Logs requests (a pino level such as `info`, or true for `info`); off by default. */
   logger?: boolean | string;
+  /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
+  graphiql?: Record<string, GraphiqlDefaults>;
 }
 
 // Request logs carry the method and path only: query strings, headers (the bearer token) and
@@ -123,7 +125,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const report: RunningServers['served'] = [];
   for (const { loaded, served: api } of served) {
     registerRestApi(http, api, options.authenticator);
-    registerGraphqlApi(http, api, loaded.sdl, options.authenticator);
+    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, options.graphiql?.[loaded.key]);
     registerGrpcApi(grpc, api, definition, options.authenticator);
     health.setStatus(grpcServiceName(api), 'SERVING');
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: `/docs${api.basePath}` });

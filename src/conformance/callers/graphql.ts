@@ -9,7 +9,13 @@ import { callSignal } from '../time-limit.ts';
  * The GraphQL document and variables of one call: variables typed as in the SDL, a full selection
  * set, the input in GraphQL spellings (an upload's file variable is left null for the multipart map).
  */
-export function graphqlRequest(api: Api, operation: Operation, input: OperationInput): { document: string; variables: Record<string, unknown> } {
+export function graphqlRequest(
+  api: Api,
+  operation: Operation,
+  input: OperationInput,
+  /** The operation's name in the document, and the alias of its field (`result` by default; null for none). */
+  naming: { operationName?: string; alias?: string | null } = {},
+): { document: string; variables: Record<string, unknown> } {
   const shapes = new Spellings(api);
   const variables: Record<string, unknown> = {};
   const declarations: string[] = [];
@@ -36,7 +42,9 @@ export function graphqlRequest(api: Api, operation: Operation, input: OperationI
   const kind = operation.kind;
   // A stream is only probed for how it starts: its items' type name is selection enough.
   const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : operation.result.kind === 'stream' ? ' { __typename }' : '';
-  const document = `${kind}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { result: ${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
+  const alias = naming.alias === undefined ? 'result: ' : naming.alias === null ? '' : `${naming.alias}: `;
+  const name = naming.operationName === undefined ? '' : ` ${naming.operationName}`;
+  const document = `${kind}${name}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { ${alias}${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;
   return { document, variables };
 }
 

@@ -14,6 +14,12 @@ import { toGraphqlError } from './errors.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
 import { createRequire } from 'node:module';
 
+/** GraphiQL's first contents: a query in its editor and headers in its Headers tab. */
+export interface GraphiqlDefaults {
+  query?: string;
+  headers?: Record<string, string>;
+}
+
 const require = createRequire(import.meta.url);
 
 // GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
@@ -46,7 +52,14 @@ export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath
  * use the multipart request specification. GraphiQL is served with its assets bundled, where
  * `@graphql-yoga/render-graphiql` is installed.
  */
-export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl: string, authenticator: Authenticator, limits: QueryLimits = defaultQueryLimits): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+export function registerGraphqlApi(
+  app: FastifyInstance,
+  served: ServedApi,
+  sdl: string,
+  authenticator: Authenticator,
+  limits: QueryLimits = defaultQueryLimits,
+  graphiql: GraphiqlDefaults = {},
+): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   const schema = executableSchema(served, sdl, authenticator);
   const endpoint = graphqlEndpoint(served);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply; signal: AbortSignal }>({
@@ -54,7 +67,7 @@ export function registerGraphqlApi(app: FastifyInstance, served: ServedApi, sdl:
     graphqlEndpoint: endpoint,
     logging: false,
     maskedErrors: { maskError: (error) => toGraphqlError(error) },
-    ...graphiqlOptions(served),
+    ...graphiqlOptions(served, graphiql),
     landingPage: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
     plugins: [queryLimitsPlugin(limits)],
@@ -165,8 +178,17 @@ function scalars(sdl: string): Record<string, GraphQLScalarType> {
   return Object.fromEntries(Object.entries(all).filter(([name]) => new RegExp(`^scalar ${name}\\b`, 'm').test(sdl)));
 }
 
-function graphiqlOptions(served: ServedApi): { graphiql: false } | { graphiql: { title: string; subscriptionsProtocol: 'SSE' }; renderGraphiQL: (options?: object) => string } {
+function graphiqlOptions(served: ServedApi, defaults: GraphiqlDefaults): { graphiql: false } | { graphiql: Record<string, unknown>; renderGraphiQL: (options?: object) => string } {
   const render = bundledGraphiql();
   if (!render) return { graphiql: false };
-  return { graphiql: { title: `${served.api.title} v${served.api.version}`, subscriptionsProtocol: 'SSE' }, renderGraphiQL: render };
+  return {
+    graphiql: {
+      title: `${served.api.title} v${served.api.version}`,
+      subscriptionsProtocol: 'SSE',
+      ...(defaults.query !== undefined ? { defaultQuery: defaults.query } : {}),
+      // Shown in the Headers tab, which then opens: the first query runs as it is.
+      ...(defaults.headers !== undefined ? { headers: JSON.stringify(defaults.headers, null, 2), defaultEditorToolsVisibility: 'headers' } : {}),
+    },
+    renderGraphiQL: render,
+  };
 }
