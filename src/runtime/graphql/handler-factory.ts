@@ -106,7 +106,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
           try {
             for await (const item of (await call(args, state)) as AsyncIterable<unknown>) yield item;
           } catch (error) {
-            throw answered(error, state.log, { protocol: 'graphql', operation: operation.id, reqId: state.requestId });
+            throw answered(error, state.log, { protocol: 'graphql', operation: operation.id });
           }
         },
         resolve: (item: unknown) => toResult(bound, item, shapes),
@@ -116,7 +116,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
         try {
           return toResult(bound, await call(args, state), shapes);
         } catch (error) {
-          throw answered(error, state.log, { protocol: 'graphql', operation: operation.id, reqId: state.requestId });
+          throw answered(error, state.log, { protocol: 'graphql', operation: operation.id });
         }
       };
     }
