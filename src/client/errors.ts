@@ -24,6 +24,8 @@ export interface TridentErrorInit {
   details?: ErrorDetail[];
   /** The HTTP status (REST and GraphQL) or the gRPC status code the server answered with. */
   status?: number;
+  /** What the server said of this failure; the catalog's default for the code when it said nothing. */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -33,6 +35,8 @@ export class TridentError extends Error {
   readonly details: ErrorDetail[];
   readonly protocol: Protocol;
   readonly status: number | undefined;
+  /** Whether the same call may succeed when repeated later: as the server said, else the catalog's default for the code. */
+  readonly retryable: boolean;
 
   constructor(init: TridentErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -41,11 +45,7 @@ export class TridentError extends Error {
     this.details = init.details ?? [];
     this.protocol = init.protocol;
     this.status = init.status;
-  }
-
-  /** Whether the same call may succeed when repeated later (the catalog says so per code). */
-  get retryable(): boolean {
-    return errorCatalog[this.code].retryable;
+    this.retryable = init.retryable ?? errorCatalog[init.code].retryable;
   }
 }
 
@@ -87,7 +87,7 @@ export function fromProblem(status: number, body: unknown): TridentError {
   const problem = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const code = isErrorCode(problem.code) ? problem.code : codeOfHttpStatus(status);
   const message = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : typeof body === 'string' && body !== '' ? body : `HTTP ${status}`;
-  return new TridentError({ code, message, protocol: 'rest', status, details: detailsOf(problem.errors) });
+  return new TridentError({ code, message, protocol: 'rest', status, details: detailsOf(problem.errors), ...retryableOf(problem.retryable) });
 }
 
 /** The first error of a GraphQL response. */
@@ -100,7 +100,12 @@ export function fromGraphqlError(error: { message?: unknown; extensions?: Record
     protocol: 'graphql',
     ...(status !== undefined ? { status } : {}),
     details: detailsOf(extensions.violations),
+    ...retryableOf(extensions.retryable),
   });
+}
+
+function retryableOf(value: unknown): { retryable?: boolean } {
+  return typeof value === 'boolean' ? { retryable: value } : {};
 }
 
 function detailsOf(value: unknown): ErrorDetail[] {

@@ -155,12 +155,12 @@ export function fromServiceError(error: ServiceError): TridentError {
   if (error instanceof TridentError) return error;
   const decoded = decodeStatusDetails(error.metadata?.get('grpc-status-details-bin')[0]);
   const code = isErrorCode(decoded.reason) ? decoded.reason : codeOfGrpcStatus(error.code ?? grpcStatus.UNKNOWN);
-  return new TridentError({ code, message: error.details || error.message, protocol: 'grpc', status: error.code, details: decoded.details, cause: error });
+  return new TridentError({ code, message: error.details || error.message, protocol: 'grpc', status: error.code, details: decoded.details, ...(decoded.retryable !== undefined ? { retryable: decoded.retryable } : {}), cause: error });
 }
 
-/** Reads the ErrorInfo reason and BadRequest field violations of a google.rpc.Status. */
-export function decodeStatusDetails(value: unknown): { reason?: string; details: ErrorDetail[] } {
-  const result: { reason?: string; details: ErrorDetail[] } = { details: [] };
+/** Reads the ErrorInfo reason and `retryable` entry and the BadRequest field violations of a google.rpc.Status. */
+export function decodeStatusDetails(value: unknown): { reason?: string; retryable?: boolean; details: ErrorDetail[] } {
+  const result: { reason?: string; retryable?: boolean; details: ErrorDetail[] } = { details: [] };
   if (!(value instanceof Uint8Array)) return result;
   try {
     for (const [field, bytes] of fields(value)) {
@@ -172,7 +172,16 @@ export function decodeStatusDetails(value: unknown): { reason?: string; details:
         if (anyField === 2 && anyValue instanceof Uint8Array) payload = anyValue;
       }
       if (typeUrl.endsWith('/google.rpc.ErrorInfo')) {
-        for (const [infoField, infoValue] of fields(payload)) if (infoField === 1 && infoValue instanceof Uint8Array) result.reason = new TextDecoder().decode(infoValue);
+        for (const [infoField, infoValue] of fields(payload)) {
+          if (!(infoValue instanceof Uint8Array)) continue;
+          if (infoField === 1) result.reason = new TextDecoder().decode(infoValue);
+          // metadata: map<string, string>, one entry message per pair.
+          if (infoField === 3) {
+            const entry = new Map<number, string>();
+            for (const [part, text] of fields(infoValue)) if (text instanceof Uint8Array) entry.set(part, new TextDecoder().decode(text));
+            if (entry.get(1) === 'retryable' && (entry.get(2) === 'true' || entry.get(2) === 'false')) result.retryable = entry.get(2) === 'true';
+          }
+        }
       } else if (typeUrl.endsWith('/google.rpc.BadRequest')) {
         for (const [violationField, violation] of fields(payload)) {
           if (violationField !== 1 || !(violation instanceof Uint8Array)) continue;

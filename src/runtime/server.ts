@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Authenticator } from './auth.ts';
 import { ApiError } from './errors.ts';
+import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
 import { graphqlEndpoint, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
@@ -25,18 +26,25 @@ export interface ServerOptions {
   /** 0 picks a free port. */
   httpPort?: number;
   grpcPort?: number;
-  /** Logs requests (a pino level such as `info`, or true for `info`); off by default. */
+  /**
+   * Logs requests at this pino level (e.g. `info`; true for `info`). Unset, only failures (5xx) are
+   * logged, at `error`; false logs nothing.
+   */
   logger?: boolean | string;
+  /** Where log lines go (JSON, one per line); standard output by default. */
+  logStream?: { write(line: string): void };
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
 }
 
 // Request logs carry the method and path only: query strings, headers (the bearer token) and
 // bodies may hold personal data, so they are never logged.
-function requestLogger(option: boolean | string | undefined): false | object {
-  if (option === undefined || option === false || option === '') return false;
+function requestLogger(option: boolean | string | undefined, stream: ServerOptions['logStream']): false | object {
+  if (option === false) return false;
   return {
-    level: option === true ? 'info' : option,
+    // Without a level, only failures are logged: every 5xx of every protocol leaves a line.
+    level: option === true ? 'info' : option === undefined || option === '' ? 'error' : option,
+    ...(stream !== undefined ? { stream } : {}),
     serializers: {
       req: (request: { method?: string; url?: string; id?: string }) => ({ id: request.id, method: request.method, path: (request.url ?? '').split('?')[0] }),
     },
@@ -67,7 +75,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   });
 
   const http = Fastify({
-    logger: requestLogger(options.logger),
+    logger: requestLogger(options.logger, options.logStream),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     // Long path parameters reach the contract's validation, which names them.
@@ -103,10 +111,12 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   http.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const code = error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : (error.statusCode ?? 500) < 500 ? 'invalid_argument' : 'internal';
     const message = code === 'internal' ? 'The server failed to handle the request.' : error.message;
-    if (code === 'internal' && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
     // A body that cannot be read at all is still named: the violation points at the body.
     const violations = code !== 'internal' && error.code?.startsWith('FST_ERR_CTP') ? [{ pointer: '/body', message }] : [];
-    const problem = toProblem(error instanceof ApiError ? error : new ApiError(code, message, violations), request.url);
+    const apiError = error instanceof ApiError ? error : new ApiError(code, message, violations);
+    // An unexpected failure is logged as it was thrown, for its stack.
+    reportFailure(request.log, code === 'internal' && !(error instanceof ApiError) ? error : apiError, { protocol: 'rest' });
+    const problem = toProblem(apiError, request.url);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   });
   http.setNotFoundHandler(async (request, reply) => {
@@ -126,7 +136,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   for (const { loaded, served: api } of served) {
     registerRestApi(http, api, options.authenticator);
     registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, options.graphiql?.[loaded.key]);
-    registerGrpcApi(grpc, api, definition, options.authenticator);
+    registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: `/docs${api.basePath}` });
   }

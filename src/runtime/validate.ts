@@ -4,13 +4,15 @@ import type { Api, Operation } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
 import type { FieldViolation } from './errors.ts';
 import type { OperationInput } from './handler.ts';
+import { unstorableText } from './storable-text.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 /**
  * Validates an operation's input, in the contract's JSON shape, against the contract's JSON
  * Schema (2020-12). Every binding calls the same validator, so a pattern, range or length that
- * GraphQL and proto cannot express is enforced the same way in all three.
+ * GraphQL and proto cannot express is enforced the same way in all three. Text that no database
+ * can store (a NUL character, an unpaired surrogate) is refused here too, in parameters and bodies.
  */
 export function inputValidator(api: Api, operation: Operation): (input: OperationInput) => FieldViolation[] {
   const ajv = ajvFor(api);
@@ -18,7 +20,12 @@ export function inputValidator(api: Api, operation: Operation): (input: Operatio
   let validate: ValidateFunction | undefined;
   return (input) => {
     validate ??= ajv.compile(schema);
-    return validate(input) ? [] : (validate.errors ?? []).map(toViolation);
+    // Unstorable text first: it is the reason a pattern or format at the same place fails too.
+    const violations = (['path', 'query', 'header'] as const).flatMap((group) => unstorableText(input[group], `/${group}`));
+    // A binary body is an upload stream, not text.
+    if (operation.body?.kind === 'json') violations.push(...unstorableText(input.body, '/body'));
+    if (!validate(input)) violations.push(...(validate.errors ?? []).map(toViolation));
+    return violations;
   };
 }
 

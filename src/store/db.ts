@@ -49,7 +49,8 @@ const unreachableText = /Connection terminated|connection timeout|PGlite is clos
 
 /**
  * Maps any database failure to what the services may throw: `unavailable` when the database
- * cannot be reached, `conflict` (retryable) for deadlocks and serialization failures, otherwise
+ * cannot be reached, `conflict` (retryable) for deadlocks and serialization failures,
+ * `invalid_argument` for text it cannot store, otherwise
  * a StoreError carrying only the SQLSTATE and constraint name. Other errors pass unchanged.
  */
 export function toStoreError(error: unknown): Error {
@@ -62,7 +63,10 @@ export function toStoreError(error: unknown): Error {
   if ((code !== undefined && (unreachable.has(code) || code.startsWith('08'))) || nested.some((inner) => typeof inner === 'string' && unreachable.has(inner)) || unreachableText.test(message)) {
     return new ApiError('unavailable', 'The database is not available; try again later.');
   }
-  if (code === '40001' || code === '40P01') return new ApiError('conflict', 'A concurrent change got in the way; try again.');
+  if (code === '40001' || code === '40P01') return new ApiError('conflict', 'A concurrent change got in the way; try again.', [], { retryable: true });
+  // Text the database cannot hold (a NUL character, bytes that are not UTF-8); the runtime's input
+  // validation refuses such text first, so this only catches what reached the store another way.
+  if (code === '22P05' || code === '22021') return new ApiError('invalid_argument', 'The request holds text the database cannot store (a NUL character or an unpaired surrogate).');
   // Without a SQLSTATE it is not the database's: an error thrown inside a transaction goes on as is.
   if (code === undefined && error instanceof Error) return error;
   return new StoreError(code, typeof fields.constraint === 'string' ? fields.constraint : undefined);

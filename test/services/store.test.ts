@@ -82,6 +82,10 @@ describe('database errors', () => {
     for (const code of ['40001', '40P01']) expect(toStoreError({ code, message: 'x' })).toMatchObject({ code: 'conflict', retryable: true });
     expect(toStoreError({ code: 'ECONNREFUSED' })).toMatchObject({ code: 'unavailable' });
   });
+
+  it('map text the database cannot hold to invalid_argument, never a retryable failure', () => {
+    for (const code of ['22P05', '22021']) expect(toStoreError({ code, message: 'unsupported Unicode escape sequence' })).toMatchObject({ code: 'invalid_argument', retryable: false });
+  });
 });
 
 describe.each(databases)('the database on $name', ({ name }) => {

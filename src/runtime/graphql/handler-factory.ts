@@ -1,12 +1,14 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLSchema } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { customScalars } from '../../compiler/emit/graphql/transform.ts';
 import type { Operation } from '../../compiler/ir.ts';
 import { parameterFieldName } from '../../compiler/names.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
+import { isErrorCode } from '../errors.ts';
+import { logServerFailure, type FailureLogger, type FailureSite } from '../failure-log.ts';
 import type { BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
@@ -40,6 +42,7 @@ interface RequestState {
   token: string | undefined;
   signal: AbortSignal;
   requestId: string;
+  log: FailureLogger;
 }
 
 /** The GraphQL endpoint of an API version: `<base path>/graphql`. */
@@ -66,15 +69,17 @@ export function registerGraphqlApi(
     schema,
     graphqlEndpoint: endpoint,
     logging: false,
-    maskedErrors: { maskError: (error) => toGraphqlError(error) },
+    // Resolvers log their own failures with the request id; what fails outside them is logged here.
+    maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
     ...graphiqlOptions(served, graphiql),
     landingPage: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
     plugins: [queryLimitsPlugin(limits)],
-    context: ({ request, signal }): RequestState => ({
+    context: ({ request, signal, req }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,
-      requestId: request.headers.get('x-request-id') ?? '',
+      requestId: req.id,
+      log: req.log,
     }),
   });
   app.route({
@@ -114,7 +119,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
           try {
             for await (const item of (await call(args, state)) as AsyncIterable<unknown>) yield item;
           } catch (error) {
-            throw toGraphqlError(error);
+            throw answered(error, state.log, { protocol: 'graphql', operation: operation.id });
           }
         },
         resolve: (item: unknown) => toResult(bound, item, shapes),
@@ -124,7 +129,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
         try {
           return toResult(bound, await call(args, state), shapes);
         } catch (error) {
-          throw toGraphqlError(error);
+          throw answered(error, state.log, { protocol: 'graphql', operation: operation.id });
         }
       };
     }
@@ -132,6 +137,20 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
   const resolvers: Record<string, unknown> = { ...scalars(sdl) };
   for (const [root, fields] of Object.entries(roots)) if (Object.keys(fields).length > 0) resolvers[root] = fields;
   return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as Parameters<typeof makeExecutableSchema>[0]["resolvers"] });
+}
+
+/** An error as GraphQL answers it, logged when it is the server's failure. */
+function answered(error: unknown, log: FailureLogger, site: FailureSite): GraphQLError {
+  const graphqlError = toGraphqlError(error);
+  const code = graphqlError.extensions?.errorCode;
+  if (isErrorCode(code)) logServerFailure(log, code, error, site);
+  return graphqlError;
+}
+
+// A resolver's error carries its catalog code already (and was logged by the resolver).
+function answeredByResolver(error: unknown): boolean {
+  const coded = (value: unknown): boolean => (value as { extensions?: Record<string, unknown> } | null | undefined)?.extensions?.errorCode !== undefined;
+  return coded(error) || coded((error as { originalError?: unknown } | null | undefined)?.originalError);
 }
 
 function toResult(bound: BoundOperation, value: unknown, shapes: GraphqlShapes): unknown {

@@ -1,11 +1,13 @@
 import { loadPackageDefinition, type Server, type ServerUnaryCall, type ServerReadableStream, type ServerWritableStream, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import { randomUUID } from 'node:crypto';
 import { parameterFieldName, pascalCase, protoFieldName } from '../../compiler/names.ts';
 import { protoPackage, protoServiceName } from '../../compiler/emit/proto/transform.ts';
 import type { Operation } from '../../compiler/ir.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
+import { reportFailure, type FailureLogger } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { ProtoShapes } from './convert.ts';
@@ -21,9 +23,10 @@ export const grpcServiceName = (served: ServedApi): string => `${protoPackage(se
  * Serves one API version over gRPC: an implementation of its generated service whose methods
  * convert the request message to the contract's JSON, call the shared `invoke`, and convert the
  * result back; uploads are client streams, downloads and event streams server streams. A cancelled
- * call or a passed deadline aborts the handler's signal.
+ * call or a passed deadline aborts the handler's signal. Each call gets a request id; a failure
+ * that is the server's is logged with it.
  */
-export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator): void {
+export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator, log: FailureLogger = { error: () => {} }): void {
   const loaded = loadPackageDefinition(definition) as Record<string, unknown>;
   const path = grpcServiceName(served).split('.');
   const constructor = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], loaded) as { service: ServiceDefinition } | undefined;
@@ -31,7 +34,7 @@ export function registerGrpcApi(server: Server, served: ServedApi, definition: P
   const shapes = new ProtoShapes(served.api);
   const implementation: UntypedServiceImplementation = {};
   for (const bound of served.operations) {
-    implementation[pascalCase(bound.operation.id)] = methodFor(bound, shapes, authenticator);
+    implementation[pascalCase(bound.operation.id)] = methodFor(bound, shapes, authenticator, log);
   }
   server.addService(tolerantOfMalformed(constructor.service), implementation);
 }
@@ -64,7 +67,7 @@ function assertDecoded(operation: Operation, message: Message): void {
   throw new ApiError('invalid_argument', `The request is not a valid ${type} message: ${reason}.`, [{ pointer: '', message: `not a valid ${type}: ${reason}` }]);
 }
 
-function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator) {
+function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator, log: FailureLogger) {
   const operation = bound.operation;
   const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
     const aborter = new AbortController();
@@ -73,8 +76,9 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
-    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal }, authenticator);
+    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall) }, authenticator);
   };
+  const status = (grpcCall: AnyCall, error: unknown) => toGrpcStatus(reportFailure(log, error, { protocol: 'grpc', operation: operation.id, reqId: requestIdOf(grpcCall) }));
   if (operation.body?.kind === 'binary') {
     return (grpcCall: ServerReadableStream<Message, Message>, callback: sendUnaryData<Message>) => {
       void (async () => {
@@ -91,7 +95,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
         }
         const upload: BinaryUpload = { contentType: String(head.content_type ?? ''), chunks: chunks() };
         return responseMessage(operation, await call(grpcCall, head, upload), shapes);
-      })().then((response) => callback(null, response), (error: unknown) => callback(toGrpcStatus(error)));
+      })().then((response) => callback(null, response), (error: unknown) => callback(status(grpcCall, error)));
     };
   }
   if (operation.result.kind === 'stream' || operation.result.kind === 'binary') {
@@ -115,16 +119,25 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
         grpcCall.end();
       })().catch((error: unknown) => {
         // grpc-js sends the status of an 'error' event; destroy() would end the call without one.
-        grpcCall.emit('error', Object.assign(new Error('failed'), toGrpcStatus(error)));
+        grpcCall.emit('error', Object.assign(new Error('failed'), status(grpcCall, error)));
       });
     };
   }
   return (grpcCall: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {
     call(grpcCall, grpcCall.request, undefined).then(
       (result) => callback(null, responseMessage(operation, result, shapes)),
-      (error: unknown) => callback(toGrpcStatus(error)),
+      (error: unknown) => callback(status(grpcCall, error)),
     );
   };
+}
+
+const requestIds = new WeakMap<AnyCall, string>();
+
+// One id per call, made when first asked for: the handler's context and the failure's log line share it.
+function requestIdOf(grpcCall: AnyCall): string {
+  let id = requestIds.get(grpcCall);
+  if (id === undefined) requestIds.set(grpcCall, (id = randomUUID()));
+  return id;
 }
 
 function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes): OperationInput {

@@ -8,6 +8,8 @@ export interface ProblemDetails {
   detail: string;
   instance?: string;
   code: string;
+  /** Whether the same request may succeed when sent again later. */
+  retryable: boolean;
   errors?: Array<{ pointer: string; message: string }>;
 }
 
@@ -21,6 +23,7 @@ export function toProblem(error: ApiError, instance?: string): ProblemDetails {
     detail: error.message,
     ...(instance !== undefined ? { instance } : {}),
     code: error.code,
+    retryable: error.retryable,
     ...(error.violations.length > 0 ? { errors: error.violations } : {}),
   };
 }

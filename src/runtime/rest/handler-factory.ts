@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
-import { ApiError, toApiError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { reportFailure } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { lifecycleHeaders } from '../lifecycle.ts';
@@ -71,13 +72,12 @@ async function handle(bound: BoundOperation, request: FastifyRequest, reply: Fas
         await sendBinary(result as BinaryContent, request, reply);
         return;
       case 'stream':
-        await sendEvents(result as AsyncIterable<unknown>, reply, aborter.signal);
+        await sendEvents(result as AsyncIterable<unknown>, reply, aborter.signal, (error) => reportFailure(request.log, error, { protocol: 'rest', operation: operation.id }));
         return;
     }
   } catch (error) {
     if (reply.sent || reply.raw.headersSent) return;
-    const apiError = toApiError(error);
-    if (apiError.code === 'internal') request.log.error({ err: error, operation: operation.id }, 'handler failed');
+    const apiError = reportFailure(request.log, error, { protocol: 'rest', operation: operation.id });
     const problem = toProblem(apiError, request.url);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
@@ -119,7 +119,7 @@ async function sendBinary(content: BinaryContent, request: FastifyRequest, reply
 }
 
 // Server-sent events: `id` is the event's sequence, so a reconnecting client resumes with Last-Event-ID.
-async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, signal: AbortSignal): Promise<void> {
+async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, signal: AbortSignal, report: (error: unknown) => ApiError): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' } as Record<string, string>);
@@ -133,7 +133,7 @@ async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, s
       raw.write(`${id !== undefined ? `id: ${String(id)}\n` : ''}${typeof record.type === 'string' ? `event: ${record.type}\n` : ''}data: ${JSON.stringify(event)}\n\n`);
     }
   } catch (error) {
-    const apiError = toApiError(error);
+    const apiError = report(error);
     raw.write(`event: error\ndata: ${JSON.stringify(toProblem(apiError))}\n\n`);
   } finally {
     clearInterval(heartbeat);

@@ -226,6 +226,8 @@ export type components = {
              * @enum {string}
              */
             code: "invalid_argument" | "unauthenticated" | "permission_denied" | "not_found" | "already_exists" | "conflict" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "range_not_satisfiable" | "rate_limited" | "unavailable" | "internal";
+            /** @description Whether sending the same request again, later, may succeed (a deadlock, an unavailable database). False where the request itself must change first: a state that forbids the change, a stale If-Match (read the resource again), a server failure. */
+            retryable?: boolean;
             /** @description Validation errors, one per offending input location. */
             errors?: {
                 /** @description JSON Pointer (RFC 6901) to the offending input location. */

@@ -759,6 +759,10 @@ export interface Problem {
     | undefined;
   /** Error code from the error catalog, identical across REST, GraphQL and gRPC. */
   code: ProblemCode;
+  /** Whether sending the same request again, later, may succeed (a deadlock, an unavailable database). False where the request itself must change first: a state that forbids the change, a stale If-Match (read the resource again), a server failure. */
+  retryable?:
+    | boolean
+    | undefined;
   /** Validation errors, one per offending input location. */
   errors: ProblemError[];
 }
@@ -2599,6 +2603,7 @@ function createBaseProblem(): Problem {
     detail: undefined,
     instance: undefined,
     code: ProblemCode.PROBLEM_CODE_UNSPECIFIED,
+    retryable: undefined,
     errors: [],
   };
 }
@@ -2622,6 +2627,9 @@ export const Problem: MessageFns<Problem> = {
     }
     if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
       writer.uint32(48).int32(problemCodeToNumber(message.code));
+    }
+    if (message.retryable !== undefined) {
+      writer.uint32(64).bool(message.retryable);
     }
     for (const v of message.errors) {
       ProblemError.encode(v!, writer.uint32(58).fork()).join();
@@ -2690,6 +2698,14 @@ export const Problem: MessageFns<Problem> = {
             message.code = problemCodeFromJSON(reader.int32());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.retryable = reader.bool();
+            continue;
+          }
           case 7: {
             if (tag !== 58) {
               break;
@@ -2718,6 +2734,7 @@ export const Problem: MessageFns<Problem> = {
       detail: isSet(object.detail) ? globalThis.String(object.detail) : undefined,
       instance: isSet(object.instance) ? globalThis.String(object.instance) : undefined,
       code: isSet(object.code) ? problemCodeFromJSON(object.code) : ProblemCode.PROBLEM_CODE_UNSPECIFIED,
+      retryable: isSet(object.retryable) ? globalThis.Boolean(object.retryable) : undefined,
       errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ProblemError.fromJSON(e)) : [],
     };
   },
@@ -2742,6 +2759,9 @@ export const Problem: MessageFns<Problem> = {
     if (message.code !== ProblemCode.PROBLEM_CODE_UNSPECIFIED) {
       obj.code = problemCodeToJSON(message.code);
     }
+    if (message.retryable !== undefined) {
+      obj.retryable = message.retryable;
+    }
     if (message.errors?.length) {
       obj.errors = message.errors.map((e) => ProblemError.toJSON(e));
     }
@@ -2759,6 +2779,7 @@ export const Problem: MessageFns<Problem> = {
     message.detail = object.detail ?? undefined;
     message.instance = object.instance ?? undefined;
     message.code = object.code ?? ProblemCode.PROBLEM_CODE_UNSPECIFIED;
+    message.retryable = object.retryable ?? undefined;
     message.errors = object.errors?.map((e) => ProblemError.fromPartial(e)) || [];
     return message;
   },

@@ -1,0 +1,52 @@
+import { appendPointer } from '../compiler/pointer.ts';
+import type { FieldViolation } from './errors.ts';
+
+/** At most this many text violations are reported for one request. */
+const maxViolations = 100;
+
+/**
+ * Text a database cannot store: PostgreSQL refuses the NUL character (U+0000) in `text` and
+ * `jsonb`, and an unpaired UTF-16 surrogate has no UTF-8 form at all (it would be refused, or
+ * silently become U+FFFD). Such input is the caller's mistake, so it is refused up front, naming
+ * where it is, instead of failing deep in the store.
+ */
+export function unstorableTextReason(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain a NUL character (U+0000)';
+  if (!text.isWellFormed()) return 'must not contain an unpaired UTF-16 surrogate';
+  return undefined;
+}
+
+/**
+ * Every string and property name under `value` that cannot be stored, as violations pointing at
+ * it from `pointer`. Iterative rather than recursive: a deeply nested body must not exhaust the stack.
+ */
+export function unstorableText(value: unknown, pointer: string): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const pending: Array<[unknown, string]> = [[value, pointer]];
+  while (pending.length > 0 && violations.length < maxViolations) {
+    const [current, at] = pending.pop()!;
+    if (typeof current === 'string') {
+      const reason = unstorableTextReason(current);
+      if (reason !== undefined) violations.push({ pointer: at, message: reason });
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--) pending.push([current[index], appendPointer(at, String(index))]);
+    } else if (isPlainObject(current)) {
+      const entries = Object.entries(current);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, item] = entries[index]!;
+        const reason = unstorableTextReason(key);
+        // The name itself is left out of the pointer: it is the very text that cannot be carried.
+        if (reason !== undefined) violations.push({ pointer: at, message: `has a property name that ${reason.replace(/^must not contain/, 'contains')}` });
+        else pending.push([item, appendPointer(at, key)]);
+      }
+    }
+  }
+  return violations;
+}
+
+// Parsed JSON and converted protocol input only: uploads, streams and class instances are not text.
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
