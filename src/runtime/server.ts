@@ -14,7 +14,7 @@ import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
 import { serveApi, type ServedApi } from './operation.ts';
-import { toProblem } from './rest/errors.ts';
+import { declaresRetryable, toProblem } from './rest/errors.ts';
 import { registerRestApi } from './rest/handler-factory.ts';
 
 export interface ServerOptions {
@@ -73,6 +73,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     if (!handlers) throw new Error(`no implementation for ${loaded.key}`);
     return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal) };
   });
+  // Problems answered outside any API version's routes say `retryable` only where every contract declares it.
+  const retryable = served.every(({ loaded }) => declaresRetryable(loaded.api.document as Record<string, unknown>));
 
   const http = Fastify({
     logger: requestLogger(options.logger, options.logStream),
@@ -82,7 +84,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     routerOptions: { maxParamLength: 8 * 1024 },
     // A URL the router cannot even read (bad percent-encoding) is still answered as a problem.
     frameworkErrors: (error, request, reply) => {
-      const problem = toProblem(new ApiError('invalid_argument', error.message, [{ pointer: '/path', message: 'is not a readable URL' }]), request.url);
+      const problem = toProblem(new ApiError('invalid_argument', error.message, [{ pointer: '/path', message: 'is not a readable URL' }]), request.url, retryable);
       void (reply as FastifyReply).code(400).type('application/problem+json').send(JSON.stringify(problem));
     },
   });
@@ -116,11 +118,11 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     const apiError = error instanceof ApiError ? error : new ApiError(code, message, violations);
     // An unexpected failure is logged as it was thrown, for its stack.
     reportFailure(request.log, code === 'internal' && !(error instanceof ApiError) ? error : apiError, { protocol: 'rest' });
-    const problem = toProblem(apiError, request.url);
+    const problem = toProblem(apiError, request.url, retryable);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   });
   http.setNotFoundHandler(async (request, reply) => {
-    const problem = toProblem(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url);
+    const problem = toProblem(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url, retryable);
     await reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
   });
 

@@ -102,6 +102,7 @@ components:
         detail: { type: string }
         instance: { type: string }
         code: { type: string }
+        retryable: { type: boolean, description: Whether sending the same request again later may succeed. }
         errors:
           type: array
           items:

@@ -8,7 +8,7 @@ import type { BinaryContent, BinaryUpload } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { lifecycleHeaders } from '../lifecycle.ts';
 import { etagMatches, parseRange, restInput, routePath } from './convert.ts';
-import { toProblem } from './errors.ts';
+import { declaresRetryable, toProblem } from './errors.ts';
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 
@@ -18,6 +18,7 @@ const methods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as 
  * the contract does not declare on a path.
  */
 export function registerRestApi(app: FastifyInstance, served: ServedApi, authenticator: Authenticator): void {
+  const retryable = declaresRetryable(served.api.document as Record<string, unknown>);
   const byPath = new Map<string, BoundOperation[]>();
   for (const bound of served.operations) {
     const url = routePath(served.basePath, bound.operation.path);
@@ -26,7 +27,7 @@ export function registerRestApi(app: FastifyInstance, served: ServedApi, authent
   const lifecycle = lifecycleHeaders(served.api);
   for (const [url, bounds] of byPath) {
     for (const bound of bounds) {
-      app.route({ method: bound.operation.method as (typeof methods)[number], url, handler: (request, reply) => handle(bound, request, reply, authenticator, lifecycle) });
+      app.route({ method: bound.operation.method as (typeof methods)[number], url, handler: (request, reply) => handle(bound, request, reply, authenticator, lifecycle, retryable) });
     }
     const allowed = bounds.map((bound) => bound.operation.method);
     const others = methods.filter((method) => !allowed.includes(method) && !(method === 'HEAD' && allowed.includes('GET')));
@@ -36,14 +37,14 @@ export function registerRestApi(app: FastifyInstance, served: ServedApi, authent
       url,
       handler: async (request, reply) => {
         const error = new ApiError('invalid_argument', `${request.method} is not allowed here; use ${allowed.join(', ')}.`);
-        const problem = { ...toProblem(error, request.url), status: 405, title: 'Method not allowed' };
+        const problem = { ...toProblem(error, request.url, retryable), status: 405, title: 'Method not allowed' };
         await reply.code(405).header('Allow', allowed.join(', ')).type('application/problem+json').send(JSON.stringify(problem));
       },
     });
   }
 }
 
-async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: Record<string, string>): Promise<void> {
+async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: Record<string, string>, retryable: boolean): Promise<void> {
   for (const [name, value] of Object.entries(lifecycle)) reply.header(name, value);
   const aborter = new AbortController();
   // Only a caller that goes away before the answer is complete aborts the handler; aborting
@@ -69,16 +70,16 @@ async function handle(bound: BoundOperation, request: FastifyRequest, reply: Fas
         return;
       }
       case 'binary':
-        await sendBinary(result as BinaryContent, request, reply);
+        await sendBinary(result as BinaryContent, request, reply, retryable);
         return;
       case 'stream':
-        await sendEvents(result as AsyncIterable<unknown>, reply, aborter.signal, (error) => reportFailure(request.log, error, { protocol: 'rest', operation: operation.id }));
+        await sendEvents(result as AsyncIterable<unknown>, reply, retryable, aborter.signal, (error) => reportFailure(request.log, error, { protocol: 'rest', operation: operation.id }));
         return;
     }
   } catch (error) {
     if (reply.sent || reply.raw.headersSent) return;
     const apiError = reportFailure(request.log, error, { protocol: 'rest', operation: operation.id });
-    const problem = toProblem(apiError, request.url);
+    const problem = toProblem(apiError, request.url, retryable);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
@@ -93,7 +94,7 @@ function upload(bound: BoundOperation, request: FastifyRequest): BinaryUpload {
   return { contentType, ...(Number.isFinite(length) ? { declaredSize: length } : {}), chunks: request.raw };
 }
 
-async function sendBinary(content: BinaryContent, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function sendBinary(content: BinaryContent, request: FastifyRequest, reply: FastifyReply, retryable: boolean): Promise<void> {
   const etag = content.etag.startsWith('"') || content.etag.startsWith('W/') ? content.etag : `"${content.etag}"`;
   reply.header('ETag', etag).header('Accept-Ranges', 'bytes');
   if (etagMatches(request.headers['if-none-match'], etag)) {
@@ -102,7 +103,7 @@ async function sendBinary(content: BinaryContent, request: FastifyRequest, reply
   }
   const range = parseRange(request.headers.range, content.size);
   if (range === null) {
-    const problem = toProblem(new ApiError('range_not_satisfiable', `The content has ${content.size} bytes.`), request.url);
+    const problem = toProblem(new ApiError('range_not_satisfiable', `The content has ${content.size} bytes.`), request.url, retryable);
     await reply.code(416).header('Content-Range', `bytes */${content.size}`).type('application/problem+json').send(JSON.stringify(problem));
     return;
   }
@@ -119,7 +120,7 @@ async function sendBinary(content: BinaryContent, request: FastifyRequest, reply
 }
 
 // Server-sent events: `id` is the event's sequence, so a reconnecting client resumes with Last-Event-ID.
-async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, signal: AbortSignal, report: (error: unknown) => ApiError): Promise<void> {
+async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, retryable: boolean, signal: AbortSignal, report: (error: unknown) => ApiError): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' } as Record<string, string>);
@@ -134,7 +135,7 @@ async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, s
     }
   } catch (error) {
     const apiError = report(error);
-    raw.write(`event: error\ndata: ${JSON.stringify(toProblem(apiError))}\n\n`);
+    raw.write(`event: error\ndata: ${JSON.stringify(toProblem(apiError, undefined, retryable))}\n\n`);
   } finally {
     clearInterval(heartbeat);
     raw.end();
