@@ -1,6 +1,8 @@
 import { appendPointer } from '../compiler/pointer.ts';
 import type { FieldViolation } from './errors.ts';
 
+const loneSurrogate = /\p{Cs}/u;
+
 /** At most this many text violations are reported for one request. */
 const maxViolations = 100;
 
@@ -12,7 +14,8 @@ const maxViolations = 100;
  */
 export function unstorableTextReason(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain a NUL character (U+0000)';
-  if (!text.isWellFormed()) return 'must not contain an unpaired UTF-16 surrogate';
+  // With the `u` flag a paired surrogate is one code point, so only an unpaired one is a Cs code point.
+  if (loneSurrogate.test(text)) return 'must not contain an unpaired UTF-16 surrogate';
   return undefined;
 }
 

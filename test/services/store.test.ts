@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobPath, migrate, openBlobStore, openDatabase, readMigrations, StoreError, toStoreError, type BlobStore } from '../../src/store/index.ts';
 import { chunksOf, collect, databases, expectCode, openWorldDatabase } from './harness.ts';
+import { SetupError } from '../../src/runtime/app.ts';
 
 const bytes = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz'.repeat(10));
 const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -74,8 +75,11 @@ describe('blob store', () => {
 });
 
 describe('database errors', () => {
-  it('become unavailable when the server cannot be reached', async () => {
-    await expectCode(openDatabase({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none' }), 'unavailable');
+  it('cannot be opened on a server that cannot be reached: a SetupError naming where and why, without credentials', async () => {
+    const opening = openDatabase({ databaseUrl: 'postgres://nobody:pw-secret@127.0.0.1:1/none' });
+    await expect(opening).rejects.toBeInstanceOf(SetupError);
+    await expect(opening).rejects.toThrow(/^cannot use the PostgreSQL database of DATABASE_URL \(127\.0\.0\.1:1\/none\): .*ECONNREFUSED/);
+    await expect(opening).rejects.not.toThrow(/pw-secret/);
   });
 
   it('map deadlocks and serialization failures to a retryable conflict', () => {
