@@ -140,7 +140,7 @@ async function verifyToken(token: string, key: KeyObject | Awaited<ReturnType<ty
   if (iat !== undefined && iat > now + policy.clockSkewSeconds) {
     throw new ApiError('unauthenticated', 'Bearer token rejected: its iat (issued at) is in the future; check the issuer\'s clock.');
   }
-  // Without iat the lifetime counts from now, and the issuer's clock may be behind by the skew.
+  // Without iat the lifetime counts from now, and the issuer's clock may be ahead by the skew.
   const lifetime = exp - (iat ?? now);
   if (lifetime > policy.maxLifetimeSeconds + (iat !== undefined ? 0 : policy.clockSkewSeconds)) {
     throw new ApiError('unauthenticated', `Bearer token rejected: it lives ${lifetime} s ${iat !== undefined ? 'from iat to exp' : 'from now to exp'}, above the maximum of ${policy.maxLifetimeSeconds} s; issue a shorter-lived token.`);
