@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { devSecret, tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
+import { devSecret, tokenAudience, tokenIssuer, tokenPolicyFromEnv } from '../src/runtime/auth.ts';
 import { loadApis } from '../src/runtime/load.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { devIdentities } from '../src/runtime/app.ts';
@@ -110,7 +110,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     } else {
       const secret = env.TRIDENT_JWT_SECRET || undefined;
       if (!secret) log("Signing tokens with Trident's dev key (servers in dev mode accept them); set TRIDENT_JWT_SECRET or pass --token ROLE=JWT for others.");
-      tokens = mintingTokens({ secret: secret ?? devSecret, orgId: org, users, issuer: env.TRIDENT_JWT_ISSUER ?? tokenIssuer, audience: env.TRIDENT_JWT_AUDIENCE ?? tokenAudience });
+      // Tokens live an hour, or less where TRIDENT_JWT_MAX_LIFETIME says the server refuses that.
+      const lifetimeSeconds = Math.min(3600, tokenPolicyFromEnv(env).maxLifetimeSeconds);
+      tokens = mintingTokens({ secret: secret ?? devSecret, orgId: org, users, issuer: env.TRIDENT_JWT_ISSUER ?? tokenIssuer, audience: env.TRIDENT_JWT_AUDIENCE ?? tokenAudience, lifetimeSeconds });
     }
     const apis = self?.apis ?? loadedApis ?? [];
     const target = connect({ httpUrl: self?.httpUrl ?? location.httpUrl, grpcAddress: self?.grpcAddress ?? values.grpc, apis, tokens, root, basePaths: location.basePaths });

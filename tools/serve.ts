@@ -46,7 +46,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   const authenticator = await authenticatorFromEnv(env);
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
-  const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, log });
+  const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
   let servers: RunningServers;
   try {
@@ -118,8 +118,12 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
     lines.push(`  gRPC       ${servers.grpcAddress} ${api.grpcService}`);
   }
   if (setup.banner?.length) lines.push('', ...setup.banner);
-  if (!authenticator.issue) return lines.join('\n');
-  lines.push('', 'Dev mode: tokens are signed with a built-in key that is only for local use.');
+  const limits = authenticator.policy ? ` Tokens must carry exp and live at most ${authenticator.policy.maxLifetimeSeconds} s (TRIDENT_JWT_MAX_LIFETIME), with ${authenticator.policy.clockSkewSeconds} s of clock skew allowed (TRIDENT_JWT_CLOCK_SKEW).` : '';
+  if (!authenticator.issue) {
+    lines.push('', `Production mode: tokens are verified with the configured key.${limits}`);
+    return lines.join('\n');
+  }
+  lines.push('', `Dev mode: tokens are signed with a built-in key that is only for local use.${limits}`);
   for (const [role, userId] of Object.entries(identities.users)) {
     lines.push(`  ${role.padEnd(16)} ${await authenticator.issue({ userId, orgId: identities.orgId, roles: [role] })}`);
   }
@@ -165,6 +169,7 @@ async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: Proj
   ok &&= health === 'SERVING';
   const call = setup.selfCheck;
   if (call) ok = (await sameAnswer(call, servers, apis, identities, authenticator, root, log)) && ok;
+  else log(`self-check: no read compared over the three protocols (${authenticator.mode === 'production' ? 'production mode: the handler module set up no data to read, and tokens are issued in dev mode only' : 'the handler module names none'}).`);
   return ok;
 }
 

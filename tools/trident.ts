@@ -85,7 +85,8 @@ const commands: Record<string, Command> = {
   token: {
     usage: `  trident token --role ROLE [--role ROLE ...] [--org ORG] [--user USER] [--ttl SECONDS]
       print a bearer token signed with the dev key (dev mode only); the roles are those the
-      contracts' security requirements name; --ttl defaults to 43200 (12 hours)`,
+      contracts' security requirements name; --ttl defaults to 43200 (12 hours) and may not exceed
+      TRIDENT_JWT_MAX_LIFETIME (86400, 24 hours, unless set)`,
     run: async (argv) => (await import('./token.ts')).main(argv),
   },
   conformance: {
@@ -151,6 +152,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const projectErrors = new Set(['ConfigError', 'ProjectError', 'ServeError']);
+const projectErrors = new Set(['AuthConfigError', 'ConfigError', 'ProjectError', 'ServeError']);
 
 process.exitCode = await main(process.argv.slice(2));

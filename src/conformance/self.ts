@@ -32,7 +32,7 @@ export async function startSelf(options: SelfOptions): Promise<SelfServers> {
   const config = options.config ?? loadConfig(options.root);
   const apis = await loadApis(options.root, config);
   const env = { ...(options.env ?? process.env), DATABASE_URL: options.databaseUrl ?? '' };
-  const setup = await setUpProject(config.serve.handlers, { root: options.root, output: config.output, env, apis, ephemeral: true, log: () => {} });
+  const setup = await setUpProject(config.serve.handlers, { root: options.root, output: config.output, env, apis, ephemeral: true, mode: 'dev', log: () => {} });
   try {
     const identities = await devIdentities(config.serve.handlers, options.root, apis);
     const implementations = options.implementations ? options.implementations(setup.implementations) : setup.implementations;

@@ -26,9 +26,17 @@ export interface MintOptions {
   audience: string;
   /** A second organisation for the other-organisation checks. */
   otherOrgId?: string;
+  /**
+   * How long the tokens that should pass live (3600 s by default): at most the server's maximum
+   * token lifetime, which refuses longer ones whatever else they carry.
+   */
+  lifetimeSeconds?: number;
 }
 
-/** Mints HS256 tokens with a known secret: our dev key, or `TRIDENT_JWT_SECRET` of another server. */
+/**
+ * Mints HS256 tokens with a known secret: our dev key, or `TRIDENT_JWT_SECRET` of another server.
+ * Every token carries `iat` and `exp`; only the expired one is meant to be refused for its times.
+ */
 export function mintingTokens(options: MintOptions): TokenSource {
   const key = createSecretKey(Buffer.from(options.secret));
   const wrongKey = createSecretKey(randomBytes(32));
@@ -38,25 +46,26 @@ export function mintingTokens(options: MintOptions): TokenSource {
       .setSubject(userId)
       .setIssuer(options.issuer)
       .setAudience(options.audience)
-      .setIssuedAt(Math.min(expiresAt - 60, Math.floor(Date.now() / 1000)))
+      .setIssuedAt(Math.min(expiresAt - 1, Math.floor(Date.now() / 1000)))
       .setExpirationTime(expiresAt)
       .sign(signingKey);
   const now = () => Math.floor(Date.now() / 1000);
+  const lifetime = options.lifetimeSeconds ?? 3600;
   const userOf = (role: string) => options.users[role] ?? `usr_conformance${role.replace(/[^0-9A-Za-z]/g, '').slice(0, 10).padEnd(10, '0')}`;
   return {
     orgId: options.orgId,
     async token(variant, role) {
       switch (variant) {
         case 'valid':
-          return sign(options.orgId, [role], userOf(role), now() + 3600);
+          return sign(options.orgId, [role], userOf(role), now() + lifetime);
         case 'bad_signature':
-          return sign(options.orgId, [role], userOf(role), now() + 3600, wrongKey);
+          return sign(options.orgId, [role], userOf(role), now() + lifetime, wrongKey);
         case 'expired':
           return sign(options.orgId, [role], userOf(role), now() - 120);
         case 'other_org':
-          return sign(options.otherOrgId ?? 'org_conformanceOther01', [role], 'usr_conformanceOutsider', now() + 3600);
+          return sign(options.otherOrgId ?? 'org_conformanceOther01', [role], 'usr_conformanceOutsider', now() + lifetime);
         case 'wrong_role':
-          return sign(options.orgId, [role], userOf(role), now() + 3600);
+          return sign(options.orgId, [role], userOf(role), now() + lifetime);
       }
     },
   };

@@ -34,6 +34,11 @@ export interface ProjectContext {
   apis: readonly LoadedApi[];
   /** Throwaway storage wanted (a conformance run): nothing should outlive `close`. */
   ephemeral: boolean;
+  /**
+   * `dev` when tokens are signed with the built-in dev key (no token key configured), the place
+   * for demo data; `production` when a token key is configured, where nothing demo belongs.
+   */
+  mode: 'dev' | 'production';
   log(line: string): void;
 }
 

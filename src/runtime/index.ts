@@ -8,7 +8,7 @@
  * Generated server interfaces (`generated/ts/<api>/v<n>/server.ts`) import their types from here.
  */
 export { checkImplementations, contractRoles, defaultIdentities, SetupError, type DevIdentities, type HandlerModuleExport, type ProjectContext, type ProjectSetup, type SelfCheckCall } from './app.ts';
-export { authenticatorFromEnv, devAuthenticator, type Authenticator } from './auth.ts';
+export { AuthConfigError, authenticatorFromEnv, defaultTokenPolicy, devAuthenticator, tokenPolicyFromEnv, type Authenticator, type TokenPolicy } from './auth.ts';
 export { ApiError, errorCatalog, toApiError, type ErrorCode, type FieldViolation } from './errors.ts';
 export type { AnyHandler, BinaryContent, BinaryUpload, ByteRange, OperationContext, OperationInput, Principal } from './handler.ts';
 export { loadApis, type LoadedApi } from './load.ts';

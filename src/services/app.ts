@@ -1,6 +1,7 @@
 /**
  * The imaging-review product as `trident serve` runs it: the store (PGlite in the data directory,
- * or PostgreSQL at DATABASE_URL), the services of every API version, and the demo organisation.
+ * or PostgreSQL at DATABASE_URL), the services of every API version, and, in dev mode only, the
+ * demo organisation.
  * This is the default export of src/services/index.ts, the project's handler module.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { secretsFromMasterKey } from './study/pseudonym.ts';
 // A fixed pseudonym key for local development only; production sets TRIDENT_PSEUDONYM_KEY.
 const devPseudonymKey = 'trident-dev-only-pseudonym-key';
 
-/** Opens the store, builds the services and seeds the demo organisation. */
+/** Opens the store, builds the services and, in dev mode, seeds the demo organisation. */
 export async function imagingReview(context: ProjectContext): Promise<ProjectSetup> {
   const { env } = context;
   if (env.NODE_ENV === 'production' && !env.TRIDENT_PSEUDONYM_KEY) throw new Error('Set TRIDENT_PSEUDONYM_KEY in production.');
@@ -29,11 +30,15 @@ export async function imagingReview(context: ProjectContext): Promise<ProjectSet
   };
   try {
     const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey(scratch ? 'conformance' : (env.TRIDENT_PSEUDONYM_KEY ?? devPseudonymKey)) });
+    const database = `Database: ${store.db.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}.`;
+    const implementations = services as unknown as Record<string, object>;
+    // A production store holds real organisations only: the demo clinic and its patient stay out.
+    if (context.mode === 'production') return { implementations, close, banner: [database, 'No demo data: it is seeded in dev mode only.'] };
     const seed = await seedDemo(store.db, services);
     return {
-      implementations: services as unknown as Record<string, object>,
+      implementations,
       close,
-      banner: [`Database: ${store.db.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}.`, `Demo study: ${seed.studyId} (organisation ${seed.orgId})`],
+      banner: [database, `Demo study: ${seed.studyId} (organisation ${seed.orgId})`],
       selfCheck: { api: 'study/v2', operationId: 'getStudy', role: 'doctor', input: { path: { studyId: seed.studyId } }, compare: ['id', 'version', 'description'] },
     };
   } catch (error) {

@@ -87,6 +87,18 @@ describe('tokens', () => {
     expect((await verifier.verify((await tokens.token('other_org', 'doctor')) as string)).orgId).not.toBe('org_a');
   });
 
+  it('carry iat and exp, and fit a server whose maximum lifetime is shorter than an hour', async () => {
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { iat: number; exp: number };
+    const minted = claims((await tokens.token('valid', 'doctor')) as string);
+    expect(minted.exp - minted.iat).toBe(3600);
+    const strict = devAuthenticator(tokenIssuer, tokenAudience, { maxLifetimeSeconds: 300, clockSkewSeconds: 60 });
+    await expect(strict.verify((await tokens.token('valid', 'doctor')) as string)).rejects.toThrow('above the maximum of 300 s');
+    const short = mintingTokens({ secret: devSecret, orgId: 'org_a', users: { doctor: 'usr_doc' }, issuer: tokenIssuer, audience: tokenAudience, lifetimeSeconds: 300 });
+    for (const variant of ['valid', 'wrong_role'] as const) await expect(strict.verify((await short.token(variant, 'doctor')) as string)).resolves.toMatchObject({ orgId: 'org_a' });
+    expect((await strict.verify((await short.token('other_org', 'doctor')) as string)).orgId).not.toBe('org_a');
+    await expect(strict.verify((await short.token('expired', 'doctor')) as string)).rejects.toThrow('expired');
+  });
+
   it('given tokens: a forged signature, and a reason for what needs the key', async () => {
     const given = givenTokens('org_a', { doctor: (await tokens.token('valid', 'doctor')) as string });
     await expect(verifier.verify((await given.token('bad_signature', 'doctor')) as string)).rejects.toThrow('not valid');

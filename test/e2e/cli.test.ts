@@ -13,9 +13,9 @@ const cli = join(repoRoot, 'tools', 'trident.ts');
 // Dev mode, whatever the environment of the test run says.
 const { TRIDENT_JWT_PUBLIC_KEY: _publicKey, TRIDENT_JWT_SECRET: _secret, ...devEnv } = process.env;
 
-function trident(args: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+function trident(args: string[], cwd = repoRoot, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(node, [cli, ...args], { cwd, env: devEnv, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(node, [cli, ...args], { cwd, env: { ...devEnv, ...env }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -97,6 +97,7 @@ describe('wrong commands and options', () => {
     [['token', '--role', 'doctor', '--ttl', '1.5'], "trident token: --ttl takes a positive whole number of seconds, not '1.5'"],
     [['token', '--role', 'doctor', '--ttl', '1h'], "trident token: --ttl takes a positive whole number of seconds, not '1h'"],
     [['token'], 'trident token: --role is missing'],
+    [['token', '--role', 'doctor', '--ttl', '86401'], 'trident token: --ttl 86401 is above the maximum token lifetime of 86400 seconds, which servers refuse; ask for at most 86400 (or raise TRIDENT_JWT_MAX_LIFETIME on the servers and here)'],
     [['conformance', '--runs', 'many'], "trident conformance: --runs takes a positive whole number, not 'many'"],
     [['conformance', '--area', 'soap'], "not 'soap'"],
   ])('%j: a bad value is named with its option; exit 2', async (args, text) => {
@@ -117,6 +118,23 @@ describe('trident token', () => {
     const claims = payload(stdout.trim());
     expect(claims.roles).toEqual(['doctor']);
     expect(Number(claims.exp) - Number(claims.iat)).toBe(600);
+  });
+
+  it('issues tokens no longer than TRIDENT_JWT_MAX_LIFETIME, and refuses a longer --ttl', async () => {
+    const shorter = await trident(['token', '--role', 'doctor'], repoRoot, { TRIDENT_JWT_MAX_LIFETIME: '1800' });
+    expect(shorter.code).toBe(0);
+    const claims = payload(shorter.stdout.trim());
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(1800);
+    const refused = await trident(['token', '--role', 'doctor', '--ttl', '3600'], repoRoot, { TRIDENT_JWT_MAX_LIFETIME: '1800' });
+    expect(refused.stderr.split('\n')[0]).toBe('trident token: --ttl 3600 is above the maximum token lifetime of 1800 seconds, which servers refuse; ask for at most 1800 (or raise TRIDENT_JWT_MAX_LIFETIME on the servers and here)');
+    expect(refused.code).toBe(2);
+  });
+
+  it('refuses a token limit it cannot use, in one line; exit 1', async () => {
+    const { code, stdout, stderr } = await trident(['token', '--role', 'doctor'], repoRoot, { TRIDENT_JWT_CLOCK_SKEW: '3600' });
+    expect(stderr.trim()).toBe('trident token: TRIDENT_JWT_CLOCK_SKEW=3600 is not a whole number of seconds from 0 to 300 (e.g. 60)');
+    expect(stdout).toBe('');
+    expect(code).toBe(1);
   });
 
   it("refuses a role no contract names, listing the contracts' roles; exit 2", async () => {

@@ -11,8 +11,9 @@ export interface ServerProcess {
   child: ChildProcess;
   httpUrl: string;
   grpcAddress: string;
+  /** The demo study of dev mode; empty in production mode, which seeds no demo data. */
   studyId: string;
-  /** The dev token per role the banner printed. */
+  /** The dev token per role the banner printed (none in production mode). */
   tokens: Record<string, string>;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -28,7 +29,8 @@ export function scratchDataDir(): { dir: string; remove(): void } {
 
 /**
  * Starts `node tools/trident.ts serve` on free loopback ports with its data in `dataDir` (PGlite
- * unless `databaseUrl` is given) and waits for the banner.
+ * unless `databaseUrl` is given) and waits for the banner; `env` with a token key starts it in
+ * production mode.
  */
 export async function startServerProcess(dataDir: string, options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve'], {
@@ -41,11 +43,14 @@ export async function startServerProcess(dataDir: string, options: { databaseUrl
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   const deadline = Date.now() + 90_000;
-  while (!output.includes('Try:') && Date.now() < deadline && child.exitCode === null && child.signalCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  // The banner ends with "Try:" in dev mode, and with the line on tokens in production mode.
+  const ready = () => output.includes('Try:') || /^Production mode: .*$/m.test(output);
+  while (!ready() && Date.now() < deadline && child.exitCode === null && child.signalCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
   const httpUrl = /REST\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
   const grpcAddress = /gRPC\s+(127\.0\.0\.1:\d+) /.exec(output)?.[1];
-  const studyId = /Demo study: (stu_\w+)/.exec(output)?.[1];
-  if (!httpUrl || !grpcAddress || !studyId) {
+  const production = output.includes('Production mode: ');
+  const studyId = /Demo study: (stu_\w+)/.exec(output)?.[1] ?? (production ? '' : undefined);
+  if (!httpUrl || !grpcAddress || studyId === undefined) {
     child.kill('SIGKILL');
     throw new Error(`the server did not start:\n${output}`);
   }
@@ -65,7 +70,7 @@ export async function killServer(server: ServerProcess | undefined): Promise<voi
  * One server process for the tests of the calling file or `describe` block: started before them,
  * killed and its data removed after. Returns the running server.
  */
-export function useServerProcess(options: { env?: Record<string, string> } = {}): () => ServerProcess {
+export function useServerProcess(options: { env?: Record<string, string>; databaseUrl?: string } = {}): () => ServerProcess {
   const data = scratchDataDir();
   let server: ServerProcess | undefined;
   beforeAll(async () => {
