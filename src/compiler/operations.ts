@@ -4,7 +4,8 @@ import { jsonFallback } from './losses.ts';
 import { camelCase, isIdentifier, pascalCase } from './names.ts';
 import { Namespace } from './namespace.ts';
 import { deriveOperationId, deriveOperationIds, nameParameters, type OperationEntry } from './operation-names.ts';
-import { appendPointer, resolveLocalRef } from './pointer.ts';
+import { appendPointer } from './pointer.ts';
+import { resolveSchema } from './schema-shapes.ts';
 import { isSchema, type SchemaConverter } from './schemas.ts';
 
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -32,14 +33,7 @@ export function convertOperations(
   const report = (code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void => {
     diagnostics.push(diagnostic(code, message, locate(pointer), hint));
   };
-  const deref = (value: unknown): unknown => {
-    let current = value;
-    for (let depth = 0; depth < 16 && isSchema(current) && typeof current.$ref === 'string'; depth += 1) {
-      if (!current.$ref.startsWith('#')) return undefined;
-      current = resolveLocalRef(document, current.$ref);
-    }
-    return current;
-  };
+  const deref = (value: unknown): unknown => resolveSchema(document, value);
   const info = isSchema(document.info) ? document.info : {};
   const apiSunset = typeof info['x-sunset'] === 'string' ? info['x-sunset'] : undefined;
   const paths = isSchema(document.paths) ? document.paths : {};

@@ -71,10 +71,10 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const served = options.apis.map((loaded) => {
     const handlers = options.implementations[loaded.key];
     if (!handlers) throw new Error(`no implementation for ${loaded.key}`);
-    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal) };
+    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal), retryable: declaresRetryable(loaded.api.document as Record<string, unknown>) };
   });
   // Problems answered outside any API version's routes say `retryable` only where every contract declares it.
-  const retryable = served.every(({ loaded }) => declaresRetryable(loaded.api.document as Record<string, unknown>));
+  const retryable = served.every((entry) => entry.retryable);
 
   const http = Fastify({
     logger: requestLogger(options.logger, options.logStream),
@@ -135,8 +135,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const grpc = new Server();
   const health = new HealthImplementation({ '': 'SERVING' });
   const report: RunningServers['served'] = [];
-  for (const { loaded, served: api } of served) {
-    registerRestApi(http, api, options.authenticator);
+  for (const { loaded, served: api, retryable: apiRetryable } of served) {
+    registerRestApi(http, api, options.authenticator, apiRetryable);
     registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, options.graphiql?.[loaded.key]);
     registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');

@@ -1,4 +1,4 @@
-import { resolveLocalRef } from '../../compiler/pointer.ts';
+import { resolveSchema } from '../../compiler/schema-shapes.ts';
 import { ApiError, errorCatalog } from '../errors.ts';
 
 /** An RFC 9457 problem detail, as the contracts' `Problem` schema describes it. */
@@ -36,11 +36,8 @@ export function toProblem(error: ApiError, instance?: string, withRetryable = tr
 /** Whether any problem+json body of an OpenAPI document's error responses declares `retryable`. */
 export function declaresRetryable(document: Record<string, unknown>): boolean {
   const resolve = (node: unknown): Record<string, unknown> | undefined => {
-    let current = node;
-    for (let hops = 0; hops < 8 && current !== null && typeof current === 'object' && typeof (current as { $ref?: unknown }).$ref === 'string'; hops += 1) {
-      current = resolveLocalRef(document, (current as { $ref: string }).$ref);
-    }
-    return current !== null && typeof current === 'object' ? (current as Record<string, unknown>) : undefined;
+    const target = resolveSchema(document, node);
+    return target !== null && typeof target === 'object' ? (target as Record<string, unknown>) : undefined;
   };
   for (const item of Object.values((document.paths ?? {}) as Record<string, unknown>)) {
     for (const operation of Object.values(resolve(item) ?? {})) {

@@ -8,7 +8,7 @@ import type { BinaryContent, BinaryUpload } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { lifecycleHeaders } from '../lifecycle.ts';
 import { etagMatches, parseRange, restInput, routePath } from './convert.ts';
-import { declaresRetryable, toProblem } from './errors.ts';
+import { toProblem } from './errors.ts';
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 
@@ -17,8 +17,8 @@ const methods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as 
  * contract's base path, answering problem+json for every error and 405 with `Allow` for methods
  * the contract does not declare on a path.
  */
-export function registerRestApi(app: FastifyInstance, served: ServedApi, authenticator: Authenticator): void {
-  const retryable = declaresRetryable(served.api.document as Record<string, unknown>);
+/** `retryable`: whether the contract's problem schema declares it (`declaresRetryable`), so problems carry it. */
+export function registerRestApi(app: FastifyInstance, served: ServedApi, authenticator: Authenticator, retryable: boolean): void {
   const byPath = new Map<string, BoundOperation[]>();
   for (const bound of served.operations) {
     const url = routePath(served.basePath, bound.operation.path);
