@@ -85,6 +85,8 @@ describe.each(databases)('patient identity over every protocol, on $database', (
 
   it('reaches only the roles that may read it, through REST, GraphQL and gRPC alike', async () => {
     const seen: string[] = [];
+    // Per API version, the roles that received a sensitive value.
+    const readersOf = new Map<string, Set<string>>();
     for (const { api, operation, paths } of walked) {
       const allowed = new Set(operation.security.flatMap((requirement) => requirement.roles));
       for (const protocol of protocols) {
@@ -104,6 +106,7 @@ describe.each(databases)('patient identity over every protocol, on $database', (
           if (identityReaders.includes(role)) {
             // The rule is not vacuous: a reader does get the identity, so the walk sees these fields.
             expect(found.length, `${where}: identity readers get the identity`).toBeGreaterThan(0);
+            readersOf.set(`${api.name}/v${api.version}`, (readersOf.get(`${api.name}/v${api.version}`) ?? new Set()).add(role));
           } else {
             expect(found, `${where}: ${paths.map((path) => path.join('.')).join(', ')}`).toEqual([]);
           }
@@ -112,5 +115,8 @@ describe.each(databases)('patient identity over every protocol, on $database', (
       }
     }
     expect(seen.length).toBeGreaterThanOrEqual(walked.length * protocols.length);
+    // One rule whatever the version: each version gives patient identity to the same roles.
+    for (const [version, roles] of readersOf) expect([...roles].sort(), version).toEqual([...identityReaders].sort());
+    expect([...readersOf.keys()]).toEqual(expect.arrayContaining(['study/v1', 'study/v2']));
   }, 300_000);
 });
