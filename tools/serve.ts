@@ -8,9 +8,10 @@ import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts
 import { CorsConfigError, devOrigins, parseCorsOrigins } from '../src/runtime/cors.ts';
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
-import { startServers, type RunningServers } from '../src/runtime/server.ts';
+import { startServers, type PageSwitches, type RunningServers } from '../src/runtime/server.ts';
 import { generate } from './generate.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
+import { pageSwitches, SwitchError } from './serve/pages.ts';
 import { stopWithParent } from './serve/parent.ts';
 
 export interface ServeOptions {
@@ -46,13 +47,14 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   const authenticator = await authenticatorFromEnv(env);
   const cors = corsAllowList(env, authenticator.mode);
+  const pages = switches(env, authenticator.mode);
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator), cors);
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, pages.graphiql ? await graphiqlDefaults(apis, identities, authenticator) : {}, cors, pages);
   } catch (error) {
     await setup.close?.();
     throw error;
@@ -61,7 +63,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     await servers.close();
     await setup.close?.();
   };
-  log(await banner(servers, apis, setup, identities, authenticator, cors));
+  log(await banner(servers, apis, setup, identities, authenticator, cors, pages));
   if (options.selfCheck) {
     try {
       return (await selfCheck(servers, apis, setup, identities, authenticator, root, log)) ? 0 : 1;
@@ -89,6 +91,15 @@ export async function serve(options: ServeOptions): Promise<number> {
  * The origins that may call the APIs from a browser: `TRIDENT_CORS_ORIGINS` when set (empty for
  * none), else pages on this machine in dev mode and none in production mode.
  */
+function switches(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): PageSwitches {
+  try {
+    return pageSwitches(env, mode);
+  } catch (error) {
+    if (error instanceof SwitchError) throw new ServeError(error.message);
+    throw error;
+  }
+}
+
 function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): readonly string[] {
   const configured = env.TRIDENT_CORS_ORIGINS;
   if (configured === undefined) return mode === 'dev' ? devOrigins : [];
@@ -100,12 +111,12 @@ function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): rea
   }
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[]): Promise<RunningServers> {
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);
@@ -125,16 +136,18 @@ function port(value: string | undefined, name: string, fallback: number): number
   return parsed;
 }
 
-async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[]): Promise<string> {
+async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[], pages: PageSwitches): Promise<string> {
   const lines = ['', 'Trident is serving.', ''];
   for (const api of servers.served) {
     lines.push(`${api.api.title} v${api.api.version}`);
     lines.push(`  REST       ${servers.httpUrl}${api.basePath}`);
-    lines.push(`  reference  ${servers.httpUrl}${api.docs}`);
-    lines.push(`  GraphiQL   ${servers.httpUrl}${api.graphql}`);
+    if (api.docs !== undefined) lines.push(`  reference  ${servers.httpUrl}${api.docs}`);
+    lines.push(`  ${pages.graphiql ? 'GraphiQL ' : 'GraphQL  '}  ${servers.httpUrl}${api.graphql}`);
     lines.push(`  gRPC       ${servers.grpcAddress} ${api.grpcService}`);
   }
   if (setup.banner?.length) lines.push('', ...setup.banner);
+  const hidden = (Object.keys(pages) as Array<keyof PageSwitches>).filter((page) => !pages[page]);
+  if (hidden.length > 0) lines.push('', `Off: ${hidden.map((page) => ({ graphiql: 'GraphiQL (TRIDENT_GRAPHIQL)', introspection: 'GraphQL introspection (TRIDENT_INTROSPECTION)', reference: 'the reference pages (TRIDENT_REFERENCE)' })[page]).join(', ')}.`);
   lines.push('', cors.length > 0 ? `Browsers may call from: ${cors.join(', ')} (TRIDENT_CORS_ORIGINS).` : 'No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
   const limits = authenticator.policy ? ` Tokens must carry exp and live at most ${authenticator.policy.maxLifetimeSeconds} s (TRIDENT_JWT_MAX_LIFETIME), with ${authenticator.policy.clockSkewSeconds} s of clock skew allowed (TRIDENT_JWT_CLOCK_SKEW).` : '';
   if (!authenticator.issue) {

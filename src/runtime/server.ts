@@ -18,6 +18,16 @@ import { serveApi, type ServedApi } from './operation.ts';
 import { declaresRetryable, toProblem } from './rest/errors.ts';
 import { registerRestApi } from './rest/handler-factory.ts';
 
+/** What the server offers people besides the APIs; each on unless set false. */
+export interface PageSwitches {
+  /** GraphiQL at each GraphQL endpoint (where `@graphql-yoga/render-graphiql` is installed). */
+  graphiql: boolean;
+  /** GraphQL introspection (`__schema`, `__type`). */
+  introspection: boolean;
+  /** The API reference pages under `/docs`. The contracts themselves (`<base>/openapi.json`) are always served. */
+  reference: boolean;
+}
+
 export interface ServerOptions {
   apis: LoadedApi[];
   /** The implementation of each API version, keyed `study/v1`. */
@@ -39,6 +49,8 @@ export interface ServerOptions {
    * one policy for REST, GraphQL and event streams. None by default.
    */
   cors?: readonly string[];
+  /** GraphiQL, introspection and the reference pages, each on unless set false. */
+  pages?: Partial<PageSwitches>;
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
 }
@@ -60,7 +72,8 @@ function requestLogger(option: boolean | string | undefined, stream: ServerOptio
 export interface RunningServers {
   httpUrl: string;
   grpcAddress: string;
-  served: Array<ServedApi & { graphql: string; grpcService: string; docs: string }>;
+  /** Each API version and where it is served; `docs` is absent when the reference pages are off. */
+  served: Array<ServedApi & { graphql: string; grpcService: string; docs: string | undefined }>;
   http: FastifyInstance;
   grpc: Server;
   /** Stops taking new work, lets in-flight calls finish (up to `graceMs`), then closes. */
@@ -144,15 +157,16 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
 
   const grpc = new Server();
   const health = new HealthImplementation({ '': 'SERVING' });
+  const pages: PageSwitches = { graphiql: true, introspection: true, reference: true, ...options.pages };
   const report: RunningServers['served'] = [];
   for (const { loaded, served: api, retryable: apiRetryable } of served) {
     registerRestApi(http, api, options.authenticator, apiRetryable);
-    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, options.graphiql?.[loaded.key]);
+    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, pages.graphiql ? (options.graphiql?.[loaded.key] ?? {}) : false, pages.introspection);
     registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');
-    report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: `/docs${api.basePath}` });
+    report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: pages.reference ? `/docs${api.basePath}` : undefined });
   }
-  registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })));
+  registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })), { reference: pages.reference, graphiql: pages.graphiql });
   health.addToServer(grpc);
   new ReflectionService(described).addToServer(grpc);
 

@@ -104,3 +104,20 @@ export function send(url: string, method: string, headers: Record<string, string
 export function preflight(url: string, origin: string, method: string, headers = 'authorization,content-type'): Promise<Answer> {
   return send(url, 'OPTIONS', { origin, 'access-control-request-method': method, 'access-control-request-headers': headers });
 }
+
+/** Which of the pages for people a server offers for study v2: GraphiQL, introspection, the reference. */
+export async function pagesOffered(httpUrl: string, token: string): Promise<{ graphiql: boolean; introspection: boolean; reference: boolean; contract: boolean }> {
+  const graphiql = await fetch(`${httpUrl}/study/v2/graphql`, { headers: { accept: 'text/html' } });
+  const page = await graphiql.text();
+  const introspection = await call(`${httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: '{ __schema { queryType { name } } }' } });
+  const reference = await fetch(`${httpUrl}/docs/study/v2`);
+  await reference.body?.cancel();
+  const contract = await fetch(`${httpUrl}/study/v2/openapi.json`);
+  await contract.body?.cancel();
+  return {
+    graphiql: graphiql.status === 200 && /graphiql/i.test(page),
+    introspection: (introspection.body.data as { __schema?: unknown } | undefined)?.__schema !== undefined,
+    reference: reference.status === 200,
+    contract: contract.status === 200,
+  };
+}

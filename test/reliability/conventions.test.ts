@@ -4,7 +4,7 @@ import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { bearerChallenge, compressibleTypes } from '../../src/runtime/http-conventions.ts';
 import { requestIdFrom } from '../../src/runtime/request-id.ts';
-import { grpcClient, send } from './clients.ts';
+import { grpcClient, pagesOffered, send } from './clients.ts';
 import { useServerProcess } from './server-process.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,6 +46,11 @@ describe('through the running server', () => {
   const server = useServerProcess({ env: { TRIDENT_LOG: 'info' } });
   const studyUrl = () => `${server().httpUrl}/study/v2/studies/${server().studyId}`;
   const auth = () => ({ authorization: `Bearer ${server().tokens.doctor}` });
+
+  it('offers GraphiQL, introspection and the reference pages in dev mode', async () => {
+    expect(await pagesOffered(server().httpUrl, server().tokens.doctor!)).toEqual({ graphiql: true, introspection: true, reference: true, contract: true });
+    expect(server().output()).not.toContain('Off: ');
+  });
 
   it('challenges every 401 with WWW-Authenticate: Bearer, naming a refused token', async () => {
     const none = await fetchRaw(studyUrl());

@@ -14,6 +14,7 @@ import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
+import { noIntrospectionPlugin } from './introspection.ts';
 import { requestIdPlugin } from './request-id.ts';
 import { createRequire } from 'node:module';
 
@@ -62,7 +63,8 @@ export function registerGraphqlApi(
   sdl: string,
   authenticator: Authenticator,
   limits: QueryLimits = defaultQueryLimits,
-  graphiql: GraphiqlDefaults = {},
+  graphiql: GraphiqlDefaults | false = {},
+  introspection = true,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
   const schema = executableSchema(served, sdl, authenticator);
   const endpoint = graphqlEndpoint(served);
@@ -72,13 +74,13 @@ export function registerGraphqlApi(
     logging: false,
     // Resolvers log their own failures with the request id; what fails outside them is logged here.
     maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
-    ...graphiqlOptions(served, graphiql),
+    ...(graphiql === false ? { graphiql: false } : graphiqlOptions(served, graphiql)),
     landingPage: false,
     // Cross-origin access is the HTTP server's one policy (../cors.ts), not yoga's, which would
     // answer any origin with credentials allowed.
     cors: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
-    plugins: [queryLimitsPlugin(limits), requestIdPlugin((serverContext) => (serverContext as { req?: FastifyRequest }).req?.id)],
+    plugins: [queryLimitsPlugin(limits), requestIdPlugin((serverContext) => (serverContext as { req?: FastifyRequest }).req?.id), ...(introspection ? [] : [noIntrospectionPlugin])],
     context: ({ request, signal, req }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,

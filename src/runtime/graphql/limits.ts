@@ -23,7 +23,7 @@ const assumedListSize = 10;
 
 // `http` is read by graphql-yoga (and left out of the response): under
 // application/graphql-response+json a document that does not parse or validate answers 400.
-const requestError = { code: 'BAD_USER_INPUT', errorCode: 'invalid_argument', retryable: false, http: { spec: true, status: 400 } };
+export const requestError = { code: 'BAD_USER_INPUT', errorCode: 'invalid_argument', retryable: false, http: { spec: true, status: 400 } };
 
 const limitError = (message: string, node: FieldNode | undefined): GraphQLError =>
   new GraphQLError(message, { ...(node ? { nodes: [node] } : {}), extensions: { ...requestError } });
