@@ -93,7 +93,7 @@ describe('through the running server', () => {
     expect(stream.headers['content-encoding']).toBeUndefined();
   });
 
-  it('carries the request id through REST, GraphQL, gRPC and the log', async () => {
+  it('carries the request id through REST, GraphQL, gRPC and one log line per call', async () => {
     // Kept when sent, made when not, replaced when unusable; on successes and errors alike.
     const kept = await fetchRaw(studyUrl(), { headers: { ...auth(), 'x-request-id': 'client-rest-0001' } });
     expect(kept.headers['x-request-id']).toBe('client-rest-0001');
@@ -134,13 +134,20 @@ describe('through the running server', () => {
       client.close();
     }
 
-    // The request log names each request by the id its caller sent.
+    // Each call leaves one line naming the request by the id its caller sent, whatever the protocol.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const logged = server()
       .output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { reqId?: string });
-    expect(logged.map((entry) => entry.reqId)).toEqual(expect.arrayContaining(['client-rest-0001', 'client-graphql-0002']));
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const calls = logged.filter((entry) => typeof entry.operation === 'string' && typeof entry.outcome === 'string');
+    const line = (reqId: string) => calls.find((entry) => entry.reqId === reqId);
+    expect(line('client-rest-0001')).toMatchObject({ api: 'study/v2', operation: 'getStudy', protocol: 'rest', outcome: 'ok', durationMs: expect.any(Number) });
+    expect(line('client-graphql-0002')).toMatchObject({ api: 'study/v2', operation: 'getStudy', protocol: 'graphql', outcome: 'not_found' });
+    expect(line('client-grpc-0004')).toMatchObject({ api: 'study/v2', operation: 'getStudy', protocol: 'grpc', outcome: 'ok' });
+    expect(line('client-grpc-0005')).toMatchObject({ protocol: 'grpc', outcome: 'not_found' });
+    // The lines say what happened, never with what: no input or result field is logged.
+    for (const entry of calls) expect(Object.keys(entry).sort()).toEqual(['api', 'durationMs', 'hostname', 'level', 'msg', 'operation', 'outcome', 'pid', 'protocol', 'reqId', 'time']);
   });
 });

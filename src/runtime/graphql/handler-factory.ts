@@ -8,7 +8,7 @@ import { parameterFieldName } from '../../compiler/names.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { isErrorCode } from '../errors.ts';
-import { logServerFailure, type FailureLogger, type FailureSite } from '../failure-log.ts';
+import { logServerFailure, type BindingLogger, type FailureLogger, type FailureSite } from '../failure-log.ts';
 import type { BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
@@ -44,7 +44,7 @@ interface RequestState {
   token: string | undefined;
   signal: AbortSignal;
   requestId: string;
-  log: FailureLogger;
+  log: BindingLogger;
 }
 
 /** The GraphQL endpoint of an API version: `<base path>/graphql`. */
@@ -117,7 +117,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
     if (operation.result.kind === 'binary') continue;
     const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
     const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> =>
-      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId }, authenticator);
+      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log }, authenticator);
     const target = roots[root] as Record<string, unknown>;
     if (root === 'Subscription') {
       target[operation.graphqlName] = {

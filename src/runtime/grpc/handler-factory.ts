@@ -6,7 +6,7 @@ import type { Operation } from '../../compiler/ir.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { reportFailure, type FailureLogger } from '../failure-log.ts';
+import { reportFailure, type BindingLogger } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { requestIdFrom, requestIdHeader } from '../request-id.ts';
@@ -26,7 +26,7 @@ export const grpcServiceName = (served: ServedApi): string => `${protoPackage(se
  * call or a passed deadline aborts the handler's signal. Each call gets a request id; a failure
  * that is the server's is logged with it.
  */
-export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator, log: FailureLogger = { error: () => {} }): void {
+export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator, log: BindingLogger = { error: () => {}, info: () => {} }): void {
   const loaded = loadPackageDefinition(definition) as Record<string, unknown>;
   const path = grpcServiceName(served).split('.');
   const constructor = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], loaded) as { service: ServiceDefinition } | undefined;
@@ -67,7 +67,7 @@ function assertDecoded(operation: Operation, message: Message): void {
   throw new ApiError('invalid_argument', `The request is not a valid ${type} message: ${reason}.`, [{ pointer: '', message: `not a valid ${type}: ${reason}` }]);
 }
 
-function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator, log: FailureLogger) {
+function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator, log: BindingLogger) {
   const operation = bound.operation;
   const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
     const aborter = new AbortController();
@@ -76,7 +76,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
-    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall) }, authenticator);
+    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), log: { info: (fields, message) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) } }, authenticator);
   };
   const status = (grpcCall: AnyCall, error: unknown) => toGrpcStatus(reportFailure(log, error, { protocol: 'grpc', operation: operation.id, reqId: requestIdOf(grpcCall) }));
   if (operation.body?.kind === 'binary') {

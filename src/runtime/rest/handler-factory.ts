@@ -57,7 +57,7 @@ async function handle(bound: BoundOperation, request: FastifyRequest, reply: Fas
     let body: unknown = request.body;
     if (operation.body?.kind === 'binary') body = upload(bound, request);
     const input = restInput(operation, request.params as Record<string, string>, request.query as Record<string, string>, request.headers as Record<string, string>, body);
-    const result = await invoke(bound, input, { token: bearerToken(request.headers.authorization), protocol: 'rest', signal: aborter.signal, requestId: request.id }, authenticator);
+    const result = await invoke(bound, input, { token: bearerToken(request.headers.authorization), protocol: 'rest', signal: aborter.signal, requestId: request.id, log: request.log }, authenticator);
     const status = Number(operation.result.status) || 200;
     switch (operation.result.kind) {
       case 'empty':
