@@ -112,7 +112,7 @@ async function acceptOperation(context: RunContext, api: Api, operation: Operati
       { seed, numRuns: context.runs, endOnFailure: true },
     );
     expectThat(tried > 0, 'no valid variation could be generated');
-    expectThat(refusals.length === 0, `${refusals.length} of ${tried} valid request(s) refused, e.g.\n${refusals.slice(0, 3).map(describeRefusal).join('\n')}\n(property seed ${seed})`);
+    expectThat(refusals.length === 0, `${refusals.length} refusal(s) of ${tried} valid request(s), e.g.\n${refusals.slice(0, 3).map(describeRefusal).join('\n')}\n(property seed ${seed})`);
     return `${tried} valid inputs`;
   });
 }

@@ -61,7 +61,7 @@ const recipes: Record<string, Recipe> = {
   }),
   'review/v1 listAssessments': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false, tied: ['/query/cursor'] }),
   'review/v1 getAssessment': async (_, need) => ({ role: 'doctor', input: { path: { assessmentId: need('assessmentId') } } }),
-  'review/v1 createReview': async (_, need) => ({ role: 'org_admin', input: { body: { studyId: need('studyId'), kind: 'QUALITY', imageId: need('imageId'), priority: 'routine' } }, tied: ['/body/imageId', '/body/assessmentId'] }),
+  'review/v1 createReview': async (_, need) => ({ role: 'org_admin', input: { body: { studyId: need('studyId'), kind: 'QUALITY', imageId: need('imageId'), priority: 'routine' } }, tied: ['/body/imageId', '/body/assessmentId', '/body/assigneeId'] }),
   'review/v1 listReviews': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false, tied: ['/query/cursor'] }),
   'review/v1 getReview': async (_, need) => ({ role: 'doctor', input: { path: { reviewId: need('reviewId') } } }),
   'review/v1 assignReview': async (f) => {

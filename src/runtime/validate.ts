@@ -26,9 +26,16 @@ export function inputValidator(api: Api, operation: Operation, formats: 'assert'
     const violations = (['path', 'query', 'header'] as const).flatMap((group) => unstorableText(input[group], `/${group}`));
     // A binary body is an upload stream, not text.
     if (operation.body?.kind === 'json') violations.push(...unstorableText(input.body, '/body'));
-    if (!validate(input)) violations.push(...(validate.errors ?? []).map(toViolation));
+    if (!validate(input)) violations.push(...readable(validate.errors ?? []));
     return violations;
   };
+}
+
+// A value that fails its format fails the pattern describing that format too; the format says
+// why in words, so the pattern's violation at the same place is left out.
+function readable(errors: ErrorObject[]): FieldViolation[] {
+  const misformatted = new Set(errors.filter((error) => error.keyword === 'format').map((error) => error.instancePath));
+  return errors.filter((error) => error.keyword !== 'pattern' || !misformatted.has(error.instancePath)).map(toViolation);
 }
 
 const instances = { assert: new WeakMap<Api, Ajv2020>(), annotate: new WeakMap<Api, Ajv2020>() };
