@@ -136,15 +136,16 @@ describe.each(databases)('the contracts and the servers agree, on $name', ({ nam
 
   it('Last-Event-ID of up to 19 digits resumes: after a sequence above 2^53 or above the last bigint nothing is replayed; a small one replays the rest', async () => {
     const studyId = assessed.study.id;
-    const firstEvent = async (lastEventId: string): Promise<{ status: number; text: string }> => {
+    const firstEvent = async (lastEventId: string, waitMs = 400): Promise<{ status: number; text: string }> => {
       const controller = new AbortController();
       const response = await fetch(`${servers.httpUrl}/review/v1/studies/${studyId}/events`, { headers: { authorization: `Bearer ${tokens.doctor}`, 'last-event-id': lastEventId }, signal: controller.signal });
       let text = '';
       if (response.ok && response.body) {
         const reader = response.body.getReader();
-        const timer = setTimeout(() => controller.abort(), 400);
+        const timer = setTimeout(() => controller.abort(), waitMs);
         try {
-          while (!text.includes('\n\n')) {
+          // Comments (`: stream open`) may come first; an event is an `id:` line up to a blank line.
+          while (!/^id: [^]*?\n\n/m.test(text)) {
             const chunk = await reader.read();
             if (chunk.done) break;
             text += Buffer.from(chunk.value).toString();
@@ -158,7 +159,7 @@ describe.each(databases)('the contracts and the servers agree, on $name', ({ nam
       }
       return { status: response.status, text };
     };
-    const replayed = await firstEvent('1');
+    const replayed = await firstEvent('1', 5000);
     expect(replayed.status).toBe(200);
     expect(replayed.text).toMatch(/^id: \d+\nevent: [\w.]+\ndata: /m);
     for (const beyond of ['9007199254740993', '9223372036854775807', '9999999999999999999']) {
