@@ -75,7 +75,7 @@ const recipes: Record<string, Recipe> = {
   'review/v1 submitReview': async (f) => {
     const review = await f.freshReview();
     const started = await f.call('review/v1', 'startReview', { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` } }, 'technician');
-    return { role: 'technician', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${started.version}"` }, body: { qualityIssues: [], comments: 'conformance' } } };
+    return { role: 'technician', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${started.version}"` }, body: { qualityIssues: [], comments: 'conformance' } }, tied: ['/body/findingVerdicts'] };
   },
   'review/v1 cancelReview': async (f) => {
     const review = await f.freshReview();
