@@ -48,7 +48,7 @@ describe('generated valid inputs', () => {
     const base = { path: { reviewId: 'rev_0123456789abcdefAB' }, header: { 'If-Match': '"1"' }, body: { assigneeId: 'usr_0123456789abcdefAB' } };
     const cases = fc.sample(validVariations(api('review/v1'), assignReview, base, ['/body/assigneeId'])!, { numRuns: 100, seed: 6 });
     expect(new Set(cases.map(({ variation }) => variation.pointer))).toEqual(new Set(['/header/If-Match', '/body/dueAt']));
-    expect(cases.every(({ input }) => input.body?.assigneeId === 'usr_0123456789abcdefAB')).toBe(true);
+    expect(cases.every(({ input }) => (input.body as { assigneeId?: string }).assigneeId === 'usr_0123456789abcdefAB')).toBe(true);
   });
 
   it('a format without a pattern is an annotation: any text may come', () => {
