@@ -63,9 +63,9 @@ describe('conformance of a project made by trident init', () => {
     expect(skipped.sort()).toEqual([
       'auth getNote: wrong_role: the same decision in every protocol: every role may call it',
       'auth listNotes: wrong_role: the same decision in every protocol: every role may call it',
-      'rest *: errors carry Deprecation and Sunset too: this version is not deprecated',
       'cross deleteNote: GraphQL and gRPC accept the valid requests generated from the contract: the operation takes no query, header or body value to vary',
       'cross getNote: GraphQL and gRPC accept the valid requests generated from the contract: the operation takes no query, header or body value to vary',
+      'rest *: errors carry Deprecation and Sunset too: this version is not deprecated',
       'rest deleteNote: valid requests generated from the contract are accepted, never 400/422: the operation takes no query, header or body value to vary',
       'rest getNote: valid requests generated from the contract are accepted, never 400/422: the operation takes no query, header or body value to vary',
     ]);
