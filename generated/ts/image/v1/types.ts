@@ -555,17 +555,12 @@ export type components = {
          */
         Limit: number;
         /**
-         * @description Opaque cursor from the nextCursor of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
-         */
-        Cursor: string;
-        /**
          * @description ETag the client already holds; a match answers 304 without a body.
          * @example "3"
          */
         IfNoneMatch: string;
         /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -601,11 +596,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoiaW1hZ2VzIiwiZiI6InpJRkJ3N3dxVDduTyIsImsiOlsiMjAyNi0wMy0wMlQwOToxNTowMC4wMDBaIiwiaW1nXzRrVDlxMkxtVzh4WnIxVmIiXX0
                  */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description Only images of this study. */
+                cursor?: string;
+                /**
+                 * @description Only images of this study.
+                 * @example stu_7Hc2pQx9LmN4aZ0e
+                 */
                 studyId?: components["schemas"]["StudyId"];
                 /** @description Only images in this status. */
                 status?: components["schemas"]["ImageStatus"];
@@ -654,7 +652,7 @@ export interface operations {
                      *           "version": 2
                      *         }
                      *       ],
-                     *       "nextCursor": "eyJrIjoiaW1nXzRrVDlxMkxtVzh4WnIxVmIifQ"
+                     *       "nextCursor": "eyJzIjoiaW1hZ2VzIiwiZiI6InpJRkJ3N3dxVDduTyIsImsiOlsiMjAyNi0wMy0wMlQwOToxNTowMC4wMDBaIiwiaW1nXzRrVDlxMkxtVzh4WnIxVmIiXX0"
                      *     }
                      */
                     "application/json": components["schemas"]["ImagePage"];
@@ -756,7 +754,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A single RFC 9110 byte range to return instead of the whole content.
+                 * @description A single RFC 9110 byte range to return instead of the whole content. A range starting at or beyond the end of the content, ending before it starts, or a suffix of zero bytes answers 416.
                  * @example bytes=0-65535
                  */
                 Range?: string;
@@ -872,7 +870,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];

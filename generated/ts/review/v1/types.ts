@@ -780,12 +780,7 @@ export type components = {
          */
         Limit: number;
         /**
-         * @description Opaque cursor from the nextCursor of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
-         */
-        Cursor: string;
-        /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -811,11 +806,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoiYXNzZXNzbWVudHMiLCJmIjoieklGQnc3d3FUN25PIiwiayI6WyIyMDI2LTAzLTAyVDEwOjA1OjAwLjAwMFoiLCJhc21fMldkOGtSNXRZcDNOcTZMcyJdfQ
                  */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description Only assessments of this study. */
+                cursor?: string;
+                /**
+                 * @description Only assessments of this study.
+                 * @example stu_7Hc2pQx9LmN4aZ0e
+                 */
                 studyId?: components["schemas"]["StudyId"];
                 /** @description Only assessments in this status. */
                 status?: components["schemas"]["AssessmentStatus"];
@@ -972,11 +970,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoicmV2aWV3cyIsImYiOiJ6SUZCdzd3cVQ3bk8iLCJrIjpbMSwiMjAyNi0wMy0wMlQxMDowNjowMC4wMDBaIiwicmV2XzlGYjNtWDdjUWUxVHo1VWsiXX0
                  */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description Only reviews of this study. */
+                cursor?: string;
+                /**
+                 * @description Only reviews of this study.
+                 * @example stu_7Hc2pQx9LmN4aZ0e
+                 */
                 studyId?: components["schemas"]["StudyId"];
                 /** @description Only reviews of this kind. */
                 kind?: components["schemas"]["ReviewKind"];
@@ -1019,7 +1020,7 @@ export interface operations {
                      *           "version": 2
                      *         }
                      *       ],
-                     *       "nextCursor": "eyJrIjoicmV2XzlGYjNtWDdjUWUxVHo1VWsifQ"
+                     *       "nextCursor": "eyJzIjoicmV2aWV3cyIsImYiOiJ6SUZCdzd3cVQ3bk8iLCJrIjpbMSwiMjAyNi0wMy0wMlQxMDowNjowMC4wMDBaIiwicmV2XzlGYjNtWDdjUWUxVHo1VWsiXX0"
                      *     }
                      */
                     "application/json": components["schemas"]["ReviewPage"];
@@ -1105,7 +1106,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1152,7 +1153,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1189,7 +1190,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1244,7 +1245,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];

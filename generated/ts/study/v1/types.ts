@@ -424,12 +424,7 @@ export type components = {
          */
         Limit: number;
         /**
-         * @description Opaque cursor from the nextCursor of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
-         */
-        Cursor: string;
-        /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -465,10 +460,10 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoic3R1ZGllcy92MSIsImYiOiJUMVBOb1l3cnFnd0QiLCJrIjpbIjIwMjYtMDMtMDJUMDk6MTA6MDAuMDAwWiIsInN0dV83SGMycFF4OUxtTjRhWjBlIl19
                  */
-                cursor?: components["parameters"]["Cursor"];
+                cursor?: string;
                 /** @description Only studies in this status. */
                 status?: components["schemas"]["StudyStatus"];
                 /** @description Only studies that include this modality. */
@@ -619,7 +614,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -670,7 +665,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];

@@ -493,12 +493,12 @@ export type components = {
          */
         PageSize: number;
         /**
-         * @description Opaque token from the nextPageToken of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+         * @description Opaque token, the nextPageToken of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/pageToken).
+         * @example eyJzIjoic3R1ZGllcy92MiIsImYiOiJ6S2h2QUc5UVJSd2IiLCJrIjpbIjIwMjYtMDMtMDJUMDk6MTA6MDAuMDAwWiIsInN0dV83SGMycFF4OUxtTjRhWjBlIl19
          */
         PageToken: string;
         /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -524,8 +524,8 @@ export interface operations {
                  */
                 pageSize?: components["parameters"]["PageSize"];
                 /**
-                 * @description Opaque token from the nextPageToken of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque token, the nextPageToken of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/pageToken).
+                 * @example eyJzIjoic3R1ZGllcy92MiIsImYiOiJ6S2h2QUc5UVJSd2IiLCJrIjpbIjIwMjYtMDMtMDJUMDk6MTA6MDAuMDAwWiIsInN0dV83SGMycFF4OUxtTjRhWjBlIl19
                  */
                 pageToken?: components["parameters"]["PageToken"];
                 /** @description Only studies in this status. */
@@ -684,7 +684,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -730,7 +730,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
