@@ -116,8 +116,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   http.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const code = error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : (error.statusCode ?? 500) < 500 ? 'invalid_argument' : 'internal';
     const message = code === 'internal' ? 'The server failed to handle the request.' : error.message;
-    // A body that cannot be read at all is still named: the violation points at the body.
-    const violations = code !== 'internal' && error.code?.startsWith('FST_ERR_CTP') ? [{ pointer: '/body', message }] : [];
+    // A body that cannot be read at all is still named: the violation points at the body, or at its type.
+    const violations = code !== 'internal' && error.code?.startsWith('FST_ERR_CTP') ? [{ pointer: code === 'unsupported_media_type' ? '/header/Content-Type' : '/body', message }] : [];
     const apiError = error instanceof ApiError ? error : new ApiError(code, message, violations);
     // An unexpected failure is logged as it was thrown, for its stack.
     reportFailure(request.log, code === 'internal' && !(error instanceof ApiError) ? error : apiError, { protocol: 'rest' });
