@@ -6,10 +6,11 @@ import { create, createFileRegistry, fromBinary, toJson, type DescMessage, type 
 import { anyUnpack, FileDescriptorProtoSchema, FileDescriptorSetSchema, type Any, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { credentials, loadPackageDefinition, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerLog, problemValidator } from './contract-answers.ts';
 import { grpcClient, unary } from './clients.ts';
-import { useServerProcess } from './server-process.ts';
+import { openWorldDatabase, databases } from '../services/harness.ts';
+import { killServer, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
 
 // Every answer of the running server matches its contract: the declared statuses, the problem
 // schema's limits, problem+json for what the framework refuses, no-store on personal data.
@@ -27,10 +28,10 @@ interface Answer {
 }
 
 /** One request over node:http (fetch refuses TRACE and other methods), recorded in the log. */
-function send(method: string, path: string, options: { token?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
+function send(method: string, path: string, options: { token?: string; headers?: Record<string, string>; body?: string | Buffer; target?: ServerProcess } = {}): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(server().httpUrl + path, {
+    const outgoing = httpRequest((options.target ?? server()).httpUrl + path, {
       method,
       // node:http sends a GET or TRACE body without framing unless its length is given.
       headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}), ...options.headers },
@@ -176,15 +177,33 @@ describe('HEAD answers at once', () => {
   });
 });
 
-describe('retryable only where a retry can succeed', () => {
+describe.each(databases)('retryable only where a retry can succeed, on $name', ({ name }) => {
+  // PGlite: the server of the file; PostgreSQL: a server of its own on a fresh database.
+  let own: ServerProcess | undefined;
+  const cleanup: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    if (name === 'pglite') return;
+    const fresh = await openWorldDatabase('postgres', { empty: true });
+    await fresh.db.close();
+    cleanup.push(fresh.drop);
+    const data = scratchDataDir();
+    cleanup.push(async () => data.remove());
+    own = await startServerProcess(data.dir, { databaseUrl: fresh.url ?? '' });
+    cleanup.push(() => killServer(own));
+  }, 120_000);
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
   it('a conflict no retry resolves (cancelling a cancelled study) says retryable false over REST, GraphQL and gRPC', async () => {
-    const token = server().tokens.org_admin!;
+    const target = own ?? server();
+    const token = target.tokens.org_admin!;
     const json = { 'content-type': 'application/json' };
-    const registered = await send('POST', '/study/v2/studies', { token, headers: json, body: JSON.stringify({ subjectIdentity: { issuer: 'urn:oid:2.999.7', patientId: 'RETRY-1', patientName: 'A^B', sex: 'female' } }) });
+    const registered = await send('POST', '/study/v2/studies', { token, headers: json, body: JSON.stringify({ subjectIdentity: { issuer: 'urn:oid:2.999.7', patientId: 'RETRY-1', patientName: 'A^B', sex: 'female' } }), target });
     expect(registered.status).toBe(201);
     const { id, version } = JSON.parse(registered.text) as { id: string; version: number };
     const path = `/study/v2/studies/${id}/cancellation`;
-    const cancel = (ifMatch: number) => send('POST', path, { token, headers: { ...json, 'if-match': `"${ifMatch}"` }, body: JSON.stringify({ reason: 'Registered twice.' }) });
+    const cancel = (ifMatch: number) => send('POST', path, { token, headers: { ...json, 'if-match': `"${ifMatch}"` }, body: JSON.stringify({ reason: 'Registered twice.' }), target });
     const cancelled = await cancel(version);
     expect(cancelled.status).toBe(200);
     const current = (JSON.parse(cancelled.text) as { version: number }).version;
@@ -192,7 +211,7 @@ describe('retryable only where a retry can succeed', () => {
     expect(again.status).toBe(409);
     expect(problemOf(again, path)).toMatchObject({ code: 'conflict', retryable: false });
 
-    const graphql = await fetch(`${server().httpUrl}/study/v2/graphql`, {
+    const graphql = await fetch(`${target.httpUrl}/study/v2/graphql`, {
       method: 'POST',
       headers: { ...json, authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: 'mutation($id: String!, $m: String!) { cancelStudy(studyId: $id, ifMatch: $m, input: { reason: "again" }) { id } }', variables: { id, m: `"${current}"` } }),
@@ -200,7 +219,7 @@ describe('retryable only where a retry can succeed', () => {
     const payload = (await graphql.json()) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
     expect(payload.errors?.[0]?.extensions).toMatchObject({ errorCode: 'conflict', retryable: false });
 
-    const client = grpcClient(server().grpcAddress, 'trident.study.v2.StudyService');
+    const client = grpcClient(target.grpcAddress, 'trident.study.v2.StudyService');
     try {
       const { error } = await unary(client, 'CancelStudy', { study_id: id, if_match: `"${current}"`, body: { reason: 'again' } }, token);
       expect(error?.code).toBe(10);
