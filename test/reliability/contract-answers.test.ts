@@ -157,6 +157,17 @@ describe('personal data is not cached', () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 404, 401]);
     for (const answer of answers) expect(answer.headers['cache-control']).toBe('no-store');
   });
+
+  it('marks a GraphQL answer to a caller with credentials no-store', async () => {
+    const response = await fetch(`${server().httpUrl}/study/v2/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server().tokens.doctor}` },
+      body: JSON.stringify({ query: 'query($id: String!) { getStudy(studyId: $id) { id subject { pseudonymId } } }', variables: { id: server().studyId } }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data?: { getStudy?: { id: string } } }).data?.getStudy?.id).toBe(server().studyId);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
 });
 
 describe('HEAD answers at once', () => {

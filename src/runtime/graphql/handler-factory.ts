@@ -94,6 +94,8 @@ export function registerGraphqlApi(
       });
       const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply, signal: aborter.signal });
       response.headers.forEach((value, key) => reply.header(key, value));
+      // One endpoint serves every operation: an answer to a caller with credentials may hold personal data.
+      if (req.headers.authorization !== undefined) reply.header('Cache-Control', 'no-store');
       reply.status(response.status);
       reply.send(response.body);
       return reply;
