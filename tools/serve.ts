@@ -5,6 +5,7 @@ import { pascalCase } from '../src/compiler/names.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
 import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
+import { CorsConfigError, devOrigins, parseCorsOrigins } from '../src/runtime/cors.ts';
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
@@ -44,13 +45,14 @@ export async function serve(options: ServeOptions): Promise<number> {
     if (!result.ok) return 1;
   }
   const authenticator = await authenticatorFromEnv(env);
+  const cors = corsAllowList(env, authenticator.mode);
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator));
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator), cors);
   } catch (error) {
     await setup.close?.();
     throw error;
@@ -59,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     await servers.close();
     await setup.close?.();
   };
-  log(await banner(servers, apis, setup, identities, authenticator));
+  log(await banner(servers, apis, setup, identities, authenticator, cors));
   if (options.selfCheck) {
     try {
       return (await selfCheck(servers, apis, setup, identities, authenticator, root, log)) ? 0 : 1;
@@ -83,12 +85,27 @@ export async function serve(options: ServeOptions): Promise<number> {
   return 0;
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>): Promise<RunningServers> {
+/**
+ * The origins that may call the APIs from a browser: `TRIDENT_CORS_ORIGINS` when set (empty for
+ * none), else pages on this machine in dev mode and none in production mode.
+ */
+function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): readonly string[] {
+  const configured = env.TRIDENT_CORS_ORIGINS;
+  if (configured === undefined) return mode === 'dev' ? devOrigins : [];
+  try {
+    return parseCorsOrigins(configured);
+  } catch (error) {
+    if (error instanceof CorsConfigError) throw new ServeError(error.message);
+    throw error;
+  }
+}
+
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[]): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);
@@ -108,7 +125,7 @@ function port(value: string | undefined, name: string, fallback: number): number
   return parsed;
 }
 
-async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator): Promise<string> {
+async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[]): Promise<string> {
   const lines = ['', 'Trident is serving.', ''];
   for (const api of servers.served) {
     lines.push(`${api.api.title} v${api.api.version}`);
@@ -118,6 +135,7 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
     lines.push(`  gRPC       ${servers.grpcAddress} ${api.grpcService}`);
   }
   if (setup.banner?.length) lines.push('', ...setup.banner);
+  lines.push('', cors.length > 0 ? `Browsers may call from: ${cors.join(', ')} (TRIDENT_CORS_ORIGINS).` : 'No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
   const limits = authenticator.policy ? ` Tokens must carry exp and live at most ${authenticator.policy.maxLifetimeSeconds} s (TRIDENT_JWT_MAX_LIFETIME), with ${authenticator.policy.clockSkewSeconds} s of clock skew allowed (TRIDENT_JWT_CLOCK_SKEW).` : '';
   if (!authenticator.issue) {
     lines.push('', `Production mode: tokens are verified with the configured key.${limits}`);

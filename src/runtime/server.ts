@@ -1,11 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Authenticator } from './auth.ts';
+import { corsOptions } from './cors.ts';
 import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
@@ -34,6 +36,11 @@ export interface ServerOptions {
   logger?: boolean | string;
   /** Where log lines go (JSON, one per line); standard output by default. */
   logStream?: { write(line: string): void };
+  /**
+   * The web origins that may call the APIs from a browser (see ./cors.ts for the entry forms):
+   * one policy for REST, GraphQL and event streams. None by default.
+   */
+  cors?: readonly string[];
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
 }
@@ -128,6 +135,11 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     const problem = toProblem(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url, shape);
     await reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
   });
+
+  if (options.cors !== undefined && options.cors.length > 0) {
+    const headerParameters = served.flatMap(({ served: api }) => api.operations.flatMap((bound) => bound.operation.parameters.filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name)));
+    await http.register(fastifyCors, corsOptions(options.cors, headerParameters));
+  }
 
   const tree = writeProtoTree(served.map(({ loaded }) => loaded));
   const definition = loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] });

@@ -60,15 +60,19 @@ describe('trident breaking in a workspace', () => {
 
   it('passes once the change is acknowledged in the changelog, and shows the acknowledgement', async () => {
     expect(fingerprint).toMatch(/^[0-9a-f]{12}$/);
+    // As the README says: the entry joins the acknowledgements the changelog already holds.
     const changelog = join(root, 'contracts/study/v1/CHANGELOG.yaml');
-    writeFileSync(changelog, `acknowledged:\n  - fingerprint: ${fingerprint}\n    reason: The viewer reads summary since 4.2.\n`);
+    const before = readFileSync(changelog, 'utf8');
+    writeFileSync(changelog, `${before}  - fingerprint: ${fingerprint}\n    reason: The viewer reads summary since 4.2.\n`);
+    const place = /acknowledged in\s+(contracts\/study\/v1\/CHANGELOG\.yaml:\d+:\d+): The viewer/.exec(readFileSync(join(repoRoot, 'README.md'), 'utf8'))?.[1];
     output.length = 0;
     try {
       const result = await breaking({ root, base: 'HEAD', today: '2026-06-01', log });
       expect(result.exitCode).toBe(0);
-      expect(output.join('')).toContain('acknowledged in contracts/study/v1/CHANGELOG.yaml:2:5: The viewer reads summary since 4.2.');
+      expect(place).toBeDefined();
+      expect(output.join('')).toContain(`acknowledged in ${place}: The viewer reads summary since 4.2.`);
     } finally {
-      rmSync(changelog);
+      writeFileSync(changelog, before);
     }
   });
 

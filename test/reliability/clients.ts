@@ -78,3 +78,29 @@ export function startUpload(httpUrl: string, token: string, imageId: string, ima
   });
   return { request, response };
 }
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * One HTTP request with the headers a browser would send (fetch cannot set `Origin`). Event streams
+ * are answered once their headers arrive; the connection is then dropped.
+ */
+export function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { method, headers, timeout: 15_000 }, (incoming) => {
+      resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers });
+      incoming.destroy();
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${url} timed out`)));
+    outgoing.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    outgoing.end(body);
+  });
+}
+
+/** A browser's preflight of a `method` request with `headers` from `origin`. */
+export function preflight(url: string, origin: string, method: string, headers = 'authorization,content-type'): Promise<Answer> {
+  return send(url, 'OPTIONS', { origin, 'access-control-request-method': method, 'access-control-request-headers': headers });
+}

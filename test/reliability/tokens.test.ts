@@ -7,7 +7,7 @@ import { AuthConfigError, authenticatorFromEnv, devSecret } from '../../src/runt
 import { demoOrgId, demoUsers } from '../../src/services/demo/seed.ts';
 import { openDatabase } from '../../src/store/index.ts';
 import { openWorldDatabase } from '../services/harness.ts';
-import { call, grpcClient, unary } from './clients.ts';
+import { call, grpcClient, preflight, unary } from './clients.ts';
 import { repoRoot, scratchDataDir, useServerProcess, type ServerProcess } from './server-process.ts';
 
 // A production server: an HS256 secret, a pseudonym key, NODE_ENV=production, and token limits
@@ -113,6 +113,9 @@ describe('production mode seeds no demo data', () => {
     expect(server().output()).not.toContain('Demo study');
     expect(server().output()).toMatch(/^Production mode: tokens are verified with the configured key\. Tokens must carry exp and live at most 86400 s/m);
     expect(server().tokens).toEqual({});
+    // No browser origin is allowed unless TRIDENT_CORS_ORIGINS lists it, not even a local page.
+    expect(server().output()).toContain('No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
+    expect((await preflight(`${server().httpUrl}/study/v2/studies`, 'http://localhost:5173', 'GET')).headers['access-control-allow-origin']).toBeUndefined();
     // A valid token of the demo organisation's admin finds nothing in it, through any protocol.
     expect(await expectAccepted(server(), await token(productionSecret, { iat: now(), exp: now() + 600 }), 'the demo organisation')).toEqual([]);
   });

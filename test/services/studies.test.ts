@@ -29,11 +29,13 @@ describe.each(databases)('studies on $name', ({ name }) => {
 
   it('shows one stored study as v1 (raw subject) and as v2 (pseudonym), with one version', async () => {
     const created = await registerV1();
-    expect(created).toMatchObject({
-      accessionNumber: 'A20260302-0017', subject: { patientId: 'P-004211', patientName: 'Doe^Jane', birthDate: '1984-11-23', sex: 'female' },
-      modalities: ['XC'], startedAt: '2026-03-02T09:10:00.000Z', numberOfImages: 0, status: 'registered', version: 1, orgId: world.orgA.id,
-    });
+    expect(created).toMatchObject({ subject: { sex: 'female' }, modalities: ['XC'], startedAt: '2026-03-02T09:10:00.000Z', numberOfImages: 0, status: 'registered', version: 1, orgId: world.orgA.id });
     expect(created.id).toMatch(/^stu_[0-9A-Za-z]{20}$/);
+    // The uploader wrote the identity but may not read it back; an org_admin may.
+    expect(JSON.stringify(created)).not.toMatch(/P-004211|Doe\^Jane|1984-11-23|A20260302-0017/);
+    expect(await v1().getStudy({ path: { studyId: created.id } }, as(world.orgA, 'org_admin'))).toMatchObject({
+      accessionNumber: 'A20260302-0017', subject: { patientId: 'P-004211', patientName: 'Doe^Jane', birthDate: '1984-11-23', sex: 'female' },
+    });
     const issuer = `urn:trident:org:${world.orgA.id}`;
     const seen = await v2().getStudy({ path: { studyId: created.id } }, as(world.orgA, 'doctor'));
     expect(seen).toEqual({
@@ -55,8 +57,23 @@ describe.each(databases)('studies on $name', ({ name }) => {
     expect(a1.subject.pseudonymId).toBe(pseudonym(world.orgA.id, 'urn:oid:1.2.3', 'P-77'));
     expect(a2.subject.pseudonymId).toBe(a1.subject.pseudonymId);
     expect(b.subject.pseudonymId).not.toBe(a1.subject.pseudonymId);
-    const v1View = await v1().getStudy({ path: { studyId: a1.id } }, as(world.orgA, 'doctor'));
+    const v1View = await v1().getStudy({ path: { studyId: a1.id } }, as(world.orgA, 'org_admin'));
     expect(v1View).toMatchObject({ accessionNumber: 'ACC-1', subject: { patientId: 'P-77' }, modalities: ['XC'] });
+  });
+
+  it('gives patient identity through v1 and v2 to the same roles only', async () => {
+    const study = await registerV1();
+    for (const role of ['clinic_uploader', 'ai_service', 'doctor', 'technician'] as const) {
+      const seen = await v1().getStudy({ path: { studyId: study.id } }, as(world.orgA, role));
+      expect(seen.subject, role).toEqual({ sex: 'female' });
+      expect('accessionNumber' in seen, role).toBe(false);
+      const listed = await v1().listStudies({ query: { limit: 100 } }, as(world.orgA, role));
+      expect(JSON.stringify(listed), role).not.toMatch(/Doe\^Jane|P-004211/);
+      await expectCode(v2().getStudySubjectIdentity({ path: { studyId: study.id } }, as(world.orgA, role)), 'permission_denied');
+    }
+    const admin = as(world.orgA, 'org_admin');
+    expect((await v1().getStudy({ path: { studyId: study.id } }, admin)).subject).toEqual({ patientId: 'P-004211', patientName: 'Doe^Jane', birthDate: '1984-11-23', sex: 'female' });
+    expect(await v2().getStudySubjectIdentity({ path: { studyId: study.id } }, admin)).toMatchObject({ patientId: 'P-004211', patientName: 'Doe^Jane' });
   });
 
   it('updates under If-Match in any of its forms, each change a new version', async () => {
@@ -66,7 +83,8 @@ describe.each(databases)('studies on $name', ({ name }) => {
     expect(await update('W/"2"', { startedAt: null })).toMatchObject({ startedAt: null, version: 3 });
     await expectCode(update('2', { description: 'stale' }), 'precondition_failed');
     const renamed = await update('3', { subject: { patientId: 'P-NEW', patientName: 'Roe^Richard', sex: 'male' } });
-    expect(renamed).toMatchObject({ version: 4, subject: { patientId: 'P-NEW', birthDate: null }, accessionNumber: 'A20260302-0017' });
+    expect(renamed).toMatchObject({ version: 4, subject: { sex: 'male' } });
+    expect(await v1().getStudy({ path: { studyId: study.id } }, as(world.orgA, 'org_admin'))).toMatchObject({ subject: { patientId: 'P-NEW', birthDate: null }, accessionNumber: 'A20260302-0017' });
     const viaV2 = await v2().updateStudy({ path: { studyId: study.id }, header: { 'If-Match': '"4"' }, body: { modalities: [{ system: dcm, code: 'OP' }, { system: 'http://loinc.org', code: 'LP1' }] } }, as(world.orgA, 'clinic_uploader'));
     expect(viaV2.subject.pseudonymId).toBe(pseudonym(world.orgA.id, `urn:trident:org:${world.orgA.id}`, 'P-NEW'));
     expect((await v1().getStudy({ path: { studyId: study.id } }, as(world.orgA, 'doctor'))).modalities).toEqual(['OP']);

@@ -73,6 +73,9 @@ export function registerGraphqlApi(
     maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
     ...graphiqlOptions(served, graphiql),
     landingPage: false,
+    // Cross-origin access is the HTTP server's one policy (../cors.ts), not yoga's, which would
+    // answer any origin with credentials allowed.
+    cors: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
     plugins: [queryLimitsPlugin(limits)],
     context: ({ request, signal, req }): RequestState => ({

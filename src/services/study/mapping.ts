@@ -5,14 +5,17 @@ import { toV1Status } from './lifecycle.ts';
 import { codesForV1 } from './modalities.ts';
 import type { StudyRow } from './repository.ts';
 
-/** Study v1: the raw subject and accession number, bare modality codes, one status. */
-export function toStudyV1(row: StudyRow): StudyV1 {
+/**
+ * Study v1: bare modality codes and one status; the raw subject and the accession number only
+ * `withIdentity` (see identity-access.ts), else the subject is its sex alone.
+ */
+export function toStudyV1(row: StudyRow, withIdentity: boolean): StudyV1 {
   return {
     id: row.id,
     orgId: row.org_id,
     studyInstanceUid: row.study_instance_uid,
-    accessionNumber: row.accession_number,
-    subject: { patientId: row.patient_id, patientName: row.patient_name, birthDate: row.birth_date, sex: row.sex },
+    ...(withIdentity ? { accessionNumber: row.accession_number } : {}),
+    subject: withIdentity ? { patientId: row.patient_id, patientName: row.patient_name, birthDate: row.birth_date, sex: row.sex } : { sex: row.sex },
     description: row.description,
     modalities: codesForV1(row.modalities),
     startedAt: toIsoOrNull(row.started_at),

@@ -1,17 +1,25 @@
 import type { StudyV1Handlers } from '../../../generated/ts/study/v1/server.ts';
+import type { OperationContext } from '../../runtime/handler.ts';
 import { orgOf } from '../access.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { pageSize } from '../paging.ts';
 import { normaliseTime } from '../time.ts';
 import { cancelStudy, getStudyRow, registerStudy, updateStudy, withPseudonym } from './commands.ts';
+import { mayReadIdentity } from './identity-access.ts';
 import { fromV1Status } from './lifecycle.ts';
 import { listStudyPage } from './listing.ts';
 import { toStudyV1 } from './mapping.ts';
 import { codingsFromV1, dicomSystem, replaceV1Codes } from './modalities.ts';
 import { clinicIssuer } from './pseudonym.ts';
-import type { StudyChanges } from './repository.ts';
+import type { StudyChanges, StudyRow } from './repository.ts';
 
-/** Study API v1: the raw subject in the body, one status, cursor paging. Deprecated for v2. */
+/** The v1 study as the caller may see it: with the patient's identity only for those who may read it. */
+const studyFor = (context: OperationContext) => (row: StudyRow) => toStudyV1(row, mayReadIdentity(context));
+
+/**
+ * Study API v1: the raw subject in the body (for callers who may read it), one status, cursor
+ * paging. Deprecated for v2.
+ */
 export function studyV1Handlers(deps: ServiceDeps): StudyV1Handlers {
   return {
     async registerStudy({ body }, context) {
@@ -22,7 +30,7 @@ export function studyV1Handlers(deps: ServiceDeps): StudyV1Handlers {
         startedAt: normaliseTime(body.startedAt),
         subject: { ...body.subject, birthDate: body.subject.birthDate ?? null, issuer: clinicIssuer(orgOf(context)), accessionNumber: body.accessionNumber ?? null },
       });
-      return toStudyV1(row);
+      return studyFor(context)(row);
     },
 
     async listStudies({ query }, context) {
@@ -38,12 +46,12 @@ export function studyV1Handlers(deps: ServiceDeps): StudyV1Handlers {
         size: pageSize(query.limit, '/query/limit'),
         token: query.cursor,
         tokenPointer: '/query/cursor',
-      }, toStudyV1);
+      }, studyFor(context));
       return { items: page.items, nextCursor: page.next };
     },
 
     async getStudy({ path }, context) {
-      return toStudyV1(await getStudyRow(deps, context, path.studyId));
+      return studyFor(context)(await getStudyRow(deps, context, path.studyId));
     },
 
     async updateStudy({ path, header, body }, context) {
@@ -57,11 +65,11 @@ export function studyV1Handlers(deps: ServiceDeps): StudyV1Handlers {
         const accessionNumber = body.accessionNumber === undefined ? current.accession_number : body.accessionNumber;
         return { changes, subject: withPseudonym(deps, current.org_id, { ...subject, birthDate: subject.birthDate ?? null, issuer: current.issuer, accessionNumber }) };
       });
-      return toStudyV1(row);
+      return studyFor(context)(row);
     },
 
     async cancelStudy({ path, header, body }, context) {
-      return toStudyV1(await cancelStudy(deps, context, path.studyId, header['If-Match'], body.reason));
+      return studyFor(context)(await cancelStudy(deps, context, path.studyId, header['If-Match'], body.reason));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ServiceDeps } from '../deps.ts';
 import { pageSize } from '../paging.ts';
 import { normaliseTime } from '../time.ts';
 import { cancelStudy, getStudyRow, registerStudy, updateStudy } from './commands.ts';
+import { requireIdentityReader } from './identity-access.ts';
 import { listStudyPage } from './listing.ts';
 import { toStudyV2, toSubjectIdentity } from './mapping.ts';
 import { modalityPattern, normaliseCodings } from './modalities.ts';
@@ -72,6 +73,7 @@ export function studyV2Handlers(deps: ServiceDeps): StudyV2Handlers {
     },
 
     async getStudySubjectIdentity({ path }, context) {
+      requireIdentityReader(context);
       return toSubjectIdentity(await getStudyRow(deps, context, path.studyId));
     },
   };

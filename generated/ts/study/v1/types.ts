@@ -107,8 +107,21 @@ export type components = {
          * @enum {string}
          */
         Sex: "female" | "male" | "other" | "unknown";
-        /** @description The patient the study is about. */
+        /** @description The patient the study is about. The patient's identity is only returned to callers who may read it (org_admin); for other callers it is left out and only `sex` remains. */
         StudySubject: {
+            /** @description Patient identifier assigned by the clinic; left out for callers who may not read patient identity. */
+            patientId?: string;
+            /** @description Patient name in DICOM person-name form (Family^Given); left out for callers who may not read patient identity. */
+            patientName?: string;
+            /**
+             * Format: date
+             * @description Date of birth, null when unknown; left out for callers who may not read patient identity.
+             */
+            birthDate?: string | null;
+            sex: components["schemas"]["Sex"];
+        };
+        /** @description The identity of the patient a study is about, as the clinic gives it. */
+        SubjectIdentity: {
             /** @description Patient identifier assigned by the clinic. */
             patientId: string;
             /** @description Patient name in DICOM person-name form (Family^Given). */
@@ -126,8 +139,8 @@ export type components = {
             orgId: $Read<components["schemas"]["OrgId"]>;
             /** @description DICOM Study Instance UID. */
             studyInstanceUid: components["schemas"]["DicomUid"];
-            /** @description Accession number of the order that requested the study. */
-            accessionNumber: string | null;
+            /** @description Accession number of the order that requested the study, null when there is none; left out for callers who may not read patient identity. */
+            accessionNumber?: string | null;
             subject: components["schemas"]["StudySubject"];
             /** @description Free-text description of the study. */
             description: string | null;
@@ -162,7 +175,7 @@ export type components = {
             studyInstanceUid?: components["schemas"]["DicomUid"];
             /** @description Accession number of the order that requested the study. */
             accessionNumber?: string | null;
-            subject: components["schemas"]["StudySubject"];
+            subject: components["schemas"]["SubjectIdentity"];
             /** @description Free-text description of the study. */
             description?: string | null;
             /** @description Modalities expected in the study. */
@@ -177,7 +190,7 @@ export type components = {
         StudyUpdate: {
             /** @description Accession number of the order that requested the study. */
             accessionNumber?: string | null;
-            subject?: components["schemas"]["StudySubject"];
+            subject?: components["schemas"]["SubjectIdentity"];
             /** @description Free-text description of the study. */
             description?: string | null;
             /** @description Modalities present in the study. */

@@ -22,29 +22,29 @@ export type Modality = 'XC' | 'OP' | 'DX' | 'ES' | 'GM' | 'SM' | 'IO' | 'OT';
 export type Sex = 'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN';
 
 /**
- * The patient the study is about.
+ * The patient the study is about. The patient's identity is only returned to callers who may read it (org_admin); for other callers it is left out and only `sex` remains.
  */
 export interface StudySubject {
   __typename: 'StudySubject';
   /**
-   * Patient identifier assigned by the clinic.
+   * Patient identifier assigned by the clinic; left out for callers who may not read patient identity.
    */
-  patientId: string;
+  patientId: string | null;
   /**
-   * Patient name in DICOM person-name form (Family^Given).
+   * Patient name in DICOM person-name form (Family^Given); left out for callers who may not read patient identity.
    */
-  patientName: string;
+  patientName: string | null;
   /**
-   * Date of birth, null when unknown.
+   * Date of birth, null when unknown; left out for callers who may not read patient identity.
    */
   birthDate: string | null;
   sex: Sex;
 }
 
 /**
- * The patient the study is about.
+ * The identity of the patient a study is about, as the clinic gives it.
  */
-export interface StudySubjectInput {
+export interface SubjectIdentityInput {
   /**
    * Patient identifier assigned by the clinic.
    */
@@ -72,7 +72,7 @@ export interface Study {
    */
   studyInstanceUid: string;
   /**
-   * Accession number of the order that requested the study.
+   * Accession number of the order that requested the study, null when there is none; left out for callers who may not read patient identity.
    */
   accessionNumber: string | null;
   subject: StudySubject;
@@ -116,7 +116,7 @@ export interface StudyCreateInput {
    * Accession number of the order that requested the study.
    */
   accessionNumber?: string | null;
-  subject: StudySubjectInput;
+  subject: SubjectIdentityInput;
   /**
    * Free-text description of the study.
    */
@@ -139,7 +139,7 @@ export interface StudyUpdateInput {
    * Accession number of the order that requested the study.
    */
   accessionNumber?: string | null;
-  subject?: StudySubjectInput | null;
+  subject?: SubjectIdentityInput | null;
   /**
    * Free-text description of the study.
    */

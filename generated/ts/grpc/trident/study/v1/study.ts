@@ -612,8 +612,32 @@ export interface CancelStudyResponse {
   body?: Study | undefined;
 }
 
-/** The patient the study is about. */
+/** The patient the study is about. The patient's identity is only returned to callers who may read it (org_admin); for other callers it is left out and only `sex` remains. */
 export interface StudySubject {
+  /**
+   * Patient identifier assigned by the clinic; left out for callers who may not read patient identity.
+   * Sensitive: personal data; keep out of logs.
+   */
+  patientId?:
+    | string
+    | undefined;
+  /**
+   * Patient name in DICOM person-name form (Family^Given); left out for callers who may not read patient identity.
+   * Sensitive: personal data; keep out of logs.
+   */
+  patientName?:
+    | string
+    | undefined;
+  /**
+   * Date of birth, null when unknown; left out for callers who may not read patient identity.
+   * Sensitive: personal data; keep out of logs.
+   */
+  birthDate?: string | undefined;
+  sex: Sex;
+}
+
+/** The identity of the patient a study is about, as the clinic gives it. */
+export interface SubjectIdentity {
   /**
    * Patient identifier assigned by the clinic.
    * Sensitive: personal data; keep out of logs.
@@ -641,7 +665,7 @@ export interface Study {
   /** DICOM Study Instance UID. */
   studyInstanceUid: string;
   /**
-   * Accession number of the order that requested the study.
+   * Accession number of the order that requested the study, null when there is none; left out for callers who may not read patient identity.
    * Sensitive: personal data; keep out of logs.
    */
   accessionNumber?: string | undefined;
@@ -695,7 +719,7 @@ export interface StudyCreate {
    */
   accessionNumber?: string | undefined;
   subject?:
-    | StudySubject
+    | SubjectIdentity
     | undefined;
   /** Free-text description of the study. */
   description?:
@@ -715,7 +739,7 @@ export interface StudyUpdate {
    */
   accessionNumber?: string | undefined;
   subject?:
-    | StudySubject
+    | SubjectIdentity
     | undefined;
   /** Free-text description of the study. */
   description?:
@@ -1639,15 +1663,15 @@ export const CancelStudyResponse: MessageFns<CancelStudyResponse> = {
 };
 
 function createBaseStudySubject(): StudySubject {
-  return { patientId: "", patientName: "", birthDate: undefined, sex: Sex.SEX_UNSPECIFIED };
+  return { patientId: undefined, patientName: undefined, birthDate: undefined, sex: Sex.SEX_UNSPECIFIED };
 }
 
 export const StudySubject: MessageFns<StudySubject> = {
   encode(message: StudySubject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.patientId !== "") {
+    if (message.patientId !== undefined) {
       writer.uint32(10).string(message.patientId);
     }
-    if (message.patientName !== "") {
+    if (message.patientName !== undefined) {
       writer.uint32(18).string(message.patientName);
     }
     if (message.birthDate !== undefined) {
@@ -1722,12 +1746,12 @@ export const StudySubject: MessageFns<StudySubject> = {
         ? globalThis.String(object.patientId)
         : isSet(object.patient_id)
         ? globalThis.String(object.patient_id)
-        : "",
+        : undefined,
       patientName: isSet(object.patientName)
         ? globalThis.String(object.patientName)
         : isSet(object.patient_name)
         ? globalThis.String(object.patient_name)
-        : "",
+        : undefined,
       birthDate: isSet(object.birthDate)
         ? globalThis.String(object.birthDate)
         : isSet(object.birth_date)
@@ -1739,10 +1763,10 @@ export const StudySubject: MessageFns<StudySubject> = {
 
   toJSON(message: StudySubject): unknown {
     const obj: any = {};
-    if (message.patientId !== "") {
+    if (message.patientId !== undefined) {
       obj.patientId = message.patientId;
     }
-    if (message.patientName !== "") {
+    if (message.patientName !== undefined) {
       obj.patientName = message.patientName;
     }
     if (message.birthDate !== undefined) {
@@ -1759,6 +1783,135 @@ export const StudySubject: MessageFns<StudySubject> = {
   },
   fromPartial<I extends Exact<DeepPartial<StudySubject>, I>>(object: I): StudySubject {
     const message = createBaseStudySubject();
+    message.patientId = object.patientId ?? undefined;
+    message.patientName = object.patientName ?? undefined;
+    message.birthDate = object.birthDate ?? undefined;
+    message.sex = object.sex ?? Sex.SEX_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseSubjectIdentity(): SubjectIdentity {
+  return { patientId: "", patientName: "", birthDate: undefined, sex: Sex.SEX_UNSPECIFIED };
+}
+
+export const SubjectIdentity: MessageFns<SubjectIdentity> = {
+  encode(message: SubjectIdentity, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patientId !== "") {
+      writer.uint32(10).string(message.patientId);
+    }
+    if (message.patientName !== "") {
+      writer.uint32(18).string(message.patientName);
+    }
+    if (message.birthDate !== undefined) {
+      writer.uint32(26).string(message.birthDate);
+    }
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
+      writer.uint32(32).int32(sexToNumber(message.sex));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubjectIdentity {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubjectIdentity();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.patientName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.birthDate = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sex = sexFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubjectIdentity {
+    return {
+      patientId: isSet(object.patientId)
+        ? globalThis.String(object.patientId)
+        : isSet(object.patient_id)
+        ? globalThis.String(object.patient_id)
+        : "",
+      patientName: isSet(object.patientName)
+        ? globalThis.String(object.patientName)
+        : isSet(object.patient_name)
+        ? globalThis.String(object.patient_name)
+        : "",
+      birthDate: isSet(object.birthDate)
+        ? globalThis.String(object.birthDate)
+        : isSet(object.birth_date)
+        ? globalThis.String(object.birth_date)
+        : undefined,
+      sex: isSet(object.sex) ? sexFromJSON(object.sex) : Sex.SEX_UNSPECIFIED,
+    };
+  },
+
+  toJSON(message: SubjectIdentity): unknown {
+    const obj: any = {};
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.patientName !== "") {
+      obj.patientName = message.patientName;
+    }
+    if (message.birthDate !== undefined) {
+      obj.birthDate = message.birthDate;
+    }
+    if (message.sex !== Sex.SEX_UNSPECIFIED) {
+      obj.sex = sexToJSON(message.sex);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubjectIdentity>, I>>(base?: I): SubjectIdentity {
+    return SubjectIdentity.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubjectIdentity>, I>>(object: I): SubjectIdentity {
+    const message = createBaseSubjectIdentity();
     message.patientId = object.patientId ?? "";
     message.patientName = object.patientName ?? "";
     message.birthDate = object.birthDate ?? undefined;
@@ -2108,7 +2261,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
       writer.uint32(18).string(message.accessionNumber);
     }
     if (message.subject !== undefined) {
-      StudySubject.encode(message.subject, writer.uint32(26).fork()).join();
+      SubjectIdentity.encode(message.subject, writer.uint32(26).fork()).join();
     }
     if (message.description !== undefined) {
       writer.uint32(34).string(message.description);
@@ -2160,7 +2313,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
               break;
             }
 
-            message.subject = StudySubject.decode(reader, reader.uint32());
+            message.subject = SubjectIdentity.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
@@ -2221,7 +2374,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
         : isSet(object.accession_number)
         ? globalThis.String(object.accession_number)
         : undefined,
-      subject: isSet(object.subject) ? StudySubject.fromJSON(object.subject) : undefined,
+      subject: isSet(object.subject) ? SubjectIdentity.fromJSON(object.subject) : undefined,
       description: isSet(object.description) ? globalThis.String(object.description) : undefined,
       modalities: globalThis.Array.isArray(object?.modalities)
         ? object.modalities.map((e: any) => modalityFromJSON(e))
@@ -2243,7 +2396,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
       obj.accessionNumber = message.accessionNumber;
     }
     if (message.subject !== undefined) {
-      obj.subject = StudySubject.toJSON(message.subject);
+      obj.subject = SubjectIdentity.toJSON(message.subject);
     }
     if (message.description !== undefined) {
       obj.description = message.description;
@@ -2265,7 +2418,7 @@ export const StudyCreate: MessageFns<StudyCreate> = {
     message.studyInstanceUid = object.studyInstanceUid ?? undefined;
     message.accessionNumber = object.accessionNumber ?? undefined;
     message.subject = (object.subject !== undefined && object.subject !== null)
-      ? StudySubject.fromPartial(object.subject)
+      ? SubjectIdentity.fromPartial(object.subject)
       : undefined;
     message.description = object.description ?? undefined;
     message.modalities = object.modalities?.map((e) => e) || [];
@@ -2290,7 +2443,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
       writer.uint32(10).string(message.accessionNumber);
     }
     if (message.subject !== undefined) {
-      StudySubject.encode(message.subject, writer.uint32(18).fork()).join();
+      SubjectIdentity.encode(message.subject, writer.uint32(18).fork()).join();
     }
     if (message.description !== undefined) {
       writer.uint32(26).string(message.description);
@@ -2334,7 +2487,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
               break;
             }
 
-            message.subject = StudySubject.decode(reader, reader.uint32());
+            message.subject = SubjectIdentity.decode(reader, reader.uint32());
             continue;
           }
           case 3: {
@@ -2390,7 +2543,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
         : isSet(object.accession_number)
         ? globalThis.String(object.accession_number)
         : undefined,
-      subject: isSet(object.subject) ? StudySubject.fromJSON(object.subject) : undefined,
+      subject: isSet(object.subject) ? SubjectIdentity.fromJSON(object.subject) : undefined,
       description: isSet(object.description) ? globalThis.String(object.description) : undefined,
       modalities: globalThis.Array.isArray(object?.modalities)
         ? object.modalities.map((e: any) => modalityFromJSON(e))
@@ -2409,7 +2562,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
       obj.accessionNumber = message.accessionNumber;
     }
     if (message.subject !== undefined) {
-      obj.subject = StudySubject.toJSON(message.subject);
+      obj.subject = SubjectIdentity.toJSON(message.subject);
     }
     if (message.description !== undefined) {
       obj.description = message.description;
@@ -2430,7 +2583,7 @@ export const StudyUpdate: MessageFns<StudyUpdate> = {
     const message = createBaseStudyUpdate();
     message.accessionNumber = object.accessionNumber ?? undefined;
     message.subject = (object.subject !== undefined && object.subject !== null)
-      ? StudySubject.fromPartial(object.subject)
+      ? SubjectIdentity.fromPartial(object.subject)
       : undefined;
     message.description = object.description ?? undefined;
     message.modalities = object.modalities?.map((e) => e) || [];
