@@ -11,12 +11,12 @@ import { corsOptions } from './cors.ts';
 import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
-import { graphqlEndpoint, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
+import { graphqlEndpoint, graphqlMethods, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
 import { serveApi, type ServedApi } from './operation.ts';
-import { clientErrorProblem, routeEveryMethod } from './rest/client-errors.ts';
+import { clientErrorProblem, refuseOtherMethods, routeEveryMethod } from './rest/client-errors.ts';
 import { narrowestProblemShape, problemShape, toProblem } from './rest/errors.ts';
 import { registerRestApi } from './rest/handler-factory.ts';
 
@@ -153,6 +153,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   for (const { loaded, served: api, shape: apiShape } of served) {
     registerRestApi(http, api, options.authenticator, apiShape);
     registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, options.graphiql?.[loaded.key]);
+    refuseOtherMethods(http, graphqlEndpoint(api), graphqlMethods, apiShape);
     registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: `/docs${api.basePath}` });

@@ -115,6 +115,15 @@ describe('what the framework refuses is problem+json with a declared status', ()
     }
   });
 
+  it('answers 405 with Allow on a GraphQL endpoint too (outside the REST contract, so not logged)', async () => {
+    for (const method of ['PUT', 'DELETE', 'QUERY']) {
+      const response = await fetch(`${server().httpUrl}/study/v2/graphql`, { method, headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect([method, response.status]).toEqual([method, 405]);
+      expect(response.headers.get('allow')).toBe('GET, POST, OPTIONS, HEAD');
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('answers 415 for a body type the operation does not take, naming Content-Type', async () => {
     for (const [type, body] of [['text/plain', 'hello'], ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--'], ['application/xml', '<a/>']] as const) {
       const answer = await send('POST', '/study/v2/studies', { token: server().tokens.org_admin, headers: { 'content-type': type }, body });

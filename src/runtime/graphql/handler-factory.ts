@@ -48,6 +48,9 @@ interface RequestState {
 /** The GraphQL endpoint of an API version: `<base path>/graphql`. */
 export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath}/graphql`;
 
+/** The methods a GraphQL endpoint answers (GraphQL over HTTP: queries by GET, all by POST; OPTIONS for browsers). */
+export const graphqlMethods = ['GET', 'POST', 'OPTIONS'] as const;
+
 /**
  * Serves one API version over GraphQL (graphql-yoga) on the same Fastify instance as REST: the
  * generated SDL made executable with resolvers that convert arguments to the contract's JSON,
@@ -87,7 +90,7 @@ export function registerGraphqlApi(
   });
   app.route({
     url: endpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: [...graphqlMethods],
     handler: async (req, reply) => {
       // The handlers' signal comes from the connection: the fetch Request's own signal costs a
       // listener and an AbortError on every request, though only a caller who leaves needs it.

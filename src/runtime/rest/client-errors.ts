@@ -1,6 +1,6 @@
 import { METHODS, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
 import { toStatusProblem, type ProblemShape } from './errors.ts';
 
@@ -36,4 +36,20 @@ export function routeEveryMethod(app: FastifyInstance): void {
   for (const method of METHODS) {
     if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
   }
+}
+
+/**
+ * Answers every method a URL does not declare with 405 and `Allow` (HEAD is allowed wherever GET
+ * is), as the request arrives, before its body, of whatever type, is read.
+ */
+export function refuseOtherMethods(app: FastifyInstance, url: string, declared: readonly string[], shape: ProblemShape): void {
+  const allowed = declared.includes('GET') && !declared.includes('HEAD') ? [...declared, 'HEAD'] : [...declared];
+  const others = app.supportedMethods.filter((method) => !allowed.includes(method));
+  if (others.length === 0) return;
+  const refuse = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const error = new ApiError('invalid_argument', `${request.method} is not allowed here; use ${allowed.join(', ')}.`);
+    const problem = toStatusProblem(405, 'Method not allowed', error, request.url, shape);
+    await reply.code(405).header('Allow', allowed.join(', ')).type('application/problem+json').send(JSON.stringify(problem));
+  };
+  app.route({ method: others, url, onRequest: refuse, handler: refuse });
 }

@@ -8,7 +8,8 @@ import type { BinaryContent, BinaryUpload } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { lifecycleHeaders } from '../lifecycle.ts';
 import { etagMatches, parseRange, restInput, routePath } from './convert.ts';
-import { toProblem, toStatusProblem, type ProblemShape } from './errors.ts';
+import { refuseOtherMethods } from './client-errors.ts';
+import { toProblem, type ProblemShape } from './errors.ts';
 
 /**
  * Serves one API version over REST on a Fastify instance: a route per operation under the
@@ -28,17 +29,7 @@ export function registerRestApi(app: FastifyInstance, served: ServedApi, authent
     for (const bound of bounds) {
       app.route({ method: bound.operation.method as HTTPMethods, url, handler: (request, reply) => handle(bound, request, reply, authenticator, lifecycle, shape) });
     }
-    const declared = bounds.map((bound) => bound.operation.method);
-    const allowed = declared.includes('GET') && !declared.includes('HEAD') ? [...declared, 'HEAD'] : declared;
-    const others = app.supportedMethods.filter((method) => !allowed.includes(method));
-    if (others.length === 0) continue;
-    // Refused as the request arrives, before its body (of whatever type) is read.
-    const refuse = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      const error = new ApiError('invalid_argument', `${request.method} is not allowed here; use ${allowed.join(', ')}.`);
-      const problem = toStatusProblem(405, 'Method not allowed', error, request.url, shape);
-      await reply.code(405).header('Allow', allowed.join(', ')).type('application/problem+json').send(JSON.stringify(problem));
-    };
-    app.route({ method: others, url, onRequest: refuse, handler: refuse });
+    refuseOtherMethods(app, url, bounds.map((bound) => bound.operation.method), shape);
   }
 }
 
