@@ -1,13 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { randomUUID } from 'node:crypto';
-import fastifyCors from '@fastify/cors';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Authenticator } from './auth.ts';
-import { corsOptions } from './cors.ts';
+import { registerHttpConventions } from './http-conventions.ts';
+import { requestIdFrom, requestIdHeader } from './request-id.ts';
 import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
@@ -86,7 +85,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
 
   const http = Fastify({
     logger: requestLogger(options.logger, options.logStream),
-    genReqId: () => randomUUID(),
+    // A request id sent by the caller (or a proxy in front) is kept, so one id follows the request through.
+    genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
     bodyLimit: 1024 * 1024,
     // Long path parameters reach the contract's validation, which names them.
     routerOptions: { maxParamLength: 8 * 1024 },
@@ -94,7 +94,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     // A URL the router cannot even read (bad percent-encoding) is still answered as a problem.
     frameworkErrors: (error, request, reply) => {
       const problem = toProblem(new ApiError('invalid_argument', error.message, [{ pointer: '/path', message: 'is not a readable URL' }]), request.url, shape);
-      void (reply as FastifyReply).code(400).type('application/problem+json').send(JSON.stringify(problem));
+      void (reply as FastifyReply).code(400).header('X-Request-Id', request.id).type('application/problem+json').send(JSON.stringify(problem));
     },
   });
   routeEveryMethod(http);
@@ -136,10 +136,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     await reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
   });
 
-  if (options.cors !== undefined && options.cors.length > 0) {
-    const headerParameters = served.flatMap(({ served: api }) => api.operations.flatMap((bound) => bound.operation.parameters.filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name)));
-    await http.register(fastifyCors, corsOptions(options.cors, headerParameters));
-  }
+  const headerParameters = served.flatMap(({ served: api }) => api.operations.flatMap((bound) => bound.operation.parameters.filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name)));
+  await registerHttpConventions(http, { cors: options.cors ?? [], headerParameters });
 
   const tree = writeProtoTree(served.map(({ loaded }) => loaded));
   const definition = loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] });

@@ -14,6 +14,7 @@ import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
+import { requestIdPlugin } from './request-id.ts';
 import { createRequire } from 'node:module';
 
 /** GraphiQL's first contents: a query in its editor and headers in its Headers tab. */
@@ -80,7 +81,7 @@ export function registerGraphqlApi(
     // answer any origin with credentials allowed.
     cors: false,
     // Depth, cost and size limits: an abusive document is rejected before anything runs.
-    plugins: [queryLimitsPlugin(limits)],
+    plugins: [queryLimitsPlugin(limits), requestIdPlugin((serverContext) => (serverContext as { req?: FastifyRequest }).req?.id)],
     context: ({ request, signal, req }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,
