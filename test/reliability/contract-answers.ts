@@ -33,7 +33,8 @@ export function operationOf(method: string, url: string): { contract: Contract; 
       const lower = method.toLowerCase();
       const operation = item[lower] ?? (lower === 'head' ? item.get : undefined);
       // A method the path does not declare is answered for the path: any of its operations declares 405.
-      return { contract, template, responses: (operation ?? Object.values(item)[0])?.responses };
+      const anyOperation = Object.values(item).find((candidate) => typeof candidate === 'object' && candidate !== null && 'responses' in candidate);
+      return { contract, template, responses: (operation ?? anyOperation)?.responses };
     }
   }
   return undefined;
