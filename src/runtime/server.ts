@@ -10,12 +10,13 @@ import { requestIdFrom, requestIdHeader } from './request-id.ts';
 import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
-import { graphqlEndpoint, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
+import { graphqlEndpoint, graphqlMethods, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
 import { serveApi, type ServedApi } from './operation.ts';
-import { declaresRetryable, toProblem } from './rest/errors.ts';
+import { clientErrorProblem, refuseOtherMethods, routeEveryMethod } from './rest/client-errors.ts';
+import { narrowestProblemShape, problemShape, toProblem } from './rest/errors.ts';
 import { registerRestApi } from './rest/handler-factory.ts';
 
 /** What the server offers people besides the APIs; each on unless set false. */
@@ -90,10 +91,10 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const served = options.apis.map((loaded) => {
     const handlers = options.implementations[loaded.key];
     if (!handlers) throw new Error(`no implementation for ${loaded.key}`);
-    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal), retryable: declaresRetryable(loaded.api.document as Record<string, unknown>) };
+    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal), shape: problemShape(loaded.api.document as Record<string, unknown>) };
   });
-  // Problems answered outside any API version's routes say `retryable` only where every contract declares it.
-  const retryable = served.every((entry) => entry.retryable);
+  // Problems answered outside any API version's routes fit every contract's problem schema.
+  const shape = narrowestProblemShape(served.map((entry) => entry.shape));
 
   const http = Fastify({
     logger: requestLogger(options.logger, options.logStream),
@@ -102,12 +103,14 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     bodyLimit: 1024 * 1024,
     // Long path parameters reach the contract's validation, which names them.
     routerOptions: { maxParamLength: 8 * 1024 },
+    clientErrorHandler: clientErrorProblem(shape),
     // A URL the router cannot even read (bad percent-encoding) is still answered as a problem.
     frameworkErrors: (error, request, reply) => {
-      const problem = toProblem(new ApiError('invalid_argument', error.message, [{ pointer: '/path', message: 'is not a readable URL' }]), request.url, retryable);
+      const problem = toProblem(new ApiError('invalid_argument', error.message, [{ pointer: '/path', message: 'is not a readable URL' }]), request.url, shape);
       void (reply as FastifyReply).code(400).header('X-Request-Id', request.id).type('application/problem+json').send(JSON.stringify(problem));
     },
   });
+  routeEveryMethod(http);
   // Binary uploads are streamed to the handler; GraphQL multipart bodies are read by yoga.
   const binaryTypes = [...new Set(served.flatMap(({ served: api }) => api.operations.flatMap((bound) => (bound.operation.body?.kind === 'binary' ? bound.operation.body.mediaTypes : []))))];
   if (binaryTypes.length > 0) http.addContentTypeParser(binaryTypes, (_request, _payload, done) => done(null));
@@ -133,16 +136,16 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   http.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const code = error.statusCode === 413 ? 'payload_too_large' : error.statusCode === 415 ? 'unsupported_media_type' : (error.statusCode ?? 500) < 500 ? 'invalid_argument' : 'internal';
     const message = code === 'internal' ? 'The server failed to handle the request.' : error.message;
-    // A body that cannot be read at all is still named: the violation points at the body.
-    const violations = code !== 'internal' && error.code?.startsWith('FST_ERR_CTP') ? [{ pointer: '/body', message }] : [];
+    // A body that cannot be read at all is still named: the violation points at the body, or at its type.
+    const violations = code !== 'internal' && error.code?.startsWith('FST_ERR_CTP') ? [{ pointer: code === 'unsupported_media_type' ? '/header/Content-Type' : '/body', message }] : [];
     const apiError = error instanceof ApiError ? error : new ApiError(code, message, violations);
     // An unexpected failure is logged as it was thrown, for its stack.
     reportFailure(request.log, code === 'internal' && !(error instanceof ApiError) ? error : apiError, { protocol: 'rest' });
-    const problem = toProblem(apiError, request.url, retryable);
+    const problem = toProblem(apiError, request.url, shape);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   });
   http.setNotFoundHandler(async (request, reply) => {
-    const problem = toProblem(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url, retryable);
+    const problem = toProblem(new ApiError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`), request.url, shape);
     await reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
   });
 
@@ -159,9 +162,10 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const health = new HealthImplementation({ '': 'SERVING' });
   const pages: PageSwitches = { graphiql: true, introspection: true, reference: true, ...options.pages };
   const report: RunningServers['served'] = [];
-  for (const { loaded, served: api, retryable: apiRetryable } of served) {
-    registerRestApi(http, api, options.authenticator, apiRetryable);
+  for (const { loaded, served: api, shape: apiShape } of served) {
+    registerRestApi(http, api, options.authenticator, apiShape);
     registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, pages.graphiql ? (options.graphiql?.[loaded.key] ?? {}) : false, pages.introspection);
+    refuseOtherMethods(http, graphqlEndpoint(api), graphqlMethods, apiShape);
     registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: pages.reference ? `/docs${api.basePath}` : undefined });

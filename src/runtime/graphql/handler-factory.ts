@@ -50,6 +50,9 @@ interface RequestState {
 /** The GraphQL endpoint of an API version: `<base path>/graphql`. */
 export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath}/graphql`;
 
+/** The methods a GraphQL endpoint answers (GraphQL over HTTP: queries by GET, all by POST; OPTIONS for browsers). */
+export const graphqlMethods = ['GET', 'POST', 'OPTIONS'] as const;
+
 /**
  * Serves one API version over GraphQL (graphql-yoga) on the same Fastify instance as REST: the
  * generated SDL made executable with resolvers that convert arguments to the contract's JSON,
@@ -90,7 +93,7 @@ export function registerGraphqlApi(
   });
   app.route({
     url: endpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: [...graphqlMethods],
     handler: async (req, reply) => {
       // The handlers' signal comes from the connection: the fetch Request's own signal costs a
       // listener and an AbortError on every request, though only a caller who leaves needs it.
@@ -100,6 +103,8 @@ export function registerGraphqlApi(
       });
       const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply, signal: aborter.signal });
       response.headers.forEach((value, key) => reply.header(key, value));
+      // One endpoint serves every operation: an answer to a caller with credentials may hold personal data.
+      if (req.headers.authorization !== undefined) reply.header('Cache-Control', 'no-store');
       reply.status(response.status);
       reply.send(response.body);
       return reply;
