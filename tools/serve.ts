@@ -10,6 +10,7 @@ import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
 import { generate } from './generate.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
+import { graphqlLimitsFromEnv } from './serve/graphql-limits.ts';
 import { stopWithParent } from './serve/parent.ts';
 
 export interface ServeOptions {
@@ -88,7 +89,7 @@ async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Aut
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, graphqlLimits: graphqlLimitsFromEnv(env) });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);

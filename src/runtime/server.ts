@@ -10,6 +10,7 @@ import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
 import { graphqlEndpoint, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
+import type { QueryLimits } from './graphql/limits.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
@@ -35,6 +36,8 @@ export interface ServerOptions {
   logStream?: { write(line: string): void };
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
+  /** What one GraphQL request may ask for and spend; `defaultQueryLimits` unless given. */
+  graphqlLimits?: QueryLimits;
 }
 
 // Request logs carry the method and path only: query strings, headers (the bearer token) and
@@ -137,7 +140,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const report: RunningServers['served'] = [];
   for (const { loaded, served: api, retryable: apiRetryable } of served) {
     registerRestApi(http, api, options.authenticator, apiRetryable);
-    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, options.graphiql?.[loaded.key]);
+    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, options.graphqlLimits, options.graphiql?.[loaded.key]);
     registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: `/docs${api.basePath}` });

@@ -13,6 +13,7 @@ import type { BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
+import { budgetedSchema, executionBudgetPlugin } from './budget.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
 import { createRequire } from 'node:module';
 
@@ -63,7 +64,7 @@ export function registerGraphqlApi(
   limits: QueryLimits = defaultQueryLimits,
   graphiql: GraphiqlDefaults = {},
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
-  const schema = executableSchema(served, sdl, authenticator);
+  const schema = budgetedSchema(executableSchema(served, sdl, authenticator));
   const endpoint = graphqlEndpoint(served);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply; signal: AbortSignal }>({
     schema,
@@ -73,8 +74,9 @@ export function registerGraphqlApi(
     maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
     ...graphiqlOptions(served, graphiql),
     landingPage: false,
-    // Depth, cost and size limits: an abusive document is rejected before anything runs.
-    plugins: [queryLimitsPlugin(limits)],
+    // Depth, cost, call and size limits: an abusive document is rejected before anything runs;
+    // the execution budget stops one that turns out bigger than its document said.
+    plugins: [queryLimitsPlugin(limits), executionBudgetPlugin(limits)],
     context: ({ request, signal, req }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,

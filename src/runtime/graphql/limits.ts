@@ -1,12 +1,20 @@
 import type { Plugin } from 'graphql-yoga';
 import { GraphQLError, Kind, parse, type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 
-/** How much one GraphQL document may ask for; a document over either limit is rejected before it runs. */
+/**
+ * How much one GraphQL request may ask for. A document over a static limit is rejected before it
+ * runs; an execution that outgrows its budget (resolver calls or time) is stopped where it is.
+ */
 export interface QueryLimits {
   /** Fields nested inside each other, counting through fragments. */
   maxDepth: number;
   /** Fields requested, a field under a list counted once per expected item. */
   maxCost: number;
+  /**
+   * Operations one document calls: root fields, each alias, repetition and fragment expansion
+   * counted, since each runs a handler of its own.
+   */
+  maxCalls: number;
   /** Lexical tokens of the document, checked while parsing. */
   maxTokens: number;
   /**
@@ -14,16 +22,20 @@ export interface QueryLimits {
    * recurses once per level, so a document nested thousands deep would exhaust the stack.
    */
   maxNesting: number;
+  /** Resolvers one execution may run: every field resolved, list items counted. */
+  maxResolverCalls: number;
+  /** Milliseconds one execution may take, from its first resolver. */
+  maxExecutionMs: number;
 }
 
-export const defaultQueryLimits: QueryLimits = { maxDepth: 12, maxCost: 2_000, maxTokens: 5_000, maxNesting: 64 };
+export const defaultQueryLimits: QueryLimits = { maxDepth: 12, maxCost: 2_000, maxCalls: 20, maxTokens: 5_000, maxNesting: 64, maxResolverCalls: 10_000, maxExecutionMs: 5_000 };
 
 // A list of unknown length is priced as this many items; a literal `limit` or `pageSize` wins.
 const assumedListSize = 10;
 
 // `http` is read by graphql-yoga (and left out of the response): under
 // application/graphql-response+json a document that does not parse or validate answers 400.
-const requestError = { code: 'BAD_USER_INPUT', errorCode: 'invalid_argument', retryable: false, http: { spec: true, status: 400 } };
+export const requestError = { code: 'BAD_USER_INPUT', errorCode: 'invalid_argument', retryable: false, http: { spec: true, status: 400 } };
 
 const limitError = (message: string, node: FieldNode | undefined): GraphQLError =>
   new GraphQLError(message, { ...(node ? { nodes: [node] } : {}), extensions: { ...requestError } });
@@ -89,6 +101,7 @@ function queryLimitsRule(limits: QueryLimits): ValidationRule {
       OperationDefinition(node) {
         const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
         let cost = 0;
+        let calls = 0;
         let reported = false;
         const walk = (set: SelectionSetNode, parent: Fielded | undefined, depth: number, multiplier: number, seen: ReadonlySet<string>): void => {
           for (const selection of set.selections) {
@@ -103,6 +116,13 @@ function queryLimitsRule(limits: QueryLimits): ValidationRule {
               }
               if (cost > limits.maxCost) {
                 context.reportError(limitError(`The query asks for more than ${limits.maxCost} fields (lists counted per item); ask for fewer or page through them.`, selection));
+                reported = true;
+                return;
+              }
+              // A root field runs a handler: aliases and repetitions of it each count as a call.
+              if (depth === 1 && !selection.name.value.startsWith('__')) calls += 1;
+              if (calls > limits.maxCalls) {
+                context.reportError(limitError(`The ${node.operation} calls more than ${limits.maxCalls} operations (root fields, each alias and repetition counted); at most ${limits.maxCalls} are allowed: split it into several requests.`, selection));
                 reported = true;
                 return;
               }
