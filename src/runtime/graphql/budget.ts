@@ -11,11 +11,12 @@ const sliceMs = 4;
 const callsInFlight = 2;
 
 const budgetKey = Symbol.for('trident.graphql.budget');
-const exhaustedTag = Symbol.for('trident.graphql.budgetExhausted');
 
 /**
- * The budget of one execution (a query or a mutation; not a subscription's events): its resolver
- * calls and its time, the turns it leaves the event loop, and the slots of its handler calls.
+ * The budget of one query's execution: its resolver calls and its time, the turns it leaves the
+ * event loop, and the slots of its handler calls. Mutations have none: their handlers run one at a
+ * time, and stopping one halfway would answer `data: null` (their results are non-null) over
+ * changes already made; the static limits bound them. Nor have a subscription's events.
  */
 export class ExecutionBudget {
   private calls = 0;
@@ -69,7 +70,6 @@ export class ExecutionBudget {
 
   private stop(message: string): never {
     const error = new GraphQLError(message, { extensions: { ...requestError } });
-    (error as unknown as Record<symbol, boolean>)[exhaustedTag] = true;
     this.exhausted = error;
     throw error;
   }
@@ -81,17 +81,17 @@ function budgetOf(context: unknown): ExecutionBudget | undefined {
 }
 
 /**
- * Wraps every resolver of the schema (the default one included) so that each call spends from the
- * execution's budget, gives the event loop a turn now and then, and, on the root operation types,
- * waits for a handler-call slot. Introspection and subscriptions are left as they are.
+ * Wraps every resolver of the schema (the default one included) so that, in a query, each call
+ * spends from the execution's budget, gives the event loop a turn now and then, and on the query
+ * type waits for a handler-call slot. Introspection and subscriptions are left as they are.
  */
 export function budgetedSchema(schema: GraphQLSchema): GraphQLSchema {
-  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name].filter((name) => name !== undefined));
+  const query = schema.getQueryType();
   for (const type of Object.values(schema.getTypeMap())) {
     // By its tag, not instanceof: the schema may come from another copy of graphql-js.
     if (type.name.startsWith('__') || type === schema.getSubscriptionType() || Object.prototype.toString.call(type) !== '[object GraphQLObjectType]') continue;
     for (const field of Object.values((type as GraphQLObjectType).getFields())) {
-      field.resolve = budgeted(field.resolve ?? defaultFieldResolver, roots.has(type.name));
+      field.resolve = budgeted(field.resolve ?? defaultFieldResolver, type === query);
     }
   }
   return schema;
@@ -114,22 +114,20 @@ function budgeted(resolve: GraphQLFieldResolver<unknown, unknown>, root: boolean
 }
 
 /**
- * The yoga plugin giving each query and mutation its budget, and answering one that ran out with
- * the budget's error alone: not one copy of it per field that was refused after it.
+ * The yoga plugin giving each query its budget, and answering one that ran out with the budget's
+ * error alone, without partial data: a request error (400 under application/graphql-response+json),
+ * not one copy of the error per field refused after it.
  */
 export function executionBudgetPlugin(limits: QueryLimits): Plugin {
   return {
     onExecute({ args }) {
-      if (typeof args.contextValue === 'object' && args.contextValue !== null) (args.contextValue as unknown as Record<symbol, ExecutionBudget>)[budgetKey] = new ExecutionBudget(limits);
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return undefined;
+      if (typeof args.contextValue !== 'object' || args.contextValue === null) return undefined;
+      const budget = new ExecutionBudget(limits);
+      (args.contextValue as unknown as Record<symbol, ExecutionBudget>)[budgetKey] = budget;
       return {
         onExecuteDone({ result, setResult }) {
-          const budget = budgetOf(args.contextValue);
-          if (!budget?.exhausted || !isResult(result)) return;
-          const others = (result.errors ?? []).filter((error) => !isExhaustion(error));
-          // A query's partial data is dropped, so the answer is a request error (400 under
-          // application/graphql-response+json); a mutation keeps it, since what it changed is done.
-          const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
-          setResult(mutation ? { ...result, errors: [budget.exhausted, ...others] } : { errors: [budget.exhausted] });
+          if (budget.exhausted && isResult(result)) setResult({ errors: [budget.exhausted] });
         },
       };
     },
@@ -138,10 +136,4 @@ export function executionBudgetPlugin(limits: QueryLimits): Plugin {
 
 function isResult(result: unknown): result is ExecutionResult {
   return typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result);
-}
-
-// graphql-js wraps a resolver's error in a located copy; the tag is on the original.
-function isExhaustion(error: GraphQLError): boolean {
-  const tagged = (value: unknown): boolean => typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[exhaustedTag] === true;
-  return tagged(error) || tagged(error.originalError);
 }

@@ -30,7 +30,8 @@ export interface QueryLimits {
 
 export const defaultQueryLimits: QueryLimits = { maxDepth: 12, maxCost: 2_000, maxCalls: 20, maxTokens: 5_000, maxNesting: 64, maxResolverCalls: 10_000, maxExecutionMs: 5_000 };
 
-// A list of unknown length is priced as this many items; a literal `limit` or `pageSize` wins.
+// A list of unknown length is priced as this many items; a literal `limit` or `pageSize` wins, on
+// the list's field or on the field of the page holding it.
 const assumedListSize = 10;
 
 // `http` is read by graphql-yoga (and left out of the response): under
@@ -103,7 +104,9 @@ function queryLimitsRule(limits: QueryLimits): ValidationRule {
         let cost = 0;
         let calls = 0;
         let reported = false;
-        const walk = (set: SelectionSetNode, parent: Fielded | undefined, depth: number, multiplier: number, seen: ReadonlySet<string>): void => {
+        // `page` is the literal page size of the field whose selection this is: a paged result
+        // (`listStudies(pageSize: 100) { items { ... } }`) holds its list one level down.
+        const walk = (set: SelectionSetNode, parent: Fielded | undefined, depth: number, multiplier: number, seen: ReadonlySet<string>, page: number | undefined): void => {
           for (const selection of set.selections) {
             if (reported) return;
             if (selection.kind === Kind.FIELD) {
@@ -133,15 +136,16 @@ function queryLimitsRule(limits: QueryLimits): ValidationRule {
                 // Introspection describes the schema, whose size the server chose: its lists are not
                 // priced per item, or the standard introspection query (GraphiQL, codegen) is refused.
                 const introspective = selection.name.value.startsWith('__') || (parent as { name?: unknown } | undefined)?.name?.toString().startsWith('__') === true;
-                const items = printed.startsWith('[') && !introspective ? listSize(selection) : 1;
+                const list = printed.startsWith('[');
+                const items = list && !introspective ? (listSize(selection) ?? page ?? assumedListSize) : 1;
                 // `ofType` unwraps a list or non-null: a chain as short as the schema's wrappers, whatever
                 // the document asks (the token limit bounds the document).
                 const deeper = introspective && selection.name.value === 'ofType' ? 0 : 1;
-                walk(selection.selectionSet, fielded(schema, printed), depth + deeper, multiplier * items, seen);
+                walk(selection.selectionSet, fielded(schema, printed), depth + deeper, multiplier * items, seen, list ? undefined : listSize(selection));
               }
             } else if (selection.kind === Kind.INLINE_FRAGMENT) {
               const condition = selection.typeCondition ? fielded(schema, selection.typeCondition.name.value) : parent;
-              walk(selection.selectionSet, condition ?? parent, depth, multiplier, seen);
+              walk(selection.selectionSet, condition ?? parent, depth, multiplier, seen, page);
             } else {
               const name = selection.name.value;
               const fragment = fragments.get(name);
@@ -155,11 +159,11 @@ function queryLimitsRule(limits: QueryLimits): ValidationRule {
                 reported = true;
                 return;
               }
-              walk(fragment.selectionSet, fielded(schema, fragment.typeCondition.name.value) ?? parent, depth, multiplier, new Set([...seen, name]));
+              walk(fragment.selectionSet, fielded(schema, fragment.typeCondition.name.value) ?? parent, depth, multiplier, new Set([...seen, name]), page);
             }
           }
         };
-        walk(node.selectionSet, root ? fielded(schema, root.name) : undefined, 1, 1, new Set());
+        walk(node.selectionSet, root ? fielded(schema, root.name) : undefined, 1, 1, new Set(), undefined);
       },
     };
   };
@@ -175,13 +179,14 @@ function fielded(schema: GraphQLSchema, printed: string): Fielded | undefined {
   return typeof type?.getFields === 'function' ? (type as Fielded) : undefined;
 }
 
-function listSize(field: FieldNode): number {
+/** The literal `limit`, `pageSize` or `first` of a field, if it has one. */
+function listSize(field: FieldNode): number | undefined {
   for (const argument of field.arguments ?? []) {
     if ((argument.name.value === 'limit' || argument.name.value === 'pageSize' || argument.name.value === 'first') && argument.value.kind === Kind.INT) {
       return Math.max(1, Number(argument.value.value));
     }
   }
-  return assumedListSize;
+  return undefined;
 }
 
 /** The yoga plugin enforcing `limits`: the token count while parsing, depth and cost while validating. */
