@@ -2,8 +2,8 @@
  * `npm run bench:flood`: how long an unrelated request waits while GraphQL alias floods run.
  * Starts `trident serve` (PGlite in a scratch directory, or the PostgreSQL server of
  * `DATABASE_URL`), then times a REST GET of the demo study every 50 ms: first alone, then while
- * four clients each send, over and over, a 27 kB query of 450 aliases of `getStudy`, and then while
- * they send the largest such query the limits accept. Prints p50, p99 and max of the REST GET, and
+ * four clients each send, over and over, a 27 kB query of 450 aliases of `getStudy` (each one made
+ * new by a numbered comment), and then while they send the largest such query the limits accept. Prints p50, p99 and max of the REST GET, and
  * how the server answered the floods. Every phase is bounded in time (`--duration`, seconds).
  */
 import { spawn } from 'node:child_process';
@@ -73,9 +73,13 @@ interface Flood {
 async function flood(server: Server, query: string, end: number): Promise<Flood> {
   const answers = new Map<string, number>();
   let firstRefusal: string | undefined;
-  const body = JSON.stringify({ query });
+  let sent = 0;
   const client = async (): Promise<void> => {
     while (Date.now() < end) {
+      // A numbered comment makes each document new, as an attacker's would be: no cache of parsed
+      // and validated documents answers it.
+      sent += 1;
+      const body = JSON.stringify({ query: `# ${sent}\n${query}` });
       const response = await fetch(`${server.httpUrl}/study/v2/graphql`, {
         method: 'POST',
         headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', accept: 'application/graphql-response+json' },

@@ -14,6 +14,7 @@ import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { budgetedSchema, executionBudgetPlugin } from './budget.ts';
+import { DocumentCache } from './document-cache.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
 import { createRequire } from 'node:module';
 
@@ -24,6 +25,10 @@ export interface GraphiqlDefaults {
 }
 
 const require = createRequire(import.meta.url);
+
+// Characters of GraphQL source whose parsed documents (or parse errors) an endpoint keeps: some
+// hundreds of ordinary documents, about 13 MB of syntax trees.
+const cachedSourceSize = 256 * 1024;
 
 // GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
 // the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only.
@@ -74,6 +79,7 @@ export function registerGraphqlApi(
     maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
     ...graphiqlOptions(served, graphiql),
     landingPage: false,
+    parserAndValidationCache: { documentCache: new DocumentCache(cachedSourceSize), errorCache: new DocumentCache(cachedSourceSize) },
     // Depth, cost, call and size limits: an abusive document is rejected before anything runs;
     // the execution budget stops one that turns out bigger than its document said.
     plugins: [queryLimitsPlugin(limits), executionBudgetPlugin(limits)],
