@@ -19,6 +19,13 @@ describe('DocumentCache', () => {
     expect([cache.get('small'), cache.get('x'.repeat(11))]).toEqual(['S', undefined]);
   });
 
+  it('does not keep a document longer than the largest entry allowed', () => {
+    const cache = new DocumentCache<string>(10, 4);
+    cache.set('abcd', 'kept');
+    cache.set('abcde', 'too long');
+    expect([cache.get('abcd'), cache.get('abcde')]).toEqual(['kept', undefined]);
+  });
+
   it('counts a document set twice once', () => {
     const cache = new DocumentCache<string>(10);
     cache.set('aaaaa', 'A1');

@@ -10,9 +10,16 @@ export class DocumentCache<T> {
   private size = 0;
   private readonly maxSize: number;
 
-  /** `maxSize`: the characters of source kept at most; a larger document is not kept at all. */
-  constructor(maxSize: number) {
+  private readonly maxEntry: number;
+
+  /**
+   * `maxSize`: the characters of source kept at most. A document longer than `maxEntry` is not
+   * kept at all: ordinary clients send short documents, and a long one kept would live long
+   * enough to be moved to the old generation, where collecting it costs the most.
+   */
+  constructor(maxSize: number, maxEntry = maxSize) {
     this.maxSize = maxSize;
+    this.maxEntry = Math.min(maxEntry, maxSize);
   }
 
   get(source: string): T | undefined {
@@ -26,7 +33,7 @@ export class DocumentCache<T> {
   }
 
   set(source: string, value: T): void {
-    if (source.length > this.maxSize) return;
+    if (source.length > this.maxEntry) return;
     if (this.entries.delete(source)) this.size -= source.length;
     this.entries.set(source, value);
     this.size += source.length;

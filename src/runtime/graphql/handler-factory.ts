@@ -29,6 +29,9 @@ const require = createRequire(import.meta.url);
 // Characters of GraphQL source whose parsed documents (or parse errors) an endpoint keeps: some
 // hundreds of ordinary documents, about 13 MB of syntax trees.
 const cachedSourceSize = 256 * 1024;
+// A document longer than this is parsed every time: ordinary clients send documents of a few kB
+// at most, and a long one kept would survive into the old generation, costly to collect.
+const cachedDocumentSize = 8 * 1024;
 
 // GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
 // the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only.
@@ -79,7 +82,7 @@ export function registerGraphqlApi(
     maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
     ...graphiqlOptions(served, graphiql),
     landingPage: false,
-    parserAndValidationCache: { documentCache: new DocumentCache(cachedSourceSize), errorCache: new DocumentCache(cachedSourceSize) },
+    parserAndValidationCache: { documentCache: new DocumentCache(cachedSourceSize, cachedDocumentSize), errorCache: new DocumentCache(cachedSourceSize, cachedDocumentSize) },
     // Depth, cost, call and size limits: an abusive document is rejected before anything runs;
     // the execution budget stops one that turns out bigger than its document said.
     plugins: [queryLimitsPlugin(limits), executionBudgetPlugin(limits)],
