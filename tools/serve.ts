@@ -12,6 +12,7 @@ import { startServers, type PageSwitches, type RunningServers } from '../src/run
 import { generate } from './generate.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
 import { pageSwitches, SwitchError } from './serve/pages.ts';
+import { graphqlLimitsFromEnv } from './serve/graphql-limits.ts';
 import { stopWithParent } from './serve/parent.ts';
 
 export interface ServeOptions {
@@ -116,7 +117,7 @@ async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Aut
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages, graphqlLimits: graphqlLimitsFromEnv(env) });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);

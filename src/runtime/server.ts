@@ -11,6 +11,7 @@ import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
 import { graphqlEndpoint, graphqlMethods, registerGraphqlApi, type GraphiqlDefaults } from './graphql/handler-factory.ts';
+import type { QueryLimits } from './graphql/limits.ts';
 import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   pages?: Partial<PageSwitches>;
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
+  /** What one GraphQL request may ask for and spend; `defaultQueryLimits` unless given. */
+  graphqlLimits?: QueryLimits;
 }
 
 // Request logs carry the method and path only: query strings, headers (the bearer token) and
@@ -164,7 +167,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const report: RunningServers['served'] = [];
   for (const { loaded, served: api, shape: apiShape } of served) {
     registerRestApi(http, api, options.authenticator, apiShape);
-    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, undefined, pages.graphiql ? (options.graphiql?.[loaded.key] ?? {}) : false, pages.introspection);
+    registerGraphqlApi(http, api, loaded.sdl, options.authenticator, options.graphqlLimits, pages.graphiql ? (options.graphiql?.[loaded.key] ?? {}) : false, pages.introspection);
     refuseOtherMethods(http, graphqlEndpoint(api), graphqlMethods, apiShape);
     registerGrpcApi(grpc, api, definition, options.authenticator, http.log);
     health.setStatus(grpcServiceName(api), 'SERVING');

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './server-process.ts';
 
 // Runs a command to its end without blocking this process; resolves with its output and exit code.
-function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
+function runBench(args: string[], script = 'tools/bench-runtime.ts'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/bench-runtime.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -36,5 +36,18 @@ describe('npm run bench (smoke: one second per figure)', () => {
     expect(output).toMatch(/Warm-up 1 s at full speed: REST \d+\/s, GraphQL \d+\/s, gRPC \d+\/s/);
     expect(output).toMatch(/\| gRPC +\| \d+ +\| \d+ +\| [\d.]+ \/ [\d.]+ +\| 0 +\|/);
     expect(output).toMatch(/Errors: 0\. Resident memory: [\d.]+ MB after warm-up, [\d.]+ MB at the end/);
+  }, 180_000);
+});
+
+describe('npm run bench:flood (smoke: one second per phase)', () => {
+  it('times the unrelated REST GET alone and during each flood, and says how the floods were answered', async () => {
+    const { code, output } = await runBench(['--duration', '1'], 'tools/bench-graphql-flood.ts');
+    expect(code, output).toBe(0);
+    const timed = (phase: string) => new RegExp(`^${phase}: REST GET p50 [\\d.]+ ms, p99 [\\d.]+ ms, max [\\d.]+ ms \\(\\d+ requests\\)$`, 'm');
+    expect(output).toMatch(timed('Alone'));
+    expect(output).toMatch(timed('During 4 x 450 aliases of getStudy \\(27\\.0 kB\\)'));
+    expect(output).toMatch(/^ {2}floods answered: \d+ x 400 BAD_USER_INPUT; first error: The query calls more than 20 operations/m);
+    expect(output).toMatch(timed('During 4 x 20 aliases of getStudy \\(the most one document may call\\)'));
+    expect(output).toMatch(/^ {2}floods answered: \d+ x 200 data$/m);
   }, 180_000);
 });

@@ -13,6 +13,8 @@ import type { BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
+import { budgetedSchema, executionBudgetPlugin } from './budget.ts';
+import { DocumentCache } from './document-cache.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
 import { noIntrospectionPlugin } from './introspection.ts';
 import { requestIdPlugin } from './request-id.ts';
@@ -25,6 +27,13 @@ export interface GraphiqlDefaults {
 }
 
 const require = createRequire(import.meta.url);
+
+// Characters of GraphQL source whose parsed documents (or parse errors) an endpoint keeps: some
+// hundreds of ordinary documents, about 13 MB of syntax trees.
+const cachedSourceSize = 256 * 1024;
+// A document longer than this is parsed every time: ordinary clients send documents of a few kB
+// at most, and a long one kept would survive into the old generation, costly to collect.
+const cachedDocumentSize = 8 * 1024;
 
 // GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
 // the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only.
@@ -69,7 +78,7 @@ export function registerGraphqlApi(
   graphiql: GraphiqlDefaults | false = {},
   introspection = true,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
-  const schema = executableSchema(served, sdl, authenticator);
+  const schema = budgetedSchema(executableSchema(served, sdl, authenticator));
   const endpoint = graphqlEndpoint(served);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply; signal: AbortSignal }>({
     schema,
@@ -82,8 +91,15 @@ export function registerGraphqlApi(
     // Cross-origin access is the HTTP server's one policy (../cors.ts), not yoga's, which would
     // answer any origin with credentials allowed.
     cors: false,
-    // Depth, cost and size limits: an abusive document is rejected before anything runs.
-    plugins: [queryLimitsPlugin(limits), requestIdPlugin((serverContext) => (serverContext as { req?: FastifyRequest }).req?.id), ...(introspection ? [] : [noIntrospectionPlugin])],
+    parserAndValidationCache: { documentCache: new DocumentCache(cachedSourceSize, cachedDocumentSize), errorCache: new DocumentCache(cachedSourceSize, cachedDocumentSize) },
+    // Depth, cost, call and size limits: an abusive document is rejected before anything runs;
+    // the execution budget stops one that turns out bigger than its document said.
+    plugins: [
+      queryLimitsPlugin(limits),
+      executionBudgetPlugin(limits),
+      requestIdPlugin((serverContext) => (serverContext as { req?: FastifyRequest }).req?.id),
+      ...(introspection ? [] : [noIntrospectionPlugin]),
+    ],
     context: ({ request, signal, req }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,
