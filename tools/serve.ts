@@ -1,6 +1,8 @@
 import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createSecureContext, getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { pascalCase } from '../src/compiler/names.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
 import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
@@ -49,13 +51,14 @@ export async function serve(options: ServeOptions): Promise<number> {
   const authenticator = await authenticatorFromEnv(env);
   const cors = corsAllowList(env, authenticator.mode);
   const pages = switches(env, authenticator.mode);
+  const tls = tlsFiles(env, root);
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, pages.graphiql ? await graphiqlDefaults(apis, identities, authenticator) : {}, cors, pages);
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, pages.graphiql ? await graphiqlDefaults(apis, identities, authenticator) : {}, cors, pages, tls);
   } catch (error) {
     await setup.close?.();
     throw error;
@@ -67,7 +70,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   log(await banner(servers, apis, setup, identities, authenticator, cors, pages));
   if (options.selfCheck) {
     try {
-      return (await selfCheck(servers, apis, setup, identities, authenticator, root, log)) ? 0 : 1;
+      // The self-check is a client of this server like any other: it must trust the served certificate.
+      if (tls) setDefaultCACertificates([...getCACertificates('default'), tls.cert.toString()]);
+      return (await selfCheck(servers, apis, setup, identities, authenticator, root, log, tls?.cert)) ? 0 : 1;
     } finally {
       await shutdown();
     }
@@ -92,6 +97,31 @@ export async function serve(options: ServeOptions): Promise<number> {
  * The origins that may call the APIs from a browser: `TRIDENT_CORS_ORIGINS` when set (empty for
  * none), else pages on this machine in dev mode and none in production mode.
  */
+/**
+ * The certificate chain and key that `TRIDENT_TLS_CERT` and `TRIDENT_TLS_KEY` name (PEM files,
+ * relative to the project root), checked to form a usable pair; none when neither is set.
+ */
+function tlsFiles(env: NodeJS.ProcessEnv, root: string): { cert: Buffer; key: Buffer } | undefined {
+  const certPath = env.TRIDENT_TLS_CERT || undefined;
+  const keyPath = env.TRIDENT_TLS_KEY || undefined;
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) throw new ServeError(`TLS needs both TRIDENT_TLS_CERT (the certificate chain) and TRIDENT_TLS_KEY (its private key), PEM files; ${certPath === undefined ? 'TRIDENT_TLS_CERT' : 'TRIDENT_TLS_KEY'} is not set`);
+  const read = (name: string, path: string): Buffer => {
+    try {
+      return readFileSync(resolve(root, path));
+    } catch (error) {
+      throw new ServeError(`${name}=${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): give the path of a PEM file`);
+    }
+  };
+  const files = { cert: read('TRIDENT_TLS_CERT', certPath), key: read('TRIDENT_TLS_KEY', keyPath) };
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    throw new ServeError(`TRIDENT_TLS_CERT and TRIDENT_TLS_KEY do not make a usable pair (${(error as Error).message}): give a PEM certificate chain and the private key it was issued for`);
+  }
+  return files;
+}
+
 function switches(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): PageSwitches {
   try {
     return pageSwitches(env, mode);
@@ -112,12 +142,12 @@ function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): rea
   }
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches): Promise<RunningServers> {
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches, tls: { cert: Buffer; key: Buffer } | undefined): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages, graphqlLimits: graphqlLimitsFromEnv(env) });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages, ...(tls ? { tls } : {}), graphqlLimits: graphqlLimitsFromEnv(env) });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);
@@ -173,10 +203,10 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
     // The conformance callers spell a request as gRPC does; loaded only when there is one to print.
     const { grpcRequest } = await import('../src/conformance/callers/grpc.ts');
     const request = JSON.stringify(grpcRequest(loaded.api, operation, call.input));
-    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer ${token}" -d '${request}' http://${servers.grpcAddress}/${served.grpcService}/${pascalCase(operation.id)}`);
+    lines.push(`  buf curl --protocol grpc ${servers.tls ? '' : '--http2-prior-knowledge '}-H "Authorization: Bearer ${token}" -d '${request}' ${servers.tls ? 'https' : 'http'}://${servers.grpcAddress}/${served.grpcService}/${pascalCase(operation.id)}`);
   } else {
     for (const api of servers.served) lines.push(`  curl ${servers.httpUrl}${api.basePath}/openapi.json`);
-    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge --list-services http://${servers.grpcAddress}`);
+    lines.push(`  buf curl --protocol grpc ${servers.tls ? '--list-services https' : '--http2-prior-knowledge --list-services http'}://${servers.grpcAddress}`);
   }
   return lines.join('\n');
 }
@@ -186,7 +216,7 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
  * query, the gRPC server reports SERVING; and where the handler module names a read, that read
  * gives the same answer over the three protocols.
  */
-async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void): Promise<boolean> {
+async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void, certificate: Buffer | undefined): Promise<boolean> {
   let ok = true;
   for (const api of servers.served) {
     const contract = await fetch(`${servers.httpUrl}${api.basePath}/openapi.json`);
@@ -196,16 +226,16 @@ async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: Proj
     log(`self-check: ${api.api.name} v${api.api.version} REST contract ${contract.status}, GraphQL ${typename ?? graphql.status}${up ? '' : ' FAILED'}.`);
     ok &&= up;
   }
-  const health = await grpcHealth(servers.grpcAddress);
+  const health = await grpcHealth(servers.grpcAddress, certificate);
   log(`self-check: gRPC health ${health}.`);
   ok &&= health === 'SERVING';
   const call = setup.selfCheck;
-  if (call) ok = (await sameAnswer(call, servers, apis, identities, authenticator, root, log)) && ok;
+  if (call) ok = (await sameAnswer(call, servers, apis, identities, authenticator, root, log, certificate)) && ok;
   else log(`self-check: no read compared over the three protocols (${authenticator.mode === 'production' ? 'production mode: the handler module set up no data to read, and tokens are issued in dev mode only' : 'the handler module names none'}).`);
   return ok;
 }
 
-async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: LoadedApi[], identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void): Promise<boolean> {
+async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: LoadedApi[], identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void, certificate: Buffer | undefined): Promise<boolean> {
   const loaded = apis.find((candidate) => candidate.key === call.api);
   if (!loaded || !authenticator.issue) {
     log(`self-check: ${call.api} ${call.operationId} cannot be called (${loaded ? 'tokens are issued in dev mode only' : 'no such API version'}).`);
@@ -213,7 +243,7 @@ async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: Lo
   }
   const token = await authenticator.issue({ userId: identities.users[call.role] ?? `usr_dev_${call.role}`, orgId: identities.orgId, roles: [call.role] });
   const [{ connect }, { givenTokens }] = await Promise.all([import('../src/conformance/target.ts'), import('../src/conformance/tokens.ts')]);
-  const target = connect({ httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, apis, tokens: givenTokens(identities.orgId, { [call.role]: token }), root });
+  const target = connect({ httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, ...(certificate ? { grpcTls: { rootCerts: certificate } } : {}), apis, tokens: givenTokens(identities.orgId, { [call.role]: token }), root });
   try {
     const answers = await Promise.all([target.callers.rest, target.callers.graphql, target.callers.grpc].map((caller) => caller.call(loaded.api, call.operationId, call.input, token)));
     const values = answers.map((answer) => (answer.ok ? (answer.value as Record<string, unknown>) : undefined));
@@ -228,9 +258,9 @@ async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: Lo
   }
 }
 
-async function grpcHealth(address: string): Promise<string> {
+async function grpcHealth(address: string, rootCerts: Buffer | undefined): Promise<string> {
   const Health = makeGenericClientConstructor(healthService as never, 'Health');
-  const client = new Health(address, credentials.createInsecure()) as unknown as Client & { check(request: object, options: object, callback: (error: ServiceError | null, response: { status?: string | number }) => void): void };
+  const client = new Health(address, rootCerts ? credentials.createSsl(rootCerts) : credentials.createInsecure()) as unknown as Client & { check(request: object, options: object, callback: (error: ServiceError | null, response: { status?: string | number }) => void): void };
   try {
     return await new Promise<string>((done) => client.check({ service: '' }, { deadline: Date.now() + 5000 }, (error, response) => done(error ? `failed (${error.details})` : String(response.status))));
   } finally {

@@ -53,6 +53,12 @@ export interface ServerOptions {
   cors?: readonly string[];
   /** GraphiQL, introspection and the reference pages, each on unless set false. */
   pages?: Partial<PageSwitches>;
+  /**
+   * A certificate chain and its private key (PEM): REST and GraphQL are then served over HTTPS and
+   * gRPC over TLS. Without them both are plaintext, for loopback or a load balancer that
+   * terminates TLS in front.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
   /** What one GraphQL request may ask for and spend; `defaultQueryLimits` unless given. */
@@ -74,7 +80,10 @@ function requestLogger(option: boolean | string | undefined, stream: ServerOptio
 }
 
 export interface RunningServers {
+  /** `http://host:port`, or `https://` with TLS. */
   httpUrl: string;
+  /** Whether REST, GraphQL and gRPC are served over TLS. */
+  tls: boolean;
   grpcAddress: string;
   /** Each API version and where it is served; `docs` is absent when the reference pages are off. */
   served: Array<ServedApi & { graphql: string; grpcService: string; docs: string | undefined }>;
@@ -100,6 +109,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const shape = narrowestProblemShape(served.map((entry) => entry.shape));
 
   const http = Fastify({
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     logger: requestLogger(options.logger, options.logStream),
     // A request id sent by the caller (or a proxy in front) is kept, so one id follows the request through.
     genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
@@ -181,7 +191,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const httpAddress = http.server.address();
   const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : 0;
   const grpcPort = await new Promise<number>((resolve, reject) => {
-    grpc.bindAsync(`${host}:${options.grpcPort ?? 0}`, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+    const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }], false) : ServerCredentials.createInsecure();
+    grpc.bindAsync(`${host}:${options.grpcPort ?? 0}`, credentials, (error, port) => (error ? reject(error) : resolve(port)));
   });
 
   let closing: Promise<void> | undefined;
@@ -200,5 +211,5 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     })();
     return closing;
   };
-  return { httpUrl: `http://${host}:${httpPort}`, grpcAddress: `${host}:${grpcPort}`, served: report, http, grpc, close };
+  return { httpUrl: `${options.tls ? 'https' : 'http'}://${host}:${httpPort}`, tls: options.tls !== undefined, grpcAddress: `${host}:${grpcPort}`, served: report, http, grpc, close };
 }

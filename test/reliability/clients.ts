@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoLoaderOptions } from '../../src/runtime/load.ts';
 import { repoRoot } from './server-process.ts';
@@ -9,11 +9,11 @@ import { repoRoot } from './server-process.ts';
 type Unary = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void;
 
 /** A grpc-js client of one generated service, e.g. `trident.study.v2.StudyService`. */
-export function grpcClient(address: string, service: string): Client & Record<string, Unary> {
+export function grpcClient(address: string, service: string, channel: ChannelCredentials = credentials.createInsecure()): Client & Record<string, Unary> {
   const [, api, version] = service.split('.');
   const definition = loadPackageDefinition(loadSync(`trident/${api}/${version}/${api}.proto`, { ...protoLoaderOptions, includeDirs: [join(repoRoot, 'generated/proto')] }));
   const Constructor = service.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], definition) as new (address: string, creds: unknown) => Client;
-  return new Constructor(address, credentials.createInsecure()) as Client & Record<string, Unary>;
+  return new Constructor(address, channel) as Client & Record<string, Unary>;
 }
 
 /** One unary call, settled with the response or the error. */
