@@ -3,19 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { Client, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { isDeepStrictEqual } from 'node:util';
 import type { Api, Operation } from '../compiler/ir.ts';
 import { pascalCase, snakeCase } from '../compiler/names.ts';
 import { protoPackage, protoServiceName } from '../compiler/emit/proto/transform.ts';
 import { protoLoaderOptions, writeProtoTree } from '../runtime/load.ts';
 import { grpcCaller, grpcRequest } from './callers/grpc.ts';
 import type { RunContext } from './context.ts';
+import { firstDifference, messageDifference } from './message-difference.ts';
 import { expectThat, fail, skip } from './model.ts';
 import { apiKey, type Target } from './target.ts';
 import { callDeadline, callSignal } from './time-limit.ts';
@@ -250,30 +250,7 @@ async function decodeBoth(context: RunContext, api: Api, operation: Operation): 
   if (!codec) fail(`the generated code has no ${pascalCase(operation.id)}Response`);
   const decoded = codec!.decode(bytes);
   // Encoded again by the generated code, the message must read back the same through proto-loader.
-  // Zero scalars may or may not be on the wire (protobufjs writes them, ts-proto does not); both mean the default.
-  const again = withoutDefaults(method!.responseDeserialize(Buffer.from(codec!.encode(decoded).finish())));
-  const first = withoutDefaults(byLoader);
-  expectThat(isDeepStrictEqual(again, first), `the generated code reads the message differently: ${firstDifference(first, again)}`);
+  const difference = messageDifference(byLoader, method!.responseDeserialize(Buffer.from(codec!.encode(decoded).finish())));
+  expectThat(!difference, `the generated code reads the message differently: ${difference}`);
   return `${bytes.length} bytes`;
-}
-
-function withoutDefaults(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutDefaults);
-  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => item !== 0 && item !== '' && item !== false && item !== '0' && !(Array.isArray(item) && item.length === 0))
-      .map(([key, item]) => [key, withoutDefaults(item)]),
-  );
-}
-
-function firstDifference(expected: unknown, actual: unknown, pointer = ''): string {
-  if (isDeepStrictEqual(expected, actual)) return '';
-  if (expected !== null && actual !== null && typeof expected === 'object' && typeof actual === 'object') {
-    for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-      const inner = firstDifference((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${pointer}/${key}`);
-      if (inner) return inner;
-    }
-  }
-  return `at ${pointer || '/'}: expected ${JSON.stringify(expected)?.slice(0, 120)}, got ${JSON.stringify(actual)?.slice(0, 120)}`;
 }

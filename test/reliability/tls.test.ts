@@ -9,8 +9,8 @@ import { grpcClient } from './clients.ts';
 import { repoRoot, scratchDataDir, useServerProcess } from './server-process.ts';
 
 // A self-signed certificate for localhost and 127.0.0.1, valid until 2126, and its key: test material only.
-const certFile = 'test/fixtures/tls/cert.pem';
-const keyFile = 'test/fixtures/tls/key.pem';
+const certFile = 'test/reliability/tls/cert.pem';
+const keyFile = 'test/reliability/tls/key.pem';
 const cert = readFileSync(join(repoRoot, certFile));
 const tlsEnv = { TRIDENT_TLS_CERT: certFile, TRIDENT_TLS_KEY: keyFile };
 
@@ -88,7 +88,7 @@ describe('serve --self-check over TLS', () => {
 describe('a TLS setting that cannot work', () => {
   it.each<{ env: Record<string, string>; said: string }>([
     { env: { TRIDENT_TLS_CERT: certFile }, said: 'TLS needs both TRIDENT_TLS_CERT (the certificate chain) and TRIDENT_TLS_KEY (its private key), PEM files; TRIDENT_TLS_KEY is not set' },
-    { env: { TRIDENT_TLS_CERT: certFile, TRIDENT_TLS_KEY: 'test/fixtures/tls/missing.pem' }, said: 'TRIDENT_TLS_KEY=test/fixtures/tls/missing.pem cannot be read (ENOENT): give the path of a PEM file' },
+    { env: { TRIDENT_TLS_CERT: certFile, TRIDENT_TLS_KEY: 'test/reliability/tls/missing.pem' }, said: 'TRIDENT_TLS_KEY=test/reliability/tls/missing.pem cannot be read (ENOENT): give the path of a PEM file' },
     { env: { TRIDENT_TLS_CERT: keyFile, TRIDENT_TLS_KEY: keyFile }, said: 'TRIDENT_TLS_CERT and TRIDENT_TLS_KEY do not make a usable pair' },
   ])('stops serve with one line: $said', async ({ env, said }) => {
     const run = await runServe(env);
