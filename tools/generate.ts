@@ -5,6 +5,9 @@ import { compileContract, identityOf, type CompileOptions, type OutputKind } fro
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../src/compiler/identity.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
+import type { Api } from '../src/compiler/ir.ts';
+import { manifestPath, writeManifest } from '../src/runtime/generated.ts';
+import { ownPackage } from './own-package.ts';
 import { buildLossReport, formatLossReport, type LossReport } from '../src/compiler/losses.ts';
 import { CompileCache, type CachedCompilation } from './generate/cache.ts';
 import { GrpcGenerator } from './generate/grpc.ts';
@@ -258,6 +261,10 @@ async function compileInput(
   };
   const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, onProto, ...(types ? { writeTypes: types.write } : {}) });
   const report = result.locateAll && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locateAll) : undefined;
+  if (input.contract && result.api) {
+    const manifest = servingManifest(result.api, result.files, read, result.lock);
+    if (manifest) result.files.set(manifestPath(result.identity.name, result.identity.version), manifest);
+  }
   const entry: CachedCompilation = {
     identity: result.identity,
     files: [...result.files],
@@ -268,6 +275,19 @@ async function compileInput(
   };
   cache?.store(key, read, entry);
   return { ...entry, path: input.path, sources: result.sources, cached: false };
+}
+
+/**
+ * What a server starts from (see src/runtime/generated.ts): written for a contract whose OpenAPI,
+ * SDL and proto are all in this run's output. The lock counts as read in the text this run
+ * leaves it in, so a start does not take the run's own lock update for an edit.
+ */
+function servingManifest(api: Api, files: ReadonlyMap<string, string>, read: ReadonlyMap<string, string | undefined>, lock: { path: string; text: string } | undefined): string | undefined {
+  const served = [...files].filter(([path]) => /^(openapi|graphql|proto)\//.test(path));
+  if (!['openapi/', 'graphql/', 'proto/'].every((prefix) => served.some(([path]) => path.startsWith(prefix)))) return undefined;
+  const inputs = new Map(read);
+  if (lock) inputs.set(lock.path, lock.text);
+  return writeManifest(ownPackage().version, api, inputs, new Map(served));
 }
 
 // Errors always; warnings up to a limit (all with --verbose), then a count; infos with --verbose.

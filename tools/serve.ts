@@ -4,14 +4,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext, getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { pascalCase } from '../src/compiler/names.ts';
-import { loadConfig, type TridentConfig } from '../src/config/index.ts';
+import { contractIdentity, discoverContracts, loadConfig, type TridentConfig } from '../src/config/index.ts';
 import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
 import { CorsConfigError, devOrigins, parseCorsOrigins } from '../src/runtime/cors.ts';
-import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
+import type { LoadedApi } from '../src/runtime/load.ts';
+import { loadGeneratedApis, StaleOutputError } from '../src/runtime/generated.ts';
+import { ownPackage } from './own-package.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
 import { startServers, type PageSwitches, type RunningServers } from '../src/runtime/server.ts';
-import { generate } from './generate.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
 import { pageSwitches, SwitchError } from './serve/pages.ts';
 import { graphqlLimitsFromEnv } from './serve/graphql-limits.ts';
@@ -42,17 +43,12 @@ export async function serve(options: ServeOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(line));
   const root = resolve(options.root);
   const config = options.config ?? loadConfig(root);
-  const fresh = await generate({ root, config, check: true, log: () => {} });
-  if (!fresh.ok) {
-    log(`${config.output}/ is out of date; regenerating.`);
-    const result = await generate({ root, config, log });
-    if (!result.ok) return 1;
-  }
   const authenticator = await authenticatorFromEnv(env);
   const cors = corsAllowList(env, authenticator.mode);
   const pages = switches(env, authenticator.mode);
   const tls = tlsFiles(env, root);
-  const apis = await loadApis(root, config);
+  const apis = await generatedApis(root, config, authenticator.mode, log);
+  if (apis === undefined) return 1;
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
@@ -140,6 +136,47 @@ function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): rea
     if (error instanceof CorsConfigError) throw new ServeError(error.message);
     throw error;
   }
+}
+
+/**
+ * The API versions as `trident generate` wrote them: nothing is compiled at start. In dev mode,
+ * where the compiler is installed, what is stale is generated again first (undefined: that
+ * failed, and said why); in production mode, or without the compiler, stale output stops the start.
+ */
+async function generatedApis(root: string, config: TridentConfig, mode: Authenticator['mode'], log: (line: string) => void): Promise<LoadedApi[] | undefined> {
+  const contracts = discoverContracts(root, config.contracts).flatMap((path) => {
+    const identity = contractIdentity(path, config.contracts);
+    return identity ? [{ path, name: identity.name, version: identity.version }] : [];
+  });
+  const load = () => loadGeneratedApis(root, { output: config.output, contracts, trident: ownPackage().version });
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof StaleOutputError)) throw error;
+    const missing = missingCompiler();
+    if (mode === 'production' || missing.length > 0) {
+      const why = mode === 'production' ? 'production mode serves only what was generated and deployed' : `the compiler is not installed here (${missing.join(', ')} missing)`;
+      throw new ServeError(`${error.summary}; ${why}: run \`trident generate\` where the contracts are edited and deploy ${config.output}/ with them.`);
+    }
+    log(`${config.output}/ is out of date (${error.reasons[0]}); regenerating.`);
+  }
+  const { generate } = await import('./generate.ts');
+  const result = await generate({ root, config, log });
+  return result.ok ? load() : undefined;
+}
+
+const compilerPackages = ['@readme/openapi-parser', 'openapi-typescript', 'typescript', 'ts-proto'];
+
+/** The packages `trident generate` needs that this installation lacks (a production install leaves them out). */
+function missingCompiler(): string[] {
+  return compilerPackages.filter((name) => {
+    try {
+      import.meta.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches, tls: { cert: Buffer; key: Buffer } | undefined): Promise<RunningServers> {

@@ -70,6 +70,28 @@ describe('a project of its own', () => {
     }
   }, 180_000);
 
+  it('serve starts from what generate wrote: an edited contract stops it in production mode, and is generated again first in dev mode', async () => {
+    const original = readFileSync(contractFile, 'utf8');
+    try {
+      writeFileSync(contractFile, `${original}# an edit after generate\n`);
+      const production = { NODE_ENV: 'production', TRIDENT_JWT_SECRET: 'a production secret of the project tests, 32+ bytes long', PORT: '0', GRPC_PORT: '0' };
+      const refused = await trident(['serve'], production);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toBe('trident serve: generated/ is out of date: contracts/notes/v1/openapi.yaml changed since generated/serve/notes/v1.json was written; production mode serves only what was generated and deployed: run `trident generate` where the contracts are edited and deploy generated/ with them.');
+      noStack(refused.stderr);
+      const dev = await trident(['serve', '--self-check'], { PORT: '0', GRPC_PORT: '0' });
+      expect(dev.code, dev.stdout + dev.stderr).toBe(0);
+      expect(dev.stdout).toContain('generated/ is out of date (contracts/notes/v1/openapi.yaml changed since generated/serve/notes/v1.json was written); regenerating.');
+      expect(dev.stdout).toMatch(/^self-check: notes v1 REST contract 200/m);
+      // What dev mode wrote is what production mode now starts from.
+      const again = await trident(['serve', '--self-check'], production);
+      expect(again.stdout).not.toContain('out of date');
+    } finally {
+      writeFileSync(contractFile, original);
+      await trident(['generate']);
+    }
+  }, 240_000);
+
   it('serve on a busy port says so and names the variable to change', async () => {
     const busy: Server = createServer();
     const port = await new Promise<number>((resolve) => busy.listen(0, '127.0.0.1', () => resolve((busy.address() as { port: number }).port)));

@@ -43,6 +43,8 @@ export function compilerFingerprint(): string {
   }
   // The sources as TypeScript in a checkout, as built JavaScript in an installed package.
   for (const file of ['generate.ts', 'generate.js'].map((name) => join(repoRoot, 'tools', name)).filter((path) => existsSync(path))) hash.update(readFileSync(file));
+  // The manifest a server starts from is written there.
+  for (const file of ['generated.ts', 'generated.js'].map((name) => join(repoRoot, 'src', 'runtime', name)).filter((path) => existsSync(path))) hash.update(readFileSync(file));
   for (const library of ['openapi-typescript', 'graphql', '@readme/openapi-parser', 'yaml', 'ts-proto', '@bufbuild/protobuf']) hash.update(`${library}@${packageVersion(library)}`);
   fingerprint = hash.digest('hex');
   return fingerprint;

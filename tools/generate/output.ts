@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** The top-level entries of an output folder that trident writes itself. */
-export const ownedEntries = new Set(['openapi', 'graphql', 'proto', 'ts', 'locks']);
+export const ownedEntries = new Set(['openapi', 'graphql', 'proto', 'ts', 'locks', 'serve']);
 
 /**
  * Why an output folder must not be replaced: it holds something trident did not write (so
