@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { toolDependencies } from './tool-packages.ts';
 import { ownPackage } from './own-package.ts';
 import { scaffoldFiles } from './init/templates.ts';
 import { UsageError } from './usage-error.ts';
@@ -29,7 +30,7 @@ export async function main(argv: string[], log: (line: string) => void = (line) 
   const own = ownPackage();
   // The generated clients and gRPC code import these; the project depends on them itself.
   const runtimeDependencies = Object.fromEntries(['@bufbuild/protobuf', '@grpc/grpc-js', 'openapi-fetch'].map((name) => [name, own.dependencies[name] ?? '*']));
-  const files = scaffoldFiles({ name, tridentRange: `^${own.version}`, protoPackage: protoPackageOf(name), runtimeDependencies });
+  const files = scaffoldFiles({ name, tridentRange: `^${own.version}`, protoPackage: protoPackageOf(name), runtimeDependencies, toolDependencies: toolDependencies() });
   for (const [path, text] of files) {
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });

@@ -11,6 +11,7 @@ import { CorsConfigError, devOrigins, parseCorsOrigins } from '../src/runtime/co
 import type { LoadedApi } from '../src/runtime/load.ts';
 import { loadGeneratedApis, StaleOutputError } from '../src/runtime/generated.ts';
 import { ownPackage } from './own-package.ts';
+import { missingToolPackages } from './tool-packages.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
 import { startServers, type PageSwitches, type RunningServers } from '../src/runtime/server.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
@@ -153,7 +154,7 @@ async function generatedApis(root: string, config: TridentConfig, mode: Authenti
     return load();
   } catch (error) {
     if (!(error instanceof StaleOutputError)) throw error;
-    const missing = missingCompiler();
+    const missing = missingToolPackages();
     if (mode === 'production' || missing.length > 0) {
       const why = mode === 'production' ? 'production mode serves only what was generated and deployed' : `the compiler is not installed here (${missing.join(', ')} missing)`;
       throw new ServeError(`${error.summary}; ${why}: run \`trident generate\` where the contracts are edited and deploy ${config.output}/ with them.`);
@@ -163,20 +164,6 @@ async function generatedApis(root: string, config: TridentConfig, mode: Authenti
   const { generate } = await import('./generate.ts');
   const result = await generate({ root, config, log });
   return result.ok ? load() : undefined;
-}
-
-const compilerPackages = ['@readme/openapi-parser', 'openapi-typescript', 'typescript', 'ts-proto'];
-
-/** The packages `trident generate` needs that this installation lacks (a production install leaves them out). */
-function missingCompiler(): string[] {
-  return compilerPackages.filter((name) => {
-    try {
-      import.meta.resolve(name);
-      return false;
-    } catch {
-      return true;
-    }
-  });
 }
 
 async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches, tls: { cert: Buffer; key: Buffer } | undefined): Promise<RunningServers> {

@@ -13,6 +13,7 @@ import { generateUsage } from './generate/usage.ts';
 import { initUsage } from './init.ts';
 import { ownPackage } from './own-package.ts';
 import { packageUsage } from './package-usage.ts';
+import { missingToolPackages, missingToolsMessage } from './tool-packages.ts';
 import { isUsageError } from './usage-error.ts';
 
 const fromSources = import.meta.filename.endsWith('.ts');
@@ -35,11 +36,14 @@ interface Command {
    * exit takes longer than reading it back gains (a checkout, which strips types, always uses it).
    */
   compileCache?: false;
+  /** Needs the tool packages (see ./tool-packages.ts), which a production install leaves out. */
+  tools?: true;
 }
 
 // Each command's module is loaded only when it runs, so help and wrong arguments answer at once.
 const commands: Record<string, Command> = {
   generate: {
+    tools: true,
     usage: generateUsage,
     run: async (argv) => (await import('./generate/cli.ts')).main(argv),
     // Its heavy part, openapi-typescript and the TypeScript compiler, loads on a thread of its own
@@ -59,6 +63,7 @@ const commands: Record<string, Command> = {
     },
   },
   breaking: {
+    tools: true,
     usage: `  trident breaking --base <git-revision | directory> [--format F] [--output FILE] [--crosscheck]
                    [--today DATE] [--verbose]
   trident breaking --rules [--format F]
@@ -83,6 +88,7 @@ const commands: Record<string, Command> = {
     },
   },
   token: {
+    tools: true,
     usage: `  trident token --role ROLE [--role ROLE ...] [--org ORG] [--user USER] [--ttl SECONDS]
       print a bearer token signed with the dev key (dev mode only); the roles are those the
       contracts' security requirements name; --ttl defaults to 43200 (12 hours) and may not exceed
@@ -90,6 +96,7 @@ const commands: Record<string, Command> = {
     run: async (argv) => (await import('./token.ts')).main(argv),
   },
   conformance: {
+    tools: true,
     usage: conformanceUsage,
     run: async (argv) => (await import('./conformance.ts')).main(argv),
   },
@@ -98,6 +105,7 @@ const commands: Record<string, Command> = {
     run: async (argv) => (await import('./init.ts')).main(argv),
   },
   package: {
+    tools: true,
     usage: packageUsage,
     run: async (argv) => (await import('./package.ts')).main(argv),
   },
@@ -133,6 +141,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (asksForHelp(rest)) {
     console.log(usageOf([name]));
     return 0;
+  }
+  if (command.tools) {
+    const missing = missingToolPackages();
+    if (missing.length > 0) {
+      console.error(missingToolsMessage(name, missing));
+      return 1;
+    }
   }
   enableCompileCache(command);
   try {

@@ -26,7 +26,7 @@ let summary: RunSummary;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'trident-scaffold-'));
-  const files = scaffoldFiles({ name: 'notes-team', tridentRange: '*', protoPackage: 'notes_team', runtimeDependencies: {} });
+  const files = scaffoldFiles({ name: 'notes-team', tridentRange: '*', protoPackage: 'notes_team', runtimeDependencies: {}, toolDependencies: {} });
   for (const [path, text] of files) {
     mkdirSync(dirname(join(scratch, path)), { recursive: true });
     writeFileSync(join(scratch, path), text);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main as init } from '../../tools/init.ts';
 import { scaffoldFiles } from '../../tools/init/templates.ts';
+import { toolPackages } from '../../tools/tool-packages.ts';
 
 const dirs: string[] = [];
 const scratch = (): string => {
@@ -25,8 +26,10 @@ describe('trident init', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'team-notes', 'package.json'), 'utf8')) as { name: string; scripts: Record<string, string>; devDependencies: Record<string, string>; dependencies: Record<string, string> };
     expect(manifest.name).toBe('team-notes');
     expect(manifest.scripts).toMatchObject({ generate: 'trident generate', start: 'trident serve' });
-    expect(Object.keys(manifest.devDependencies)).toEqual(['trident']);
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@bufbuild/protobuf', '@grpc/grpc-js', 'openapi-fetch']);
+    // trident serves in production; what only generate and the other tools load is for development.
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@bufbuild/protobuf', '@grpc/grpc-js', 'openapi-fetch', 'trident']);
+    expect(Object.keys(manifest.devDependencies).sort()).toEqual([...toolPackages].sort());
+    for (const range of Object.values(manifest.devDependencies)) expect(range).toMatch(/^\^\d+\.\d+\.\d+$/);
     expect(JSON.parse(readFileSync(join(dir, 'team-notes', 'trident.config.json'), 'utf8'))).toMatchObject({ protoPackage: 'team_notes', serve: { handlers: 'src/handlers.ts' } });
     expect(lines.join('\n')).toContain('npx trident generate');
   });
@@ -49,7 +52,7 @@ describe('trident init', () => {
     expect(manifest.scripts.test).toBe('node --test');
     expect(manifest.scripts.generate).toBe('trident generate');
     expect(manifest.dependencies.zod).toBe('^3.0.0');
-    expect(manifest.devDependencies.trident).toMatch(/^\^\d+\.\d+\.\d+/);
+    expect(manifest.dependencies.trident).toMatch(/^\^\d+\.\d+\.\d+/);
   });
 
   it('refuses a name npm would refuse', async () => {
@@ -57,7 +60,7 @@ describe('trident init', () => {
   });
 
   it('is a pure function of its options', () => {
-    const options = { name: 'a', tridentRange: '^1.0.0', protoPackage: 'a', runtimeDependencies: { 'openapi-fetch': '^0.17.0' } };
+    const options = { name: 'a', tridentRange: '^1.0.0', protoPackage: 'a', runtimeDependencies: { 'openapi-fetch': '^0.17.0' }, toolDependencies: { typescript: '^5.9.3' } };
     expect([...scaffoldFiles(options)]).toEqual([...scaffoldFiles(options)]);
   });
 });

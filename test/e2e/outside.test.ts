@@ -17,7 +17,7 @@ beforeAll(async () => {
   tarball = await packToolkit(scratch);
   // npx installs the tarball on its own to run `init`; the project then installs it for good.
   await run('npx', ['--yes', '--package', tarball, '--', 'trident', 'init', 'notes-service'], { cwd: scratch });
-  await run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', tarball], { cwd: project, timeout: 300_000 });
+  await run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project, timeout: 300_000 });
 }, 600_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -141,5 +141,48 @@ describe('the toolkit installed from its tarball into a new project', () => {
     await npx(['generate', '--check'], { env });
     const checked = await npx(['serve', '--self-check'], { env });
     expect(checked.stdout).toContain('self-check: gRPC health SERVING.');
+  }, 400_000);
+
+  // Last: it takes the dev dependencies away from the project.
+  it('a production install (npm install --omit=dev) serves from generated/ without the generators, and says what generate lacks', async () => {
+    const size = async () => Number((await run('du', ['-sk', 'node_modules'], { cwd: project })).stdout.split('\t')[0]) / 1024;
+    const before = await size();
+    await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund'], { cwd: project, timeout: 300_000 });
+    const after = await size();
+    console.info(`node_modules of the project: ${before.toFixed(0)} MB with dev dependencies, ${after.toFixed(0)} MB after npm install --omit=dev`);
+    for (const absent of ['typescript', 'ts-proto', 'openapi-typescript', '@readme/openapi-parser', 'fast-check']) expect(existsSync(join(project, 'node_modules', absent)), absent).toBe(false);
+    const generate = await npx(['generate'], { allowFailure: true });
+    expect(generate.code, generate.stdout + generate.stderr).toBe(1);
+    expect(generate.stderr.trim()).toMatch(/^trident generate needs .*typescript.*, which this installation lacks \(a production install leaves dev dependencies out\): npm install --save-dev .*typescript@\^5\./);
+    const child = spawn('npx', ['--no-install', 'trident', 'serve'], { cwd: project, env: { ...process.env, PORT: '0', GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!output.includes('Try:') && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 200));
+      const httpUrl = /REST\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+      const writer = /^ {2}writer\s+(eyJ[\w.-]+)$/m.exec(output)?.[1];
+      expect(httpUrl && writer, output).toBeTruthy();
+      const created = await fetch(`${httpUrl}/notes/v1/notes`, { method: 'POST', headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Deployed' }) });
+      expect(created.status).toBe(201);
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    // Without the generators, a contract edited after generate is refused, not compiled.
+    const contract = join(project, 'contracts/notes/v1/openapi.yaml');
+    const original = readFileSync(contract, 'utf8');
+    writeFileSync(contract, `${original}# edited after generate\n`);
+    try {
+      const stale = await npx(['serve'], { env: { ...process.env, PORT: '0', GRPC_PORT: '0' }, allowFailure: true });
+      expect(stale.code, stale.stdout + stale.stderr).toBe(1);
+      expect(stale.stderr.trim()).toMatch(/^trident serve: generated\/ is out of date: contracts\/notes\/v1\/openapi\.yaml changed since generated\/serve\/notes\/v1\.json was written; the compiler is not installed here \(.*typescript.*missing\): run `trident generate` where the contracts are edited and deploy generated\/ with them\.$/);
+    } finally {
+      writeFileSync(contract, original);
+    }
   }, 400_000);
 });

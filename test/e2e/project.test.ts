@@ -19,7 +19,7 @@ const handlersFile = join(project, 'src', 'handlers.ts');
 const contractFile = join(project, 'contracts', 'notes', 'v1', 'openapi.yaml');
 
 beforeAll(async () => {
-  const files = scaffoldFiles({ name: 'notes', tridentRange: '^0.1.0', protoPackage: 'notes', runtimeDependencies: {} });
+  const files = scaffoldFiles({ name: 'notes', tridentRange: '^0.1.0', protoPackage: 'notes', runtimeDependencies: {}, toolDependencies: {} });
   for (const [path, text] of files) {
     mkdirSync(dirname(join(project, path)), { recursive: true });
     writeFileSync(join(project, path), text);

@@ -26,12 +26,13 @@ const sectionOf = (heading: string, next: RegExp): string => {
   const rest = readme.slice(start + heading.length);
   return start < 0 ? '' : rest.slice(0, rest.search(next) < 0 ? undefined : rest.search(next));
 };
-const elsewhere = [...shellLines(sectionOf('## Use Trident in your repository', /^### /m)), ...shellLines(sectionOf('### Publish a client package', /^##/m))];
+const elsewhere = [...shellLines(sectionOf('## Use Trident in your repository', /^### /m)), ...shellLines(sectionOf('### Deploy: a production install', /^##/m)), ...shellLines(sectionOf('### Publish a client package', /^##/m))];
 // Each command of those sections, the test that runs it, and what that test passes to run it.
 const runByTests: Record<string, [file: string, evidence: string]> = {
   'npx trident init my-apis': ['test/e2e/outside.test.ts', "'trident', 'init'"],
   'cd my-apis': ['test/e2e/outside.test.ts', 'cwd: project'],
-  'npm install': ['test/e2e/outside.test.ts', "['install', '--save-dev'"],
+  'npm install': ['test/e2e/outside.test.ts', "['install', '--no-audit', '--no-fund', tarball]"],
+  'npm install --omit=dev': ['test/e2e/outside.test.ts', "['install', '--omit=dev'"],
   'npx trident generate': ['test/e2e/outside.test.ts', "npx(['generate'])"],
   'npx trident serve': ['test/e2e/outside.test.ts', "'trident', 'serve'"],
   'npx trident conformance --self': ['test/e2e/outside.test.ts', "npx(['conformance', '--self'"],

@@ -11,6 +11,8 @@ export interface ScaffoldOptions {
   tridentRange: string;
   /** What the generated code imports (openapi-fetch, @bufbuild/protobuf, @grpc/grpc-js), with trident's own ranges. */
   runtimeDependencies: Record<string, string>;
+  /** What `generate` and the other tools need besides trident's runtime, with trident's own ranges. */
+  toolDependencies: Record<string, string>;
   /** The proto package prefix: lower-case segments. */
   protoPackage: string;
 }
@@ -44,8 +46,9 @@ function packageJson(options: ScaffoldOptions): object {
       start: 'trident serve',
       test: 'trident conformance --self',
     },
-    dependencies: options.runtimeDependencies,
-    devDependencies: { trident: options.tridentRange },
+    // trident serves in production; the generators and the other tools are for development and CI only.
+    dependencies: { trident: options.tridentRange, ...options.runtimeDependencies },
+    devDependencies: options.toolDependencies,
   };
 }
 
