@@ -7,6 +7,7 @@ import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, typ
 import { authenticatorFromEnv, type Authenticator } from '../src/runtime/auth.ts';
 import { CorsConfigError, devOrigins, parseCorsOrigins } from '../src/runtime/cors.ts';
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
+import { OpsConfigError, operationsFromEnv, type OperationsSettings } from '../src/runtime/ops/env.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
 import { startServers, type RunningServers } from '../src/runtime/server.ts';
 import { generate } from './generate.ts';
@@ -46,20 +47,25 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   const authenticator = await authenticatorFromEnv(env);
   const cors = corsAllowList(env, authenticator.mode);
+  const operations = operationsSettings(env);
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
+  // The tracing SDK is loaded only when export is on: otherwise spans are the API's no-ops.
+  const traces = operations.traceExporters.length > 0 ? (await import('../src/runtime/ops/tracing.ts')).startTraceExport(operations.traceExporters) : undefined;
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator), cors);
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator), cors, operations);
   } catch (error) {
     await setup.close?.();
+    await traces?.shutdown();
     throw error;
   }
   const shutdown = async (): Promise<void> => {
     await servers.close();
     await setup.close?.();
+    await traces?.shutdown();
   };
   log(await banner(servers, apis, setup, identities, authenticator, cors));
   if (options.selfCheck) {
@@ -100,12 +106,23 @@ function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): rea
   }
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[]): Promise<RunningServers> {
+/** `/metrics`, the drain delay and trace export, from TRIDENT_METRICS*, TRIDENT_DRAIN_DELAY and OTEL_*. */
+function operationsSettings(env: NodeJS.ProcessEnv): OperationsSettings {
+  try {
+    return operationsFromEnv(env);
+  } catch (error) {
+    if (error instanceof OpsConfigError) throw new ServeError(error.message);
+    throw error;
+  }
+}
+
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], operations: OperationsSettings): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors });
+    const probes = { ...(setup.ready ? { ready: setup.ready.bind(setup) } : {}), ...(setup.databasePool ? { pool: setup.databasePool.bind(setup) } : {}) };
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, operations: { ...probes, metrics: operations.metrics }, drainDelayMs: operations.drainDelayMs });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);

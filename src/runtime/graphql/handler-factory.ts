@@ -10,7 +10,7 @@ import { bearerToken } from '../auth.ts';
 import { isErrorCode } from '../errors.ts';
 import { logServerFailure, type FailureLogger, type FailureSite } from '../failure-log.ts';
 import type { BinaryUpload, OperationInput } from '../handler.ts';
-import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
+import { invoke, traceHeadersOf, type BoundOperation, type ServedApi, type TraceHeaders } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
@@ -42,6 +42,7 @@ interface RequestState {
   token: string | undefined;
   signal: AbortSignal;
   requestId: string;
+  traceHeaders: TraceHeaders | undefined;
   log: FailureLogger;
 }
 
@@ -82,6 +83,7 @@ export function registerGraphqlApi(
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,
       requestId: req.id,
+      traceHeaders: traceHeadersOf((name) => request.headers.get(name) ?? undefined),
       log: req.log,
     }),
   });
@@ -114,7 +116,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
     if (operation.result.kind === 'binary') continue;
     const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
     const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> =>
-      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId }, authenticator);
+      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, traceHeaders: state.traceHeaders }, authenticator);
     const target = roots[root] as Record<string, unknown>;
     if (root === 'Subscription') {
       target[operation.graphqlName] = {
