@@ -67,7 +67,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     await setup.close?.();
     await traces?.shutdown();
   };
-  log(await banner(servers, apis, setup, identities, authenticator, cors));
+  log(await banner(servers, apis, setup, identities, authenticator, cors, operations));
   if (options.selfCheck) {
     try {
       return (await selfCheck(servers, apis, setup, identities, authenticator, root, log)) ? 0 : 1;
@@ -142,7 +142,7 @@ function port(value: string | undefined, name: string, fallback: number): number
   return parsed;
 }
 
-async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[]): Promise<string> {
+async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[], operations: OperationsSettings): Promise<string> {
   const lines = ['', 'Trident is serving.', ''];
   for (const api of servers.served) {
     lines.push(`${api.api.title} v${api.api.version}`);
@@ -153,6 +153,9 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
   }
   if (setup.banner?.length) lines.push('', ...setup.banner);
   lines.push('', cors.length > 0 ? `Browsers may call from: ${cors.join(', ')} (TRIDENT_CORS_ORIGINS).` : 'No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
+  const metrics = !operations.metrics.enabled ? 'metrics off (TRIDENT_METRICS)' : `metrics ${servers.httpUrl}/metrics${operations.metrics.token ? ' (with TRIDENT_METRICS_TOKEN)' : ''}`;
+  const traces = operations.traceExporters.length > 0 ? `traces exported (${operations.traceExporters.join(', ')})` : 'traces not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)';
+  lines.push(`Health ${servers.httpUrl}/healthz, readiness ${servers.httpUrl}/readyz, ${metrics}; ${traces}.`);
   const limits = authenticator.policy ? ` Tokens must carry exp and live at most ${authenticator.policy.maxLifetimeSeconds} s (TRIDENT_JWT_MAX_LIFETIME), with ${authenticator.policy.clockSkewSeconds} s of clock skew allowed (TRIDENT_JWT_CLOCK_SKEW).` : '';
   if (!authenticator.issue) {
     lines.push('', `Production mode: tokens are verified with the configured key.${limits}`);

@@ -95,6 +95,7 @@ describe('a server with trace export to an OTLP receiver (PGlite)', () => {
     expect(ready).toMatchObject({ status: 200, body: { status: 'ready', draining: false, checks: { database: 'ok', blobs: 'ok' } } });
     expect(await grpcHealth(running.grpcAddress)).toBe('SERVING');
     expect(await grpcHealth(running.grpcAddress, 'trident.study.v2.StudyService')).toBe('SERVING');
+    expect(running.output()).toContain(`Health ${running.httpUrl}/healthz, readiness ${running.httpUrl}/readyz, metrics ${running.httpUrl}/metrics; traces exported (otlp).`);
     // No token needed, none looked at.
     expect((await call(`${running.httpUrl}/readyz`, { token: 'not-a-token' })).status).toBe(200);
   });
