@@ -68,7 +68,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
             const problem = toProblem(new ApiError('unauthenticated', '/metrics needs the bearer token of TRIDENT_METRICS_TOKEN.'), request.url, false);
             return reply.code(401).header('www-authenticate', 'Bearer').type('application/problem+json').send(JSON.stringify(problem));
           }
-          return reply.header('cache-control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics());
+          return reply.header('cache-control', 'no-store').type(metrics.contentType).send(await metrics.text());
         });
       }
       if (options.ready) {

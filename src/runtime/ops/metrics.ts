@@ -27,6 +27,9 @@ export interface InvocationLabels {
 
 export interface ServerMetrics {
   registry: Registry;
+  /** The text of `/metrics`: this server's metrics and the process's. */
+  text(): Promise<string>;
+  contentType: string;
   /** Records one finished invocation: `outcome` is `ok` or the error catalog's code. */
   observe(labels: InvocationLabels, outcome: string, seconds: number): void;
   /** A stream was opened (+1) or ended (-1). */
@@ -35,10 +38,21 @@ export interface ServerMetrics {
 
 const labelNames = ['api', 'version', 'operation', 'protocol', 'outcome'] as const;
 
+// The process's metrics (CPU, memory, event loop, GC) are collected once, whatever the number of
+// servers in the process: each collector starts observers of its own that nothing stops.
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 /** Metrics of one server: invocations, durations, open streams, the database pool, the process. */
 export function createMetrics(options: { pool?: () => PoolStats | undefined } = {}): ServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const process = processMetrics();
   const requests = new Counter({ name: 'trident_requests_total', help: 'Operation invocations, by API version, operation, protocol and outcome (ok or the error code).', labelNames, registers: [registry] });
   const durations = new Histogram({
     name: 'trident_request_duration_seconds',
@@ -69,6 +83,9 @@ export function createMetrics(options: { pool?: () => PoolStats | undefined } = 
   const children = new Map<string, { count: Counter.Internal; time: Histogram.Internal<(typeof labelNames)[number]> }>();
   return {
     registry,
+    contentType: registry.contentType,
+    // Two expositions with no metric name in common make one.
+    text: async () => `${[await registry.metrics(), await process.metrics()].map((part) => part.trimEnd()).join('\n')}\n`,
     observe(labels, outcome, seconds) {
       const key = `${labels.api}\0${labels.version}\0${labels.operation}\0${labels.protocol}\0${outcome}`;
       let child = children.get(key);
