@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient, pngOfSize, registerImage, startUpload, unary } from './clients.ts';
-import { postgresReason, startCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
 import { killServer, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -190,27 +190,17 @@ describe('two updates with the same ETag', () => {
 if (postgresReason) console.warn(`PostgreSQL fault tests skipped: ${postgresReason}`);
 
 describe.skipIf(postgresReason !== undefined)('PostgreSQL stopped and started again', () => {
-  const data = scratchDataDir();
-  let server: ServerProcess | undefined;
-  let cluster: PostgresCluster | undefined;
-  beforeAll(async () => {
-    cluster = await startCluster();
-    server = await startServerProcess(data.dir, { databaseUrl: cluster.url });
-  }, 120_000);
-  afterAll(async () => {
-    await killServer(server);
-    data.remove();
-    await cluster?.remove();
-  });
+  const postgres = usePostgresServer();
 
   it('fails fast with 503 / UNAVAILABLE / a GraphQL error while it is down, and succeeds once it is back', async () => {
-    const token = server!.tokens.doctor!;
-    const rest = () => call(`${server!.httpUrl}/study/v2/studies/${server!.studyId}`, { token });
-    const graphql = () => call(`${server!.httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server!.studyId } } });
-    const grpc = grpcClient(server!.grpcAddress, 'trident.study.v2.StudyService');
+    const { server, cluster } = postgres();
+    const token = server.tokens.doctor!;
+    const rest = () => call(`${server.httpUrl}/study/v2/studies/${server.studyId}`, { token });
+    const graphql = () => call(`${server.httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server.studyId } } });
+    const grpc = grpcClient(server.grpcAddress, 'trident.study.v2.StudyService');
     try {
       expect((await rest()).status).toBe(200);
-      await cluster!.stop();
+      await cluster.stop();
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const started = Date.now();
         const down = await rest();
@@ -218,16 +208,16 @@ describe.skipIf(postgresReason !== undefined)('PostgreSQL stopped and started ag
         expect(down.body.code).toBe('unavailable');
         const downGraphql = await graphql();
         expect((downGraphql.body.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('UNAVAILABLE');
-        const { error } = await unary(grpc, 'GetStudy', { study_id: server!.studyId }, token, 10_000);
+        const { error } = await unary(grpc, 'GetStudy', { study_id: server.studyId }, token, 10_000);
         expect(error?.code).toBe(14);
         // Fast: well inside any client's timeout, not a hang.
         expect(Date.now() - started).toBeLessThan(5_000);
       }
-      await cluster!.start();
+      await cluster.start();
       expect((await rest()).status).toBe(200);
-      expect((await graphql()).body.data).toMatchObject({ getStudy: { id: server!.studyId } });
-      expect((await unary(grpc, 'GetStudy', { study_id: server!.studyId }, token)).error).toBeUndefined();
-      await raceUpdates(server!, 6);
+      expect((await graphql()).body.data).toMatchObject({ getStudy: { id: server.studyId } });
+      expect((await unary(grpc, 'GetStudy', { study_id: server.studyId }, token)).error).toBeUndefined();
+      await raceUpdates(server, 6);
     } finally {
       grpc.close();
     }

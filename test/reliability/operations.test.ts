@@ -4,7 +4,7 @@ import { service as healthService } from 'grpc-health-check';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient } from './clients.ts';
-import { postgresReason, startCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
 import { killServer, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -219,21 +219,10 @@ describe('a server draining after SIGTERM, with TRIDENT_DRAIN_DELAY and a metric
 if (postgresReason) console.warn(`PostgreSQL readiness tests skipped: ${postgresReason}`);
 
 describe.skipIf(postgresReason !== undefined)('readiness with PostgreSQL stopped and started again', () => {
-  const data = scratchDataDir();
-  let server: ServerProcess | undefined;
-  let cluster: PostgresCluster | undefined;
-  beforeAll(async () => {
-    cluster = await startCluster();
-    server = await startServerProcess(data.dir, { databaseUrl: cluster.url });
-  }, 120_000);
-  afterAll(async () => {
-    await killServer(server);
-    data.remove();
-    await cluster?.remove();
-  });
+  const postgres = usePostgresServer();
 
   it('goes not ready and NOT_SERVING while the database is down, and back when it returns; the pool is in the metrics', async () => {
-    const running = server!;
+    const { server: running, cluster } = postgres();
     expect((await readyz(running)).body).toMatchObject({ status: 'ready', checks: { database: 'ok', blobs: 'ok' } });
     const families = parsePrometheus(await (await fetch(`${running.httpUrl}/metrics`)).text());
     const pool = families.find((family) => family.name === 'trident_db_pool_clients');
@@ -241,18 +230,18 @@ describe.skipIf(postgresReason !== undefined)('readiness with PostgreSQL stopped
     expect(pool?.metrics.map((sample) => sample.labels?.state).sort()).toEqual(['idle', 'total', 'waiting']);
     expect(Number(pool?.metrics.find((sample) => sample.labels?.state === 'total')?.value)).toBeGreaterThanOrEqual(1);
 
-    await cluster!.stop();
+    await cluster.stop();
     expect(await eventually(async () => (await readyz(running)).status, 503, 5000)).toBe(503);
     const down = (await readyz(running)).body;
     expect(down).toMatchObject({ status: 'not_ready', draining: false, checks: { database: 'not reachable', blobs: 'ok' } });
     expect(down.reason).toBe('database: not reachable');
     // Nothing of where the database is.
-    expect(JSON.stringify(down)).not.toContain(new URL(cluster!.url).port);
+    expect(JSON.stringify(down)).not.toContain(new URL(cluster.url).port);
     expect(await eventually(() => grpcHealth(running.grpcAddress), 'NOT_SERVING', 5000)).toBe('NOT_SERVING');
     expect(await grpcHealth(running.grpcAddress, 'trident.study.v2.StudyService')).toBe('NOT_SERVING');
     expect((await call(`${running.httpUrl}/healthz`)).status).toBe(200);
 
-    await cluster!.start();
+    await cluster.start();
     expect(await eventually(async () => (await readyz(running)).status, 200, 10_000)).toBe(200);
     expect(await eventually(() => grpcHealth(running.grpcAddress), 'SERVING', 5000)).toBe('SERVING');
     expect(await grpcHealth(running.grpcAddress, 'trident.study.v2.StudyService')).toBe('SERVING');

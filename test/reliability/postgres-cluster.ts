@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from './server-process.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { killServer, repoRoot, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
 
 const run = promisify(execFile);
 const script = join(repoRoot, 'tools/ci-postgres.sh');
@@ -36,5 +37,28 @@ export async function startCluster(): Promise<PostgresCluster> {
     remove: async () => {
       if (dir) await run('bash', [script, 'stop', dir]).catch(() => {});
     },
+  };
+}
+
+/**
+ * A PostgreSQL server of its own and a `trident serve` process on it, for the tests of the calling
+ * `describe` block: started before them, both stopped and removed after.
+ */
+export function usePostgresServer(): () => { server: ServerProcess; cluster: PostgresCluster } {
+  const data = scratchDataDir();
+  let server: ServerProcess | undefined;
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    server = await startServerProcess(data.dir, { databaseUrl: cluster.url });
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(server);
+    data.remove();
+    await cluster?.remove();
+  });
+  return () => {
+    if (!server || !cluster) throw new Error('the PostgreSQL server or the server process has not started');
+    return { server, cluster };
   };
 }
