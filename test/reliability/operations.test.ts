@@ -178,6 +178,22 @@ describe('a server with trace export to an OTLP receiver (PGlite)', () => {
       expect(receiver!.raw.join('\n')).not.toContain(marker);
     }
   }, 60_000);
+
+  it('counts an open event stream while it is open', async () => {
+    const running = server!;
+    const openStreams = async () => {
+      const families = parsePrometheus(await (await fetch(`${running.httpUrl}/metrics`)).text());
+      const sample = families.find((family) => family.name === 'trident_open_streams')?.metrics.find((candidate) => candidate.labels?.protocol === 'rest');
+      return Number(sample?.value);
+    };
+    expect(await openStreams()).toBe(0);
+    const aborter = new AbortController();
+    const stream = await fetch(`${running.httpUrl}/review/v1/studies/${running.studyId}/events`, { headers: { authorization: `Bearer ${running.tokens.doctor}`, accept: 'text/event-stream' }, signal: aborter.signal });
+    expect(stream.status).toBe(200);
+    expect(await eventually(openStreams, 1, 5000)).toBe(1);
+    aborter.abort();
+    expect(await eventually(openStreams, 0, 5000)).toBe(0);
+  }, 30_000);
 });
 
 describe('a server draining after SIGTERM, with TRIDENT_DRAIN_DELAY and a metrics token', () => {
