@@ -1,7 +1,8 @@
 /**
  * `npm run bench:ops`: what measuring an invocation costs. Calls study v2 `getStudy` in process
  * through the shared `invoke` (dev token verified, input validated, the in-memory benchmark
- * handler, result projected), in rounds alternating between: no observer; metrics with tracing
+ * handler, result projected), and an empty invocation (the observer's own cost, apart from the
+ * token check and validation that dominate a whole call), in rounds alternating between: no observer; metrics with tracing
  * off (the `@opentelemetry/api` no-ops, as `serve` runs by default); metrics with the tracing SDK
  * registered (spans recorded and dropped, nothing sent). Prints the CPU time per call (median of
  * the rounds) and the difference from the first.
@@ -11,7 +12,6 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { devAuthenticator } from '../src/runtime/auth.ts';
 import { loadApis } from '../src/runtime/load.ts';
@@ -32,40 +32,51 @@ const token = await authenticator.issue!({ userId: 'usr_bench', orgId: benchOrgI
 const handlers = benchStudyV2Handlers(new BenchStudies()) as unknown as Record<string, unknown>;
 const provider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
 
-const configurations: Array<{ name: string; observe?: InvocationObserver; tracing: boolean }> = [
-  { name: 'no observer', tracing: false },
-  { name: 'metrics, tracing off', observe: invocationObserver(createMetrics()), tracing: false },
-  { name: 'metrics, tracing SDK on', observe: invocationObserver(createMetrics()), tracing: true },
+const configurations: Array<{ name: string; observe?: InvocationObserver }> = [
+  { name: 'no observer' },
+  { name: 'metrics, tracing off', observe: invocationObserver(createMetrics()) },
+  { name: 'metrics, tracing SDK on', observe: invocationObserver(createMetrics(), provider.getTracer('trident')) },
 ];
 const bound = configurations.map(({ observe }) => serveApi(loaded.api, handlers, undefined, observe).operations.find((operation) => operation.operation.id === 'getStudy')!);
 const input = { path: { studyId: benchStudyId } };
 const signal = new AbortController().signal;
 
-async function round(index: number): Promise<number> {
+const empty = async () => undefined;
+const options = { token, protocol: 'rest' as const, signal };
+
+/** CPU time per call of `calls` calls: the whole invocation, or only the observer around an empty one. */
+async function round(index: number, whole: boolean): Promise<number> {
   const configuration = configurations[index]!;
-  if (configuration.tracing) trace.setGlobalTracerProvider(provider);
+  const operation = bound[index]!;
   const started = process.cpuUsage();
-  for (let call = 0; call < calls; call += 1) await invoke(bound[index]!, input, { token, protocol: 'rest', signal }, authenticator);
+  if (whole) for (let call = 0; call < calls; call += 1) await invoke(operation, input, options, authenticator);
+  else for (let call = 0; call < calls; call += 1) await (configuration.observe ? configuration.observe(operation, options, empty) : empty());
   const used = process.cpuUsage(started);
-  if (configuration.tracing) trace.disable();
   return (used.user + used.system) / calls;
 }
 
-// A warm-up round of each, then the measured rounds, the order rotating between rounds.
-for (let index = 0; index < configurations.length; index += 1) await round(index);
-const samples = configurations.map((): number[] => []);
-for (let r = 0; r < rounds; r += 1) {
-  for (let step = 0; step < configurations.length; step += 1) {
-    const index = (r + step) % configurations.length;
-    samples[index]!.push(await round(index));
+const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+
+async function table(whole: boolean, title: string): Promise<void> {
+  // A warm-up round of each, then the measured rounds, the order rotating between rounds.
+  for (let index = 0; index < configurations.length; index += 1) await round(index, whole);
+  const samples = configurations.map((): number[] => []);
+  for (let r = 0; r < rounds; r += 1) {
+    for (let step = 0; step < configurations.length; step += 1) {
+      const index = (r + step) % configurations.length;
+      samples[index]!.push(await round(index, whole));
+    }
+  }
+  const base = median(samples[0]!);
+  console.log(`${rounds} rounds of ${calls} ${title}, CPU time per call (median):`);
+  console.log('| configuration | µs per call | vs no observer |');
+  console.log('|---|---|---|');
+  for (const [index, { name }] of configurations.entries()) {
+    const value = median(samples[index]!);
+    console.log(`| ${name} | ${value.toFixed(2)} | ${index === 0 ? '' : `${value - base >= 0 ? '+' : ''}${(value - base).toFixed(2)} µs`} |`);
   }
 }
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
-const base = median(samples[0]!);
-console.log(`${rounds} rounds of ${calls} getStudy calls through invoke, CPU time per call (median):`);
-console.log('| configuration | µs per call | vs no observer |');
-console.log('|---|---|---|');
-for (const [index, { name }] of configurations.entries()) {
-  const value = median(samples[index]!);
-  console.log(`| ${name} | ${value.toFixed(2)} | ${index === 0 ? '' : `${value - base >= 0 ? '+' : ''}${(value - base).toFixed(2)} µs`} |`);
-}
+
+await table(false, 'empty invocations, only the observer around them');
+console.log('');
+await table(true, 'getStudy calls through invoke');

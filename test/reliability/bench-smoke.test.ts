@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './server-process.ts';
 
 // Runs a command to its end without blocking this process; resolves with its output and exit code.
-function runBench(args: string[]): Promise<{ code: number | null; output: string }> {
+function runBench(args: string[], tool = 'tools/bench-runtime.ts'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/bench-runtime.ts', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [tool, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -37,4 +37,14 @@ describe('npm run bench (smoke: one second per figure)', () => {
     expect(output).toMatch(/\| gRPC +\| \d+ +\| \d+ +\| [\d.]+ \/ [\d.]+ +\| 0 +\|/);
     expect(output).toMatch(/Errors: 0\. Resident memory: [\d.]+ MB after warm-up, [\d.]+ MB at the end/);
   }, 180_000);
+});
+
+describe('npm run bench:ops (smoke: a few calls per round)', () => {
+  it('prints the CPU time per call of each configuration', async () => {
+    const { code, output } = await runBench(['--calls', '200', '--rounds', '1'], 'tools/bench-ops.ts');
+    expect(code, output).toBe(0);
+    expect(output).toContain('1 rounds of 200 getStudy calls through invoke');
+    expect(output).toMatch(/^\| no observer \| \d+\.\d\d \|/m);
+    for (const name of ['metrics, tracing off', 'metrics, tracing SDK on']) expect(output).toMatch(new RegExp(`^\\| ${name} \\| \\d+\\.\\d\\d \\| [+-]\\d+\\.\\d\\d µs \\|`, 'm'));
+  }, 120_000);
 });
