@@ -1,6 +1,8 @@
 import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createSecureContext, getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { pascalCase } from '../src/compiler/names.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
 import { devIdentities, setUpProject, type DevIdentities, type ProjectSetup, type SelfCheckCall } from '../src/runtime/app.ts';
@@ -9,9 +11,11 @@ import { CorsConfigError, devOrigins, parseCorsOrigins } from '../src/runtime/co
 import { loadApis, type LoadedApi } from '../src/runtime/load.ts';
 import { OpsConfigError, operationsFromEnv, type OperationsSettings } from '../src/runtime/ops/env.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
-import { startServers, type RunningServers } from '../src/runtime/server.ts';
+import { startServers, type PageSwitches, type RunningServers } from '../src/runtime/server.ts';
 import { generate } from './generate.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
+import { pageSwitches, SwitchError } from './serve/pages.ts';
+import { graphqlLimitsFromEnv } from './serve/graphql-limits.ts';
 import { stopWithParent } from './serve/parent.ts';
 
 export interface ServeOptions {
@@ -48,6 +52,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   const authenticator = await authenticatorFromEnv(env);
   const cors = corsAllowList(env, authenticator.mode);
   const operations = operationsSettings(env);
+  const pages = switches(env, authenticator.mode);
+  const tls = tlsFiles(env, root);
   const apis = await loadApis(root, config);
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
@@ -56,7 +62,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   const traces = operations.traceExporters.length > 0 ? (await import('../src/runtime/ops/tracing.ts')).startTraceExport(operations.traceExporters) : undefined;
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, await graphiqlDefaults(apis, identities, authenticator), cors, operations);
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, pages.graphiql ? await graphiqlDefaults(apis, identities, authenticator) : {}, cors, pages, tls, operations);
   } catch (error) {
     await setup.close?.();
     await traces?.shutdown();
@@ -67,10 +73,12 @@ export async function serve(options: ServeOptions): Promise<number> {
     await setup.close?.();
     await traces?.shutdown();
   };
-  log(await banner(servers, apis, setup, identities, authenticator, cors, operations));
+  log(await banner(servers, apis, setup, identities, authenticator, cors, pages, operations));
   if (options.selfCheck) {
     try {
-      return (await selfCheck(servers, apis, setup, identities, authenticator, root, log)) ? 0 : 1;
+      // The self-check is a client of this server like any other: it must trust the served certificate.
+      if (tls) setDefaultCACertificates([...getCACertificates('default'), tls.cert.toString()]);
+      return (await selfCheck(servers, apis, setup, identities, authenticator, root, log, tls?.cert)) ? 0 : 1;
     } finally {
       await shutdown();
     }
@@ -95,6 +103,40 @@ export async function serve(options: ServeOptions): Promise<number> {
  * The origins that may call the APIs from a browser: `TRIDENT_CORS_ORIGINS` when set (empty for
  * none), else pages on this machine in dev mode and none in production mode.
  */
+/**
+ * The certificate chain and key that `TRIDENT_TLS_CERT` and `TRIDENT_TLS_KEY` name (PEM files,
+ * relative to the project root), checked to form a usable pair; none when neither is set.
+ */
+function tlsFiles(env: NodeJS.ProcessEnv, root: string): { cert: Buffer; key: Buffer } | undefined {
+  const certPath = env.TRIDENT_TLS_CERT || undefined;
+  const keyPath = env.TRIDENT_TLS_KEY || undefined;
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) throw new ServeError(`TLS needs both TRIDENT_TLS_CERT (the certificate chain) and TRIDENT_TLS_KEY (its private key), PEM files; ${certPath === undefined ? 'TRIDENT_TLS_CERT' : 'TRIDENT_TLS_KEY'} is not set`);
+  const read = (name: string, path: string): Buffer => {
+    try {
+      return readFileSync(resolve(root, path));
+    } catch (error) {
+      throw new ServeError(`${name}=${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): give the path of a PEM file`);
+    }
+  };
+  const files = { cert: read('TRIDENT_TLS_CERT', certPath), key: read('TRIDENT_TLS_KEY', keyPath) };
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    throw new ServeError(`TRIDENT_TLS_CERT and TRIDENT_TLS_KEY do not make a usable pair (${(error as Error).message}): give a PEM certificate chain and the private key it was issued for`);
+  }
+  return files;
+}
+
+function switches(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): PageSwitches {
+  try {
+    return pageSwitches(env, mode);
+  } catch (error) {
+    if (error instanceof SwitchError) throw new ServeError(error.message);
+    throw error;
+  }
+}
+
 function corsAllowList(env: NodeJS.ProcessEnv, mode: Authenticator['mode']): readonly string[] {
   const configured = env.TRIDENT_CORS_ORIGINS;
   if (configured === undefined) return mode === 'dev' ? devOrigins : [];
@@ -116,13 +158,13 @@ function operationsSettings(env: NodeJS.ProcessEnv): OperationsSettings {
   }
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], operations: OperationsSettings): Promise<RunningServers> {
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches, tls: { cert: Buffer; key: Buffer } | undefined, operations: OperationsSettings): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
     const probes = { ...(setup.ready ? { ready: setup.ready.bind(setup) } : {}), ...(setup.databasePool ? { pool: setup.databasePool.bind(setup) } : {}) };
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, operations: { ...probes, metrics: operations.metrics }, drainDelayMs: operations.drainDelayMs });
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages, ...(tls ? { tls } : {}), graphqlLimits: graphqlLimitsFromEnv(env), operations: { ...probes, metrics: operations.metrics }, drainDelayMs: operations.drainDelayMs });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);
@@ -142,16 +184,18 @@ function port(value: string | undefined, name: string, fallback: number): number
   return parsed;
 }
 
-async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[], operations: OperationsSettings): Promise<string> {
+async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[], pages: PageSwitches, operations: OperationsSettings): Promise<string> {
   const lines = ['', 'Trident is serving.', ''];
   for (const api of servers.served) {
     lines.push(`${api.api.title} v${api.api.version}`);
     lines.push(`  REST       ${servers.httpUrl}${api.basePath}`);
-    lines.push(`  reference  ${servers.httpUrl}${api.docs}`);
-    lines.push(`  GraphiQL   ${servers.httpUrl}${api.graphql}`);
+    if (api.docs !== undefined) lines.push(`  reference  ${servers.httpUrl}${api.docs}`);
+    lines.push(`  ${pages.graphiql ? 'GraphiQL ' : 'GraphQL  '}  ${servers.httpUrl}${api.graphql}`);
     lines.push(`  gRPC       ${servers.grpcAddress} ${api.grpcService}`);
   }
   if (setup.banner?.length) lines.push('', ...setup.banner);
+  const hidden = (Object.keys(pages) as Array<keyof PageSwitches>).filter((page) => !pages[page]);
+  if (hidden.length > 0) lines.push('', `Off: ${hidden.map((page) => ({ graphiql: 'GraphiQL (TRIDENT_GRAPHIQL)', introspection: 'GraphQL introspection (TRIDENT_INTROSPECTION)', reference: 'the reference pages (TRIDENT_REFERENCE)' })[page]).join(', ')}.`);
   lines.push('', cors.length > 0 ? `Browsers may call from: ${cors.join(', ')} (TRIDENT_CORS_ORIGINS).` : 'No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
   const metrics = !operations.metrics.enabled ? 'metrics off (TRIDENT_METRICS)' : `metrics ${servers.httpUrl}/metrics${operations.metrics.token ? ' (with TRIDENT_METRICS_TOKEN)' : ''}`;
   const traces = operations.traceExporters.length > 0 ? `traces exported (${operations.traceExporters.join(', ')})` : 'traces not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)';
@@ -179,10 +223,10 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
     // The conformance callers spell a request as gRPC does; loaded only when there is one to print.
     const { grpcRequest } = await import('../src/conformance/callers/grpc.ts');
     const request = JSON.stringify(grpcRequest(loaded.api, operation, call.input));
-    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer ${token}" -d '${request}' http://${servers.grpcAddress}/${served.grpcService}/${pascalCase(operation.id)}`);
+    lines.push(`  buf curl --protocol grpc ${servers.tls ? '' : '--http2-prior-knowledge '}-H "Authorization: Bearer ${token}" -d '${request}' ${servers.tls ? 'https' : 'http'}://${servers.grpcAddress}/${served.grpcService}/${pascalCase(operation.id)}`);
   } else {
     for (const api of servers.served) lines.push(`  curl ${servers.httpUrl}${api.basePath}/openapi.json`);
-    lines.push(`  buf curl --protocol grpc --http2-prior-knowledge --list-services http://${servers.grpcAddress}`);
+    lines.push(`  buf curl --protocol grpc ${servers.tls ? '--list-services https' : '--http2-prior-knowledge --list-services http'}://${servers.grpcAddress}`);
   }
   return lines.join('\n');
 }
@@ -192,7 +236,7 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
  * query, the gRPC server reports SERVING; and where the handler module names a read, that read
  * gives the same answer over the three protocols.
  */
-async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void): Promise<boolean> {
+async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void, certificate: Buffer | undefined): Promise<boolean> {
   let ok = true;
   for (const api of servers.served) {
     const contract = await fetch(`${servers.httpUrl}${api.basePath}/openapi.json`);
@@ -202,16 +246,16 @@ async function selfCheck(servers: RunningServers, apis: LoadedApi[], setup: Proj
     log(`self-check: ${api.api.name} v${api.api.version} REST contract ${contract.status}, GraphQL ${typename ?? graphql.status}${up ? '' : ' FAILED'}.`);
     ok &&= up;
   }
-  const health = await grpcHealth(servers.grpcAddress);
+  const health = await grpcHealth(servers.grpcAddress, certificate);
   log(`self-check: gRPC health ${health}.`);
   ok &&= health === 'SERVING';
   const call = setup.selfCheck;
-  if (call) ok = (await sameAnswer(call, servers, apis, identities, authenticator, root, log)) && ok;
+  if (call) ok = (await sameAnswer(call, servers, apis, identities, authenticator, root, log, certificate)) && ok;
   else log(`self-check: no read compared over the three protocols (${authenticator.mode === 'production' ? 'production mode: the handler module set up no data to read, and tokens are issued in dev mode only' : 'the handler module names none'}).`);
   return ok;
 }
 
-async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: LoadedApi[], identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void): Promise<boolean> {
+async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: LoadedApi[], identities: DevIdentities, authenticator: Authenticator, root: string, log: (line: string) => void, certificate: Buffer | undefined): Promise<boolean> {
   const loaded = apis.find((candidate) => candidate.key === call.api);
   if (!loaded || !authenticator.issue) {
     log(`self-check: ${call.api} ${call.operationId} cannot be called (${loaded ? 'tokens are issued in dev mode only' : 'no such API version'}).`);
@@ -219,7 +263,7 @@ async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: Lo
   }
   const token = await authenticator.issue({ userId: identities.users[call.role] ?? `usr_dev_${call.role}`, orgId: identities.orgId, roles: [call.role] });
   const [{ connect }, { givenTokens }] = await Promise.all([import('../src/conformance/target.ts'), import('../src/conformance/tokens.ts')]);
-  const target = connect({ httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, apis, tokens: givenTokens(identities.orgId, { [call.role]: token }), root });
+  const target = connect({ httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, ...(certificate ? { grpcTls: { rootCerts: certificate } } : {}), apis, tokens: givenTokens(identities.orgId, { [call.role]: token }), root });
   try {
     const answers = await Promise.all([target.callers.rest, target.callers.graphql, target.callers.grpc].map((caller) => caller.call(loaded.api, call.operationId, call.input, token)));
     const values = answers.map((answer) => (answer.ok ? (answer.value as Record<string, unknown>) : undefined));
@@ -234,9 +278,9 @@ async function sameAnswer(call: SelfCheckCall, servers: RunningServers, apis: Lo
   }
 }
 
-async function grpcHealth(address: string): Promise<string> {
+async function grpcHealth(address: string, rootCerts: Buffer | undefined): Promise<string> {
   const Health = makeGenericClientConstructor(healthService as never, 'Health');
-  const client = new Health(address, credentials.createInsecure()) as unknown as Client & { check(request: object, options: object, callback: (error: ServiceError | null, response: { status?: string | number }) => void): void };
+  const client = new Health(address, rootCerts ? credentials.createSsl(rootCerts) : credentials.createInsecure()) as unknown as Client & { check(request: object, options: object, callback: (error: ServiceError | null, response: { status?: string | number }) => void): void };
   try {
     return await new Promise<string>((done) => client.check({ service: '' }, { deadline: Date.now() + 5000 }, (error, response) => done(error ? `failed (${error.details})` : String(response.status))));
   } finally {

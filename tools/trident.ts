@@ -152,6 +152,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const projectErrors = new Set(['AuthConfigError', 'ConfigError', 'ProjectError', 'ServeError']);
+const projectErrors = new Set(['AuthConfigError', 'ConfigError', 'GraphqlLimitsError', 'ProjectError', 'ServeError']);
 
 process.exitCode = await main(process.argv.slice(2));

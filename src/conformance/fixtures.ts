@@ -14,6 +14,12 @@ export interface Prepared {
   role: string;
   /** The input names a resource of the organisation, so another organisation must get "not found". */
   refersToResource: boolean;
+  /**
+   * Pointers of values tied to the run's state (another resource's id, the content's digest, a
+   * page token the server issued): a value generated from the schema alone names nothing, so the
+   * checks that vary the input leave these as prepared.
+   */
+  tied?: string[];
 }
 
 /** The users the checks act as, beside the resources of the seed data. */
@@ -37,11 +43,11 @@ type Recipe = (fixtures: Fixtures, need: (parameter: string) => string) => Promi
  */
 const recipes: Record<string, Recipe> = {
   'image/v1 createImage': async (f, need) => ({ role: 'clinic_uploader', input: { body: f.imageBody(need('studyId')) }, refersToResource: true }),
-  'image/v1 listImages': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false }),
+  'image/v1 listImages': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false, tied: ['/query/cursor'] }),
   'image/v1 getImage': async (_, need) => ({ role: 'doctor', input: { path: { imageId: need('imageId') } } }),
   'image/v1 uploadImageContent': async (f) => {
     const image = await f.freshImage();
-    return { role: 'clinic_uploader', input: { path: { imageId: image.id }, header: { 'Content-Digest': `sha-256=:${pngDigest.toString('base64')}:` }, body: { contentType: 'image/png', bytes: png } } };
+    return { role: 'clinic_uploader', input: { path: { imageId: image.id }, header: { 'Content-Digest': `sha-256=:${pngDigest.toString('base64')}:` }, body: { contentType: 'image/png', bytes: png } }, tied: ['/header/Content-Digest'] };
   },
   'image/v1 downloadImageContent': async (_, need) => ({ role: 'doctor', input: { path: { imageId: need('imageId') } } }),
   'image/v1 rejectImage': async (f) => {
@@ -51,15 +57,16 @@ const recipes: Record<string, Recipe> = {
   'review/v1 recordAssessment': async (_, need) => ({
     role: 'ai_service',
     input: { body: { studyId: need('studyId'), algorithm: { name: 'conformance', version: '1' }, status: 'completed', findings: [], quality: { gradable: true, issues: [] } } },
+    tied: ['/body/findings'],
   }),
-  'review/v1 listAssessments': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false }),
+  'review/v1 listAssessments': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false, tied: ['/query/cursor'] }),
   'review/v1 getAssessment': async (_, need) => ({ role: 'doctor', input: { path: { assessmentId: need('assessmentId') } } }),
-  'review/v1 createReview': async (_, need) => ({ role: 'org_admin', input: { body: { studyId: need('studyId'), kind: 'QUALITY', imageId: need('imageId'), priority: 'routine' } } }),
-  'review/v1 listReviews': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false }),
+  'review/v1 createReview': async (_, need) => ({ role: 'org_admin', input: { body: { studyId: need('studyId'), kind: 'QUALITY', imageId: need('imageId'), priority: 'routine' } }, tied: ['/body/imageId', '/body/assessmentId', '/body/assigneeId'] }),
+  'review/v1 listReviews': async (_, need) => ({ role: 'doctor', input: { query: { studyId: need('studyId'), limit: 5 } }, refersToResource: false, tied: ['/query/cursor'] }),
   'review/v1 getReview': async (_, need) => ({ role: 'doctor', input: { path: { reviewId: need('reviewId') } } }),
   'review/v1 assignReview': async (f) => {
     const review = await f.freshReview();
-    return { role: 'org_admin', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` }, body: { assigneeId: f.world.technicianId } } };
+    return { role: 'org_admin', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` }, body: { assigneeId: f.world.technicianId } }, tied: ['/body/assigneeId'] };
   },
   'review/v1 startReview': async (f) => {
     const review = await f.freshReview();
@@ -68,14 +75,14 @@ const recipes: Record<string, Recipe> = {
   'review/v1 submitReview': async (f) => {
     const review = await f.freshReview();
     const started = await f.call('review/v1', 'startReview', { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` } }, 'technician');
-    return { role: 'technician', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${started.version}"` }, body: { qualityIssues: [], comments: 'conformance' } } };
+    return { role: 'technician', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${started.version}"` }, body: { qualityIssues: [], comments: 'conformance' } }, tied: ['/body/findingVerdicts'] };
   },
   'review/v1 cancelReview': async (f) => {
     const review = await f.freshReview();
     return { role: 'org_admin', input: { path: { reviewId: review.id }, header: { 'If-Match': `"${review.version}"` }, body: { reason: 'conformance' } } };
   },
   'study/v1 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV1Body() }, refersToResource: false }),
-  'study/v1 listStudies': async () => ({ role: 'doctor', input: { query: { limit: 5 } }, refersToResource: false }),
+  'study/v1 listStudies': async () => ({ role: 'doctor', input: { query: { limit: 5 } }, refersToResource: false, tied: ['/query/cursor'] }),
   'study/v1 getStudy': async (_, need) => ({ role: 'doctor', input: { path: { studyId: need('studyId') } } }),
   'study/v1 updateStudy': async (f) => {
     const study = await f.freshStudy('study/v1');
@@ -86,7 +93,7 @@ const recipes: Record<string, Recipe> = {
     return { role: 'org_admin', input: { path: { studyId: study.id }, header: { 'If-Match': `"${study.version}"` }, body: { reason: 'conformance' } } };
   },
   'study/v2 registerStudy': async (f) => ({ role: 'clinic_uploader', input: { body: f.studyV2Body() }, refersToResource: false }),
-  'study/v2 listStudies': async () => ({ role: 'doctor', input: { query: { pageSize: 5 } }, refersToResource: false }),
+  'study/v2 listStudies': async () => ({ role: 'doctor', input: { query: { pageSize: 5 } }, refersToResource: false, tied: ['/query/pageToken'] }),
   'study/v2 getStudy': async (_, need) => ({ role: 'doctor', input: { path: { studyId: need('studyId') } } }),
   'study/v2 updateStudy': async (f) => {
     const study = await f.freshStudy('study/v2');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Api, Operation } from '../compiler/ir.ts';
-import { getAtPointer } from '../compiler/pointer.ts';
+import { escapeToken, getAtPointer, parsePointer } from '../compiler/pointer.ts';
 import type { OperationInput } from '../runtime/handler.ts';
 import { inputSchema } from '../runtime/validate.ts';
 import { skip } from './model.ts';
@@ -71,7 +71,7 @@ function sitesOf(api: Api, operation: Operation, base: OperationInput): Site[] {
     if (type === 'object' && isSchema(value) && isSchema(resolved.properties)) {
       const needed = new Set((resolved.required as string[] | undefined) ?? []);
       for (const [name, property] of Object.entries(resolved.properties)) {
-        if (name in value || needed.has(name)) visit(property, value[name], `${pointer}/${escape(name)}`, needed.has(name), parameter, depth + 1);
+        if (name in value || needed.has(name)) visit(property, value[name], `${pointer}/${escapeToken(name)}`, needed.has(name), parameter, depth + 1);
       }
     }
     if (type === 'array' && Array.isArray(value) && value.length > 0) visit(resolved.items, value[0], `${pointer}/0`, false, parameter, depth + 1);
@@ -85,7 +85,7 @@ function sitesOf(api: Api, operation: Operation, base: OperationInput): Site[] {
     for (const [name, schema] of Object.entries((groupSchema.properties as Schema | undefined) ?? {})) {
       // A missing path parameter is a different URL, not an invalid request.
       if (group === 'path' && !(name in values)) continue;
-      if (name in values || required.has(name)) sites.push({ pointer: `/${group}/${escape(name)}`, schema: resolveSchema(api, schema), required: required.has(name) && group !== 'path', parameter: true });
+      if (name in values || required.has(name)) sites.push({ pointer: `/${group}/${escapeToken(name)}`, schema: resolveSchema(api, schema), required: required.has(name) && group !== 'path', parameter: true });
     }
   }
   if (whole.properties.body && operation.body?.kind === 'json' && base.body !== undefined) {
@@ -94,14 +94,12 @@ function sitesOf(api: Api, operation: Operation, base: OperationInput): Site[] {
     if (isSchema(resolved.properties) && isSchema(base.body)) {
       const needed = new Set((resolved.required as string[] | undefined) ?? []);
       for (const [name, property] of Object.entries(resolved.properties)) {
-        if (name in base.body || needed.has(name)) visit(property, (base.body as Schema)[name], `/body/${escape(name)}`, needed.has(name), false, 1);
+        if (name in base.body || needed.has(name)) visit(property, (base.body as Schema)[name], `/body/${escapeToken(name)}`, needed.has(name), false, 1);
       }
     }
   }
   return sites;
 }
-
-const escape = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The mutations possible at one site, as arbitraries. */
 function mutationsAt(site: Site): Array<{ kind: MutationKind; arbitrary: fc.Arbitrary<Mutation> }> {
@@ -120,7 +118,9 @@ function mutationsAt(site: Site): Array<{ kind: MutationKind; arbitrary: fc.Arbi
     const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
     if (max !== undefined && max < 5000) at('too_long', fc.integer({ min: max + 1, max: max + 8 }).map((length) => 'x'.repeat(length)));
     if (min > 0) at('too_short', fc.constant('x'.repeat(min - 1)));
-    if (typeof schema.pattern === 'string') {
+    // A date or date-time travels as a typed scalar in GraphQL and proto, which cannot carry text
+    // that is no date at all: its faults are the bad formats below, not portable broken patterns.
+    if (typeof schema.pattern === 'string' && schema.format !== 'date-time' && schema.format !== 'date') {
       const pattern = new RegExp(schema.pattern, 'u');
       const low = Math.max(min, 1);
       const high = Math.max(low, Math.min(max ?? 24, 24));
@@ -160,8 +160,13 @@ function resolveSchemaless(items: unknown): unknown {
 
 /** Applies a mutation to a copy of `input`. */
 export function applyMutation(input: OperationInput, mutation: Mutation): OperationInput {
+  return replaceAt(input, mutation.pointer, mutation.kind === 'missing_required' ? undefined : { value: mutation.value });
+}
+
+/** A copy of `input` with the value at `pointer` replaced (removed when `replacement` is undefined). */
+export function replaceAt(input: OperationInput, pointer: string, replacement: { value: unknown } | undefined): OperationInput {
   const copy = structuredClone(input) as Record<string, unknown>;
-  const tokens = mutation.pointer.split('/').slice(1).map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = parsePointer(pointer);
   let node: unknown = copy;
   for (const token of tokens.slice(0, -1)) {
     const container = node as Record<string, unknown>;
@@ -170,8 +175,8 @@ export function applyMutation(input: OperationInput, mutation: Mutation): Operat
   }
   const last = tokens[tokens.length - 1] ?? '';
   if (node === null || typeof node !== 'object') return copy;
-  if (mutation.kind === 'missing_required') delete (node as Record<string, unknown>)[last];
-  else (node as Record<string, unknown>)[last] = mutation.value;
+  if (replacement === undefined) delete (node as Record<string, unknown>)[last];
+  else (node as Record<string, unknown>)[last] = replacement.value;
   return copy;
 }
 
@@ -215,9 +220,25 @@ export function validValue(api: Api, schema: unknown, seed: number): unknown {
   return fc.sample(valueArbitrary(api, schema, 0), { numRuns: 1, seed })[0];
 }
 
-function valueArbitrary(api: Api, schema: unknown, depth: number): fc.Arbitrary<unknown> {
+/**
+ * Any value the schema admits, read as JSON Schema 2020-12 reads it: a `pattern` is what a string
+ * must match, a `format` only an annotation (a date-time without a pattern may be any text, as
+ * every conforming validator lets it through). The schema's own examples are drawn too.
+ */
+export function schemaValues(api: Api, schema: unknown): fc.Arbitrary<unknown> {
+  return valueArbitrary(api, schema, 0, true);
+}
+
+// `varied`: every value the schema admits, examples and optional properties included; otherwise
+// one plain, predictable value of each kind, which is what seeding data wants.
+function valueArbitrary(api: Api, schema: unknown, depth: number, varied = false): fc.Arbitrary<unknown> {
   const resolved = resolveSchema(api, schema);
   if ('const' in resolved) return fc.constant(resolved.const);
+  if (varied) {
+    const examples = examplesOf(resolved);
+    const generated = variedArbitrary(api, resolved, depth);
+    return examples.length > 0 ? fc.oneof(fc.constantFrom(...examples), generated) : generated;
+  }
   if (Array.isArray(resolved.enum)) return fc.constantFrom(...(resolved.enum as unknown[]).filter((item) => item !== null));
   if (Array.isArray(resolved.oneOf) && resolved.oneOf.length > 0) return valueArbitrary(api, resolved.oneOf[0], depth + 1);
   const type = primaryType(resolved);
@@ -259,4 +280,66 @@ function valueArbitrary(api: Api, schema: unknown, depth: number): fc.Arbitrary<
     default:
       return fc.constant('conformance');
   }
+}
+
+/** The examples a schema gives of itself (`examples`, and the OpenAPI `example`). */
+export function examplesOf(schema: Schema): unknown[] {
+  return [...(Array.isArray(schema.examples) ? schema.examples : []), ...('example' in schema ? [schema.example] : [])];
+}
+
+// Strings drawn from what a string schema admits: its pattern (within its lengths), else any text
+// of its lengths; a date-time or date without a pattern gets well-formed ones among them.
+function variedString(schema: Schema): fc.Arbitrary<string> {
+  const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+  const max = typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
+  if (typeof schema.pattern === 'string') {
+    const matching = satisfying(fc.stringMatching(new RegExp(schema.pattern, 'u')), (text) => text.length >= min && text.length <= max, seedOf(schema.pattern));
+    return matching ?? skip(`no valid input: no string matching ${schema.pattern} of ${min} to ${max} characters could be generated`);
+  }
+  const text = fc.string({ minLength: min, maxLength: Math.min(max, min + 16), unit: 'grapheme-ascii' });
+  const dates = fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }).map((date) => date.toISOString());
+  if (schema.format === 'date-time') return fc.oneof(dates, text);
+  if (schema.format === 'date') return fc.oneof(dates.map((date) => date.slice(0, 10)), text);
+  return text;
+}
+
+function variedArbitrary(api: Api, resolved: Schema, depth: number): fc.Arbitrary<unknown> {
+  const type = primaryType(resolved);
+  const nullable = Array.isArray(resolved.type) && resolved.type.includes('null');
+  const value = (): fc.Arbitrary<unknown> => {
+    if (Array.isArray(resolved.enum)) return fc.constantFrom(...(resolved.enum as unknown[]));
+    const choices = Array.isArray(resolved.oneOf) ? resolved.oneOf : Array.isArray(resolved.anyOf) ? resolved.anyOf : undefined;
+    if (choices && choices.length > 0 && depth < 6) return fc.oneof(...choices.map((choice) => valueArbitrary(api, choice, depth + 1, true)));
+    switch (type) {
+      case 'string':
+        return variedString(resolved);
+      case 'integer':
+      case 'number': {
+        const min = typeof resolved.minimum === 'number' ? resolved.minimum : -1_000_000;
+        const max = typeof resolved.maximum === 'number' ? resolved.maximum : min + 2_000_000;
+        return type === 'integer' ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+      }
+      case 'boolean':
+        return fc.boolean();
+      case 'array': {
+        const minLength = typeof resolved.minItems === 'number' ? resolved.minItems : 0;
+        const maxLength = Math.min(typeof resolved.maxItems === 'number' ? resolved.maxItems : 3, minLength + 3);
+        if (depth > 5) return fc.constant([]);
+        const item = valueArbitrary(api, resolved.items, depth + 1, true);
+        return resolved.uniqueItems === true ? fc.uniqueArray(item, { minLength, maxLength, selector: (entry) => JSON.stringify(entry) }) : fc.array(item, { minLength, maxLength });
+      }
+      case 'object': {
+        const required = (resolved.required as string[] | undefined) ?? [];
+        const properties = isSchema(resolved.properties) ? resolved.properties : {};
+        const record: Record<string, fc.Arbitrary<unknown>> = {};
+        for (const [name, property] of Object.entries(properties)) {
+          if (depth < 6 && !resolveSchema(api, property).readOnly) record[name] = valueArbitrary(api, property, depth + 1, true);
+        }
+        return fc.record(record, { requiredKeys: required.filter((name) => name in record) });
+      }
+      default:
+        return fc.constant('conformance');
+    }
+  };
+  return nullable ? fc.option(value(), { nil: null, freq: 6 }) : value();
 }

@@ -3,21 +3,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
-import { Client, credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { isDeepStrictEqual } from 'node:util';
 import type { Api, Operation } from '../compiler/ir.ts';
 import { pascalCase, snakeCase } from '../compiler/names.ts';
 import { protoPackage, protoServiceName } from '../compiler/emit/proto/transform.ts';
 import { protoLoaderOptions, writeProtoTree } from '../runtime/load.ts';
 import { grpcCaller, grpcRequest } from './callers/grpc.ts';
 import type { RunContext } from './context.ts';
+import { firstDifference, messageDifference } from './message-difference.ts';
 import { expectThat, fail, skip } from './model.ts';
-import { apiKey } from './target.ts';
+import { apiKey, type Target } from './target.ts';
 import { callDeadline, callSignal } from './time-limit.ts';
 
 const require = createRequire(import.meta.url);
@@ -28,10 +28,10 @@ const infrastructure = new Set(['grpc.health.v1.Health', 'grpc.reflection.v1.Ser
 type Message = Record<string, unknown>;
 type AnyClient = Client & Record<string, (...args: unknown[]) => unknown>;
 
-function clientOf(path: string, files: string[], includeDirs: string[], address: string): AnyClient {
+function clientOf(path: string, files: string[], includeDirs: string[], target: Target): AnyClient {
   const loaded = loadPackageDefinition(loadSync(files, { ...protoLoaderOptions, includeDirs }));
   const Service = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], loaded) as new (address: string, creds: unknown) => AnyClient;
-  return new Service(address, credentials.createInsecure());
+  return new Service(target.grpcAddress, target.grpcCredentials());
 }
 
 /** One server-reflection request and its first answer. */
@@ -127,7 +127,7 @@ const reflectionProto = (): string => join(dirname(require.resolve('@grpc/reflec
 /** Item 3, for the whole server: reflection lists exactly the generated services (plus health and reflection). */
 export async function grpcServerChecks(context: RunContext): Promise<void> {
   const { checks, target } = context;
-  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto()], [], target.grpcAddress);
+  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto()], [], target);
   try {
     const generated = new Set(target.apis.map((loaded) => serviceOf(loaded.api)));
     await checks.run('grpc', '*', 'reflection lists exactly the generated services', 'reflection', async () => {
@@ -153,8 +153,8 @@ const compiled = new WeakMap<RunContext['target'], Promise<Awaited<ReturnType<ty
  */
 export async function grpcChecks(context: RunContext): Promise<void> {
   const { checks, target } = context;
-  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto()], [], target.grpcAddress);
-  const health = clientOf('grpc.health.v1.Health', [healthProtoPath], [], target.grpcAddress);
+  const reflection = clientOf('grpc.reflection.v1.ServerReflection', [reflectionProto()], [], target);
+  const health = clientOf('grpc.health.v1.Health', [healthProtoPath], [], target);
   try {
     for (const loaded of context.apis) {
       const api = loaded.api;
@@ -183,7 +183,7 @@ export async function grpcChecks(context: RunContext): Promise<void> {
         expectThat(response?.status === 'SERVING', `status ${String(response?.status)}`);
       });
       await checks.run('grpc', key, 'an unknown method is UNIMPLEMENTED', service, async () => {
-        const client = new Client(target.grpcAddress, credentials.createInsecure());
+        const client = new Client(target.grpcAddress, target.grpcCredentials());
         const code = await new Promise<number>((resolve) => {
           client.makeUnaryRequest(`/${service}/NoSuchMethod`, (value: Buffer) => value, (value: Buffer) => value, Buffer.alloc(0), new Metadata(), { deadline: callDeadline() }, (error) => resolve(error?.code ?? 0));
         });
@@ -196,7 +196,7 @@ export async function grpcChecks(context: RunContext): Promise<void> {
         const prepared = await context.prepared(api, operation!);
         const token = await target.tokens.token('valid', prepared.role);
         if (typeof token !== 'string') skip(token.skipped);
-        const hurried = grpcCaller(target.grpcAddress, [loaded], 1);
+        const hurried = grpcCaller(target.grpcAddress, [loaded], 1, target.grpcCredentials);
         try {
           const outcome = await hurried.call(api, operation!.id, prepared.input, token as string);
           expectThat(!outcome.ok && outcome.exchange?.status === 4, `got ${outcome.ok ? 'a result' : `${outcome.code} (${outcome.exchange?.status})`}, expected DEADLINE_EXCEEDED (4)`);
@@ -234,7 +234,7 @@ async function decodeBoth(context: RunContext, api: Api, operation: Operation): 
   const definition = loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] });
   const method = (definition[service] as Record<string, MethodDefinition<Message, Message>> | undefined)?.[pascalCase(operation.id)];
   if (!method) fail(`${service} has no method ${pascalCase(operation.id)}`);
-  const client = new Client(target.grpcAddress, credentials.createInsecure());
+  const client = new Client(target.grpcAddress, target.grpcCredentials());
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token as string}`);
   const bytes = await new Promise<Buffer>((resolve, reject) => {
@@ -250,30 +250,7 @@ async function decodeBoth(context: RunContext, api: Api, operation: Operation): 
   if (!codec) fail(`the generated code has no ${pascalCase(operation.id)}Response`);
   const decoded = codec!.decode(bytes);
   // Encoded again by the generated code, the message must read back the same through proto-loader.
-  // Zero scalars may or may not be on the wire (protobufjs writes them, ts-proto does not); both mean the default.
-  const again = withoutDefaults(method!.responseDeserialize(Buffer.from(codec!.encode(decoded).finish())));
-  const first = withoutDefaults(byLoader);
-  expectThat(isDeepStrictEqual(again, first), `the generated code reads the message differently: ${firstDifference(first, again)}`);
+  const difference = messageDifference(byLoader, method!.responseDeserialize(Buffer.from(codec!.encode(decoded).finish())));
+  expectThat(!difference, `the generated code reads the message differently: ${difference}`);
   return `${bytes.length} bytes`;
-}
-
-function withoutDefaults(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutDefaults);
-  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, item]) => item !== 0 && item !== '' && item !== false && item !== '0' && !(Array.isArray(item) && item.length === 0))
-      .map(([key, item]) => [key, withoutDefaults(item)]),
-  );
-}
-
-function firstDifference(expected: unknown, actual: unknown, pointer = ''): string {
-  if (isDeepStrictEqual(expected, actual)) return '';
-  if (expected !== null && actual !== null && typeof expected === 'object' && typeof actual === 'object') {
-    for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-      const inner = firstDifference((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${pointer}/${key}`);
-      if (inner) return inner;
-    }
-  }
-  return `at ${pointer || '/'}: expected ${JSON.stringify(expected)?.slice(0, 120)}, got ${JSON.stringify(actual)?.slice(0, 120)}`;
 }

@@ -11,6 +11,7 @@ import { explicitFlowCheck, flowNames, readFlow, type ExplicitFlow } from './exp
 import { flowChecks } from './flows.ts';
 import { restChecks } from './rest.ts';
 import { validationChecks } from './validation.ts';
+import { acceptanceChecks } from './acceptance.ts';
 import type { RunSummary } from './report/console.ts';
 import type { Target } from './target.ts';
 
@@ -47,7 +48,7 @@ type Group = (context: RunContext) => Promise<void>;
 
 /** The groups of checks of each area, in the order the areas run. */
 const areaGroups: Array<[Area, Group[]]> = [
-  ['rest', [restChecks, validationChecks]],
+  ['rest', [restChecks, validationChecks, acceptanceChecks]],
   ['auth', [authChecks]],
   ['graphql', [graphqlChecks]],
   ['grpc', [grpcChecks]],

@@ -1,3 +1,4 @@
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import type { Api } from '../compiler/ir.ts';
 import { contractRoles } from '../runtime/app.ts';
 import type { LoadedApi } from '../runtime/load.ts';
@@ -11,6 +12,8 @@ import type { TokenSource } from './tokens.ts';
 export interface Target {
   httpUrl: string;
   grpcAddress: string;
+  /** How gRPC channels to the implementation are secured: TLS, or plaintext. */
+  grpcCredentials(): ChannelCredentials;
   apis: LoadedApi[];
   tokens: TokenSource;
   /** The checkout holding the contracts and `generated/` (the generated gRPC code is one of the decoders). */
@@ -35,6 +38,11 @@ export function basePathOf(api: Api): string {
 export interface ConnectOptions {
   httpUrl: string;
   grpcAddress: string;
+  /**
+   * gRPC over TLS (by default when `httpUrl` is https), trusting the given root certificates (PEM)
+   * or else grpc-js's bundled certificate authorities.
+   */
+  grpcTls?: boolean | { rootCerts: Buffer };
   apis: LoadedApi[];
   tokens: TokenSource;
   root: string;
@@ -52,11 +60,14 @@ export function connect(options: ConnectOptions): Target {
   const pathOf = (loaded: LoadedApi) => (loaded.key in given ? given[loaded.key]!.replace(/\/+$/, '') : basePathOf(loaded.api));
   const basePaths = new Map(options.apis.map((loaded) => [loaded.api, pathOf(loaded)]));
   const graphqlPaths = new Map(options.apis.map((loaded) => [loaded.api, `${pathOf(loaded)}/graphql`]));
-  const grpc = grpcCaller(options.grpcAddress, options.apis);
+  const secure = options.grpcTls ?? httpUrl.startsWith('https:');
+  const grpcCredentials = (): ChannelCredentials => (secure === false ? credentials.createInsecure() : credentials.createSsl(secure === true ? null : secure.rootCerts));
+  const grpc = grpcCaller(options.grpcAddress, options.apis, undefined, grpcCredentials);
   const roles = contractRoles(options.apis);
   return {
     httpUrl,
     grpcAddress: options.grpcAddress,
+    grpcCredentials,
     apis: options.apis,
     tokens: options.tokens,
     root: options.root,

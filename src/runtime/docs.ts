@@ -25,18 +25,20 @@ export const referenceConfiguration = {
 } as const;
 
 /**
- * Serves each contract's bundled OpenAPI document at `<base>/openapi.json` and an API reference
- * page at `/docs<base>`, rendered by Scalar from its bundled script with `referenceConfiguration`,
- * so the page fetches nothing from the internet and offers nothing that would.
+ * Serves each contract's bundled OpenAPI document at `<base>/openapi.json` and, unless `reference`
+ * is off, an API reference page at `/docs<base>`, rendered by Scalar from its bundled script with
+ * `referenceConfiguration`, so the page fetches nothing from the internet and offers nothing that
+ * would. The index at `/docs` links GraphiQL where it is on.
  */
-export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi; openapi: string }>): void {
+export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi; openapi: string }>, pages: { reference: boolean; graphiql: boolean } = { reference: true, graphiql: true }): void {
+  for (const { api, openapi } of apis) app.get(`${api.basePath}/openapi.json`, async (_request, reply) => reply.type('application/json').send(openapi));
+  if (!pages.reference) return;
   let script: string | undefined;
   app.get('/docs/assets/api-reference.js', async (_request, reply) => {
     script ??= readFileSync(scalarScript(), 'utf8');
     return reply.type('application/javascript').header('cache-control', 'public, max-age=3600').send(script);
   });
-  for (const { api, openapi } of apis) {
-    app.get(`${api.basePath}/openapi.json`, async (_request, reply) => reply.type('application/json').send(openapi));
+  for (const { api } of apis) {
     const title = `${api.api.title} v${api.api.version}`;
     app.get(`/docs${api.basePath}`, async (_request, reply) =>
       reply.type('text/html').send(`<!doctype html>
@@ -52,7 +54,7 @@ export function registerDocs(app: FastifyInstance, apis: Array<{ api: ServedApi;
   }
   app.get('/docs', async (_request, reply) =>
     reply.type('text/html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API reference</title></head><body><h1>API reference</h1><ul>${apis
-      .map(({ api }) => `<li><a href="/docs${api.basePath}">${escapeHtml(api.api.title)} v${api.api.version}</a> (<a href="${api.basePath}/graphql">GraphiQL</a>)</li>`)
+      .map(({ api }) => `<li><a href="/docs${api.basePath}">${escapeHtml(api.api.title)} v${api.api.version}</a> ${pages.graphiql ? ` (<a href="${api.basePath}/graphql">GraphiQL</a>)` : ''}</li>`)
       .join('')}</ul></body></html>`),
   );
 }

@@ -5,6 +5,11 @@ export interface FailureLogger {
   error(fields: object, message: string): void;
 }
 
+/** The server's logger as the bindings use it: failures at `error`, each call's line at `info`. */
+export interface BindingLogger extends FailureLogger {
+  info(fields: object, message: string): void;
+}
+
 /** Where a failure happened, for its log line. */
 export interface FailureSite {
   protocol: 'rest' | 'graphql' | 'grpc';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { apiBasePath, type Api, type Operation } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
 import type { Authenticator } from './auth.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, toApiError } from './errors.ts';
 import type { AnyHandler, OperationContext, OperationInput, Principal } from './handler.ts';
 import { projectToSchema } from './project.ts';
 import { inputValidator } from './validate.ts';
@@ -68,6 +68,26 @@ export interface CallOptions {
   requestId?: string;
   /** The caller's W3C trace context (`traceparent`, `tracestate`), from HTTP headers or gRPC metadata. */
   traceHeaders?: TraceHeaders;
+  /** Where the call's one line goes (at `info`), once it is answered. */
+  log?: CallLogger;
+}
+
+/** The info method of the server's pino logger (or any alike), bound to the request's id (`reqId`). */
+export interface CallLogger {
+  info(fields: object, message: string): void;
+}
+
+/**
+ * The line every call leaves, whatever its protocol: which API version and operation, over which
+ * protocol, the outcome (`ok` or the error catalog's code) and how long it took. Never the input
+ * or the result: either may hold personal data.
+ */
+export interface CallRecord {
+  api: string;
+  operation: string;
+  protocol: OperationContext['protocol'];
+  outcome: string;
+  durationMs: number;
 }
 
 export interface TraceHeaders {
@@ -90,11 +110,26 @@ const anonymous: Principal = { userId: '', orgId: '', roles: [] };
  * input, call the handler, and cut the result down to the contract. Streams come back as an
  * async iterable whose items are cut the same way.
  */
-export function invoke(bound: BoundOperation, input: OperationInput, options: CallOptions, authenticator: Authenticator): Promise<unknown> {
-  return bound.observe ? bound.observe(bound, options, () => call(bound, input, options, authenticator)) : call(bound, input, options, authenticator);
+export async function invoke(bound: BoundOperation, input: OperationInput, options: CallOptions, authenticator: Authenticator): Promise<unknown> {
+  const started = performance.now();
+  const requestId = options.requestId ?? randomUUID();
+  let outcome = 'ok';
+  try {
+    const once = { ...options, requestId };
+    const run = () => invokeOnce(bound, input, once, authenticator);
+    return await (bound.observe ? bound.observe(bound, once, run) : run());
+  } catch (error) {
+    outcome = toApiError(error).code;
+    throw error;
+  } finally {
+    if (options.log) {
+      const record: CallRecord = { api: `${bound.api.name}/v${bound.api.version}`, operation: bound.operation.id, protocol: options.protocol, outcome, durationMs: Math.round((performance.now() - started) * 100) / 100 };
+      options.log.info(record, `${options.protocol} ${bound.operation.id} ${outcome}`);
+    }
+  }
 }
 
-async function call(bound: BoundOperation, input: OperationInput, options: CallOptions, authenticator: Authenticator): Promise<unknown> {
+async function invokeOnce(bound: BoundOperation, input: OperationInput, options: CallOptions & { requestId: string }, authenticator: Authenticator): Promise<unknown> {
   const principal = await authorize(bound.operation, options.token, authenticator);
   const violations = bound.validate(input);
   if (violations.length > 0) {
@@ -108,7 +143,7 @@ async function call(bound: BoundOperation, input: OperationInput, options: CallO
     protocol: options.protocol,
     // A shutdown ends open streams at once; any other call is in flight and may finish.
     signal: bound.operation.result.kind === 'stream' ? AbortSignal.any([options.signal, bound.shutdown]) : options.signal,
-    requestId: options.requestId ?? randomUUID(),
+    requestId: options.requestId,
   };
   // Awaited for streams too: a handler may check its input before handing out the stream.
   const value = await bound.handler(input, context);

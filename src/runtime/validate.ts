@@ -13,9 +13,11 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
  * Schema (2020-12). Every binding calls the same validator, so a pattern, range or length that
  * GraphQL and proto cannot express is enforced the same way in all three. Text that no database
  * can store (a NUL character, an unpaired surrogate) is refused here too, in parameters and bodies.
+ * `annotate` checks formats as annotations only (what a request generated from the contract by
+ * a 2020-12 tool may carry), for the conformance check that such requests are accepted.
  */
-export function inputValidator(api: Api, operation: Operation): (input: OperationInput) => FieldViolation[] {
-  const ajv = ajvFor(api);
+export function inputValidator(api: Api, operation: Operation, formats: 'assert' | 'annotate' = 'assert'): (input: OperationInput) => FieldViolation[] {
+  const ajv = ajvFor(api, formats);
   const schema = inputSchema(api, operation);
   let validate: ValidateFunction | undefined;
   return (input) => {
@@ -24,21 +26,29 @@ export function inputValidator(api: Api, operation: Operation): (input: Operatio
     const violations = (['path', 'query', 'header'] as const).flatMap((group) => unstorableText(input[group], `/${group}`));
     // A binary body is an upload stream, not text.
     if (operation.body?.kind === 'json') violations.push(...unstorableText(input.body, '/body'));
-    if (!validate(input)) violations.push(...(validate.errors ?? []).map(toViolation));
+    if (!validate(input)) violations.push(...readable(validate.errors ?? []));
     return violations;
   };
 }
 
-const instances = new WeakMap<Api, Ajv2020>();
+// A value that fails its format fails the pattern describing that format too; the format says
+// why in words, so the pattern's violation at the same place is left out.
+function readable(errors: ErrorObject[]): FieldViolation[] {
+  const misformatted = new Set(errors.filter((error) => error.keyword === 'format').map((error) => error.instancePath));
+  return errors.filter((error) => error.keyword !== 'pattern' || !misformatted.has(error.instancePath)).map(toViolation);
+}
 
-// One Ajv per API version, holding the contract's components under its own id.
-function ajvFor(api: Api): Ajv2020 {
-  let ajv = instances.get(api);
+const instances = { assert: new WeakMap<Api, Ajv2020>(), annotate: new WeakMap<Api, Ajv2020>() };
+
+// One Ajv per API version, holding the contract's components under its own id. The server asserts
+// formats; `annotate` reads them as JSON Schema 2020-12 does by default, as annotations only.
+function ajvFor(api: Api, formats: 'assert' | 'annotate'): Ajv2020 {
+  let ajv = instances[formats].get(api);
   if (!ajv) {
-    ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: formats === 'assert' });
     addFormats(ajv);
     ajv.addSchema({ $id: contractId(api), components: (api.document as { components?: unknown }).components ?? {} });
-    instances.set(api, ajv);
+    instances[formats].set(api, ajv);
   }
   return ajv;
 }

@@ -12,9 +12,10 @@ export function parseIfMatch(value: string): number | '*' | undefined {
   return digits === undefined ? undefined : Number(digits);
 }
 
-/** Throws `precondition_failed` unless `ifMatch` names the current `version`. */
+/** Throws `precondition_failed` unless `ifMatch` (one value or a list of entity tags) names the current `version`. */
 export function assertVersion(ifMatch: string, version: number): void {
-  const expected = parseIfMatch(ifMatch);
-  if (expected === '*' || expected === version) return;
+  const named = (ifMatch.match(/(?:W\/)?"[^"]*"|[^,\s]+/g) ?? []).map(parseIfMatch);
+  if (named.some((expected) => expected === '*' || expected === version)) return;
+  const expected = named.find((candidate) => candidate !== undefined);
   throw new ApiError('precondition_failed', `The resource is at version ${version}; the change was based on ${expected === undefined ? 'an unknown version' : `version ${expected}`}.`);
 }

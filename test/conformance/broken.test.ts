@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authenticator } from '../../src/runtime/auth.ts';
+import { ApiError } from '../../src/runtime/errors.ts';
 import { devAuthenticator } from '../../src/runtime/auth.ts';
 import type { LoadedApi } from '../../src/runtime/load.ts';
 import { runConformance, type RunOptions } from '../../src/conformance/run.ts';
@@ -155,6 +156,29 @@ describe('conformance reports a deliberately broken implementation where it is b
       expect(result.detail).toMatch(/bad_pattern at \/path\/studyId[^\n]*graphql: /);
       expect(result.detail).not.toContain('grpc: ');
     }
+  });
+
+  it('a stricter implementation: a rule the contract does not state (date-times in UTC only)', async () => {
+    const implementations = wrapHandlers(bench.services, 'study/v2', {
+      listStudies: (listStudies) => async (input, context) => {
+        for (const name of ['startedAfter', 'startedBefore'] as const) {
+          const value = input.query[name];
+          // The fault: an offset other than Z is refused, though the contract's pattern admits it.
+          if (value !== undefined && !/[Zz]$/.test(value)) throw new ApiError('invalid_argument', 'Times must be in UTC.', [{ pointer: `/query/${name}`, message: 'must end in Z' }]);
+        }
+        return listStudies(input, context);
+      },
+    });
+    const strict = await bench.start({ implementations });
+    const results = await run(strict.httpUrl, strict.grpcAddress, { apis: ['study/v2'], areas: ['rest'], runs: 40 });
+    const failed = failures(results);
+    expect(failed.map((result) => `${result.area} ${result.subject}: ${result.name}`)).toEqual([
+      'rest listStudies: valid requests generated from the contract are accepted, never 400/422',
+      'cross listStudies: GraphQL and gRPC accept the valid requests generated from the contract',
+    ]);
+    // Each names the parameter, the value and the answer of each protocol.
+    expect(failed[0]?.detail).toMatch(/^\/query\/started(After|Before) = "[^"]*[+-]\d\d:?\d\d": rest answered 400 invalid_argument: Times must be in UTC\.$/m);
+    expect(failed[1]?.detail).toMatch(/^\/query\/started(After|Before) = "[^"]*[+-]\d\d:?\d\d": (graphql|grpc) answered invalid_argument invalid_argument: Times must be in UTC\.$/m);
   });
 
   it('a passed gRPC deadline is DEADLINE_EXCEEDED and stops the work', async () => {

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { devAuthenticator, devSecret, tokenAudience, tokenIssuer } from '../../src/runtime/auth.ts';
 import { loadApis, type LoadedApi } from '../../src/runtime/load.ts';
 import { inputValidator } from '../../src/runtime/validate.ts';
-import { applyMutation, invalidInputs, portableKinds, validValue } from '../../src/conformance/generate-inputs.ts';
+import { applyMutation, invalidInputs, portableKinds, schemaValues, validValue } from '../../src/conformance/generate-inputs.ts';
+import { validVariations } from '../../src/conformance/acceptance.ts';
 import { difference, normalise } from '../../src/conformance/normalise.ts';
 import { consoleReport } from '../../src/conformance/report/console.ts';
 import { junitReport } from '../../src/conformance/report/junit.ts';
@@ -19,6 +20,43 @@ beforeAll(async () => {
 }, 60_000);
 const api = (key: string) => apis.find((loaded) => loaded.key === key)!.api;
 const operation = (key: string, id: string) => api(key).operations.find((candidate) => candidate.id === id)!;
+
+describe('generated valid inputs', () => {
+  it('are valid for the contract read as JSON Schema 2020-12, and reach past the one plain value', () => {
+    const listStudies = operation('study/v2', 'listStudies');
+    const admits = inputValidator(api('study/v2'), listStudies, 'annotate');
+    const cases = fc.sample(validVariations(api('study/v2'), listStudies, { query: { pageSize: 5 } })!, { numRuns: 400, seed: 4 });
+    const valid = cases.filter(({ input }) => admits(input).length === 0);
+    expect(valid.length / cases.length).toBeGreaterThan(0.95);
+    const varied = new Set(cases.map(({ variation }) => variation.pointer));
+    expect([...varied].sort()).toEqual(['/query', '/query/modality', '/query/pageSize', '/query/pageToken', '/query/reviewState', '/query/startedAfter', '/query/startedBefore', '/query/status']);
+    // Date-times come from the contract's pattern: offsets and separators beyond the plain UTC form.
+    const times = cases.filter(({ variation }) => variation.pointer === '/query/startedAfter').map(({ variation }) => String(variation.value));
+    expect(times.some((time) => !time.endsWith('Z'))).toBe(true);
+  });
+
+  it('show the examples: the page token the contract shows, and all query examples together', () => {
+    const listStudies = operation('study/v2', 'listStudies');
+    const cases = fc.sample(validVariations(api('study/v2'), listStudies, { query: { pageSize: 5 } })!, { numRuns: 400, seed: 5 });
+    const together = cases.find(({ variation }) => variation.pointer === '/query');
+    expect(together?.input.query).toEqual({ pageSize: 20, pageToken: expect.stringMatching(/^eyJ/), modality: 'XC' });
+    expect(cases.some(({ variation }) => variation.pointer === '/query/pageToken' && variation.value === together?.input.query?.pageToken)).toBe(true);
+  });
+
+  it('leave the tied values as prepared', () => {
+    const assignReview = operation('review/v1', 'assignReview');
+    const base = { path: { reviewId: 'rev_0123456789abcdefAB' }, header: { 'If-Match': '"1"' }, body: { assigneeId: 'usr_0123456789abcdefAB' } };
+    const cases = fc.sample(validVariations(api('review/v1'), assignReview, base, ['/body/assigneeId'])!, { numRuns: 100, seed: 6 });
+    expect(new Set(cases.map(({ variation }) => variation.pointer))).toEqual(new Set(['/header/If-Match', '/body/dueAt']));
+    expect(cases.every(({ input }) => (input.body as { assigneeId?: string }).assigneeId === 'usr_0123456789abcdefAB')).toBe(true);
+  });
+
+  it('a format without a pattern is an annotation: any text may come', () => {
+    const values = fc.sample(schemaValues(api('study/v2'), { type: 'string', format: 'date-time' }), { numRuns: 200, seed: 7 }).map(String);
+    expect(values.some((value) => Number.isNaN(Date.parse(value)))).toBe(true);
+    expect(values.some((value) => !Number.isNaN(Date.parse(value)))).toBe(true);
+  });
+});
 
 describe('generated invalid inputs', () => {
   const base = { path: { studyId: 'stu_0123456789abcdefAB' }, header: { 'If-Match': '"1"' }, body: { modalities: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'XC' }], startedAt: '2026-01-02T03:04:05Z' } };

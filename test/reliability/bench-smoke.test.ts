@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './server-process.ts';
 
 // Runs a command to its end without blocking this process; resolves with its output and exit code.
-function runBench(args: string[], tool = 'tools/bench-runtime.ts'): Promise<{ code: number | null; output: string }> {
+function runBench(args: string[], script = 'tools/bench-runtime.ts'): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [tool, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -47,4 +47,17 @@ describe('npm run bench:ops (smoke: a few calls per round)', () => {
     expect(output).toMatch(/^\| no observer \| \d+\.\d\d \|/m);
     for (const name of ['metrics, tracing off', 'metrics, tracing SDK on']) expect(output).toMatch(new RegExp(`^\\| ${name} \\| \\d+\\.\\d\\d \\| [+-]\\d+\\.\\d\\d µs \\|`, 'm'));
   }, 120_000);
+});
+
+describe('npm run bench:flood (smoke: one second per phase)', () => {
+  it('times the unrelated REST GET alone and during each flood, and says how the floods were answered', async () => {
+    const { code, output } = await runBench(['--duration', '1'], 'tools/bench-graphql-flood.ts');
+    expect(code, output).toBe(0);
+    const timed = (phase: string) => new RegExp(`^${phase}: REST GET p50 [\\d.]+ ms, p99 [\\d.]+ ms, max [\\d.]+ ms \\(\\d+ requests\\)$`, 'm');
+    expect(output).toMatch(timed('Alone'));
+    expect(output).toMatch(timed('During 4 x 450 aliases of getStudy \\(27\\.0 kB\\)'));
+    expect(output).toMatch(/^ {2}floods answered: \d+ x 400 BAD_USER_INPUT; first error: The query calls more than 20 operations/m);
+    expect(output).toMatch(timed('During 4 x 20 aliases of getStudy \\(the most one document may call\\)'));
+    expect(output).toMatch(/^ {2}floods answered: \d+ x 200 data$/m);
+  }, 180_000);
 });

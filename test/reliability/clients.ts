@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoLoaderOptions } from '../../src/runtime/load.ts';
 import { repoRoot } from './server-process.ts';
@@ -9,11 +9,11 @@ import { repoRoot } from './server-process.ts';
 type Unary = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void;
 
 /** A grpc-js client of one generated service, e.g. `trident.study.v2.StudyService`. */
-export function grpcClient(address: string, service: string): Client & Record<string, Unary> {
+export function grpcClient(address: string, service: string, channel: ChannelCredentials = credentials.createInsecure()): Client & Record<string, Unary> {
   const [, api, version] = service.split('.');
   const definition = loadPackageDefinition(loadSync(`trident/${api}/${version}/${api}.proto`, { ...protoLoaderOptions, includeDirs: [join(repoRoot, 'generated/proto')] }));
   const Constructor = service.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], definition) as new (address: string, creds: unknown) => Client;
-  return new Constructor(address, credentials.createInsecure()) as Client & Record<string, Unary>;
+  return new Constructor(address, channel) as Client & Record<string, Unary>;
 }
 
 /** One unary call, settled with the response or the error. */
@@ -103,4 +103,21 @@ export function send(url: string, method: string, headers: Record<string, string
 /** A browser's preflight of a `method` request with `headers` from `origin`. */
 export function preflight(url: string, origin: string, method: string, headers = 'authorization,content-type'): Promise<Answer> {
   return send(url, 'OPTIONS', { origin, 'access-control-request-method': method, 'access-control-request-headers': headers });
+}
+
+/** Which of the pages for people a server offers for study v2: GraphiQL, introspection, the reference. */
+export async function pagesOffered(httpUrl: string, token: string): Promise<{ graphiql: boolean; introspection: boolean; reference: boolean; contract: boolean }> {
+  const graphiql = await fetch(`${httpUrl}/study/v2/graphql`, { headers: { accept: 'text/html' } });
+  const page = await graphiql.text();
+  const introspection = await call(`${httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: '{ __schema { queryType { name } } }' } });
+  const reference = await fetch(`${httpUrl}/docs/study/v2`);
+  await reference.body?.cancel();
+  const contract = await fetch(`${httpUrl}/study/v2/openapi.json`);
+  await contract.body?.cancel();
+  return {
+    graphiql: graphiql.status === 200 && /graphiql/i.test(page),
+    introspection: (introspection.body.data as { __schema?: unknown } | undefined)?.__schema !== undefined,
+    reference: reference.status === 200,
+    contract: contract.status === 200,
+  };
 }

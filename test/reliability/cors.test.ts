@@ -94,17 +94,20 @@ describe('TRIDENT_CORS_ORIGINS replaces the default', () => {
   });
 });
 
-describe('a malformed allow-list', () => {
-  it('stops serve with one line naming the entry', async () => {
+describe('a malformed setting', () => {
+  it.each([
+    { env: { TRIDENT_CORS_ORIGINS: 'https://viewer.example.org/' }, said: "TRIDENT_CORS_ORIGINS: 'https://viewer.example.org/' is not an origin" },
+    { env: { TRIDENT_GRAPHIQL: 'maybe' }, said: 'TRIDENT_GRAPHIQL=maybe is neither on nor off' },
+  ])('stops serve with one line naming it: $said', async ({ env, said }) => {
     const data = scratchDataDir();
     try {
       const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = execFile(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve'], { cwd: repoRoot, env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: data.dir, DATABASE_URL: '', TRIDENT_CORS_ORIGINS: 'https://viewer.example.org/' }, timeout: 60_000 }, (_error, stdout, stderr) =>
+        const child = execFile(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve'], { cwd: repoRoot, env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: data.dir, DATABASE_URL: '', ...env }, timeout: 60_000 }, (_error, stdout, stderr) =>
           resolve({ code: child.exitCode, output: stdout + stderr }),
         );
       });
       expect(result.code).not.toBe(0);
-      expect(result.output).toContain("TRIDENT_CORS_ORIGINS: 'https://viewer.example.org/' is not an origin");
+      expect(result.output).toContain(said);
       expect(result.output).not.toMatch(/^\s+at /m);
     } finally {
       data.remove();

@@ -53,7 +53,8 @@ describe('GraphQL over HTTP', () => {
       ['a string of nested lists as an argument', `query { getStudy(studyId: ${'['.repeat(3000)}"x"${']'.repeat(3000)}) { id } }`, /at most 64 are allowed/],
       ['huge: 20,000 aliased fields', `query { ${Array.from({ length: 20_000 }, (_, index) => `a${index}: __typename`).join(' ')} }`, /more that 5000 tokens|more than 5000 tokens/],
       ['fragments spreading each other 2^30 times', `query { ...F0 }\n${fragments}\nfragment F30 on Query { __typename }`, /more than 2000 fields and fragment spreads/],
-      ['300 aliases of a list', `query { ${Array.from({ length: 300 }, (_, index) => `a${index}: listStudies { items { id } }`).join(' ')} }`, /more than 2000 fields/],
+      ['300 aliases of a list', `query { ${Array.from({ length: 300 }, (_, index) => `a${index}: listStudies { items { id } }`).join(' ')} }`, /calls more than 20 operations/],
+      ['10 aliases of a page of 100', `query { ${Array.from({ length: 10 }, (_, index) => `a${index}: listStudies(pageSize: 100) { items { id version status } }`).join(' ')} }`, /more than 2000 fields/],
       ['fields nested 22 deep', `query { __schema { types { ${'fields { type { '.repeat(10)}name${' } }'.repeat(10)} } } }`, /nested \d+ levels deep; at most 12/],
     ];
     for (const [name, query, limit] of hostile) {

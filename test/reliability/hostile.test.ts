@@ -77,7 +77,7 @@ describe('REST: generated invalid requests', () => {
       }
       if (kind === 12 || kind === 13) return { method: 'POST', path: '/study/v2/studies', headers: json, body: pick(next, malformedJson), names: '/body' };
       if (kind === 14) return { method: 'POST', path: '/study/v2/studies', headers: json, body: invalidUtf8Json(), names: '/body' };
-      if (kind === 15) return { method: 'POST', path: '/study/v2/studies', headers: { 'content-type': pick(next, ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) }, body: 'description=x', names: '/body' };
+      if (kind === 15) return { method: 'POST', path: '/study/v2/studies', headers: { 'content-type': pick(next, ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) }, body: 'description=x', names: '/header/Content-Type' };
       if (kind === 16) {
         // 5,000 levels of nesting, written as text (a recursive stringify would run out of stack).
         const levels = 5000;

@@ -46,7 +46,7 @@ export async function startServerProcess(dataDir: string, options: { databaseUrl
   // The banner ends with "Try:" in dev mode, and with the line on tokens in production mode.
   const ready = () => output.includes('Try:') || /^Production mode: .*$/m.test(output);
   while (!ready() && Date.now() < deadline && child.exitCode === null && child.signalCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
-  const httpUrl = /REST\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+  const httpUrl = /REST\s+(https?:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
   const grpcAddress = /gRPC\s+(127\.0\.0\.1:\d+) /.exec(output)?.[1];
   const production = output.includes('Production mode: ');
   const studyId = /Demo study: (stu_\w+)/.exec(output)?.[1] ?? (production ? '' : undefined);

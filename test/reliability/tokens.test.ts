@@ -7,7 +7,7 @@ import { AuthConfigError, authenticatorFromEnv, devSecret } from '../../src/runt
 import { demoOrgId, demoUsers } from '../../src/services/demo/seed.ts';
 import { openDatabase } from '../../src/store/index.ts';
 import { openWorldDatabase } from '../services/harness.ts';
-import { call, grpcClient, preflight, unary } from './clients.ts';
+import { call, grpcClient, pagesOffered, preflight, unary } from './clients.ts';
 import { repoRoot, scratchDataDir, useServerProcess, type ServerProcess } from './server-process.ts';
 
 // A production server: an HS256 secret, a pseudonym key, NODE_ENV=production, and token limits
@@ -106,7 +106,8 @@ describe.each([
 });
 
 describe('production mode seeds no demo data', () => {
-  const server = useServerProcess({ env: productionEnv });
+  // The reference pages switched on, GraphiQL and introspection left at production's default.
+  const server = useServerProcess({ env: { ...productionEnv, TRIDENT_REFERENCE: 'on' } });
 
   it('names no demo study and prints no token; the demo organisation has no studies', async () => {
     expect(server().output()).toContain('No demo data: it is seeded in dev mode only.');
@@ -116,6 +117,12 @@ describe('production mode seeds no demo data', () => {
     // No browser origin is allowed unless TRIDENT_CORS_ORIGINS lists it, not even a local page.
     expect(server().output()).toContain('No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
     expect((await preflight(`${server().httpUrl}/study/v2/studies`, 'http://localhost:5173', 'GET')).headers['access-control-allow-origin']).toBeUndefined();
+    // GraphiQL and introspection are off unless switched on; the contracts are served all the same.
+    const admin = await token(productionSecret, { iat: now(), exp: now() + 600 });
+    expect(await pagesOffered(server().httpUrl, admin)).toEqual({ graphiql: false, introspection: false, reference: true, contract: true });
+    expect(server().output()).toContain('Off: GraphiQL (TRIDENT_GRAPHIQL), GraphQL introspection (TRIDENT_INTROSPECTION).');
+    const refused = await call(`${server().httpUrl}/study/v2/graphql`, { method: 'POST', token: admin, body: { query: '{ __type(name: "Study") { name } }' } });
+    expect((refused.body.errors as Array<{ message: string; extensions: { code: string } }>)[0]).toMatchObject({ message: expect.stringMatching(/introspection has been disabled.*Introspection is off on this server/), extensions: { code: 'BAD_USER_INPUT' } });
     // A valid token of the demo organisation's admin finds nothing in it, through any protocol.
     expect(await expectAccepted(server(), await token(productionSecret, { iat: now(), exp: now() + 600 }), 'the demo organisation')).toEqual([]);
   });

@@ -49,6 +49,8 @@ describe('If-Match', () => {
     expect(() => assertVersion('"2"', 3)).toThrow(expect.objectContaining({ code: 'precondition_failed' }));
     expect(() => assertVersion('garbage', 3)).toThrow(expect.objectContaining({ code: 'precondition_failed' }));
     expect(() => assertVersion('W/"3"', 3)).not.toThrow();
+    expect(() => assertVersion('"2", W/"3"', 3)).not.toThrow();
+    expect(() => assertVersion('"1", "2"', 3)).toThrow(expect.objectContaining({ code: 'precondition_failed' }));
   });
 });
 

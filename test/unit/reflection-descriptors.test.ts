@@ -54,11 +54,20 @@ describe('descriptors for server reflection', () => {
     });
   });
 
-  it('hands out each API file after the well-known files it imports, then the health and reflection files', () => {
+  it('hands out the google.rpc error files and each API file after the files they import, then the health and reflection files', () => {
     const definition = reflectionDefinition([{ protos: new Map([['trident/study/v2/study.proto', studyProto]]) }]) as unknown as Record<string, { fileDescriptorProtos: Buffer[] }>;
     const files = Object.values(definition).flatMap((entry) => entry.fileDescriptorProtos).map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes));
-    expect(files.map((file) => file.name)).toEqual(['google/protobuf/timestamp.proto', 'trident/study/v2/study.proto', 'grpc/health/v1/health.proto', 'grpc/reflection/v1/reflection.proto']);
-    const study = files[1]!;
+    expect(files.map((file) => file.name)).toEqual([
+      'google/protobuf/any.proto',
+      'google/protobuf/duration.proto',
+      'google/rpc/status.proto',
+      'google/rpc/error_details.proto',
+      'google/protobuf/timestamp.proto',
+      'trident/study/v2/study.proto',
+      'grpc/health/v1/health.proto',
+      'grpc/reflection/v1/reflection.proto',
+    ]);
+    const study = files.find((file) => file.name === 'trident/study/v2/study.proto')!;
     expect(study.dependency).toEqual(['google/protobuf/timestamp.proto']);
     expect(study.service.map((service) => service.name)).toEqual(['StudyService']);
     expect(study.service[0]?.method.find((method) => method.name === 'GetStudy')).toMatchObject({ inputType: '.trident.study.v2.GetStudyRequest', outputType: '.trident.study.v2.GetStudyResponse' });

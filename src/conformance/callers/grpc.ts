@@ -1,4 +1,4 @@
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { Api, Operation } from '../../compiler/ir.ts';
 import type { OperationInput } from '../../runtime/handler.ts';
@@ -31,7 +31,7 @@ export interface GrpcCaller extends Caller {
   probe(api: Api, operationId: string, input: OperationInput, token: string | undefined, waitMs?: number): Promise<Outcome>;
 }
 
-export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_000): GrpcCaller {
+export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_000, channelCredentials: () => ChannelCredentials = () => credentials.createInsecure()): GrpcCaller {
   const tree = writeProtoTree(apis);
   const loaded = loadPackageDefinition(loadSync(tree.files, { ...protoLoaderOptions, includeDirs: [tree.dir] }));
   tree.dispose();
@@ -41,7 +41,7 @@ export function grpcCaller(address: string, apis: LoadedApi[], deadlineMs = 10_0
     if (!client) {
       const name = grpcServiceName({ api } as never);
       const Service = name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], loaded) as new (address: string, creds: unknown) => Client;
-      client = new Service(address, credentials.createInsecure()) as Client & Record<string, (...args: unknown[]) => unknown>;
+      client = new Service(address, channelCredentials()) as Client & Record<string, (...args: unknown[]) => unknown>;
       clients.set(api, client);
     }
     return client;

@@ -8,12 +8,16 @@ import { parameterFieldName } from '../../compiler/names.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { isErrorCode } from '../errors.ts';
-import { logServerFailure, type FailureLogger, type FailureSite } from '../failure-log.ts';
+import { logServerFailure, type BindingLogger, type FailureLogger, type FailureSite } from '../failure-log.ts';
 import type { BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, traceHeadersOf, type BoundOperation, type ServedApi, type TraceHeaders } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
+import { budgetedSchema, executionBudgetPlugin } from './budget.ts';
+import { DocumentCache } from './document-cache.ts';
 import { defaultQueryLimits, queryLimitsPlugin, type QueryLimits } from './limits.ts';
+import { noIntrospectionPlugin } from './introspection.ts';
+import { requestIdPlugin } from './request-id.ts';
 import { createRequire } from 'node:module';
 
 /** GraphiQL's first contents: a query in its editor and headers in its Headers tab. */
@@ -23,6 +27,13 @@ export interface GraphiqlDefaults {
 }
 
 const require = createRequire(import.meta.url);
+
+// Characters of GraphQL source whose parsed documents (or parse errors) an endpoint keeps: some
+// hundreds of ordinary documents, about 13 MB of syntax trees.
+const cachedSourceSize = 256 * 1024;
+// A document longer than this is parsed every time: ordinary clients send documents of a few kB
+// at most, and a long one kept would survive into the old generation, costly to collect.
+const cachedDocumentSize = 8 * 1024;
 
 // GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
 // the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only.
@@ -43,11 +54,14 @@ interface RequestState {
   signal: AbortSignal;
   requestId: string;
   traceHeaders: TraceHeaders | undefined;
-  log: FailureLogger;
+  log: BindingLogger;
 }
 
 /** The GraphQL endpoint of an API version: `<base path>/graphql`. */
 export const graphqlEndpoint = (served: ServedApi): string => `${served.basePath}/graphql`;
+
+/** The methods a GraphQL endpoint answers (GraphQL over HTTP: queries by GET, all by POST; OPTIONS for browsers). */
+export const graphqlMethods = ['GET', 'POST', 'OPTIONS'] as const;
 
 /**
  * Serves one API version over GraphQL (graphql-yoga) on the same Fastify instance as REST: the
@@ -62,9 +76,10 @@ export function registerGraphqlApi(
   sdl: string,
   authenticator: Authenticator,
   limits: QueryLimits = defaultQueryLimits,
-  graphiql: GraphiqlDefaults = {},
+  graphiql: GraphiqlDefaults | false = {},
+  introspection = true,
 ): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
-  const schema = executableSchema(served, sdl, authenticator);
+  const schema = budgetedSchema(executableSchema(served, sdl, authenticator));
   const endpoint = graphqlEndpoint(served);
   const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply; signal: AbortSignal }>({
     schema,
@@ -72,13 +87,20 @@ export function registerGraphqlApi(
     logging: false,
     // Resolvers log their own failures with the request id; what fails outside them is logged here.
     maskedErrors: { maskError: (error) => (answeredByResolver(error) ? toGraphqlError(error) : answered(error, app.log, { protocol: 'graphql' })) },
-    ...graphiqlOptions(served, graphiql),
+    ...(graphiql === false ? { graphiql: false } : graphiqlOptions(served, graphiql)),
     landingPage: false,
     // Cross-origin access is the HTTP server's one policy (../cors.ts), not yoga's, which would
     // answer any origin with credentials allowed.
     cors: false,
-    // Depth, cost and size limits: an abusive document is rejected before anything runs.
-    plugins: [queryLimitsPlugin(limits)],
+    parserAndValidationCache: { documentCache: new DocumentCache(cachedSourceSize, cachedDocumentSize), errorCache: new DocumentCache(cachedSourceSize, cachedDocumentSize) },
+    // Depth, cost, call and size limits: an abusive document is rejected before anything runs;
+    // the execution budget stops one that turns out bigger than its document said.
+    plugins: [
+      queryLimitsPlugin(limits),
+      executionBudgetPlugin(limits),
+      requestIdPlugin((serverContext) => (serverContext as { req?: FastifyRequest }).req?.id),
+      ...(introspection ? [] : [noIntrospectionPlugin]),
+    ],
     context: ({ request, signal, req }): RequestState => ({
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,
@@ -89,7 +111,7 @@ export function registerGraphqlApi(
   });
   app.route({
     url: endpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: [...graphqlMethods],
     handler: async (req, reply) => {
       // The handlers' signal comes from the connection: the fetch Request's own signal costs a
       // listener and an AbortError on every request, though only a caller who leaves needs it.
@@ -99,6 +121,8 @@ export function registerGraphqlApi(
       });
       const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply, signal: aborter.signal });
       response.headers.forEach((value, key) => reply.header(key, value));
+      // One endpoint serves every operation: an answer to a caller with credentials may hold personal data.
+      if (req.headers.authorization !== undefined) reply.header('Cache-Control', 'no-store');
       reply.status(response.status);
       reply.send(response.body);
       return reply;
@@ -116,7 +140,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
     if (operation.result.kind === 'binary') continue;
     const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
     const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> =>
-      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, traceHeaders: state.traceHeaders }, authenticator);
+      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log, traceHeaders: state.traceHeaders }, authenticator);
     const target = roots[root] as Record<string, unknown>;
     if (root === 'Subscription') {
       target[operation.graphqlName] = {

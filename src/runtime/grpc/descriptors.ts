@@ -6,7 +6,9 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { toFileDescriptorSet } from '../../compiler/emit/proto/descriptor.ts';
 import { readProtoFile } from '../../compiler/emit/proto/parse.ts';
+import { wellKnownFile } from '../../compiler/emit/proto/well-known.ts';
 import type { LoadedApi } from '../load.ts';
+import { errorDetailsFiles } from './error-details-descriptor.ts';
 import { protobufjsFileDescriptor } from './protobufjs-descriptor.ts';
 
 const require = createRequire(import.meta.url);
@@ -26,13 +28,19 @@ function healthAndReflectionFiles(): FileDescriptorProto[] {
 /**
  * The file descriptors server reflection hands out: those of the API versions' proto files, as
  * protoc compiles them (emitted from their model, with the well-known types they import and the
- * comments), plus the health and reflection services. protobufjs's own descriptors are not
- * usable for this: they name files after packages, write relative type names and rename map
- * entries, which reflection clients such as `buf curl` and grpcurl reject.
+ * comments), the google.rpc files that describe the details of every error status (found by a
+ * client that asks for the symbol of an Any's type URL), plus the health and reflection services.
+ * protobufjs's own descriptors are not usable for this: they name files after packages, write
+ * relative type names and rename map entries, which reflection clients such as `buf curl` and
+ * grpcurl reject.
  */
 export function reflectionDefinition(apis: ReadonlyArray<Pick<LoadedApi, 'protos'>>): PackageDefinition {
   const files = apis.flatMap((api) => [...api.protos].map(([path, text]) => readProtoFile(path, text)));
-  const descriptors = [...toFileDescriptorSet(files), ...healthAndReflectionFiles()];
+  const errorFiles = errorDetailsFiles();
+  const served = toFileDescriptorSet(files);
+  // Each file after the files it imports, each once.
+  const imports = [...new Set(errorFiles.flatMap((file) => file.dependency))].map((path) => wellKnownFile(path)!);
+  const descriptors = [...imports, ...errorFiles, ...served.filter((file) => !imports.includes(file)), ...healthAndReflectionFiles()];
   const fileDescriptorProtos = descriptors.map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file)));
   // ReflectionService reads only `fileDescriptorProtos` from the definition's entries.
   return { descriptors: { fileDescriptorProtos } } as unknown as PackageDefinition;

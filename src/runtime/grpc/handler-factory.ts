@@ -1,15 +1,15 @@
-import { loadPackageDefinition, type Server, type ServerUnaryCall, type ServerReadableStream, type ServerWritableStream, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { loadPackageDefinition, Metadata, type Server, type ServerUnaryCall, type ServerReadableStream, type ServerWritableStream, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { randomUUID } from 'node:crypto';
 import { parameterFieldName, pascalCase, protoFieldName } from '../../compiler/names.ts';
 import { protoPackage, protoServiceName } from '../../compiler/emit/proto/transform.ts';
 import type { Operation } from '../../compiler/ir.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { reportFailure, type FailureLogger } from '../failure-log.ts';
+import { reportFailure, type BindingLogger } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
 import { invoke, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
+import { requestIdFrom, requestIdHeader } from '../request-id.ts';
 import { ProtoShapes } from './convert.ts';
 import { toGrpcStatus } from './errors.ts';
 
@@ -26,7 +26,7 @@ export const grpcServiceName = (served: ServedApi): string => `${protoPackage(se
  * call or a passed deadline aborts the handler's signal. Each call gets a request id; a failure
  * that is the server's is logged with it.
  */
-export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator, log: FailureLogger = { error: () => {} }): void {
+export function registerGrpcApi(server: Server, served: ServedApi, definition: PackageDefinition, authenticator: Authenticator, log: BindingLogger = { error: () => {}, info: () => {} }): void {
   const loaded = loadPackageDefinition(definition) as Record<string, unknown>;
   const path = grpcServiceName(served).split('.');
   const constructor = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], loaded) as { service: ServiceDefinition } | undefined;
@@ -67,7 +67,7 @@ function assertDecoded(operation: Operation, message: Message): void {
   throw new ApiError('invalid_argument', `The request is not a valid ${type} message: ${reason}.`, [{ pointer: '', message: `not a valid ${type}: ${reason}` }]);
 }
 
-function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator, log: FailureLogger) {
+function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator, log: BindingLogger) {
   const operation = bound.operation;
   const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
     const aborter = new AbortController();
@@ -76,11 +76,12 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
-    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), traceHeaders: traceHeadersOf((name) => grpcCall.metadata.get(name)[0]?.toString()) }, authenticator);
+    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), log: { info: (fields, message) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) }, traceHeaders: traceHeadersOf((name) => grpcCall.metadata.get(name)[0]?.toString()) }, authenticator);
   };
   const status = (grpcCall: AnyCall, error: unknown) => toGrpcStatus(reportFailure(log, error, { protocol: 'grpc', operation: operation.id, reqId: requestIdOf(grpcCall) }));
   if (operation.body?.kind === 'binary') {
     return (grpcCall: ServerReadableStream<Message, Message>, callback: sendUnaryData<Message>) => {
+      announceRequestId(grpcCall);
       void (async () => {
         const messages = grpcCall[Symbol.asyncIterator]();
         const first = await messages.next();
@@ -100,6 +101,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
   }
   if (operation.result.kind === 'stream' || operation.result.kind === 'binary') {
     return (grpcCall: ServerWritableStream<Message, Message>) => {
+      announceRequestId(grpcCall);
       void (async () => {
         const result = await call(grpcCall, grpcCall.request, undefined);
         if (operation.result.kind === 'binary') {
@@ -124,6 +126,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     };
   }
   return (grpcCall: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {
+    announceRequestId(grpcCall);
     call(grpcCall, grpcCall.request, undefined).then(
       (result) => callback(null, responseMessage(operation, result, shapes)),
       (error: unknown) => callback(status(grpcCall, error)),
@@ -133,11 +136,19 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
 
 const requestIds = new WeakMap<AnyCall, string>();
 
-// One id per call, made when first asked for: the handler's context and the failure's log line share it.
+// One id per call: the caller's `x-request-id` metadata when usable, else one made when first
+// asked for. The handler's context and the failure's log line share it.
 function requestIdOf(grpcCall: AnyCall): string {
   let id = requestIds.get(grpcCall);
-  if (id === undefined) requestIds.set(grpcCall, (id = randomUUID()));
+  if (id === undefined) requestIds.set(grpcCall, (id = requestIdFrom(grpcCall.metadata.get(requestIdHeader)[0])));
   return id;
+}
+
+// The id goes back in the response's initial metadata, which every outcome (an error too) carries.
+function announceRequestId(grpcCall: AnyCall): void {
+  const metadata = new Metadata();
+  metadata.set(requestIdHeader, requestIdOf(grpcCall));
+  grpcCall.sendMetadata(metadata);
 }
 
 function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes): OperationInput {

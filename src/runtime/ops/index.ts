@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HealthImplementation } from 'grpc-health-check';
 import { ApiError } from '../errors.ts';
 import type { InvocationObserver } from '../operation.ts';
-import { toProblem } from '../rest/errors.ts';
+import { toProblem, type ProblemShape } from '../rest/errors.ts';
 import { createMetrics, type PoolStats, type ServerMetrics } from './metrics.ts';
 import { invocationObserver } from './observe.ts';
 import { createReadiness, readinessBody, type Readiness, type ReadinessProbe } from './readiness.ts';
@@ -35,7 +35,7 @@ export interface Operations {
   metrics: ServerMetrics | undefined;
   observe: InvocationObserver;
   /** Adds the routes and makes gRPC health (overall and each of `grpcServices`) follow readiness. */
-  register(http: FastifyInstance, health: HealthImplementation, grpcServices: readonly string[]): void;
+  register(http: FastifyInstance, health: HealthImplementation, grpcServices: readonly string[], problem: ProblemShape): void;
   /** Not ready from now on; stops the background probe. */
   drain(): void;
 }
@@ -52,7 +52,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
     readiness,
     metrics,
     observe: invocationObserver(metrics),
-    register(http, health, grpcServices) {
+    register(http, health, grpcServices, problemShape) {
       readiness.onChange((ready) => {
         for (const service of ['', ...grpcServices]) health.setStatus(service, ready ? 'SERVING' : 'NOT_SERVING');
       });
@@ -65,7 +65,7 @@ export function createOperations(options: OperationsOptions = {}): Operations {
         const expected = options.metrics?.token ? digest(`Bearer ${options.metrics.token}`) : undefined;
         http.get('/metrics', quiet, async (request, reply) => {
           if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
-            const problem = toProblem(new ApiError('unauthenticated', '/metrics needs the bearer token of TRIDENT_METRICS_TOKEN.'), request.url, false);
+            const problem = toProblem(new ApiError('unauthenticated', '/metrics needs the bearer token of TRIDENT_METRICS_TOKEN.'), request.url, problemShape);
             return reply.code(401).header('www-authenticate', 'Bearer').type('application/problem+json').send(JSON.stringify(problem));
           }
           return reply.header('cache-control', 'no-store').type(metrics.contentType).send(await metrics.text());

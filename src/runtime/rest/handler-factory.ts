@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
@@ -8,17 +8,17 @@ import type { BinaryContent, BinaryUpload } from '../handler.ts';
 import { invoke, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
 import { lifecycleHeaders } from '../lifecycle.ts';
 import { etagMatches, parseRange, restInput, routePath } from './convert.ts';
-import { toProblem } from './errors.ts';
-
-const methods = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+import { refuseOtherMethods } from './client-errors.ts';
+import { toProblem, type ProblemShape } from './errors.ts';
 
 /**
  * Serves one API version over REST on a Fastify instance: a route per operation under the
- * contract's base path, answering problem+json for every error and 405 with `Allow` for methods
- * the contract does not declare on a path.
+ * contract's base path, answering problem+json for every error (fitted to `shape`, the contract's
+ * problem schema) and 405 with `Allow` for every method the server parses that the contract does
+ * not declare on a path. Responses of operations that need credentials carry personal or
+ * organisation data, so they are marked `Cache-Control: no-store`.
  */
-/** `retryable`: whether the contract's problem schema declares it (`declaresRetryable`), so problems carry it. */
-export function registerRestApi(app: FastifyInstance, served: ServedApi, authenticator: Authenticator, retryable: boolean): void {
+export function registerRestApi(app: FastifyInstance, served: ServedApi, authenticator: Authenticator, shape: ProblemShape): void {
   const byPath = new Map<string, BoundOperation[]>();
   for (const bound of served.operations) {
     const url = routePath(served.basePath, bound.operation.path);
@@ -27,25 +27,30 @@ export function registerRestApi(app: FastifyInstance, served: ServedApi, authent
   const lifecycle = lifecycleHeaders(served.api);
   for (const [url, bounds] of byPath) {
     for (const bound of bounds) {
-      app.route({ method: bound.operation.method as (typeof methods)[number], url, handler: (request, reply) => handle(bound, request, reply, authenticator, lifecycle, retryable) });
+      app.route({ method: bound.operation.method as HTTPMethods, url, handler: (request, reply) => handle(bound, request, reply, authenticator, lifecycle, shape) });
     }
-    const allowed = bounds.map((bound) => bound.operation.method);
-    const others = methods.filter((method) => !allowed.includes(method) && !(method === 'HEAD' && allowed.includes('GET')));
-    if (others.length === 0) continue;
-    app.route({
-      method: others,
-      url,
-      handler: async (request, reply) => {
-        const error = new ApiError('invalid_argument', `${request.method} is not allowed here; use ${allowed.join(', ')}.`);
-        const problem = { ...toProblem(error, request.url, retryable), status: 405, title: 'Method not allowed' };
-        await reply.code(405).header('Allow', allowed.join(', ')).type('application/problem+json').send(JSON.stringify(problem));
-      },
-    });
+    refuseOtherMethods(app, url, bounds.map((bound) => bound.operation.method), shape);
   }
 }
 
-async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: Record<string, string>, retryable: boolean): Promise<void> {
+/** Whether a request carries a body: a length above zero, or chunks. */
+function hasBody(request: FastifyRequest): boolean {
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+}
+
+/** A body whose media type the operation does not declare is refused (binary uploads check theirs when they stream it). */
+function checkMediaType(operation: BoundOperation['operation'], request: FastifyRequest): void {
+  if (operation.body?.kind === 'binary' || !hasBody(request)) return;
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const accepted = operation.body?.mediaTypes ?? [];
+  if (accepted.includes(contentType)) return;
+  const expected = accepted.length === 0 ? 'no body' : `Content-Type ${accepted.join(' or ')}`;
+  throw new ApiError('unsupported_media_type', `This operation takes ${expected}, not ${contentType || 'an untyped body'}.`, [{ pointer: '/header/Content-Type', message: `must be ${accepted.join(' or ') || 'absent (no body)'}` }]);
+}
+
+async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: Record<string, string>, shape: ProblemShape): Promise<void> {
   for (const [name, value] of Object.entries(lifecycle)) reply.header(name, value);
+  if (bound.operation.security.length > 0) reply.header('Cache-Control', 'no-store');
   const aborter = new AbortController();
   // Only a caller that goes away before the answer is complete aborts the handler; aborting
   // after a normal finish would build an AbortError for every request.
@@ -54,10 +59,11 @@ async function handle(bound: BoundOperation, request: FastifyRequest, reply: Fas
   });
   const operation = bound.operation;
   try {
+    checkMediaType(operation, request);
     let body: unknown = request.body;
     if (operation.body?.kind === 'binary') body = upload(bound, request);
     const input = restInput(operation, request.params as Record<string, string>, request.query as Record<string, string>, request.headers as Record<string, string>, body);
-    const result = await invoke(bound, input, { token: bearerToken(request.headers.authorization), protocol: 'rest', signal: aborter.signal, requestId: request.id, traceHeaders: traceHeadersOf((name) => request.headers[name] as string | undefined) }, authenticator);
+    const result = await invoke(bound, input, { token: bearerToken(request.headers.authorization), protocol: 'rest', signal: aborter.signal, requestId: request.id, log: request.log, traceHeaders: traceHeadersOf((name) => request.headers[name] as string | undefined) }, authenticator);
     const status = Number(operation.result.status) || 200;
     switch (operation.result.kind) {
       case 'empty':
@@ -70,16 +76,16 @@ async function handle(bound: BoundOperation, request: FastifyRequest, reply: Fas
         return;
       }
       case 'binary':
-        await sendBinary(result as BinaryContent, request, reply, retryable);
+        await sendBinary(result as BinaryContent, request, reply, shape);
         return;
       case 'stream':
-        await sendEvents(result as AsyncIterable<unknown>, reply, retryable, aborter.signal, (error) => reportFailure(request.log, error, { protocol: 'rest', operation: operation.id }));
+        await sendEvents(result as AsyncIterable<unknown>, request, reply, shape, aborter.signal, (error) => reportFailure(request.log, error, { protocol: 'rest', operation: operation.id }));
         return;
     }
   } catch (error) {
     if (reply.sent || reply.raw.headersSent) return;
     const apiError = reportFailure(request.log, error, { protocol: 'rest', operation: operation.id });
-    const problem = toProblem(apiError, request.url, retryable);
+    const problem = toProblem(apiError, request.url, shape);
     await reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
@@ -94,7 +100,7 @@ function upload(bound: BoundOperation, request: FastifyRequest): BinaryUpload {
   return { contentType, ...(Number.isFinite(length) ? { declaredSize: length } : {}), chunks: request.raw };
 }
 
-async function sendBinary(content: BinaryContent, request: FastifyRequest, reply: FastifyReply, retryable: boolean): Promise<void> {
+async function sendBinary(content: BinaryContent, request: FastifyRequest, reply: FastifyReply, shape: ProblemShape): Promise<void> {
   const etag = content.etag.startsWith('"') || content.etag.startsWith('W/') ? content.etag : `"${content.etag}"`;
   reply.header('ETag', etag).header('Accept-Ranges', 'bytes');
   if (etagMatches(request.headers['if-none-match'], etag)) {
@@ -103,7 +109,7 @@ async function sendBinary(content: BinaryContent, request: FastifyRequest, reply
   }
   const range = parseRange(request.headers.range, content.size);
   if (range === null) {
-    const problem = toProblem(new ApiError('range_not_satisfiable', `The content has ${content.size} bytes.`), request.url, retryable);
+    const problem = toProblem(new ApiError('range_not_satisfiable', `The content has ${content.size} bytes.`), request.url, shape);
     await reply.code(416).header('Content-Range', `bytes */${content.size}`).type('application/problem+json').send(JSON.stringify(problem));
     return;
   }
@@ -120,10 +126,16 @@ async function sendBinary(content: BinaryContent, request: FastifyRequest, reply
 }
 
 // Server-sent events: `id` is the event's sequence, so a reconnecting client resumes with Last-Event-ID.
-async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, retryable: boolean, signal: AbortSignal, report: (error: unknown) => ApiError): Promise<void> {
+// HEAD gets the headers of the stream at once, and no stream.
+async function sendEvents(events: AsyncIterable<unknown>, request: FastifyRequest, reply: FastifyReply, shape: ProblemShape, signal: AbortSignal, report: (error: unknown) => ApiError): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' } as Record<string, string>);
+  raw.writeHead(200, { ...reply.getHeaders(), 'cache-control': String(reply.getHeader('cache-control') ?? 'no-cache'), 'content-type': 'text/event-stream', connection: 'keep-alive' } as Record<string, string>);
+  if (request.method === 'HEAD') {
+    raw.end();
+    await events[Symbol.asyncIterator]().return?.();
+    return;
+  }
   raw.write(': stream open\n\n');
   const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
   try {
@@ -135,7 +147,7 @@ async function sendEvents(events: AsyncIterable<unknown>, reply: FastifyReply, r
     }
   } catch (error) {
     const apiError = report(error);
-    raw.write(`event: error\ndata: ${JSON.stringify(toProblem(apiError, undefined, retryable))}\n\n`);
+    raw.write(`event: error\ndata: ${JSON.stringify(toProblem(apiError, undefined, shape))}\n\n`);
   } finally {
     clearInterval(heartbeat);
     raw.end();

@@ -40,10 +40,10 @@ export async function appendEvent(deps: ServiceDeps, unit: Unit, orgId: string, 
 }
 
 /** The events of a study after `after`, oldest first, at most `limit`. */
-export async function eventsAfter(sql: Queryable, orgId: string, studyId: string, after: number, limit: number): Promise<ProgressEvent[]> {
+export async function eventsAfter(sql: Queryable, orgId: string, studyId: string, after: bigint, limit: number): Promise<ProgressEvent[]> {
   const rows = await sql.query<EventRow>(
     'SELECT sequence, id, study_id, occurred_at, payload FROM events WHERE org_id = $1 AND study_id = $2 AND sequence > $3 ORDER BY sequence LIMIT $4',
-    [orgId, studyId, after, limit],
+    [orgId, studyId, after.toString(), limit],
   );
   return rows.map(toEvent);
 }

@@ -4,13 +4,20 @@ import { eventsAfter, type ProgressEvent } from './events.ts';
 
 const batch = 100;
 
-/** Where a watcher resumes: `after` wins over `Last-Event-ID`; 0 replays everything. */
-export function resumePoint(after: number | undefined, lastEventId: string | undefined): number {
-  if (after !== undefined) return after;
-  if (lastEventId === undefined || lastEventId.trim() === '') return 0;
-  const parsed = Number(lastEventId);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new ApiError('invalid_argument', 'Last-Event-ID must be an event sequence.', [{ pointer: '/header/Last-Event-ID', message: 'must be a sequence number' }]);
-  return parsed;
+// The highest sequence PostgreSQL's bigint holds: resuming after it (or anything above) replays nothing.
+const lastSequence = 2n ** 63n - 1n;
+
+/**
+ * Where a watcher resumes: `after` wins over `Last-Event-ID`; 0 replays everything. A bigint, as
+ * the contract lets Last-Event-ID have 19 digits (above 2^53, where a number loses digits); one
+ * above the highest sequence resumes after every event.
+ */
+export function resumePoint(after: number | undefined, lastEventId: string | undefined): bigint {
+  const point = (value: bigint) => (value > lastSequence ? lastSequence : value);
+  if (after !== undefined) return point(BigInt(after));
+  if (lastEventId === undefined || lastEventId.trim() === '') return 0n;
+  if (!/^[0-9]{1,19}$/.test(lastEventId.trim())) throw new ApiError('invalid_argument', 'Last-Event-ID must be an event sequence.', [{ pointer: '/header/Last-Event-ID', message: 'must be a sequence number' }]);
+  return point(BigInt(lastEventId.trim()));
 }
 
 /**
@@ -19,7 +26,7 @@ export function resumePoint(after: number | undefined, lastEventId: string | und
  * every wake-up from where it stopped, so an event committed between the replay and the live
  * part is read exactly once.
  */
-export async function* watchStudyEvents(deps: ServiceDeps, orgId: string, studyId: string, after: number, signal: AbortSignal): AsyncGenerator<ProgressEvent> {
+export async function* watchStudyEvents(deps: ServiceDeps, orgId: string, studyId: string, after: bigint, signal: AbortSignal): AsyncGenerator<ProgressEvent> {
   let woken = true;
   let wake = () => {};
   const unsubscribe = await deps.progress.subscribe(studyId, () => {
@@ -40,7 +47,7 @@ export async function* watchStudyEvents(deps: ServiceDeps, orgId: string, studyI
       for (const event of events) {
         if (signal.aborted) return;
         yield event;
-        last = event.sequence;
+        last = BigInt(event.sequence);
       }
       // A full batch means more are stored already; otherwise sleep unless woken meanwhile.
       if (events.length === batch || woken) continue;

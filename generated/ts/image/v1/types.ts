@@ -427,6 +427,47 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The path does not take this method; `Allow` lists the methods it takes. */
+        MethodNotAllowed: {
+            headers: {
+                /**
+                 * @description The methods the path takes, comma-separated.
+                 * @example GET, PATCH, HEAD
+                 */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Method not allowed",
+                 *       "status": 405,
+                 *       "detail": "DELETE is not allowed here; use GET, PATCH, HEAD.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request did not arrive completely in time; the connection is closed. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Request Timeout",
+                 *       "status": 408,
+                 *       "detail": "The request did not arrive in time.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The resource already exists or its current state does not allow the change. */
         Conflict: {
             headers: {
@@ -440,29 +481,6 @@ export type components = {
                  *       "status": 409,
                  *       "detail": "The resource is in a state that does not allow this change.",
                  *       "code": "conflict"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The caller exceeded its rate limit. */
-        TooManyRequests: {
-            headers: {
-                /**
-                 * @description Seconds to wait before retrying.
-                 * @example 30
-                 */
-                "Retry-After"?: number;
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "urn:trident:problem:rate_limited",
-                 *       "title": "Rate limited",
-                 *       "status": 429,
-                 *       "detail": "Too many requests; retry after 30 seconds.",
-                 *       "code": "rate_limited"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -499,6 +517,83 @@ export type components = {
                  *       "status": 415,
                  *       "detail": "The body media type does not match the registered contentType.",
                  *       "code": "unsupported_media_type"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller exceeded its rate limit. */
+        TooManyRequests: {
+            headers: {
+                /**
+                 * @description Seconds to wait before retrying.
+                 * @example 30
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:rate_limited",
+                 *       "title": "Rate limited",
+                 *       "status": 429,
+                 *       "detail": "Too many requests; retry after 30 seconds.",
+                 *       "code": "rate_limited"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request headers are larger than the server accepts; the connection is closed. */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Request Header Fields Too Large",
+                 *       "status": 431,
+                 *       "detail": "The request headers are larger than the server accepts.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The server failed to handle the request; the failure is logged with the request id. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:internal",
+                 *       "title": "Internal error",
+                 *       "status": 500,
+                 *       "detail": "The server failed to handle the request.",
+                 *       "code": "internal"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A service the server depends on (the database) is not available; a later retry may succeed. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:unavailable",
+                 *       "title": "Unavailable",
+                 *       "status": 503,
+                 *       "detail": "The database is not available; try again later.",
+                 *       "code": "unavailable"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -555,17 +650,12 @@ export type components = {
          */
         Limit: number;
         /**
-         * @description Opaque cursor from the nextCursor of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
-         */
-        Cursor: string;
-        /**
          * @description ETag the client already holds; a match answers 304 without a body.
          * @example "3"
          */
         IfNoneMatch: string;
         /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -601,11 +691,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoiaW1hZ2VzIiwiZiI6InpJRkJ3N3dxVDduTyIsImsiOlsiMjAyNi0wMy0wMlQwOToxNTowMC4wMDBaIiwiaW1nXzRrVDlxMkxtVzh4WnIxVmIiXX0
                  */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description Only images of this study. */
+                cursor?: string;
+                /**
+                 * @description Only images of this study.
+                 * @example stu_7Hc2pQx9LmN4aZ0e
+                 */
                 studyId?: components["schemas"]["StudyId"];
                 /** @description Only images in this status. */
                 status?: components["schemas"]["ImageStatus"];
@@ -654,7 +747,7 @@ export interface operations {
                      *           "version": 2
                      *         }
                      *       ],
-                     *       "nextCursor": "eyJrIjoiaW1nXzRrVDlxMkxtVzh4WnIxVmIifQ"
+                     *       "nextCursor": "eyJzIjoiaW1hZ2VzIiwiZiI6InpJRkJ3N3dxVDduTyIsImsiOlsiMjAyNi0wMy0wMlQwOToxNTowMC4wMDBaIiwiaW1nXzRrVDlxMkxtVzh4WnIxVmIiXX0"
                      *     }
                      */
                     "application/json": components["schemas"]["ImagePage"];
@@ -663,7 +756,14 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createImage: {
@@ -718,8 +818,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getImage: {
@@ -748,7 +855,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     downloadImageContent: {
@@ -756,7 +870,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description A single RFC 9110 byte range to return instead of the whole content.
+                 * @description A single RFC 9110 byte range to return instead of the whole content. A range starting at or beyond the end of the content, ending before it starts, or a suffix of zero bytes answers 416.
                  * @example bytes=0-65535
                  */
                 Range?: string;
@@ -818,8 +932,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             416: components["responses"]["RangeNotSatisfiable"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     uploadImageContent: {
@@ -861,10 +982,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     rejectImage: {
@@ -872,7 +998,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -909,9 +1035,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -707,6 +707,47 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The path does not take this method; `Allow` lists the methods it takes. */
+        MethodNotAllowed: {
+            headers: {
+                /**
+                 * @description The methods the path takes, comma-separated.
+                 * @example GET, PATCH, HEAD
+                 */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Method not allowed",
+                 *       "status": 405,
+                 *       "detail": "DELETE is not allowed here; use GET, PATCH, HEAD.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request did not arrive completely in time; the connection is closed. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Request Timeout",
+                 *       "status": 408,
+                 *       "detail": "The request did not arrive in time.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The resource already exists or its current state does not allow the change. */
         Conflict: {
             headers: {
@@ -720,6 +761,42 @@ export type components = {
                  *       "status": 409,
                  *       "detail": "The resource is in a state that does not allow this change.",
                  *       "code": "conflict"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body exceeds the allowed or declared size. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:payload_too_large",
+                 *       "title": "Payload too large",
+                 *       "status": 413,
+                 *       "detail": "The body is larger than the declared sizeBytes.",
+                 *       "code": "payload_too_large"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body media type is not accepted. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:unsupported_media_type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "The body media type does not match the registered contentType.",
+                 *       "code": "unsupported_media_type"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -743,6 +820,60 @@ export type components = {
                  *       "status": 429,
                  *       "detail": "Too many requests; retry after 30 seconds.",
                  *       "code": "rate_limited"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request headers are larger than the server accepts; the connection is closed. */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Request Header Fields Too Large",
+                 *       "status": 431,
+                 *       "detail": "The request headers are larger than the server accepts.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The server failed to handle the request; the failure is logged with the request id. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:internal",
+                 *       "title": "Internal error",
+                 *       "status": 500,
+                 *       "detail": "The server failed to handle the request.",
+                 *       "code": "internal"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A service the server depends on (the database) is not available; a later retry may succeed. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:unavailable",
+                 *       "title": "Unavailable",
+                 *       "status": 503,
+                 *       "detail": "The database is not available; try again later.",
+                 *       "code": "unavailable"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -780,12 +911,7 @@ export type components = {
          */
         Limit: number;
         /**
-         * @description Opaque cursor from the nextCursor of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
-         */
-        Cursor: string;
-        /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -811,11 +937,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoiYXNzZXNzbWVudHMiLCJmIjoieklGQnc3d3FUN25PIiwiayI6WyIyMDI2LTAzLTAyVDEwOjA1OjAwLjAwMFoiLCJhc21fMldkOGtSNXRZcDNOcTZMcyJdfQ
                  */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description Only assessments of this study. */
+                cursor?: string;
+                /**
+                 * @description Only assessments of this study.
+                 * @example stu_7Hc2pQx9LmN4aZ0e
+                 */
                 studyId?: components["schemas"]["StudyId"];
                 /** @description Only assessments in this status. */
                 status?: components["schemas"]["AssessmentStatus"];
@@ -865,7 +994,14 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     recordAssessment: {
@@ -930,8 +1066,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAssessment: {
@@ -960,7 +1103,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listReviews: {
@@ -972,11 +1122,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
                 /**
-                 * @description Opaque cursor from the nextCursor of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor).
+                 * @example eyJzIjoicmV2aWV3cyIsImYiOiJ6SUZCdzd3cVQ3bk8iLCJrIjpbMSwiMjAyNi0wMy0wMlQxMDowNjowMC4wMDBaIiwicmV2XzlGYjNtWDdjUWUxVHo1VWsiXX0
                  */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description Only reviews of this study. */
+                cursor?: string;
+                /**
+                 * @description Only reviews of this study.
+                 * @example stu_7Hc2pQx9LmN4aZ0e
+                 */
                 studyId?: components["schemas"]["StudyId"];
                 /** @description Only reviews of this kind. */
                 kind?: components["schemas"]["ReviewKind"];
@@ -1019,7 +1172,7 @@ export interface operations {
                      *           "version": 2
                      *         }
                      *       ],
-                     *       "nextCursor": "eyJrIjoicmV2XzlGYjNtWDdjUWUxVHo1VWsifQ"
+                     *       "nextCursor": "eyJzIjoicmV2aWV3cyIsImYiOiJ6SUZCdzd3cVQ3bk8iLCJrIjpbMSwiMjAyNi0wMy0wMlQxMDowNjowMC4wMDBaIiwicmV2XzlGYjNtWDdjUWUxVHo1VWsiXX0"
                      *     }
                      */
                     "application/json": components["schemas"]["ReviewPage"];
@@ -1028,7 +1181,14 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createReview: {
@@ -1067,8 +1227,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getReview: {
@@ -1097,7 +1264,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     assignReview: {
@@ -1105,7 +1279,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1142,9 +1316,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     startReview: {
@@ -1152,7 +1333,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1179,9 +1360,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     submitReview: {
@@ -1189,7 +1377,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1234,9 +1422,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     cancelReview: {
@@ -1244,7 +1439,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -1280,9 +1475,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     watchReviewProgress: {
@@ -1327,7 +1529,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

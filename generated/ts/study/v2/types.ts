@@ -406,6 +406,47 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The path does not take this method; `Allow` lists the methods it takes. */
+        MethodNotAllowed: {
+            headers: {
+                /**
+                 * @description The methods the path takes, comma-separated.
+                 * @example GET, PATCH, HEAD
+                 */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Method not allowed",
+                 *       "status": 405,
+                 *       "detail": "DELETE is not allowed here; use GET, PATCH, HEAD.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request did not arrive completely in time; the connection is closed. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Request Timeout",
+                 *       "status": 408,
+                 *       "detail": "The request did not arrive in time.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The resource already exists or its current state does not allow the change. */
         Conflict: {
             headers: {
@@ -419,6 +460,42 @@ export type components = {
                  *       "status": 409,
                  *       "detail": "The resource is in a state that does not allow this change.",
                  *       "code": "conflict"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body exceeds the allowed or declared size. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:payload_too_large",
+                 *       "title": "Payload too large",
+                 *       "status": 413,
+                 *       "detail": "The body is larger than the declared sizeBytes.",
+                 *       "code": "payload_too_large"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body media type is not accepted. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:unsupported_media_type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "The body media type does not match the registered contentType.",
+                 *       "code": "unsupported_media_type"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -442,6 +519,60 @@ export type components = {
                  *       "status": 429,
                  *       "detail": "Too many requests; retry after 30 seconds.",
                  *       "code": "rate_limited"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request headers are larger than the server accepts; the connection is closed. */
+        RequestHeaderFieldsTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:invalid_argument",
+                 *       "title": "Request Header Fields Too Large",
+                 *       "status": 431,
+                 *       "detail": "The request headers are larger than the server accepts.",
+                 *       "code": "invalid_argument"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The server failed to handle the request; the failure is logged with the request id. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:internal",
+                 *       "title": "Internal error",
+                 *       "status": 500,
+                 *       "detail": "The server failed to handle the request.",
+                 *       "code": "internal"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A service the server depends on (the database) is not available; a later retry may succeed. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:trident:problem:unavailable",
+                 *       "title": "Unavailable",
+                 *       "status": 503,
+                 *       "detail": "The database is not available; try again later.",
+                 *       "code": "unavailable"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -493,12 +624,12 @@ export type components = {
          */
         PageSize: number;
         /**
-         * @description Opaque token from the nextPageToken of a previous page.
-         * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+         * @description Opaque token, the nextPageToken of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/pageToken).
+         * @example eyJzIjoic3R1ZGllcy92MiIsImYiOiJ6S2h2QUc5UVJSd2IiLCJrIjpbIjIwMjYtMDMtMDJUMDk6MTA6MDAuMDAwWiIsInN0dV83SGMycFF4OUxtTjRhWjBlIl19
          */
         PageToken: string;
         /**
-         * @description ETag of the version the change is based on; a stale value answers 412.
+         * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
          * @example "3"
          */
         IfMatch: string;
@@ -524,8 +655,8 @@ export interface operations {
                  */
                 pageSize?: components["parameters"]["PageSize"];
                 /**
-                 * @description Opaque token from the nextPageToken of a previous page.
-                 * @example eyJrIjoic3R1XzdIYzJwUXg5TG1ONGFaMGUifQ
+                 * @description Opaque token, the nextPageToken of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/pageToken).
+                 * @example eyJzIjoic3R1ZGllcy92MiIsImYiOiJ6S2h2QUc5UVJSd2IiLCJrIjpbIjIwMjYtMDMtMDJUMDk6MTA6MDAuMDAwWiIsInN0dV83SGMycFF4OUxtTjRhWjBlIl19
                  */
                 pageToken?: components["parameters"]["PageToken"];
                 /** @description Only studies in this status. */
@@ -591,7 +722,14 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     registerStudy: {
@@ -646,8 +784,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getStudy: {
@@ -676,7 +821,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateStudy: {
@@ -684,7 +836,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -720,9 +872,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     cancelStudy: {
@@ -730,7 +889,7 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description ETag of the version the change is based on; a stale value answers 412.
+                 * @description ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412.
                  * @example "3"
                  */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -766,9 +925,16 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getStudySubjectIdentity: {
@@ -813,7 +979,14 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -673,7 +673,7 @@ export interface ListImagesRequest {
   limit?:
     | number
     | undefined;
-  /** Opaque cursor from the nextCursor of a previous page. */
+  /** Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor). */
   cursor?:
     | string
     | undefined;
@@ -719,7 +719,7 @@ export interface UploadImageContentResponse {
 export interface DownloadImageContentRequest {
   /** Identifier of the image. */
   imageId: string;
-  /** A single RFC 9110 byte range to return instead of the whole content. */
+  /** A single RFC 9110 byte range to return instead of the whole content. A range starting at or beyond the end of the content, ending before it starts, or a suffix of zero bytes answers 416. */
   range?:
     | string
     | undefined;
@@ -739,7 +739,7 @@ export interface DownloadImageContentResponse {
 export interface RejectImageRequest {
   /** Identifier of the image. */
   imageId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
   body?: ImageRejectionCreate | undefined;

@@ -1011,7 +1011,7 @@ export interface ListAssessmentsRequest {
   limit?:
     | number
     | undefined;
-  /** Opaque cursor from the nextCursor of a previous page. */
+  /** Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor). */
   cursor?:
     | string
     | undefined;
@@ -1053,7 +1053,7 @@ export interface ListReviewsRequest {
   limit?:
     | number
     | undefined;
-  /** Opaque cursor from the nextCursor of a previous page. */
+  /** Opaque cursor, the nextCursor of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/cursor). */
   cursor?:
     | string
     | undefined;
@@ -1091,7 +1091,7 @@ export interface GetReviewResponse {
 export interface AssignReviewRequest {
   /** Identifier of the review. */
   reviewId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
   body?: ReviewAssignment | undefined;
@@ -1105,7 +1105,7 @@ export interface AssignReviewResponse {
 export interface StartReviewRequest {
   /** Identifier of the review. */
   reviewId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
 }
 
@@ -1117,7 +1117,7 @@ export interface StartReviewResponse {
 export interface SubmitReviewRequest {
   /** Identifier of the review. */
   reviewId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
   body?: ReviewSubmission | undefined;
@@ -1131,7 +1131,7 @@ export interface SubmitReviewResponse {
 export interface CancelReviewRequest {
   /** Identifier of the review. */
   reviewId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
   body?: ReviewCancellation | undefined;

@@ -479,7 +479,7 @@ export interface ListStudiesRequest {
   pageSize?:
     | number
     | undefined;
-  /** Opaque token from the nextPageToken of a previous page. */
+  /** Opaque token, the nextPageToken of a previous page of this list, sent with the same filters; any other value answers 400 (invalid_argument at /query/pageToken). */
   pageToken?:
     | string
     | undefined;
@@ -521,7 +521,7 @@ export interface GetStudyResponse {
 export interface UpdateStudyRequest {
   /** Identifier of the study. */
   studyId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
   body?: StudyUpdate | undefined;
@@ -535,7 +535,7 @@ export interface UpdateStudyResponse {
 export interface CancelStudyRequest {
   /** Identifier of the study. */
   studyId: string;
-  /** ETag of the version the change is based on; a stale value answers 412. */
+  /** ETag of the version the change is based on, as RFC 9110 spells it (`"3"`, `W/"3"`, a list of entity tags any of which may match, or `*` for any version) or a bare version number (`3`); a stale value answers 412. */
   ifMatch: string;
   /** The request body. */
   body?: StudyCancellation | undefined;
