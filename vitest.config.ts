@@ -9,7 +9,9 @@ export default defineConfig({
   // One copy of graphql-js, as under Node: Vite would give our sources its ESM build while
   // graphql-yoga loads the CommonJS one, and an error made by one copy is foreign to the other.
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }], conditions: [sourceCondition, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
+  // Without `module`: Node is given these conditions for `require` too, and the OpenTelemetry API's
+  // `module` build (which prom-client would then require) imports its files without extensions.
+  ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions.filter((condition) => condition !== 'module')] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

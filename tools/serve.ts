@@ -12,6 +12,7 @@ import type { LoadedApi } from '../src/runtime/load.ts';
 import { loadGeneratedApis, StaleOutputError } from '../src/runtime/generated.ts';
 import { ownPackage } from './own-package.ts';
 import { missingToolPackages } from './tool-packages.ts';
+import { OpsConfigError, operationsFromEnv, type OperationsSettings } from '../src/runtime/ops/env.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
 import { startServers, type PageSwitches, type RunningServers } from '../src/runtime/server.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
@@ -46,6 +47,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   const config = options.config ?? loadConfig(root);
   const authenticator = await authenticatorFromEnv(env);
   const cors = corsAllowList(env, authenticator.mode);
+  const operations = operationsSettings(env);
   const pages = switches(env, authenticator.mode);
   const tls = tlsFiles(env, root);
   const apis = await generatedApis(root, config, authenticator.mode, log);
@@ -53,18 +55,22 @@ export async function serve(options: ServeOptions): Promise<number> {
   if (apis.length === 0) throw new ServeError(`no contract found under ${config.contracts}/ (expected ${config.contracts}/<api>/v<major>/openapi.yaml)`);
   const setup = await setUpProject(config.serve.handlers, { root, output: config.output, env, apis, ephemeral: false, mode: authenticator.mode, log });
   const identities = await devIdentities(config.serve.handlers, root, apis);
+  // The tracing SDK is loaded only when export is on: otherwise spans are the API's no-ops.
+  const traces = operations.traceExporters.length > 0 ? (await import('../src/runtime/ops/tracing.ts')).startTraceExport(operations.traceExporters) : undefined;
   let servers: RunningServers;
   try {
-    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, pages.graphiql ? await graphiqlDefaults(apis, identities, authenticator) : {}, cors, pages, tls);
+    servers = await listen(setup, apis, authenticator, env, options.selfCheck === true, pages.graphiql ? await graphiqlDefaults(apis, identities, authenticator) : {}, cors, pages, tls, operations);
   } catch (error) {
     await setup.close?.();
+    await traces?.shutdown();
     throw error;
   }
   const shutdown = async (): Promise<void> => {
     await servers.close();
     await setup.close?.();
+    await traces?.shutdown();
   };
-  log(await banner(servers, apis, setup, identities, authenticator, cors, pages));
+  log(await banner(servers, apis, setup, identities, authenticator, cors, pages, operations));
   if (options.selfCheck) {
     try {
       // The self-check is a client of this server like any other: it must trust the served certificate.
@@ -166,12 +172,23 @@ async function generatedApis(root: string, config: TridentConfig, mode: Authenti
   return result.ok ? load() : undefined;
 }
 
-async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches, tls: { cert: Buffer; key: Buffer } | undefined): Promise<RunningServers> {
+/** `/metrics`, the drain delay and trace export, from TRIDENT_METRICS*, TRIDENT_DRAIN_DELAY and OTEL_*. */
+function operationsSettings(env: NodeJS.ProcessEnv): OperationsSettings {
+  try {
+    return operationsFromEnv(env);
+  } catch (error) {
+    if (error instanceof OpsConfigError) throw new ServeError(error.message);
+    throw error;
+  }
+}
+
+async function listen(setup: ProjectSetup, apis: LoadedApi[], authenticator: Authenticator, env: NodeJS.ProcessEnv, selfCheck: boolean, graphiql: Record<string, GraphiqlDefaults>, cors: readonly string[], pages: PageSwitches, tls: { cert: Buffer; key: Buffer } | undefined, operations: OperationsSettings): Promise<RunningServers> {
   const httpPort = port(env.PORT, 'PORT', selfCheck ? 0 : 8080);
   const grpcPort = port(env.GRPC_PORT, 'GRPC_PORT', selfCheck ? 0 : 50051);
   const host = env.HOST ?? '127.0.0.1';
   try {
-    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages, ...(tls ? { tls } : {}), graphqlLimits: graphqlLimitsFromEnv(env) });
+    const probes = { ...(setup.ready ? { ready: setup.ready.bind(setup) } : {}), ...(setup.databasePool ? { pool: setup.databasePool.bind(setup) } : {}) };
+    return await startServers({ apis, implementations: setup.implementations, authenticator, host, httpPort, grpcPort, logger: env.TRIDENT_LOG, graphiql, cors, pages, ...(tls ? { tls } : {}), graphqlLimits: graphqlLimitsFromEnv(env), operations: { ...probes, metrics: operations.metrics }, drainDelayMs: operations.drainDelayMs });
   } catch (error) {
     // Fastify says EADDRINUSE with the address; grpc-js says "No address added" for its port.
     const text = String((error as Error).message ?? error);
@@ -191,7 +208,7 @@ function port(value: string | undefined, name: string, fallback: number): number
   return parsed;
 }
 
-async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[], pages: PageSwitches): Promise<string> {
+async function banner(servers: RunningServers, apis: LoadedApi[], setup: ProjectSetup, identities: DevIdentities, authenticator: Authenticator, cors: readonly string[], pages: PageSwitches, operations: OperationsSettings): Promise<string> {
   const lines = ['', 'Trident is serving.', ''];
   for (const api of servers.served) {
     lines.push(`${api.api.title} v${api.api.version}`);
@@ -204,6 +221,9 @@ async function banner(servers: RunningServers, apis: LoadedApi[], setup: Project
   const hidden = (Object.keys(pages) as Array<keyof PageSwitches>).filter((page) => !pages[page]);
   if (hidden.length > 0) lines.push('', `Off: ${hidden.map((page) => ({ graphiql: 'GraphiQL (TRIDENT_GRAPHIQL)', introspection: 'GraphQL introspection (TRIDENT_INTROSPECTION)', reference: 'the reference pages (TRIDENT_REFERENCE)' })[page]).join(', ')}.`);
   lines.push('', cors.length > 0 ? `Browsers may call from: ${cors.join(', ')} (TRIDENT_CORS_ORIGINS).` : 'No browser origin may call the APIs (set TRIDENT_CORS_ORIGINS to allow some).');
+  const metrics = !operations.metrics.enabled ? 'metrics off (TRIDENT_METRICS)' : `metrics ${servers.httpUrl}/metrics${operations.metrics.token ? ' (with TRIDENT_METRICS_TOKEN)' : ''}`;
+  const traces = operations.traceExporters.length > 0 ? `traces exported (${operations.traceExporters.join(', ')})` : 'traces not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)';
+  lines.push(`Health ${servers.httpUrl}/healthz, readiness ${servers.httpUrl}/readyz, ${metrics}; ${traces}.`);
   const limits = authenticator.policy ? ` Tokens must carry exp and live at most ${authenticator.policy.maxLifetimeSeconds} s (TRIDENT_JWT_MAX_LIFETIME), with ${authenticator.policy.clockSkewSeconds} s of clock skew allowed (TRIDENT_JWT_CLOCK_SKEW).` : '';
   if (!authenticator.issue) {
     lines.push('', `Production mode: tokens are verified with the configured key.${limits}`);

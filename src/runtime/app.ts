@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LoadedApi } from './load.ts';
+import type { PoolStats, ReadinessCheck } from './ops/index.ts';
 
 /** The organisation and one user per role that dev tokens and conformance runs act as. */
 export interface DevIdentities {
@@ -52,6 +53,13 @@ export interface ProjectSetup {
   banner?: string[];
   /** One call per protocol that `serve --self-check` makes against data the set-up created. */
   selfCheck?: SelfCheckCall;
+  /**
+   * Whether what the implementations need answers (a cheap query, a folder check): `/readyz` and
+   * gRPC health follow it. A reason is shown to anyone who asks: it names no host, path or secret.
+   */
+  ready?(signal: AbortSignal): Promise<ReadinessCheck[]>;
+  /** The database connection pool as it stands, for `/metrics`. */
+  databasePool?(): PoolStats | undefined;
 }
 
 /** A read that must give the same answer over REST, GraphQL and gRPC. */

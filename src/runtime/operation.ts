@@ -25,10 +25,15 @@ export interface BoundOperation {
   project: (value: unknown) => unknown;
   /** Aborted when the server shuts down, so open streams end and in-flight work can finish. */
   shutdown: AbortSignal;
+  /** Wraps each invocation (metrics, traces); absent, calls run as they are. */
+  observe?: InvocationObserver;
 }
 
+/** Runs one invocation (`run`) and may observe it: its duration, its outcome, a span around it. */
+export type InvocationObserver = (bound: BoundOperation, options: CallOptions, run: () => Promise<unknown>) => Promise<unknown>;
+
 /** Joins every operation of an API version to its handler; a missing handler fails at start-up. */
-export function serveApi(api: Api, handlers: Record<string, unknown>, shutdown: AbortSignal = new AbortController().signal): ServedApi {
+export function serveApi(api: Api, handlers: Record<string, unknown>, shutdown: AbortSignal = new AbortController().signal, observe?: InvocationObserver): ServedApi {
   const operations = api.operations.map((operation): BoundOperation => {
     const handler = handlers[operation.id];
     if (typeof handler !== 'function') throw new Error(`${api.name} v${api.version}: no handler for operation '${operation.id}'`);
@@ -40,6 +45,7 @@ export function serveApi(api: Api, handlers: Record<string, unknown>, shutdown: 
       validate: inputValidator(api, operation),
       project: (value) => (resultSchema === undefined ? value : projectToSchema(value, resultSchema, api.document)),
       shutdown,
+      ...(observe ? { observe } : {}),
     };
   });
   const basePath = apiBasePath(api);
@@ -60,6 +66,8 @@ export interface CallOptions {
   protocol: OperationContext['protocol'];
   signal: AbortSignal;
   requestId?: string;
+  /** The caller's W3C trace context (`traceparent`, `tracestate`), from HTTP headers or gRPC metadata. */
+  traceHeaders?: TraceHeaders;
   /** Where the call's one line goes (at `info`), once it is answered. */
   log?: CallLogger;
 }
@@ -82,6 +90,19 @@ export interface CallRecord {
   durationMs: number;
 }
 
+export interface TraceHeaders {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** The W3C trace context headers of a request, read through `get` (absent when it carries none). */
+export function traceHeadersOf(get: (name: string) => string | undefined): TraceHeaders | undefined {
+  const traceparent = get('traceparent');
+  if (traceparent === undefined || traceparent === '') return undefined;
+  const tracestate = get('tracestate');
+  return tracestate === undefined || tracestate === '' ? { traceparent } : { traceparent, tracestate };
+}
+
 const anonymous: Principal = { userId: '', orgId: '', roles: [] };
 
 /**
@@ -94,7 +115,9 @@ export async function invoke(bound: BoundOperation, input: OperationInput, optio
   const requestId = options.requestId ?? randomUUID();
   let outcome = 'ok';
   try {
-    return await invokeOnce(bound, input, { ...options, requestId }, authenticator);
+    const once = { ...options, requestId };
+    const run = () => invokeOnce(bound, input, once, authenticator);
+    return await (bound.observe ? bound.observe(bound, once, run) : run());
   } catch (error) {
     outcome = toApiError(error).code;
     throw error;

@@ -16,6 +16,7 @@ import { reflectionDefinition } from './grpc/descriptors.ts';
 import { grpcServiceName, registerGrpcApi } from './grpc/handler-factory.ts';
 import { protoLoaderOptions, writeProtoTree, type LoadedApi } from './load.ts';
 import { serveApi, type ServedApi } from './operation.ts';
+import { createOperations, type OperationsOptions } from './ops/index.ts';
 import { clientErrorProblem, refuseOtherMethods, routeEveryMethod } from './rest/client-errors.ts';
 import { narrowestProblemShape, problemShape, toProblem } from './rest/errors.ts';
 import { registerRestApi } from './rest/handler-factory.ts';
@@ -61,6 +62,13 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** What GraphiQL opens with, per API version (keyed `study/v2`): dev mode gives a token and an example query. */
   graphiql?: Record<string, GraphiqlDefaults>;
+  /** Health, readiness, metrics (see ./ops/index.ts); metrics are on and ready means not draining by default. */
+  operations?: OperationsOptions;
+  /**
+   * On close, how long readiness says "draining" (and gRPC health NOT_SERVING) while everything
+   * still serves, so load balancers stop sending traffic before connections are refused. 0 by default.
+   */
+  drainDelayMs?: number;
   /** What one GraphQL request may ask for and spend; `defaultQueryLimits` unless given. */
   graphqlLimits?: QueryLimits;
 }
@@ -100,10 +108,11 @@ export interface RunningServers {
 export async function startServers(options: ServerOptions): Promise<RunningServers> {
   const host = options.host ?? '127.0.0.1';
   const shutdown = new AbortController();
+  const operations = createOperations(options.operations);
   const served = options.apis.map((loaded) => {
     const handlers = options.implementations[loaded.key];
     if (!handlers) throw new Error(`no implementation for ${loaded.key}`);
-    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal), shape: problemShape(loaded.api.document as Record<string, unknown>) };
+    return { loaded, served: serveApi(loaded.api, handlers as Record<string, unknown>, shutdown.signal, operations.observe), shape: problemShape(loaded.api.document as Record<string, unknown>) };
   });
   // Problems answered outside any API version's routes fit every contract's problem schema.
   const shape = narrowestProblemShape(served.map((entry) => entry.shape));
@@ -184,6 +193,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: pages.reference ? `/docs${api.basePath}` : undefined });
   }
   registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })), { reference: pages.reference, graphiql: pages.graphiql });
+  operations.register(http, health, report.map((api) => api.grpcService), shape);
   health.addToServer(grpc);
   new ReflectionService(described).addToServer(grpc);
 
@@ -198,7 +208,9 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   let closing: Promise<void> | undefined;
   const close = (graceMs = 10_000): Promise<void> => {
     closing ??= (async () => {
-      for (const api of report) health.setStatus(api.grpcService, 'NOT_SERVING');
+      // Readiness and gRPC health say NOT_SERVING first; the drain delay lets load balancers notice.
+      operations.drain();
+      if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
       // Streams end at once; other calls get `graceMs` to finish before connections are cut.
       shutdown.abort();
       const drained = new Promise<void>((resolve) => grpc.tryShutdown(() => resolve()));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectContext, ProjectSetup } from '../runtime/app.ts';
-import { openStore, storeOptionsFromEnv } from '../store/index.ts';
+import { openStore, storeOptionsFromEnv, storeReadiness } from '../store/index.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createServices } from './index.ts';
 import { secretsFromMasterKey } from './study/pseudonym.ts';
@@ -32,12 +32,14 @@ export async function imagingReview(context: ProjectContext): Promise<ProjectSet
     const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey(scratch ? 'conformance' : (env.TRIDENT_PSEUDONYM_KEY ?? devPseudonymKey)) });
     const database = `Database: ${store.db.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}.`;
     const implementations = services as unknown as Record<string, object>;
+    const operations = { ready: () => storeReadiness(store), ...(store.db.pool ? { databasePool: store.db.pool } : {}) };
     // A production store holds real organisations only: the demo clinic and its patient stay out.
-    if (context.mode === 'production') return { implementations, close, banner: [database, 'No demo data: it is seeded in dev mode only.'] };
+    if (context.mode === 'production') return { implementations, close, ...operations, banner: [database, 'No demo data: it is seeded in dev mode only.'] };
     const seed = await seedDemo(store.db, services);
     return {
       implementations,
       close,
+      ...operations,
       banner: [database, `Demo study: ${seed.studyId} (organisation ${seed.orgId})`],
       selfCheck: { api: 'study/v2', operationId: 'getStudy', role: 'doctor', input: { path: { studyId: seed.studyId } }, compare: ['id', 'version', 'description'] },
     };

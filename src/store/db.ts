@@ -19,6 +19,8 @@ export interface Database extends Queryable {
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The connection pool's clients, where there is a pool (PostgreSQL; PGlite has one connection). */
+  pool?(): { total: number; idle: number; waiting: number };
 }
 
 /**

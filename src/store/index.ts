@@ -1,4 +1,8 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ApiError } from '../runtime/errors.ts';
+import type { ReadinessCheck } from '../runtime/ops/index.ts';
 import { openBlobStore, type BlobStore } from './blobs.ts';
 import type { Database } from './db.ts';
 import { migrate } from './migrate.ts';
@@ -44,6 +48,22 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Whether the store can serve: the database answers `SELECT 1` and the blob folder can be read and
+ * written. The reasons name no host, path or database text.
+ */
+export async function storeReadiness(store: Pick<Store, 'db' | 'blobs'>): Promise<ReadinessCheck[]> {
+  const database = store.db.query('SELECT 1').then(
+    (): ReadinessCheck => ({ name: 'database', ok: true }),
+    (error: unknown): ReadinessCheck => ({ name: 'database', ok: false, reason: error instanceof ApiError && error.code === 'unavailable' ? 'not reachable' : 'query failed' }),
+  );
+  const blobs = access(store.blobs.dir, constants.R_OK | constants.W_OK).then(
+    (): ReadinessCheck => ({ name: 'blobs', ok: true }),
+    (error: NodeJS.ErrnoException): ReadinessCheck => ({ name: 'blobs', ok: false, reason: `folder not usable (${error.code ?? 'error'})` }),
+  );
+  return Promise.all([database, blobs]);
 }
 
 /**

@@ -64,6 +64,7 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       listeners.add(stop);
       return stop;
     },
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await Promise.all([...listeners].map((stop) => stop()));
       await guarded(() => pool.end());

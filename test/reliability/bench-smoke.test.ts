@@ -39,6 +39,16 @@ describe('npm run bench (smoke: one second per figure)', () => {
   }, 180_000);
 });
 
+describe('npm run bench:ops (smoke: a few calls per round)', () => {
+  it('prints the CPU time per call of each configuration', async () => {
+    const { code, output } = await runBench(['--calls', '200', '--rounds', '1'], 'tools/bench-ops.ts');
+    expect(code, output).toBe(0);
+    expect(output).toContain('1 rounds of 200 getStudy calls through invoke');
+    expect(output).toMatch(/^\| no observer \| \d+\.\d\d \|/m);
+    for (const name of ['metrics, tracing off', 'metrics, tracing SDK on']) expect(output).toMatch(new RegExp(`^\\| ${name} \\| \\d+\\.\\d\\d \\| [+-]\\d+\\.\\d\\d µs \\|`, 'm'));
+  }, 120_000);
+});
+
 describe('npm run bench:flood (smoke: one second per phase)', () => {
   it('times the unrelated REST GET alone and during each flood, and says how the floods were answered', async () => {
     const { code, output } = await runBench(['--duration', '1'], 'tools/bench-graphql-flood.ts');

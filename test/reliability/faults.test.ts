@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient, pngOfSize, registerImage, startUpload, unary } from './clients.ts';
-import { killServer, repoRoot, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
+import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
+import { killServer, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
 
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -189,41 +187,20 @@ describe('two updates with the same ETag', () => {
   }, 120_000);
 });
 
-// A PostgreSQL server of this test's own (the one tests share must keep running), started with
-// tools/ci-postgres.sh where a PostgreSQL environment is available (CI runs under it).
-const postgresReason = process.env.DATABASE_URL ? undefined : 'DATABASE_URL is not set: run under tools/ci-postgres.sh run -- npm test';
 if (postgresReason) console.warn(`PostgreSQL fault tests skipped: ${postgresReason}`);
 
 describe.skipIf(postgresReason !== undefined)('PostgreSQL stopped and started again', () => {
-  const data = scratchDataDir();
-  let server: ServerProcess | undefined;
-  let cluster = { url: '', dir: '' };
-  const script = join(repoRoot, 'tools/ci-postgres.sh');
-  const pgCtl = async (...args: string[]) => {
-    const bin = (await run('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'])).stdout.trim();
-    const command = [`${bin}/pg_ctl`, ...args];
-    await (process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', ...command]) : run(command[0]!, command.slice(1)));
-  };
-  const port = () => new URL(cluster.url).port;
-  beforeAll(async () => {
-    const { stdout } = await run('bash', [script, 'start'], { env: process.env });
-    cluster = { url: /DATABASE_URL=(\S+)/.exec(stdout)?.[1] ?? '', dir: /TRIDENT_PG_DIR=(\S+)/.exec(stdout)?.[1] ?? '' };
-    server = await startServerProcess(data.dir, { databaseUrl: cluster.url });
-  }, 120_000);
-  afterAll(async () => {
-    await killServer(server);
-    data.remove();
-    if (cluster.dir) await run('bash', [script, 'stop', cluster.dir]).catch(() => {});
-  });
+  const postgres = usePostgresServer();
 
   it('fails fast with 503 / UNAVAILABLE / a GraphQL error while it is down, and succeeds once it is back', async () => {
-    const token = server!.tokens.doctor!;
-    const rest = () => call(`${server!.httpUrl}/study/v2/studies/${server!.studyId}`, { token });
-    const graphql = () => call(`${server!.httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server!.studyId } } });
-    const grpc = grpcClient(server!.grpcAddress, 'trident.study.v2.StudyService');
+    const { server, cluster } = postgres();
+    const token = server.tokens.doctor!;
+    const rest = () => call(`${server.httpUrl}/study/v2/studies/${server.studyId}`, { token });
+    const graphql = () => call(`${server.httpUrl}/study/v2/graphql`, { method: 'POST', token, body: { query: 'query($id: String!) { getStudy(studyId: $id) { id } }', variables: { id: server.studyId } } });
+    const grpc = grpcClient(server.grpcAddress, 'trident.study.v2.StudyService');
     try {
       expect((await rest()).status).toBe(200);
-      await pgCtl('-D', join(cluster.dir, 'data'), '-m', 'fast', '-w', 'stop');
+      await cluster.stop();
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const started = Date.now();
         const down = await rest();
@@ -231,16 +208,16 @@ describe.skipIf(postgresReason !== undefined)('PostgreSQL stopped and started ag
         expect(down.body.code).toBe('unavailable');
         const downGraphql = await graphql();
         expect((downGraphql.body.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('UNAVAILABLE');
-        const { error } = await unary(grpc, 'GetStudy', { study_id: server!.studyId }, token, 10_000);
+        const { error } = await unary(grpc, 'GetStudy', { study_id: server.studyId }, token, 10_000);
         expect(error?.code).toBe(14);
         // Fast: well inside any client's timeout, not a hang.
         expect(Date.now() - started).toBeLessThan(5_000);
       }
-      await pgCtl('-D', join(cluster.dir, 'data'), '-l', join(cluster.dir, 'server.log'), '-w', '-t', '30', '-o', `-p ${port()} -k ${cluster.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start');
+      await cluster.start();
       expect((await rest()).status).toBe(200);
-      expect((await graphql()).body.data).toMatchObject({ getStudy: { id: server!.studyId } });
-      expect((await unary(grpc, 'GetStudy', { study_id: server!.studyId }, token)).error).toBeUndefined();
-      await raceUpdates(server!, 6);
+      expect((await graphql()).body.data).toMatchObject({ getStudy: { id: server.studyId } });
+      expect((await unary(grpc, 'GetStudy', { study_id: server.studyId }, token)).error).toBeUndefined();
+      await raceUpdates(server, 6);
     } finally {
       grpc.close();
     }

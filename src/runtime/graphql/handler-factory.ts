@@ -10,7 +10,7 @@ import { bearerToken } from '../auth.ts';
 import { isErrorCode } from '../errors.ts';
 import { logServerFailure, type BindingLogger, type FailureLogger, type FailureSite } from '../failure-log.ts';
 import type { BinaryUpload, OperationInput } from '../handler.ts';
-import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
+import { invoke, traceHeadersOf, type BoundOperation, type ServedApi, type TraceHeaders } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { budgetedSchema, executionBudgetPlugin } from './budget.ts';
@@ -53,6 +53,7 @@ interface RequestState {
   token: string | undefined;
   signal: AbortSignal;
   requestId: string;
+  traceHeaders: TraceHeaders | undefined;
   log: BindingLogger;
 }
 
@@ -104,6 +105,7 @@ export function registerGraphqlApi(
       token: bearerToken(request.headers.get('authorization') ?? undefined),
       signal,
       requestId: req.id,
+      traceHeaders: traceHeadersOf((name) => request.headers.get(name) ?? undefined),
       log: req.log,
     }),
   });
@@ -138,7 +140,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
     if (operation.result.kind === 'binary') continue;
     const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
     const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> =>
-      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log }, authenticator);
+      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log, traceHeaders: state.traceHeaders }, authenticator);
     const target = roots[root] as Record<string, unknown>;
     if (root === 'Subscription') {
       target[operation.graphqlName] = {

@@ -8,7 +8,7 @@ import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { reportFailure, type BindingLogger } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
-import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
+import { invoke, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
 import { requestIdFrom, requestIdHeader } from '../request-id.ts';
 import { ProtoShapes } from './convert.ts';
 import { toGrpcStatus } from './errors.ts';
@@ -76,7 +76,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
-    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), log: { info: (fields, message) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) } }, authenticator);
+    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), log: { info: (fields, message) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) }, traceHeaders: traceHeadersOf((name) => grpcCall.metadata.get(name)[0]?.toString()) }, authenticator);
   };
   const status = (grpcCall: AnyCall, error: unknown) => toGrpcStatus(reportFailure(log, error, { protocol: 'grpc', operation: operation.id, reqId: requestIdOf(grpcCall) }));
   if (operation.body?.kind === 'binary') {

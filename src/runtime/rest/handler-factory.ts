@@ -5,7 +5,7 @@ import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { reportFailure } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload } from '../handler.ts';
-import { invoke, type BoundOperation, type ServedApi } from '../operation.ts';
+import { invoke, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
 import { lifecycleHeaders } from '../lifecycle.ts';
 import { etagMatches, parseRange, restInput, routePath } from './convert.ts';
 import { refuseOtherMethods } from './client-errors.ts';
@@ -63,7 +63,7 @@ async function handle(bound: BoundOperation, request: FastifyRequest, reply: Fas
     let body: unknown = request.body;
     if (operation.body?.kind === 'binary') body = upload(bound, request);
     const input = restInput(operation, request.params as Record<string, string>, request.query as Record<string, string>, request.headers as Record<string, string>, body);
-    const result = await invoke(bound, input, { token: bearerToken(request.headers.authorization), protocol: 'rest', signal: aborter.signal, requestId: request.id, log: request.log }, authenticator);
+    const result = await invoke(bound, input, { token: bearerToken(request.headers.authorization), protocol: 'rest', signal: aborter.signal, requestId: request.id, log: request.log, traceHeaders: traceHeadersOf((name) => request.headers[name] as string | undefined) }, authenticator);
     const status = Number(operation.result.status) || 200;
     switch (operation.result.kind) {
       case 'empty':
