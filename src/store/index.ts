@@ -6,12 +6,9 @@ import type { ReadinessCheck } from '../runtime/ops/index.ts';
 import { openBlobStore, type BlobStore } from './blobs.ts';
 import type { Database } from './db.ts';
 import { migrate } from './migrate.ts';
-import { openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
 
 export { abortable, blobPath, openBlobStore, type BlobStore, type ExpectedBlob } from './blobs.ts';
 export { isUniqueViolation, StoreError, toStoreError, type Database, type Queryable } from './db.ts';
-export { pgliteDatabase } from './pglite.ts';
 export { SqlParams } from './sql.ts';
 export { migrate, migrationsDir, readMigrations, type Migration } from './migrate.ts';
 
@@ -32,9 +29,10 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens PostgreSQL at `databaseUrl`, else PGlite (in `pgliteDir`, or in memory). */
-export function openDatabase(options: { databaseUrl?: string; pgliteDir?: string }): Promise<Database> {
-  return options.databaseUrl !== undefined && options.databaseUrl !== '' ? openPostgres(options.databaseUrl) : openPglite(options.pgliteDir);
+/** Opens PostgreSQL at `databaseUrl`, else PGlite (in `pgliteDir`, or in memory); only the driver in use is loaded. */
+export async function openDatabase(options: { databaseUrl?: string; pgliteDir?: string }): Promise<Database> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') return (await import('./postgres.ts')).openPostgres(options.databaseUrl);
+  return (await import('./pglite.ts')).openPglite(options.pgliteDir);
 }
 
 /** Opens the database, applies pending migrations and opens the blob store. */

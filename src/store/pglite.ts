@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { setFlagsFromString } from 'node:v8';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { guarded, type Database, type Queryable } from './db.ts';
 
 interface PGliteQueryable {
@@ -14,13 +15,31 @@ function wrap(target: PGliteQueryable): Queryable {
   };
 }
 
+let baselineOnly = false;
+
+/**
+ * How PGlite is opened here, for memory. PostgreSQL's shared buffers are 16 MB instead of 128 MB:
+ * PGlite serves one connection, and the buffers sit in its WebAssembly memory whether used or not.
+ * And PGlite's WebAssembly runs on V8's baseline compiler only: when V8's optimising tier compiles
+ * PostgreSQL's largest functions in the background, the process holds about 500 MB more for a few
+ * seconds (`npm run bench:memory` shows both figures). The flags apply to WebAssembly compiled from
+ * here on, which is PGlite's alone; they are set before its module is compiled.
+ */
+export function pgliteOptions(): PGliteOptions {
+  if (!baselineOnly) {
+    for (const flag of ['--no-wasm-dynamic-tiering', '--no-wasm-tier-up', '--liftoff-only']) setFlagsFromString(flag);
+    baselineOnly = true;
+  }
+  return { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+}
+
 /**
  * Embedded PostgreSQL (PGlite): in memory when `dataDir` is absent (tests), else persisted in
  * that directory. One connection serves everything, so transactions simply run one at a time.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  return pgliteDatabase(await guarded(() => PGlite.create(dataDir)));
+  return pgliteDatabase(await guarded(() => PGlite.create({ ...(dataDir !== undefined ? { dataDir } : {}), ...pgliteOptions() })));
 }
 
 /** An open PGlite instance as a Database (e.g. one loaded from a `dumpDataDir` snapshot). */

@@ -61,3 +61,15 @@ describe('npm run bench:flood (smoke: one second per phase)', () => {
     expect(output).toMatch(/^ {2}floods answered: \d+ x 200 data$/m);
   }, 180_000);
 });
+
+describe('npm run bench:memory (smoke: one second idle)', () => {
+  it('prints idle and start-up peak resident memory of serve, first start and restart, on PGlite and (with DATABASE_URL) PostgreSQL', async () => {
+    const { code, output } = await runBench(['--settle', '1'], 'tools/bench-memory.ts');
+    expect(code, output).toBe(0);
+    const figures = (label: string) => new RegExp(`^${label}: idle [\\d.]+ MB resident, start-up peak [\\d.]+ MB \\([\\d.]+x idle\\), serving after [\\d.]+ s$`, 'm');
+    for (const store of ['PGlite', ...(process.env.DATABASE_URL ? ['PostgreSQL'] : [])]) {
+      expect(output).toMatch(figures(`${store}, first start`));
+      expect(output).toMatch(figures(`${store}, restart`));
+    }
+  }, 180_000);
+});

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { migrate, pgliteDatabase, readMigrations, type Database } from '../../src/store/index.ts';
+import { migrate, readMigrations, type Database } from '../../src/store/index.ts';
+import { pgliteDatabase } from '../../src/store/pglite.ts';
 
 // Creating a PGlite cluster (initdb) takes seconds; loading a dump of a migrated one a fraction.
 // The dump is cached in the temp directory, keyed by the PGlite version and the migrations.

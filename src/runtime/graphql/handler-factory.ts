@@ -36,17 +36,24 @@ const cachedSourceSize = 256 * 1024;
 const cachedDocumentSize = 8 * 1024;
 
 // GraphiQL with its assets bundled (18 MB) is an optional peer dependency: where it is installed
-// the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only.
-let graphiqlRenderer: ((options?: object) => string) | null | undefined;
+// the endpoint serves it to browsers, otherwise the endpoint serves GraphQL only. Its module holds
+// the bundle as strings (about 20 MB of heap), so it loads when a browser first asks for the page.
+let graphiqlInstalled: boolean | undefined;
+let graphiqlRenderer: ((options?: object) => string) | undefined;
 function bundledGraphiql(): ((options?: object) => string) | undefined {
-  if (graphiqlRenderer === undefined) {
+  if (graphiqlInstalled === undefined) {
     try {
-      graphiqlRenderer = (require('@graphql-yoga/render-graphiql') as { renderGraphiQL: (options?: object) => string }).renderGraphiQL;
+      require.resolve('@graphql-yoga/render-graphiql');
+      graphiqlInstalled = true;
     } catch {
-      graphiqlRenderer = null;
+      graphiqlInstalled = false;
     }
   }
-  return graphiqlRenderer ?? undefined;
+  if (!graphiqlInstalled) return undefined;
+  return (options) => {
+    graphiqlRenderer ??= (require('@graphql-yoga/render-graphiql') as { renderGraphiQL: (options?: object) => string }).renderGraphiQL;
+    return graphiqlRenderer(options);
+  };
 }
 
 interface RequestState {
