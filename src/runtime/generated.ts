@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Api } from '../compiler/ir.ts';
-import type { LoadedApi } from './load.ts';
+import { projectReader, type LoadedApi } from './load.ts';
 
 /**
  * What `trident generate` writes beside its other outputs for each contract, so a server starts
@@ -69,13 +69,7 @@ export interface GeneratedApisOptions {
  */
 export function loadGeneratedApis(root: string, options: GeneratedApisOptions): LoadedApi[] {
   const reasons: string[] = [];
-  const read = (path: string): string | undefined => {
-    try {
-      return readFileSync(join(root, path), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const read = projectReader(root);
   const loaded: LoadedApi[] = [];
   for (const contract of options.contracts) {
     const at = `${options.output}/${manifestPath(contract.name, contract.version)}`;

@@ -21,13 +21,7 @@ export interface LoadedApi {
  * package from the configuration); a contract with errors stops the start.
  */
 export async function loadApis(root: string, config: TridentConfig = loadConfig(root)): Promise<LoadedApi[]> {
-  const readText = (path: string): string | undefined => {
-    try {
-      return readFileSync(join(root, path), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const readText = projectReader(root);
   const loaded: LoadedApi[] = [];
   for (const path of discoverContracts(root, config.contracts)) {
     const found = identityOf(path, config.contracts);
@@ -50,6 +44,17 @@ export async function loadApis(root: string, config: TridentConfig = loadConfig(
     loaded.push({ key: `${identity.name}/v${identity.version}`, api: compiled.api, sdl, protos, openapi });
   }
   return loaded;
+}
+
+/** Reads a file by its path from the project root: its text, or undefined where there is none. */
+export function projectReader(root: string): (path: string) => string | undefined {
+  return (path) => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** The generated proto files of some API versions, written to a scratch folder for loaders that read files. */
