@@ -89,12 +89,11 @@ export function loadGeneratedApis(root: string, options: GeneratedApisOptions): 
       reasons.push(`${at} was written by trident ${manifest.trident}, this is ${options.trident}`);
       continue;
     }
-    const changed = Object.entries(manifest.inputs).find(([path, hash]) => {
-      const input = read(path);
-      return (input === undefined ? null : sha256(input)) !== hash;
-    });
+    const changed = Object.entries(manifest.inputs)
+      .map(([path, hash]) => ({ path, hash, text: read(path) }))
+      .find(({ hash, text }) => (text === undefined ? null : sha256(text)) !== hash);
     if (changed) {
-      reasons.push(`${changed[0]} ${changed[1] === null ? 'appeared' : read(changed[0]) === undefined ? 'is gone' : 'changed'} since ${at} was written`);
+      reasons.push(`${changed.path} ${changed.hash === null ? 'appeared' : changed.text === undefined ? 'is gone' : 'changed'} since ${at} was written`);
       continue;
     }
     const outputs = new Map<string, string>();

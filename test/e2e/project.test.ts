@@ -85,7 +85,9 @@ describe('a project of its own', () => {
       expect(dev.stdout).toMatch(/^self-check: notes v1 REST contract 200/m);
       // What dev mode wrote is what production mode now starts from.
       const again = await trident(['serve', '--self-check'], production);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
       expect(again.stdout).not.toContain('out of date');
+      expect(again.stdout).toContain('self-check: gRPC health SERVING.');
     } finally {
       writeFileSync(contractFile, original);
       await trident(['generate']);

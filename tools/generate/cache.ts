@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../../src/compiler/diagnostics.ts';
 import type { LossReport } from '../../src/compiler/losses.ts';
+import { sha256 } from '../../src/runtime/generated.ts';
 
 const require = createRequire(import.meta.url);
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -24,7 +25,6 @@ interface Entry {
   result: CachedCompilation;
 }
 
-export const hashText = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 let fingerprint: string | undefined;
 
@@ -73,7 +73,7 @@ export class CompileCache {
   }
 
   private path(kind: string, key: string): string {
-    return join(this.folder, kind, `${hashText(`${compilerFingerprint()}\n${key}`)}.json`);
+    return join(this.folder, kind, `${sha256(`${compilerFingerprint()}\n${key}`)}.json`);
   }
 
   lookup(key: string, readText: (path: string) => string | undefined): CachedCompilation | undefined {
@@ -81,13 +81,13 @@ export class CompileCache {
     if (!entry) return undefined;
     for (const [path, hash] of entry.inputs) {
       const text = readText(path);
-      if ((text === undefined ? null : hashText(text)) !== hash) return undefined;
+      if ((text === undefined ? null : sha256(text)) !== hash) return undefined;
     }
     return entry.result;
   }
 
   store(key: string, inputs: ReadonlyMap<string, string | undefined>, result: CachedCompilation): void {
-    const entry: Entry = { inputs: [...inputs].map(([path, text]) => [path, text === undefined ? null : hashText(text)]), result };
+    const entry: Entry = { inputs: [...inputs].map(([path, text]) => [path, text === undefined ? null : sha256(text)]), result };
     this.write(this.path('compile', key), entry);
   }
 
