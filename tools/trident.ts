@@ -26,7 +26,7 @@ function enableCompileCache(command: Command): void {
   if (fromSources || command.compileCache !== false) module.enableCompileCache?.(fromSources ? join(import.meta.dirname, '..', '.cache', 'node') : undefined);
 }
 
-/** The semi-spaces of V8's young generation while serving, in MB (V8 sizes them up to 32 MB on a large machine). */
+/** The semi-spaces of V8's young generation while serving, in MB (by default V8 lets them grow to tens of MB). */
 const servingSemiSpaceMb = 4;
 
 /**
