@@ -4,9 +4,12 @@
  * that PostgreSQL server; waits until it serves, lets it settle (`--settle`, seconds), and reads
  * the kernel's figures for the process: VmRSS (resident now) and VmHWM (the most it ever held
  * since `serve` replaced itself with the process it serves from; see withServingHeap in
- * tools/trident.ts). `--entry dist/tools/trident.js` measures the built package (`npm run build`).
+ * tools/trident.ts). By default it builds the package (`npm run build`) and measures
+ * dist/tools/trident.js, what `npx trident serve` runs where trident is installed;
+ * `--entry tools/trident.ts` measures `npm start` in this repository (Node strips the types of every
+ * toolkit module as it loads it).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +19,7 @@ import { httpLoad, type LoadResult } from './bench/runtime-load.ts';
 const { values } = parseArgs({
   options: {
     settle: { type: 'string', default: '10' },
-    entry: { type: 'string', default: 'tools/trident.ts' },
+    entry: { type: 'string' },
     // Seconds of REST reads (16 connections) after the idle figure, then resident memory again.
     load: { type: 'string', default: '0' },
     // NODE_OPTIONS of the server only, e.g. another --max-semi-space-size to compare with.
@@ -26,6 +29,8 @@ const { values } = parseArgs({
 const loadSeconds = Number(values.load);
 const settleMs = Number(values.settle) * 1000;
 const root = join(import.meta.dirname, '..');
+const entry = values.entry ?? 'dist/tools/trident.js';
+if (values.entry === undefined) execFileSync(process.execPath, [join(root, 'tools', 'build.ts')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
 interface Figures {
   idleMb: number;
@@ -43,7 +48,7 @@ function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 async function measure(databaseUrl: string, dataDir: string): Promise<Figures> {
   const started = performance.now();
-  const child = spawn(join(root, 'node_modules/.bin/node'), [values.entry, 'serve'], {
+  const child = spawn(join(root, 'node_modules/.bin/node'), [entry, 'serve'], {
     cwd: root,
     env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ...(values['node-options'] === undefined ? {} : { NODE_OPTIONS: values['node-options'] }) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +92,7 @@ const line = (label: string, figures: Figures): string =>
   `${label}: idle ${figures.idleMb.toFixed(1)} MB resident, start-up peak ${figures.peakMb.toFixed(1)} MB (${(figures.peakMb / figures.idleMb).toFixed(2)}x idle), serving after ${(figures.startMs / 1000).toFixed(1)} s` +
   (figures.load ? `\n  then ${loadSeconds} s of REST getStudy: ${figures.load.rps.toFixed(0)} req/s, p50 ${figures.load.p50} ms, p99 ${figures.load.p99} ms, ${figures.load.errors} errors; ${figures.load.afterMb.toFixed(1)} MB resident after` : '');
 
-console.log(`Machine: ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}; node ${values.entry} serve; each figure after ${values.settle} s idle`);
+console.log(`Machine: ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}; node ${entry} serve; each figure after ${values.settle} s idle`);
 // The first start creates the database (and the demo data); a restart opens what is there.
 for (const [store, databaseUrl, goalMb] of [['PGlite', '', 250], ['PostgreSQL', process.env.DATABASE_URL, 150]] as const) {
   if (databaseUrl === undefined) {

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { guarded, type Database, type Queryable } from './db.ts';
+import { clusterTar, unpackCluster } from './pglite-cluster.ts';
 
 interface PGliteQueryable {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -30,16 +32,23 @@ export function pgliteOptions(): PGliteOptions {
     for (const flag of ['--no-wasm-dynamic-tiering', '--no-wasm-tier-up', '--liftoff-only']) setFlagsFromString(flag);
     baselineOnly = true;
   }
-  return { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+  const sharedBuffers = 'shared_buffers=16MB';
+  return { startParams: [...PGlite.defaultStartParams, '-c', sharedBuffers], initDbStartParams: ['--set', sharedBuffers] };
 }
 
 /**
  * Embedded PostgreSQL (PGlite): in memory when `dataDir` is absent (tests), else persisted in
  * that directory. One connection serves everything, so transactions simply run one at a time.
+ * A new database starts from the stored empty cluster (see pglite-cluster.ts) rather than initdb.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  return pgliteDatabase(await guarded(() => PGlite.create({ ...(dataDir !== undefined ? { dataDir } : {}), ...pgliteOptions() })));
+  if (dataDir === undefined) {
+    const cluster = clusterTar();
+    return pgliteDatabase(await guarded(() => PGlite.create({ ...(cluster !== undefined ? { loadDataDir: cluster } : {}), ...pgliteOptions() })));
+  }
+  mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await unpackCluster(dataDir);
+  return pgliteDatabase(await guarded(() => PGlite.create({ dataDir, ...pgliteOptions() })));
 }
 
 /** An open PGlite instance as a Database (e.g. one loaded from a `dumpDataDir` snapshot). */

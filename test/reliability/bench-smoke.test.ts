@@ -64,7 +64,8 @@ describe('npm run bench:flood (smoke: one second per phase)', () => {
 
 describe('npm run bench:memory (smoke: one second idle)', () => {
   it('prints idle and start-up peak resident memory of serve, first start and restart, on PGlite and (with DATABASE_URL) PostgreSQL', async () => {
-    const { code, output } = await runBench(['--settle', '1'], 'tools/bench-memory.ts');
+    // From source: by default the bench builds dist/, which the packaging tests rebuild meanwhile.
+    const { code, output } = await runBench(['--settle', '1', '--entry', 'tools/trident.ts'], 'tools/bench-memory.ts');
     expect(code, output).toBe(0);
     const figures = (label: string) => new RegExp(`^${label}: idle [\\d.]+ MB resident, start-up peak [\\d.]+ MB \\([\\d.]+x idle\\), serving after [\\d.]+ s$`, 'm');
     for (const store of ['PGlite', ...(process.env.DATABASE_URL ? ['PostgreSQL'] : [])]) {
