@@ -15,6 +15,8 @@ import { secretsFromMasterKey } from './study/pseudonym.ts';
 
 // A fixed pseudonym key for local development only; production sets TRIDENT_PSEUDONYM_KEY.
 const devPseudonymKey = 'trident-dev-only-pseudonym-key';
+// Any fixed number: replicas starting at once on one database seed the demo one after another.
+const seedLock = 7_262_302;
 
 /** Opens the store, builds the services and, in dev mode, seeds the demo organisation. */
 export async function imagingReview(context: ProjectContext): Promise<ProjectSetup> {
@@ -35,7 +37,7 @@ export async function imagingReview(context: ProjectContext): Promise<ProjectSet
     const operations = { ready: () => storeReadiness(store), ...(store.db.pool ? { databasePool: store.db.pool } : {}) };
     // A production store holds real organisations only: the demo clinic and its patient stay out.
     if (context.mode === 'production') return { implementations, close, ...operations, banner: [database, 'No demo data: it is seeded in dev mode only.'] };
-    const seed = await seedDemo(store.db, services);
+    const seed = await store.db.exclusive(seedLock, () => seedDemo(store.db, services));
     return {
       implementations,
       close,

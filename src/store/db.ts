@@ -18,6 +18,12 @@ export interface Database extends Queryable {
    * the database. Resolves to a function that stops listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` while holding the advisory lock `key`, which every other process sharing the database
+   * waits for: work that must happen once however many replicas start at the same moment (e.g.
+   * seeding). `fn` uses the database as usual; the lock is held by a session of its own.
+   */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** The connection pool's clients, where there is a pool (PostgreSQL; PGlite has one connection). */
   pool?(): { total: number; idle: number; waiting: number };

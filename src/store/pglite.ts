@@ -63,6 +63,8 @@ export function pgliteDatabase(pglite: PGlite): Database {
       const stop = await guarded(() => pglite.listen(channel, onPayload));
       return () => guarded(stop);
     },
+    // A PGlite data directory belongs to one process, and its one connection runs one thing at a time.
+    exclusive: (_key, fn) => fn(),
     close: () => guarded(() => pglite.close()),
   };
 }

@@ -64,6 +64,19 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       listeners.add(stop);
       return stop;
     },
+    exclusive: async (key, fn) => {
+      const client = await guarded(() => pool.connect());
+      try {
+        await guarded(() => client.query('SELECT pg_advisory_lock($1)', [key]));
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+        }
+      } finally {
+        client.release();
+      }
+    },
     pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       await Promise.all([...listeners].map((stop) => stop()));
