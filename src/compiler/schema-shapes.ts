@@ -39,36 +39,51 @@ export interface AllOfPart {
 }
 
 /**
- * The parts an `allOf` composes, with nested `allOf`s flattened and annotation-only parts left out;
- * `nullable` says whether an annotation part allowed null. Cycles stop the flattening.
+ * The parts an `allOf` composes, merged completely: a part that is itself an `allOf` contributes
+ * the parts of that `allOf` (however deep) and, when it has a shape of its own beside it
+ * (`properties`, `required`...), that too, without its `allOf`. A schema reached twice (a base two
+ * parts share) counts once; annotation-only parts are left out, and `nullable` says whether one of
+ * them allowed null. `cycle` names the schema through which an `allOf` contains itself; `opaque`
+ * says a part could not be resolved.
  */
-export function allOfParts(document: object, schema: Schema): { parts: AllOfPart[]; nullable: boolean; opaque: boolean } {
+export function allOfParts(document: object, schema: Schema): { parts: AllOfPart[]; nullable: boolean; opaque: boolean; cycle?: string } {
   const parts: AllOfPart[] = [];
   let nullable = false;
   let opaque = false;
-  const seen = new Set<unknown>();
-  const visit = (entry: unknown, index: number, depth: number): void => {
+  let cycle: string | undefined;
+  const merged = new Set<unknown>();
+  const ancestors = new Set<unknown>([schema]);
+  const visit = (entry: unknown, index: number): void => {
     const resolved = resolveSchema(document, entry);
-    if (!isRecord(resolved) || seen.has(resolved) || depth > 8) {
+    if (!isRecord(resolved)) {
       opaque = true;
       return;
     }
+    if (ancestors.has(resolved)) {
+      cycle ??= isRecord(entry) && typeof entry.$ref === 'string' ? entry.$ref : 'an inline schema';
+      return;
+    }
+    if (merged.has(resolved)) return;
+    merged.add(resolved);
     if (isAnnotationOnly(resolved)) {
       if (resolved.nullable === true) nullable = true;
       return;
     }
     const nested = resolved.allOf;
-    const keys = Object.keys(resolved).filter((key) => key !== 'allOf' && !annotationKeywords.has(key) && !key.startsWith('x-'));
-    // A part that is just another allOf is flattened; one with shape of its own stays whole.
-    if (Array.isArray(nested) && keys.length === 0) {
-      seen.add(resolved);
-      for (const item of nested) visit(item, index, depth + 1);
+    if (!Array.isArray(nested)) {
+      parts.push({ schema: resolved, index });
       return;
     }
-    parts.push({ schema: resolved, index });
+    ancestors.add(resolved);
+    for (const item of nested) visit(item, index);
+    ancestors.delete(resolved);
+    const { allOf: _nested, ...own } = resolved;
+    const shaped = Object.keys(own).some((key) => !annotationKeywords.has(key) && !key.startsWith('x-'));
+    if (shaped) parts.push({ schema: own, index });
+    else if (own.nullable === true) nullable = true;
   };
-  (schema.allOf as unknown[]).forEach((entry, index) => visit(entry, index, 0));
-  return { parts, nullable, opaque };
+  (schema.allOf as unknown[]).forEach((entry, index) => visit(entry, index));
+  return { parts, nullable, opaque, ...(cycle !== undefined ? { cycle } : {}) };
 }
 
 /**

@@ -404,14 +404,22 @@ export class SchemaConverter {
   }
 
   // allOf merges object parts into one object; parts that only annotate (a description,
-  // `nullable: true`) are left out and nested allOfs are flattened. Anything else has no clean mapping.
+  // `nullable: true`) are left out and nested allOfs are merged completely (see allOfParts). A cycle
+  // or a part that is not an object has no clean mapping.
   private allOf(schema: Schema, pointer: string, hint: string, nullable: boolean): Typed {
-    const { parts, nullable: partNullable, opaque } = allOfParts(this.document, schema);
+    const { parts, nullable: partNullable, opaque, cycle } = allOfParts(this.document, schema);
+    if (cycle !== undefined) {
+      this.fallback(pointer, `an allOf that contains itself (through ${cycle})`, jsonFallbackText, jsonFallback);
+      return { type: json('any'), nullable };
+    }
     const ownProperties = isSchema(schema.properties);
-    if (parts.length === 1 && !ownProperties && !opaque) {
-      const [only] = parts;
-      const entry = (schema.allOf as unknown[])[only?.index ?? 0];
-      const inner = this.typeOf(entry, appendPointer(pointer, 'allOf', only?.index ?? 0), hint);
+    // One entry gives the whole shape (the others only annotate): it is that entry's type, so a
+    // `$ref` keeps its component's name.
+    const entries = new Set(parts.map((part) => part.index));
+    if (entries.size === 1 && !ownProperties && !opaque) {
+      const [index = 0] = entries;
+      const entry = (schema.allOf as unknown[])[index];
+      const inner = this.typeOf(entry, appendPointer(pointer, 'allOf', index), hint);
       return { type: inner.type, nullable: nullable || partNullable || inner.nullable };
     }
     if (opaque || !parts.every(({ schema: part }) => part.type === 'object' || isSchema(part.properties))) {
