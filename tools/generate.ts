@@ -41,6 +41,8 @@ export interface GenerateOptions {
   /** Print info-level diagnostics and every warning. */
   verbose?: boolean;
   log?: (line: string) => void;
+  /** Where diagnostics go: `log` when it is given, else standard error. */
+  diagnosticLog?: (line: string) => void;
   /** The lock file of the one foreign document being compiled. */
   lock?: string;
   /** The API name and major version of the one foreign document (else derived from it). */
@@ -148,7 +150,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
 
   const diagnostics = sortDiagnostics(compiled.flatMap((entry) => entry.diagnostics));
-  printDiagnostics(diagnostics, new Map(compiled.flatMap((entry) => [...entry.sources])), readText, options, log);
+  printDiagnostics(diagnostics, new Map(compiled.flatMap((entry) => [...entry.sources])), readText, options, options.diagnosticLog ?? options.log ?? ((line: string) => console.error(line)));
   if (hasErrors(diagnostics)) {
     progress.done();
     const count = diagnostics.filter((entry) => entry.severity === 'error').length;
@@ -290,7 +292,11 @@ function servingManifest(api: Api, files: ReadonlyMap<string, string>, read: Rea
   return writeManifest(ownPackage().version, api, inputs, new Map(served));
 }
 
-// Errors always; warnings up to a limit (all with --verbose), then a count; infos with --verbose.
+// Errors up to a limit, warnings up to a smaller one, infos only with --verbose; --verbose raises
+// both limits but keeps a bound (a document can hold hundreds of thousands of findings). What is
+// left out is counted in one line.
+export const diagnosticLimits = { errors: 50, warnings: 20, verbose: 1_000 };
+
 function printDiagnostics(
   diagnostics: readonly Diagnostic[],
   sources: ReadonlyMap<string, string>,
@@ -298,9 +304,11 @@ function printDiagnostics(
   options: GenerateOptions,
   log: (line: string) => void,
 ): void {
-  const limit = options.verbose ? Number.POSITIVE_INFINITY : options.maxWarnings ?? 20;
-  let warnings = 0;
-  let hidden = 0;
+  const limits = options.verbose
+    ? { error: diagnosticLimits.verbose, warning: diagnosticLimits.verbose, info: diagnosticLimits.verbose }
+    : { error: diagnosticLimits.errors, warning: options.maxWarnings ?? diagnosticLimits.warnings, info: 0 };
+  const shown = { error: 0, warning: 0, info: 0 };
+  const hiddenBy = { error: 0, warning: 0, info: 0 };
   // A result from the cache has no sources: each file is read once, not once per diagnostic.
   const read = new Map<string, string | undefined>();
   const sourceOf = (file: string): string | undefined => {
@@ -308,12 +316,14 @@ function printDiagnostics(
     return read.get(file);
   };
   for (const entry of diagnostics) {
-    if (entry.severity === 'info' && !options.verbose) continue;
-    if (entry.severity === 'warning' && (warnings += 1) > limit) {
-      hidden += 1;
+    if (shown[entry.severity] >= limits[entry.severity]) {
+      if (options.verbose || entry.severity !== 'info') hiddenBy[entry.severity] += 1;
       continue;
     }
+    shown[entry.severity] += 1;
     log(formatDiagnostic(entry, sourceOf(entry.file)));
   }
-  if (hidden > 0) log(`${hidden} more warning${hidden === 1 ? '' : 's'} not shown (--verbose shows them; --report json lists every loss).`);
+  const hidden = hiddenBy.error + hiddenBy.warning + hiddenBy.info;
+  const parts = (['error', 'warning', 'info'] as const).filter((severity) => hiddenBy[severity] > 0).map((severity) => `${hiddenBy[severity]} ${severity}${hiddenBy[severity] === 1 ? '' : 's'}`);
+  if (hidden > 0) log(`${parts.join(', ')} more not shown (${options.verbose ? '' : '--verbose shows more; '}--report json lists every loss).`);
 }

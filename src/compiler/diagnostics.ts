@@ -182,11 +182,28 @@ export function formatDiagnostic(entry: Diagnostic, sourceText?: string): string
   const sourceLine = sourceText === undefined ? undefined : lineOf(sourceText, entry.line);
   if (sourceLine !== undefined) {
     const gutter = String(entry.line);
-    lines.push(`  ${gutter} | ${sourceLine.trimEnd()}`);
-    lines.push(`  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, entry.col - 1))}^`);
+    const { text, caret } = sourceWindow(sourceLine.trimEnd(), entry.col);
+    lines.push(`  ${gutter} | ${text}`);
+    lines.push(`  ${' '.repeat(gutter.length)} | ${' '.repeat(caret)}^`);
   }
   lines.push(`  hint: ${entry.hint}`);
   return lines.join('\n');
+}
+
+/** The widest source line a diagnostic shows whole; a longer one (minified JSON) shows a window. */
+export const sourceLineWidth = 160;
+
+/**
+ * The part of a source line a diagnostic shows, and the caret's offset in it: the whole line when
+ * it is short, else a window around the column marked with `…` where it was cut.
+ */
+export function sourceWindow(line: string, col: number): { text: string; caret: number } {
+  const at = Math.max(0, col - 1);
+  if (line.length <= sourceLineWidth) return { text: line, caret: at };
+  const start = Math.max(0, Math.min(at - sourceLineWidth / 2, line.length - sourceLineWidth));
+  const end = Math.min(line.length, start + sourceLineWidth);
+  const before = start > 0 ? '…' : '';
+  return { text: `${before}${line.slice(start, end)}${end < line.length ? '…' : ''}`, caret: at - start + before.length };
 }
 
 // The text of a 1-based line, found without splitting a large document.

@@ -26,7 +26,8 @@ const components = fc.integer({ min: 2, max: 7 }).chain((count) =>
         index === 0
           ? fc.constant({ inline: { refs: [], own: ['base'] } })
           : fc.oneof(fc.integer({ min: 0, max: index - 1 }).map((ref) => ({ ref })), fc.record({ inline: fc.record({ refs: earlier, own: fc.uniqueArray(propertyName, { maxLength: 3 }) }) }));
-      return fc.record({ own: index === 0 ? fc.constant(['base']) : fc.uniqueArray(propertyName, { maxLength: 3 }), parts: fc.array(part, { minLength: index === 0 ? 0 : 1, maxLength: 3 }) });
+      const own: fc.Arbitrary<string[]> = index === 0 ? fc.constant(['base']) : fc.uniqueArray(propertyName, { maxLength: 3 });
+      return fc.record<Component>({ own, parts: fc.array(part, { minLength: index === 0 ? 0 : 1, maxLength: 3 }) });
     }),
   ),
 );

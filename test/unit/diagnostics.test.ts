@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileContract } from '../../src/compiler/compile.ts';
-import { formatDiagnostic } from '../../src/compiler/diagnostics.ts';
+import { formatDiagnostic, sourceWindow } from '../../src/compiler/diagnostics.ts';
 
 // Compiles in-memory files; `openapi.yaml` is the contract.
 async function compile(files: Record<string, string>) {
@@ -141,5 +141,24 @@ describe('names that would clash in the generated layers', () => {
     expect(clash.summary.map((entry) => [entry.code, entry.message])).toEqual([
       ['name-collision', "the enum value 'COLOR_RED_X' is defined twice in proto package trident.demo.v1"],
     ]);
+  });
+});
+
+describe('a diagnostic on a long source line', () => {
+  it('shows a window around the column, cut with an ellipsis, with the caret under the column', () => {
+    const line = `{"a":${'1,'.repeat(5_000)}"bad":true,${'2,'.repeat(5_000)}0}`;
+    const col = line.indexOf('"bad"') + 1;
+    const text = formatDiagnostic({ file: 'min.json', line: 1, col, severity: 'warning', code: 'no-clean-mapping', message: 'm', pointer: '/x', hint: 'h' }, line);
+    const [, , source = '', caret = ''] = text.split('\n');
+    expect(source.length).toBeLessThan(200);
+    expect(source).toMatch(/^ {2}1 \| …1,1,.*"bad":true,2,.*…$/);
+    expect(source[caret.indexOf('^')]).toBe('"');
+    expect(source.slice(caret.indexOf('^'), caret.indexOf('^') + 5)).toBe('"bad"');
+  });
+
+  it('shows a short line whole', () => {
+    expect(sourceWindow('  type: strin', 9)).toEqual({ text: '  type: strin', caret: 8 });
+    expect(sourceWindow('x'.repeat(500), 1)).toEqual({ text: `${'x'.repeat(160)}…`, caret: 0 });
+    expect(sourceWindow('x'.repeat(500), 500)).toEqual({ text: `…${'x'.repeat(160)}`, caret: 160 });
   });
 });

@@ -56,6 +56,8 @@ export async function main(args: string[]): Promise<number> {
     check: values.check === true,
     verbose: values.verbose === true,
     log,
+    // Findings are not the output: standard error, whatever --report says.
+    diagnosticLog: (line: string) => console.error(line),
     ...(values.lock !== undefined ? { lock: values.lock } : {}),
     ...(values.name !== undefined ? { name: values.name } : {}),
     ...(version !== undefined ? { apiVersion: version } : {}),
