@@ -6,7 +6,7 @@ import { ownPackage } from './own-package.ts';
  * and GraphQL audits. They are dev dependencies of a project (`trident init` lists them), not
  * dependencies of trident, so `npm install --omit=dev` installs what `serve` runs and nothing more.
  */
-export const toolPackages = ['@graphql-inspector/core', '@readme/openapi-parser', 'fast-check', 'graphql-http', 'openapi-typescript', 'ts-proto', 'typescript', 'yaml'] as const;
+export const toolPackages = ['@graphql-inspector/core', '@readme/openapi-parser', 'case-anything', 'fast-check', 'graphql-http', 'openapi-typescript', 'ts-proto', 'typescript', 'yaml'] as const;
 
 /** The tool packages this installation cannot load. */
 export function missingToolPackages(): string[] {

@@ -52,9 +52,16 @@ export function fallbackWords(name: string): string[] {
 
 const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
-/** `list-studies` -> `ListStudies`. */
+/** `list-studies` -> `ListStudies`; a leading digit gets an `N` (`58d8` -> `N58d8`, see guardTypeName). */
 export function pascalCase(name: string): string {
-  return memo(pascalCache, name, () => guardLeadingDigit(words(name).map(capitalize).join('')));
+  return memo(pascalCache, name, () => guardTypeName(words(name).map(capitalize).join('')));
+}
+
+// A type, service or method name cannot start with a digit either, and an underscore in front
+// does not survive the TypeScript generators (ts-proto drops it and writes `interface 58d8Request`),
+// so a letter does: `N` for the number it starts with.
+function guardTypeName(name: string): string {
+  return /^[0-9]/.test(name) ? `N${name}` : name;
 }
 
 const pascalCache = new Map<string, string>();

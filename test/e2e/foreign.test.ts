@@ -126,3 +126,30 @@ describe('trident generate on a foreign document', () => {
     }
   });
 });
+
+describe('names that every generator spells alike', () => {
+  // Inside the repository, so the generated client resolves trident/client/grpc to its source.
+  const root = join(repoRoot, '.tmp', `foreign-names-${process.pid}`);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('operationIds starting with a digit or mixing cases give gRPC TypeScript that compiles, called by the names ts-proto wrote', () => {
+    mkdirSync(root, { recursive: true });
+    const operation = (operationId: string, property: string) => ({ get: { operationId, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { [property]: { type: 'string' } } } } } } } } });
+    writeFileSync(join(root, 'names.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 'Names', version: '1.0.0' }, paths: { '/a': operation('58d8a9c0e4b0f1a2', 'x'), '/b': operation('assignIPv4s', 'getAPIValue'), '/c': operation('getAPIValue', 'y') } }));
+    const result = spawnSync(node, [cli, 'generate', 'names.json', '--out', 'out'], { cwd: root, encoding: 'utf8' });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const proto = readFileSync(join(root, 'out/proto/trident/names/v1/names.proto'), 'utf8');
+    expect(proto).toContain('rpc N58d8a9c0e4b0f1a2(N58d8a9c0e4b0f1a2Request)');
+    writeFileSync(join(root, 'consumer.ts'), [
+      "import { createNamesV1GrpcClient } from './out/ts/names/v1/clients/grpc.ts';",
+      "const client = createNamesV1GrpcClient({ address: '127.0.0.1:1' });",
+      // The method names of ts-proto's service definition (case-anything's camelCase).
+      'export const calls = [client.n58D8A9C0E4B0F1A2({}), client.assignIPv4S({}), client.getApiValue({})];',
+      '',
+    ].join('\n'));
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', allowImportingTsExtensions: true, skipLibCheck: true, customConditions: ['trident-source'], types: ['node'] }, include: ['out/ts/**/*.ts', 'consumer.ts'] }));
+    const tsc = spawnSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+});
