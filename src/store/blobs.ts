@@ -30,6 +30,8 @@ export interface BlobStore {
   sweep(maxAgeMs?: number): Promise<number>;
   /** Whether blobs can be read and written now; the reason names no path, host or bucket. */
   check(signal?: AbortSignal): Promise<ReadinessCheck>;
+  /** Lets go of connections; the store is not used afterwards. */
+  close(): void;
 }
 
 const hexDigest = /^[0-9a-f]{64}$/;
@@ -78,6 +80,7 @@ export async function openBlobStore(dir: string, options: { sweepAgeMs?: number 
         (): ReadinessCheck => ({ name: 'blobs', ok: true }),
         (error: NodeJS.ErrnoException): ReadinessCheck => ({ name: 'blobs', ok: false, reason: `folder not usable (${error.code ?? 'error'})` }),
       ),
+    close: () => {},
   };
   await store.sweep(options.sweepAgeMs ?? 0);
   return store;

@@ -45,7 +45,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     await migrate(db);
     const blobs = await openBlobs(options);
-    return { db, blobs, close: () => db.close() };
+    return {
+      db,
+      blobs,
+      close: async () => {
+        blobs.close();
+        await db.close();
+      },
+    };
   } catch (error) {
     await db.close().catch(() => {});
     throw error;

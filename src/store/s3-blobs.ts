@@ -51,8 +51,9 @@ export async function openS3BlobStore(options: S3BlobOptions & { sweepAgeMs?: nu
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   };
   const client = new S3Client(config);
-  // A streamed body cannot be sent twice, so an upload is never retried (the caller retries it).
-  const uploads = new S3Client({ ...config, maxAttempts: 1 });
+  // Called once: an upload (a streamed body cannot be sent twice; its caller retries it) and the
+  // readiness probe (which has a second for its answer).
+  const once = new S3Client({ ...config, maxAttempts: 1 });
   const bucket = options.bucket;
   const keys = s3Keys(options.prefix);
 
@@ -77,7 +78,7 @@ export async function openS3BlobStore(options: S3BlobOptions & { sweepAgeMs?: nu
       const target = keys.blob(orgId, expected.sha256);
       const temp = `${keys.temp}${randomBytes(12).toString('hex')}.part`;
       try {
-        await putChecked(uploads, bucket, temp, chunks, expected, signal);
+        await putChecked(once, bucket, temp, chunks, expected, signal);
         // Same key means same bytes, so replacing an existing blob is harmless.
         await client.send(new CopyObjectCommand({ Bucket: bucket, Key: target, CopySource: `${bucket}/${temp.split('/').map(encodeURIComponent).join('/')}` })).catch(unavailable);
       } finally {
@@ -96,23 +97,26 @@ export async function openS3BlobStore(options: S3BlobOptions & { sweepAgeMs?: nu
     },
     sweep,
     check: (signal) =>
-      client.send(new HeadBucketCommand({ Bucket: bucket }), signal === undefined ? {} : { abortSignal: signal }).then(
+      once.send(new HeadBucketCommand({ Bucket: bucket }), signal === undefined ? {} : { abortSignal: signal }).then(
         (): ReadinessCheck => ({ name: 'blobs', ok: true }),
         (error: unknown): ReadinessCheck => ({ name: 'blobs', ok: false, reason: statusOf(error) === undefined ? 'bucket not reachable' : `bucket not usable (HTTP ${statusOf(error)})` }),
       ),
+    close: () => {
+      client.destroy();
+      once.destroy();
+    },
   };
 
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    await sweep(options.sweepAgeMs ?? 3_600_000);
   } catch (error) {
-    client.destroy();
-    uploads.destroy();
+    store.close();
     const status = statusOf(error);
     const reason = status === 404 ? 'no such bucket' : status !== undefined ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
     const where = options.endpoint === undefined ? '' : ` at ${new URL(options.endpoint).host}`;
     throw new SetupError(`cannot use the bucket of TRIDENT_BLOB_S3_BUCKET (${bucket}${where}): ${reason}`, { cause: error });
   }
-  await sweep(options.sweepAgeMs ?? 3_600_000);
   return store;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient, pngOfSize, registerImage, startUpload, unary } from './clients.ts';
 import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
-import { killServer, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
+import { killServer, runServe, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
 import { startLocalS3, type LocalS3 } from '../services/local-s3.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,6 +98,24 @@ describe.each([
     expect(ranged.status).toBe(206);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(image.bytes.subarray(100, 200))).toBe(true);
   }, 180_000);
+});
+
+describe('a blob-store setting that cannot work', () => {
+  let s3: LocalS3 | undefined;
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+  });
+  afterAll(() => s3?.close());
+
+  it.each<{ env: () => Record<string, string>; said: RegExp }>([
+    { env: () => ({ ...s3!.env(), TRIDENT_BLOB_S3_PREFIX: 'imaging' }), said: /^.*TRIDENT_BLOB_S3_PREFIX="imaging" is not a key prefix.*$/m },
+    { env: () => ({ ...s3!.env(), TRIDENT_BLOB_S3_BUCKET: 'no-such-bucket' }), said: /^.*cannot use the bucket of TRIDENT_BLOB_S3_BUCKET \(no-such-bucket at 127\.0\.0\.1:\d+\): no such bucket$/m },
+  ])('stops serve with one line naming the variable: $said', async ({ env, said }) => {
+    const run = await runServe(env());
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(said);
+    expect(run.output).not.toMatch(/^\s+at /m);
+  });
 });
 
 describe('SIGTERM under load', () => {
