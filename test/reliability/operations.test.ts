@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient } from './clients.ts';
 import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
 import { killServer, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
+import { startLocalS3, type LocalS3 } from '../services/local-s3.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -233,6 +234,34 @@ describe('a server draining after SIGTERM, with TRIDENT_DRAIN_DELAY and a metric
 });
 
 if (postgresReason) console.warn(`PostgreSQL readiness tests skipped: ${postgresReason}`);
+
+describe('readiness with the blob bucket stopped and started again', () => {
+  const data = scratchDataDir();
+  let s3: LocalS3 | undefined;
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    s3 = await startLocalS3('clinic-images');
+    server = await startServerProcess(data.dir, { env: s3.env('imaging/') });
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(server);
+    await s3?.close();
+    data.remove();
+  });
+
+  it('goes not ready while the bucket does not answer, naming neither host nor bucket, and back when it returns', async () => {
+    const running = server!;
+    expect(running.output()).toMatch(/^Blobs: S3 bucket clinic-images, prefix imaging\/ at 127\.0\.0\.1:\d+\.$/m);
+    expect((await readyz(running)).body).toMatchObject({ status: 'ready', checks: { database: 'ok', blobs: 'ok' } });
+    await s3!.stop();
+    expect(await eventually(async () => (await readyz(running)).status, 503, 5000)).toBe(503);
+    const down = (await readyz(running)).body;
+    expect(down).toMatchObject({ status: 'not_ready', checks: { database: 'ok', blobs: 'bucket not reachable' }, reason: 'blobs: bucket not reachable' });
+    expect(JSON.stringify(down)).not.toMatch(new RegExp(`clinic-images|${new URL(s3!.endpoint).port}`));
+    await s3!.start();
+    expect(await eventually(async () => (await readyz(running)).status, 200, 5000)).toBe(200);
+  });
+});
 
 describe.skipIf(postgresReason !== undefined)('readiness with PostgreSQL stopped and started again', () => {
   const postgres = usePostgresServer();

@@ -26,6 +26,9 @@ export interface LocalS3 {
   client: S3Client;
   /** The keys under `prefix`. */
   keys(prefix: string): Promise<string[]>;
+  /** Stops the server, keeping its objects; `start` brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,8 +40,12 @@ export interface LocalS3 {
 export async function startLocalS3(bucket = 'trident-test'): Promise<LocalS3> {
   const S3rver = createRequire(import.meta.url)('@20minutes/s3rver') as S3rverClass;
   const directory = mkdtempSync(join(tmpdir(), 'trident-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, allowMismatchedSignatures: true, configureBuckets: [{ name: bucket }] });
-  const { port } = await server.run();
+  const serve = async (port: number) => {
+    const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, allowMismatchedSignatures: true, configureBuckets: [{ name: bucket }] });
+    return { server, port: (await server.run()).port };
+  };
+  let { server, port } = await serve(0);
+  let running = true;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: account, secretAccessKey: account } });
   return {
@@ -48,9 +55,17 @@ export async function startLocalS3(bucket = 'trident-test'): Promise<LocalS3> {
     env: (prefix = '') => ({ TRIDENT_BLOB_S3_BUCKET: bucket, TRIDENT_BLOB_S3_ENDPOINT: endpoint, TRIDENT_BLOB_S3_PREFIX: prefix, AWS_ACCESS_KEY_ID: account, AWS_SECRET_ACCESS_KEY: account }),
     client,
     keys: async (prefix) => ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((object) => object.Key ?? ''),
+    stop: async () => {
+      running = false;
+      await server.close();
+    },
+    start: async () => {
+      ({ server } = await serve(port));
+      running = true;
+    },
     close: async () => {
       client.destroy();
-      await server.close();
+      if (running) await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };
