@@ -86,6 +86,30 @@ export function useServerProcess(options: { env?: Record<string, string>; databa
   };
 }
 
+/**
+ * A server process beside something it uses (a receiver, a bucket) for the tests of the calling
+ * `describe` block: `companion` starts first and `env` points the server at it; both are stopped
+ * and the server's data removed after.
+ */
+export function useServerBeside<T extends { close(): Promise<void> }>(companion: () => Promise<T>, env: (started: T) => Record<string, string>): () => { server: ServerProcess; beside: T } {
+  const data = scratchDataDir();
+  let started: { server: ServerProcess; beside: T } | undefined;
+  let beside: T | undefined;
+  beforeAll(async () => {
+    beside = await companion();
+    started = { server: await startServerProcess(data.dir, { env: env(beside) }), beside };
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(started?.server);
+    await beside?.close();
+    data.remove();
+  });
+  return () => {
+    if (!started) throw new Error('the server process has not started');
+    return started;
+  };
+}
+
 /** `trident serve` run to its end with `env` and `args`: the exit code and everything it printed. */
 export function runServe(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
   const data = scratchDataDir();
