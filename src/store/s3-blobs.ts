@@ -56,6 +56,7 @@ export async function openS3BlobStore(options: S3BlobOptions & { sweepAgeMs?: nu
   const once = new S3Client({ ...config, maxAttempts: 1 });
   const bucket = options.bucket;
   const keys = s3Keys(options.prefix);
+  const at = options.endpoint === undefined ? '' : ` at ${new URL(options.endpoint).host}`;
 
   const sweep = async (maxAgeMs = 0): Promise<number> => {
     let removed = 0;
@@ -73,7 +74,7 @@ export async function openS3BlobStore(options: S3BlobOptions & { sweepAgeMs?: nu
   };
 
   const store: BlobStore = {
-    where: `S3 bucket ${bucket}${options.prefix === '' ? '' : `, prefix ${options.prefix}`}${options.endpoint === undefined ? '' : ` at ${new URL(options.endpoint).host}`}`,
+    where: `S3 bucket ${bucket}${options.prefix === '' ? '' : `, prefix ${options.prefix}`}${at}`,
     write: async (orgId, chunks, expected, signal) => {
       const target = keys.blob(orgId, expected.sha256);
       const temp = `${keys.temp}${randomBytes(12).toString('hex')}.part`;
@@ -114,8 +115,7 @@ export async function openS3BlobStore(options: S3BlobOptions & { sweepAgeMs?: nu
     store.close();
     const status = statusOf(error);
     const reason = status === 404 ? 'no such bucket' : status !== undefined ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
-    const where = options.endpoint === undefined ? '' : ` at ${new URL(options.endpoint).host}`;
-    throw new SetupError(`cannot use the bucket of TRIDENT_BLOB_S3_BUCKET (${bucket}${where}): ${reason}`, { cause: error });
+    throw new SetupError(`cannot use the bucket of TRIDENT_BLOB_S3_BUCKET (${bucket}${at}): ${reason}`, { cause: error });
   }
   return store;
 }
