@@ -33,16 +33,17 @@ export async function imagingReview(context: ProjectContext): Promise<ProjectSet
   try {
     const services = createServices({ db: store.db, blobs: store.blobs, secrets: secretsFromMasterKey(scratch ? 'conformance' : (env.TRIDENT_PSEUDONYM_KEY ?? devPseudonymKey)) });
     const database = `Database: ${store.db.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}.`;
+    const blobs = `Blobs: ${store.blobs.where}.`;
     const implementations = services as unknown as Record<string, object>;
-    const operations = { ready: () => storeReadiness(store), ...(store.db.pool ? { databasePool: store.db.pool } : {}) };
+    const operations = { ready: (signal: AbortSignal) => storeReadiness(store, signal), ...(store.db.pool ? { databasePool: store.db.pool } : {}) };
     // A production store holds real organisations only: the demo clinic and its patient stay out.
-    if (context.mode === 'production') return { implementations, close, ...operations, banner: [database, 'No demo data: it is seeded in dev mode only.'] };
+    if (context.mode === 'production') return { implementations, close, ...operations, banner: [database, blobs, 'No demo data: it is seeded in dev mode only.'] };
     const seed = await store.db.exclusive(seedLock, () => seedDemo(store.db, services));
     return {
       implementations,
       close,
       ...operations,
-      banner: [database, `Demo study: ${seed.studyId} (organisation ${seed.orgId})`],
+      banner: [database, blobs, `Demo study: ${seed.studyId} (organisation ${seed.orgId})`],
       selfCheck: { api: 'study/v2', operationId: 'getStudy', role: 'doctor', input: { path: { studyId: seed.studyId } }, compare: ['id', 'version', 'description'] },
     };
   } catch (error) {

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../runtime/errors.ts';
 import type { ByteRange } from '../runtime/handler.ts';
+import type { ReadinessCheck } from '../runtime/ops/index.ts';
 
 /** What a write must produce; anything else is rejected and leaves nothing behind. */
 export interface ExpectedBlob {
@@ -12,41 +13,58 @@ export interface ExpectedBlob {
   sha256: string;
 }
 
-/** A content-addressed store of immutable byte strings, named by their SHA-256. */
+/**
+ * A content-addressed store of immutable byte strings, named by their SHA-256 and kept per
+ * organisation (`orgId`), the organisation whose image the bytes are.
+ */
 export interface BlobStore {
-  readonly dir: string;
-  /** Streams `chunks` in, checks size and digest, then makes the blob visible in one rename. */
-  write(chunks: AsyncIterable<Uint8Array>, expected: ExpectedBlob, signal?: AbortSignal): Promise<void>;
+  /** Where the blobs are, for the server's banner (a folder, or a bucket and prefix). */
+  readonly where: string;
+  /** Streams `chunks` in, checks size and digest, and only then makes the blob visible, at once. */
+  write(orgId: string, chunks: AsyncIterable<Uint8Array>, expected: ExpectedBlob, signal?: AbortSignal): Promise<void>;
   /** The bytes of a blob, or the inclusive `range` of them. */
-  read(sha256: string, range?: ByteRange): AsyncIterable<Uint8Array>;
+  read(orgId: string, sha256: string, range?: ByteRange): AsyncIterable<Uint8Array>;
   /** The size of a stored blob, undefined when there is none. */
-  size(sha256: string): Promise<number | undefined>;
-  /** Deletes temp files older than `maxAgeMs` (what a crash or kill left); returns how many. */
+  size(orgId: string, sha256: string): Promise<number | undefined>;
+  /** Deletes unfinished uploads older than `maxAgeMs` (what a crash or kill left); returns how many. */
   sweep(maxAgeMs?: number): Promise<number>;
+  /** Whether blobs can be read and written now; the reason names no path, host or bucket. */
+  check(signal?: AbortSignal): Promise<ReadinessCheck>;
+  /** Lets go of connections; the store is not used afterwards. */
+  close(): void;
 }
 
 const hexDigest = /^[0-9a-f]{64}$/;
 
-/** `<dir>/sha256/ab/cdef…`: two levels keep directories small. */
-export function blobPath(dir: string, sha256: string): string {
+/** `sha256/ab/cdef…`: two levels keep directories (and listings) small. */
+export function blobName(sha256: string): string[] {
   if (!hexDigest.test(sha256)) throw new Error('a blob name is a lowercase hexadecimal SHA-256');
-  return join(dir, 'sha256', sha256.slice(0, 2), sha256.slice(2));
+  return ['sha256', sha256.slice(0, 2), sha256.slice(2)];
+}
+
+/** `<dir>/sha256/ab/cdef…`. */
+export function blobPath(dir: string, sha256: string): string {
+  return join(dir, ...blobName(sha256));
 }
 
 /**
  * Opens (creating) a filesystem blob store and sweeps the temp files left from a previous run.
  * Temp files live in `<dir>/tmp`, on the same filesystem as the blobs, so the final rename is
  * atomic. Where several processes share one directory, pass `sweepAgeMs` longer than an upload.
+ *
+ * The folder keeps one layout for every organisation: the database row of an image, found only
+ * within its organisation, is what leads to its bytes, and data directories written before blobs
+ * were kept per organisation keep working as they are.
  */
 export async function openBlobStore(dir: string, options: { sweepAgeMs?: number } = {}): Promise<BlobStore> {
   const tmp = join(dir, 'tmp');
   await mkdir(tmp, { recursive: true });
   await mkdir(join(dir, 'sha256'), { recursive: true });
   const store: BlobStore = {
-    dir,
-    write: (chunks, expected, signal) => writeBlob(dir, tmp, chunks, expected, signal),
-    read: (sha256, range) => createReadStream(blobPath(dir, sha256), range === undefined ? {} : { start: range.start, end: range.end }),
-    size: async (sha256) => (await stat(blobPath(dir, sha256)).catch(() => undefined))?.size,
+    where: `folder ${dir}`,
+    write: (_orgId, chunks, expected, signal) => writeBlob(dir, tmp, chunks, expected, signal),
+    read: (_orgId, sha256, range) => createReadStream(blobPath(dir, sha256), range === undefined ? {} : { start: range.start, end: range.end }),
+    size: async (_orgId, sha256) => (await stat(blobPath(dir, sha256)).catch(() => undefined))?.size,
     sweep: async (maxAgeMs = 0) => {
       let removed = 0;
       for (const name of await readdir(tmp)) {
@@ -57,6 +75,12 @@ export async function openBlobStore(dir: string, options: { sweepAgeMs?: number 
       }
       return removed;
     },
+    check: () =>
+      access(dir, constants.R_OK | constants.W_OK).then(
+        (): ReadinessCheck => ({ name: 'blobs', ok: true }),
+        (error: NodeJS.ErrnoException): ReadinessCheck => ({ name: 'blobs', ok: false, reason: `folder not usable (${error.code ?? 'error'})` }),
+      ),
+    close: () => {},
   };
   await store.sweep(options.sweepAgeMs ?? 0);
   return store;
@@ -67,17 +91,7 @@ async function writeBlob(dir: string, tmp: string, chunks: AsyncIterable<Uint8Ar
   const temp = join(tmp, `${randomBytes(12).toString('hex')}.part`);
   let file: FileHandle | undefined = await open(temp, 'wx');
   try {
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of abortable(chunks, signal)) {
-      size += chunk.byteLength;
-      // Stop reading as soon as the body is too long: nothing more of it can be right.
-      if (size > expected.size) throw new ApiError('payload_too_large', `The body is larger than the registered ${expected.size} bytes.`, [{ pointer: '/body', message: 'is longer than sizeBytes' }]);
-      hash.update(chunk);
-      await file.write(chunk);
-    }
-    if (size !== expected.size) throw new ApiError('invalid_argument', `The body has ${size} bytes; ${expected.size} were registered.`, [{ pointer: '/body', message: 'size differs from sizeBytes' }]);
-    if (hash.digest('hex') !== expected.sha256) throw new ApiError('invalid_argument', 'The SHA-256 of the body differs from the registered checksum.', [{ pointer: '/body', message: 'digest differs from checksum' }]);
+    for await (const chunk of verified(chunks, expected, signal)) await file.write(chunk);
     await file.sync();
     await file.close();
     file = undefined;
@@ -96,6 +110,31 @@ async function syncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r').catch(() => undefined);
   await handle?.sync().catch(() => {});
   await handle?.close();
+}
+
+/**
+ * Passes the chunks of an upload on while checking them: it throws as soon as there are more
+ * bytes than expected, and after the last chunk, before it ends, when the size or the SHA-256
+ * differs. A consumer that stores what it was given therefore sees the stream fail, never end,
+ * unless the bytes are the expected ones.
+ */
+export async function* verified(chunks: AsyncIterable<Uint8Array>, expected: ExpectedBlob, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of abortable(chunks, signal)) {
+    size += chunk.byteLength;
+    // Stop reading as soon as the body is too long: nothing more of it can be right.
+    if (size > expected.size) throw new ApiError('payload_too_large', `The body is larger than the registered ${expected.size} bytes.`, [{ pointer: '/body', message: 'is longer than sizeBytes' }]);
+    hash.update(chunk);
+    yield chunk;
+  }
+  if (size !== expected.size) throw new ApiError('invalid_argument', `The body has ${size} bytes; ${expected.size} were registered.`, [{ pointer: '/body', message: 'size differs from sizeBytes' }]);
+  if (hash.digest('hex') !== expected.sha256) throw digestMismatch();
+}
+
+/** The error of an upload whose bytes are not the registered ones. */
+export function digestMismatch(): ApiError {
+  return new ApiError('invalid_argument', 'The SHA-256 of the body differs from the registered checksum.', [{ pointer: '/body', message: 'digest differs from checksum' }]);
 }
 
 /** Yields from `source` until `signal` aborts, also while waiting for the next chunk. */

@@ -3,46 +3,80 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient, pngOfSize, registerImage, startUpload, unary } from './clients.ts';
 import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
-import { killServer, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
+import { killServer, runServe, scratchDataDir, startServerProcess, useServerProcess, type ServerProcess } from './server-process.ts';
+import { startLocalS3, type LocalS3 } from '../services/local-s3.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await sleep(20);
+  while (!(await condition()) && Date.now() < deadline) await sleep(20);
   return condition();
 }
 
-const tempFiles = (dataDir: string): string[] => readdirSync(join(dataDir, 'blobs', 'tmp'));
-const blobFile = (dataDir: string, sha256: string): string => join(dataDir, 'blobs', 'sha256', sha256.slice(0, 2), sha256.slice(2));
+/** Where a server keeps its blobs, and how a test looks at its unfinished uploads and blobs. */
+interface BlobPlace {
+  /** The environment of a server that keeps its blobs here. */
+  env(): Record<string, string>;
+  temps(): Promise<string[]>;
+  stored(orgId: string, sha256: string): Promise<boolean>;
+}
 
-describe('a server killed with SIGKILL in the middle of an upload', () => {
+function folderPlace(dataDir: string): BlobPlace {
+  return {
+    env: () => ({}),
+    temps: async () => readdirSync(join(dataDir, 'blobs', 'tmp')),
+    stored: async (_orgId, sha256) => existsSync(join(dataDir, 'blobs', 'sha256', sha256.slice(0, 2), sha256.slice(2))),
+  };
+}
+
+// Swept at every start (age 0): the test's server is the bucket's only user.
+function bucketPlace(s3: () => LocalS3, prefix = 'imaging/'): BlobPlace {
+  return {
+    env: () => ({ ...s3().env(prefix), TRIDENT_BLOB_SWEEP_AGE: '0' }),
+    temps: () => s3().keys(`${prefix}.tmp/`),
+    stored: async (orgId, sha256) => (await s3().keys(prefix)).includes(`${prefix}${orgId}/sha256/${sha256.slice(0, 2)}/${sha256.slice(2)}`),
+  };
+}
+
+describe.each([
+  { store: 'a folder', place: folderPlace, bucket: false },
+  { store: 'an S3 bucket (s3rver)', place: (_dataDir: string, s3: () => LocalS3) => bucketPlace(s3), bucket: true },
+])('a server keeping blobs in $store killed with SIGKILL in the middle of an upload', ({ place, bucket }) => {
   const data = scratchDataDir();
   let server: ServerProcess | undefined;
+  let s3: LocalS3 | undefined;
+  const blobs = place(data.dir, () => s3!);
+  beforeAll(async () => {
+    if (bucket) s3 = await startLocalS3();
+  });
   afterAll(async () => {
     await killServer(server);
+    await s3?.close();
     data.remove();
   });
 
   it('shows no partial image after restart, and keeps no blob that a later upload would trust', async () => {
-    server = await startServerProcess(data.dir);
+    server = await startServerProcess(data.dir, { env: blobs.env() });
+    const orgId = /\(organisation (\w+)\)/.exec(server.output())?.[1] ?? '';
     const token = server.tokens.clinic_uploader!;
     const image = pngOfSize(4 * 1024 * 1024);
     const imageId = await registerImage(server.httpUrl, token, server.studyId, image);
     const upload = startUpload(server.httpUrl, token, imageId, image);
     upload.request.write(image.bytes.subarray(0, image.bytes.length / 2));
-    // Killed once the server is writing the bytes into its temp file.
-    expect(await waitFor(() => tempFiles(data.dir).length > 0, 20_000)).toBe(true);
+    // Killed once the server is writing the bytes into its temp file (s3rver lists an object
+    // while its PUT is still coming; S3 would list none, and keep none of a PUT cut short).
+    expect(await waitFor(async () => (await blobs.temps()).length > 0, 20_000)).toBe(true);
     server.child.kill('SIGKILL');
     expect(await server.exited).toBe('SIGKILL');
     expect('error' in (await upload.response)).toBe(true);
-    expect(tempFiles(data.dir).length).toBe(1);
+    expect((await blobs.temps()).length).toBe(1);
 
-    server = await startServerProcess(data.dir);
+    server = await startServerProcess(data.dir, { env: blobs.env() });
     const restarted = server.tokens.clinic_uploader!;
     // The temp file is swept on start; the content-addressed name was never written.
-    expect(tempFiles(data.dir)).toEqual([]);
-    expect(existsSync(blobFile(data.dir, image.sha256))).toBe(false);
+    expect(await blobs.temps()).toEqual([]);
+    expect(await blobs.stored(orgId, image.sha256)).toBe(false);
     const seen = await call(`${server.httpUrl}/image/v1/images/${imageId}`, { token: restarted });
     expect(seen.status).toBe(200);
     expect(seen.body.status).toBe('pending_upload');
@@ -55,10 +89,33 @@ describe('a server killed with SIGKILL in the middle of an upload', () => {
     again.request.end(image.bytes);
     const answer = await again.response;
     expect('status' in answer && answer.status).toBe(200);
+    expect(await blobs.stored(orgId, image.sha256)).toBe(true);
+    expect(await blobs.temps()).toEqual([]);
     const download = await fetch(`${server.httpUrl}/image/v1/images/${imageId}/content`, { headers: { authorization: `Bearer ${restarted}` } });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(image.bytes)).toBe(true);
+    const ranged = await fetch(`${server.httpUrl}/image/v1/images/${imageId}/content`, { headers: { authorization: `Bearer ${restarted}`, range: 'bytes=100-199' } });
+    expect(ranged.status).toBe(206);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(image.bytes.subarray(100, 200))).toBe(true);
   }, 180_000);
+});
+
+describe('a blob-store setting that cannot work', () => {
+  let s3: LocalS3 | undefined;
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+  });
+  afterAll(() => s3?.close());
+
+  it.each<{ env: () => Record<string, string>; said: RegExp }>([
+    { env: () => ({ ...s3!.env(), TRIDENT_BLOB_S3_PREFIX: 'imaging' }), said: /^.*TRIDENT_BLOB_S3_PREFIX="imaging" is not a key prefix.*$/m },
+    { env: () => ({ ...s3!.env(), TRIDENT_BLOB_S3_BUCKET: 'no-such-bucket' }), said: /^.*cannot use the bucket of TRIDENT_BLOB_S3_BUCKET \(no-such-bucket at 127\.0\.0\.1:\d+\): no such bucket$/m },
+  ])('stops serve with one line naming the variable: $said', async ({ env, said }) => {
+    const run = await runServe(env());
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(said);
+    expect(run.output).not.toMatch(/^\s+at /m);
+  });
 });
 
 describe('SIGTERM under load', () => {

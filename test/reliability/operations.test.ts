@@ -5,7 +5,8 @@ import parsePrometheus from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, grpcClient } from './clients.ts';
 import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
-import { killServer, scratchDataDir, startServerProcess, type ServerProcess } from './server-process.ts';
+import { killServer, scratchDataDir, startServerProcess, useServerBeside, type ServerProcess } from './server-process.ts';
+import { startLocalS3 } from '../services/local-s3.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,21 +75,12 @@ const identity = { issuer: 'urn:oid:2.999.7', patientId: 'PID-OPS-SENTINEL-4417'
 const markers = ['PID-OPS-SENTINEL-4417', 'Opsname', 'Secretgiven', '1969-04-05', 'ACC-OPS-5521'];
 
 describe('a server with trace export to an OTLP receiver (PGlite)', () => {
-  const data = scratchDataDir();
-  let server: ServerProcess | undefined;
-  let receiver: Awaited<ReturnType<typeof otlpReceiver>> | undefined;
-  beforeAll(async () => {
-    receiver = await otlpReceiver();
-    server = await startServerProcess(data.dir, { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'trident-ops-test' } });
-  }, 120_000);
-  afterAll(async () => {
-    await killServer(server);
-    await receiver?.close();
-    data.remove();
-  });
+  const started = useServerBeside(otlpReceiver, (receiver) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'trident-ops-test' }));
+  const server = () => started().server;
+  const receiver = () => started().beside;
 
   it('answers /healthz and /readyz, and gRPC health says SERVING', async () => {
-    const running = server!;
+    const running = server();
     const health = await call(`${running.httpUrl}/healthz`);
     expect(health).toMatchObject({ status: 200, body: { status: 'alive' } });
     const ready = await readyz(running);
@@ -101,7 +93,7 @@ describe('a server with trace export to an OTLP receiver (PGlite)', () => {
   });
 
   it('counts each protocol\'s calls under bounded labels, and traces them under the caller\'s trace, without a sensitive value', async () => {
-    const running = server!;
+    const running = server();
     const token = running.tokens.org_admin!;
     const registered = await call(`${running.httpUrl}/study/v2/studies`, { method: 'POST', token, body: { studyInstanceUid: '2.25.5512093847561029384756102938', subjectIdentity: identity, description: 'ops' } });
     expect(registered.status).toBe(201);
@@ -156,7 +148,7 @@ describe('a server with trace export to an OTLP receiver (PGlite)', () => {
     expect(text).not.toContain(studyId);
     expect(text).not.toContain('/study/');
 
-    const spansOf = () => receiver!.spans.filter((span) => attribute(span, 'trident.operation') === 'getStudySubjectIdentity');
+    const spansOf = () => receiver().spans.filter((span) => attribute(span, 'trident.operation') === 'getStudySubjectIdentity');
     const deadline = Date.now() + 15_000;
     while (spansOf().length < 4 && Date.now() < deadline) await sleep(100);
     const spans = spansOf();
@@ -172,15 +164,15 @@ describe('a server with trace export to an OTLP receiver (PGlite)', () => {
     }
     const failed = spans.find((span) => attribute(span, 'trident.outcome') === 'not_found');
     expect(failed?.traceId).not.toBe(traceId);
-    expect(receiver!.raw.join('\n')).toContain('trident-ops-test');
+    expect(receiver().raw.join('\n')).toContain('trident-ops-test');
     for (const marker of markers) {
       expect(text).not.toContain(marker);
-      expect(receiver!.raw.join('\n')).not.toContain(marker);
+      expect(receiver().raw.join('\n')).not.toContain(marker);
     }
   }, 60_000);
 
   it('counts an open event stream while it is open', async () => {
-    const running = server!;
+    const running = server();
     const openStreams = async () => {
       const families = parsePrometheus(await (await fetch(`${running.httpUrl}/metrics`)).text());
       const sample = families.find((family) => family.name === 'trident_open_streams')?.metrics.find((candidate) => candidate.labels?.protocol === 'rest');
@@ -233,6 +225,23 @@ describe('a server draining after SIGTERM, with TRIDENT_DRAIN_DELAY and a metric
 });
 
 if (postgresReason) console.warn(`PostgreSQL readiness tests skipped: ${postgresReason}`);
+
+describe('readiness with the blob bucket stopped and started again', () => {
+  const started = useServerBeside(() => startLocalS3('clinic-images'), (s3) => s3.env('imaging/'));
+
+  it('goes not ready while the bucket does not answer, naming neither host nor bucket, and back when it returns', async () => {
+    const { server: running, beside: s3 } = started();
+    expect(running.output()).toMatch(/^Blobs: S3 bucket clinic-images, prefix imaging\/ at 127\.0\.0\.1:\d+\.$/m);
+    expect((await readyz(running)).body).toMatchObject({ status: 'ready', checks: { database: 'ok', blobs: 'ok' } });
+    await s3.stop();
+    expect(await eventually(async () => (await readyz(running)).status, 503, 5000)).toBe(503);
+    const down = (await readyz(running)).body;
+    expect(down).toMatchObject({ status: 'not_ready', checks: { database: 'ok', blobs: 'bucket not reachable' }, reason: 'blobs: bucket not reachable' });
+    expect(JSON.stringify(down)).not.toMatch(new RegExp(`clinic-images|${new URL(s3.endpoint).port}`));
+    await s3.start();
+    expect(await eventually(async () => (await readyz(running)).status, 200, 5000)).toBe(200);
+  });
+});
 
 describe.skipIf(postgresReason !== undefined)('readiness with PostgreSQL stopped and started again', () => {
   const postgres = usePostgresServer();

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,4 +84,39 @@ export function useServerProcess(options: { env?: Record<string, string>; databa
     if (!server) throw new Error('the server process has not started');
     return server;
   };
+}
+
+/**
+ * A server process beside something it uses (a receiver, a bucket) for the tests of the calling
+ * `describe` block: `companion` starts first and `env` points the server at it; both are stopped
+ * and the server's data removed after.
+ */
+export function useServerBeside<T extends { close(): Promise<void> }>(companion: () => Promise<T>, env: (started: T) => Record<string, string>): () => { server: ServerProcess; beside: T } {
+  const data = scratchDataDir();
+  let started: { server: ServerProcess; beside: T } | undefined;
+  let beside: T | undefined;
+  beforeAll(async () => {
+    beside = await companion();
+    started = { server: await startServerProcess(data.dir, { env: env(beside) }), beside };
+  }, 120_000);
+  afterAll(async () => {
+    await killServer(started?.server);
+    await beside?.close();
+    data.remove();
+  });
+  return () => {
+    if (!started) throw new Error('the server process has not started');
+    return started;
+  };
+}
+
+/** `trident serve` run to its end with `env` and `args`: the exit code and everything it printed. */
+export function runServe(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  const data = scratchDataDir();
+  return new Promise((resolve) => {
+    const child = execFile(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve', ...args], { cwd: repoRoot, env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: data.dir, DATABASE_URL: '', ...env }, timeout: 120_000 }, (_error, stdout, stderr) => {
+      data.remove();
+      resolve({ code: child.exitCode, output: stdout + stderr });
+    });
+  });
 }

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -6,24 +5,13 @@ import { join } from 'node:path';
 import { credentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { grpcClient } from './clients.ts';
-import { repoRoot, scratchDataDir, useServerProcess } from './server-process.ts';
+import { repoRoot, runServe, useServerProcess } from './server-process.ts';
 
 // A self-signed certificate for localhost and 127.0.0.1, valid until 2126, and its key: test material only.
 const certFile = 'test/reliability/tls/cert.pem';
 const keyFile = 'test/reliability/tls/key.pem';
 const cert = readFileSync(join(repoRoot, certFile));
 const tlsEnv = { TRIDENT_TLS_CERT: certFile, TRIDENT_TLS_KEY: keyFile };
-
-/** `trident serve` run to its end with `env` and `args`: the exit code and everything it printed. */
-function runServe(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
-  const data = scratchDataDir();
-  return new Promise((resolve) => {
-    const child = execFile(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve', ...args], { cwd: repoRoot, env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: data.dir, DATABASE_URL: '', ...env }, timeout: 120_000 }, (_error, stdout, stderr) => {
-      data.remove();
-      resolve({ code: child.exitCode, output: stdout + stderr });
-    });
-  });
-}
 
 /** A GET over HTTPS trusting `ca`; the status and the request id header. */
 function httpsGet(url: string, headers: Record<string, string>, ca: Buffer): Promise<{ status: number; requestId: string | undefined }> {

@@ -30,9 +30,9 @@ function checkUpload(image: ImageRow, digestHeader: string, body: BinaryUpload):
   }
 }
 
-async function readHead(blobs: BlobStore, sha256: string, size: number): Promise<Buffer> {
+async function readHead(blobs: BlobStore, orgId: string, sha256: string, size: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of blobs.read(sha256, { start: 0, end: Math.min(size, dimensionsHeadBytes) - 1 })) chunks.push(chunk);
+  for await (const chunk of blobs.read(orgId, sha256, { start: 0, end: Math.min(size, dimensionsHeadBytes) - 1 })) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
@@ -49,8 +49,8 @@ export async function uploadContent(deps: ServiceDeps, context: OperationContext
   const study = await findStudy(deps.db, orgId, image.study_id);
   if (study !== undefined && isClosed({ status: study.status, reviewState: study.review_state })) throw new ApiError('conflict', `The study is ${study.status}; it takes no content.`);
   checkUpload(image, digestHeader, body);
-  await deps.blobs.write(body.chunks, { size: image.size_bytes, sha256: image.sha256 }, context.signal);
-  const dimensions = imageDimensions(image.content_type, await readHead(deps.blobs, image.sha256, image.size_bytes));
+  await deps.blobs.write(orgId, body.chunks, { size: image.size_bytes, sha256: image.sha256 }, context.signal);
+  const dimensions = imageDimensions(image.content_type, await readHead(deps.blobs, orgId, image.sha256, image.size_bytes));
   return inTransaction(deps, async (unit) => {
     const current = await lockImage(unit.sql, orgId, imageId);
     if (current.status !== 'pending_upload') throw new ApiError('conflict', `The image became ${current.status} during the upload.`);
@@ -67,13 +67,14 @@ export async function uploadContent(deps: ServiceDeps, context: OperationContext
  * stored, and an image that is rejected stops being downloadable.
  */
 export async function openContent(deps: ServiceDeps, context: OperationContext, imageId: string): Promise<BinaryContent> {
+  const orgId = orgOf(context);
   const image = await getImageRow(deps, context, imageId);
   if (image.status !== 'available') throw new ApiError('not_found', `Image ${imageId} has no content to download; it is ${image.status}.`);
-  if ((await deps.blobs.size(image.sha256)) !== image.size_bytes) throw new ApiError('internal', 'The stored content of the image is missing.');
+  if ((await deps.blobs.size(orgId, image.sha256)) !== image.size_bytes) throw new ApiError('internal', 'The stored content of the image is missing.');
   return {
     contentType: image.content_type,
     size: image.size_bytes,
     etag: `"${image.version}"`,
-    read: (range) => deps.blobs.read(image.sha256, range),
+    read: (range) => deps.blobs.read(orgId, image.sha256, range),
   };
 }
