@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -163,4 +163,75 @@ function freePort(): Promise<number> {
 
 function stop(child: ChildProcess): void {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+interface ComposeService {
+  build?: { context?: string; dockerfile?: string };
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+}
+
+describe('deploy/compose.yaml and deploy/haproxy.cfg stay in step with the Dockerfile', () => {
+  const compose = parse(readFileSync(join(repoRoot, 'deploy/compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+  const services = Object.entries(compose.services);
+  const imaging = services.filter(([, service]) => service.build && join(repoRoot, 'deploy', service.build.context ?? '.', service.build.dockerfile ?? 'Dockerfile') === join(repoRoot, 'deploy/Dockerfile'));
+  const haproxyFile = readFileSync(join(repoRoot, 'deploy/haproxy.cfg'), 'utf8');
+  const sections = haproxySections(haproxyFile);
+
+  it('runs replicas of the image on one blob volume, setting only variables serve documents', () => {
+    expect(imaging.length).toBeGreaterThanOrEqual(2);
+    for (const [name, service] of imaging) {
+      for (const variable of Object.keys(service.environment ?? {})) expect(isDocumented(variable), `${name} sets ${variable}, which is not in the README's environment table`).toBe(true);
+      expect(service.environment?.DATABASE_URL, name).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+      expect(service.volumes, name).toEqual([`blobs:${runtimeEnv.TRIDENT_BLOB_DIR}`]);
+      expect(service.ports, `${name} is reached through haproxy only`).toBeUndefined();
+    }
+    expect(Object.keys(compose.volumes)).toContain('blobs');
+    expect(compose.services.postgres).toBeDefined();
+  });
+
+  it('haproxy sends HTTP/1.1 and h2c gRPC to the image\'s ports on every replica, checking the same readiness path', () => {
+    const backends = sections.filter((section) => section.kind === 'backend');
+    const servers = backends.map((backend) => ({ backend, servers: backend.lines.filter((line) => line.startsWith('server ')).map((line) => line.split(/\s+/)) }));
+    const grpcPort = Number(runtimeEnv.GRPC_PORT);
+    const httpPort = Number(runtimeEnv.PORT);
+    for (const port of [httpPort, grpcPort]) {
+      const pool = servers.find(({ servers: list }) => list.length > 0 && list.every((server) => server[2]?.endsWith(`:${port}`)));
+      expect(pool, `a backend on port ${port}`).toBeDefined();
+      expect(pool?.servers.map((server) => server[2]?.split(':')[0]).sort()).toEqual(imaging.map(([name]) => name).sort());
+      expect(pool?.servers.every((server) => server.includes('proto') === (port === grpcPort) && (port !== grpcPort || server[server.indexOf('proto') + 1] === 'h2'))).toBe(true);
+      expect(pool?.backend.lines).toContain(`option httpchk GET ${healthPath}`);
+      if (port === grpcPort) expect(pool?.backend.lines.some((line) => line.includes(`check port ${httpPort}`) && line.includes('check-proto h1'))).toBe(true);
+    }
+    const binds = sections.filter((section) => section.kind === 'frontend').flatMap((frontend) => frontend.lines.filter((line) => line.startsWith('bind ')));
+    expect(binds).toEqual(expect.arrayContaining([`bind :${httpPort}`, `bind :${grpcPort} proto h2`]));
+    const published = (compose.services.haproxy?.ports ?? []).map((mapping) => Number(mapping.split(':').at(-1)));
+    expect(published.sort()).toEqual(exposed.sort());
+    expect(compose.services.haproxy?.volumes).toContain('./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
+  });
+
+  // CI installs haproxy (.ci/run); elsewhere the check runs where it is installed.
+  const haproxy = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((path) => existsSync(path));
+  it.skipIf(!haproxy && !process.env.CI)('haproxy -c accepts the configuration (the replicas\' names resolve inside compose only)', () => {
+    expect(haproxy, 'haproxy is not installed: apt-get install haproxy').toBeDefined();
+    const result = spawnSync(haproxy!, ['-c', '-f', join(repoRoot, 'deploy/haproxy.cfg')], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const warnings = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.includes('[WARNING]'));
+    for (const warning of warnings) expect(warning).toMatch(/could not resolve address 'imaging-\d+'/);
+  });
+});
+
+/** The sections of an haproxy configuration: keyword, name and the trimmed lines under it (comments dropped). */
+function haproxySections(text: string): Array<{ kind: string; name: string; lines: string[] }> {
+  const sections: Array<{ kind: string; name: string; lines: string[] }> = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trimEnd();
+    if (line.trim() === '') continue;
+    if (!/^\s/.test(line)) {
+      const [kind = '', name = ''] = line.split(/\s+/);
+      sections.push({ kind, name, lines: [] });
+    } else sections.at(-1)?.lines.push(line.trim());
+  }
+  return sections;
 }
