@@ -235,3 +235,29 @@ function haproxySections(text: string): Array<{ kind: string; name: string; line
   }
   return sections;
 }
+
+describe('the README\'s container commands', () => {
+  const section = readme.slice(readme.indexOf('#### Container'), readme.indexOf('### Configuration'));
+  const lines = (/```text\n([\s\S]*?)```/.exec(section)?.[1] ?? '').split('\n').filter(Boolean);
+  const words = (start: string): string[] => lines.find((line) => line.includes(start))?.split(/\s+/) ?? [];
+  const after = (list: string[], flag: string): string[] => list.flatMap((word, index) => (word === flag ? [list[index + 1] ?? ''] : []));
+
+  it('build, run and compose up use the recipe\'s files, image, ports, volume and documented variables', () => {
+    const build = words('docker build');
+    const run = words('docker run');
+    const up = words('docker compose');
+    expect(existsSync(join(repoRoot, after(build, '-f')[0] ?? 'missing'))).toBe(true);
+    const tag = after(build, '-t')[0];
+    expect(run.at(-1)).toBe(tag);
+    expect(after(run, '-p').map((mapping) => Number(mapping.split(':').at(-1))).sort()).toEqual(exposed.sort());
+    expect(after(run, '-v').map((mapping) => mapping.split(':').at(-1))).toEqual([runtimeEnv.TRIDENT_BLOB_DIR]);
+    for (const name of after(run, '-e')) expect(isDocumented(name), name).toBe(true);
+    const composeFile = after(up, '-f')[0] ?? 'missing';
+    const composeText = readFileSync(join(repoRoot, composeFile), 'utf8');
+    // The command line sets exactly the variables compose refuses to start without.
+    const required = [...new Set([...composeText.matchAll(/\$\{([A-Z_]+):\?/g)].map((match) => match[1]))].sort();
+    const given = up.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split('=')[0]).sort();
+    expect(given).toEqual(required);
+    expect(composeText).toContain(`image: ${tag}`);
+  });
+});
