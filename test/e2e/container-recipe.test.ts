@@ -58,12 +58,13 @@ describe('deploy/Dockerfile', () => {
 });
 
 describe('the recipe run outside a container', () => {
-  const scratch = scratchRoot('trident-container-');
+  let scratch = '';
   const node24 = dirname(process.execPath);
   let image: BuiltStage;
   const buildLog: string[] = [];
 
   beforeAll(async () => {
+    scratch = scratchRoot('trident-container-');
     const built = await buildStages(dockerfile, {
       context: repoRoot,
       ignored,
@@ -84,7 +85,9 @@ describe('the recipe run outside a container', () => {
     image = built.at(-1)!;
   }, 300_000);
 
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('the build stage installed, checked generated/ and pruned: the runtime holds production dependencies only', () => {
     expect(buildLog).toEqual(expect.arrayContaining([expect.stringContaining('generate --check'), expect.stringContaining('npm prune --omit=dev')]));
