@@ -1,4 +1,4 @@
-import { camelCase } from 'case-anything';
+import { createRequire } from 'node:module';
 import type { Api } from '../../ir.ts';
 import type { ProtoFile } from '../proto/ast.ts';
 import { quote } from '../typescript-shared.ts';
@@ -40,6 +40,9 @@ export function writeGrpcClient(api: Api, proto: ProtoFile, runtime: string, pro
 
 // How ts-proto names the methods of a grpc-js service definition: case-anything's camelCase, the
 // function ts-proto itself calls (`AssignIPv4s` -> `assignIPv4S`, `GetAPIValue` -> `getApiValue`).
+// Loaded when a client is written: like ts-proto, it is a tool package, absent where serve runs.
+let caseAnything: typeof import('case-anything') | undefined;
 function methodName(name: string): string {
-  return camelCase(name);
+  caseAnything ??= createRequire(import.meta.url)('case-anything') as typeof import('case-anything');
+  return caseAnything.camelCase(name);
 }
