@@ -1,11 +1,12 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, createSecretKey } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
 import { benchOrgId, benchStudyId } from './bench/runtime-handlers.ts';
+import { loadAverage, machine, printTable } from './bench/report.ts';
 import { grpcLoad, httpLoad, studyGrpcClient, type HttpRequest, type LoadResult } from './bench/runtime-load.ts';
 
 /**
@@ -155,11 +156,6 @@ const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const median = (items: number[]): number => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
 
-function machine(): string {
-  const cores = cpus();
-  return `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`;
-}
-
 async function overhead(): Promise<void> {
   console.log(`Machine: ${machine()}`);
   console.log(pinned && pinning ? `Pinned (taskset): servers on core ${pinning.server}, load generator on core ${pinning.load}.` : 'Not pinned to cores (taskset unavailable or one core).');
@@ -195,7 +191,7 @@ async function overhead(): Promise<void> {
       console.error(`  measured ${scenario.protocol} ${scenario.operation}: ${fixed(ratio)}x`);
     }
     printTable(['protocol', 'operation', 'baseline req/s', 'Trident req/s', 'ratio', 'baseline p50 / p99 ms', 'Trident p50 / p99 ms', 'errors'], rows);
-    console.log(`Lowest ratio: ${fixed(worst)}x (goal: at least 0.90x in every protocol). Load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    console.log(`Lowest ratio: ${fixed(worst)}x (goal: at least 0.90x in every protocol). Load average after: ${loadAverage()}`);
   } finally {
     for (const client of Object.values(clients)) client.close();
     await Promise.all([stopServer(baseline), stopServer(trident)]);
@@ -239,14 +235,6 @@ async function sustained(duration: number): Promise<void> {
     client.close();
     await stopServer(trident);
   }
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 if (values.sustained !== undefined) await sustained(Number(values.sustained));
