@@ -64,11 +64,23 @@ export class StudyVersions {
     return studies;
   }
 
-  /** Reads every study's version from PostgreSQL and clears the counts of the last run. */
+  /**
+   * Reads every study's version from PostgreSQL and clears the counts of the last run. A run's
+   * last updates may still be committing after its client went away, so the versions are read
+   * until two reads 300 ms apart agree (at most 10 s).
+   */
   async refresh(): Promise<void> {
-    const rows = (await this.client.query<{ id: string; version: number }>('SELECT id, version FROM studies WHERE id = ANY($1)', [this.ids])).rows;
-    this.free = rows.map((row) => ({ id: row.id, version: Number(row.version) }));
-    this.total = this.free.reduce((sum, study) => sum + study.version, 0);
+    const read = async () => (await this.client.query<{ id: string; version: number }>('SELECT id, version FROM studies WHERE id = ANY($1) ORDER BY id', [this.ids])).rows.map((row) => ({ id: row.id, version: Number(row.version) }));
+    let rows = await read();
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const again = await read();
+      const settled = again.every((row, index) => row.version === rows[index]?.version);
+      rows = again;
+      if (settled) break;
+    }
+    this.free = rows;
+    this.total = rows.reduce((sum, study) => sum + study.version, 0);
     this.written = this.stale = this.wrong = 0;
   }
 
