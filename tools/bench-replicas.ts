@@ -7,7 +7,7 @@
  * requests/s, p50/p99, errors and the ratio Trident/baseline per row. Needs DATABASE_URL.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintingTokens } from '../src/conformance/tokens.ts';
 import { devSecret, tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     replicas: { type: 'string', default: '1,2' },
     rows: { type: 'string' },
+    direct: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -39,6 +41,7 @@ const replicaCounts = values.replicas.split(',').map(Number);
 if (!(seconds > 0 && seconds <= 600)) usage(`--duration must be seconds from 0 to 600, not ${values.duration}`);
 if (!Number.isInteger(connections) || connections < 1 || connections > 256) usage(`--connections must be a whole number from 1 to 256, not ${values.connections}`);
 if (replicaCounts.some((count) => !Number.isInteger(count) || count < 1 || count > 8)) usage(`--replicas must list replica counts from 1 to 8, e.g. 1,2; not ${values.replicas}`);
+if (values.direct && replicaCounts.some((count) => count !== 1)) usage('--direct loads one replica past haproxy: use it with --replicas 1');
 
 const root = join(import.meta.dirname, '..');
 const warmup = Math.min(seconds, 2);
@@ -60,10 +63,11 @@ function selected(protocol: Protocol, operation: Operation): boolean {
 const scenarios = protocols.flatMap((protocol) => operations.filter((operation) => selected(protocol, operation)).map((operation) => ({ protocol, operation })));
 if (scenarios.length === 0) usage(`--rows ${values.rows} selects nothing: name protocols (rest, graphql, grpc), operations (getStudy, updateStudy) or protocol:operation`);
 
-/** One side under load: a replica set behind haproxy and a gRPC client of it. */
+/** One side under load: a replica set, where the load goes (haproxy, or with --direct the replica) and a gRPC client. */
 interface Side {
   name: 'baseline' | 'Trident';
   set: ReplicaSet;
+  url: string;
   grpc: ReturnType<typeof studyGrpcClient>;
 }
 
@@ -139,7 +143,7 @@ async function load(side: Side, protocol: Protocol, operation: Operation, studie
       onResponse: (_code, body, context) => studies.give(held(context), graphqlAnswer(body, 'updateStudy')),
     };
   }
-  return httpLoad(side.set.url, [request], { connections, seconds: duration });
+  return httpLoad(side.url, [request], { connections, seconds: duration });
 }
 
 /** A warm-up, then the measured run; fails when the warm-up did not answer every call. */
@@ -159,8 +163,11 @@ async function measure(side: Side, protocol: Protocol, operation: Operation, stu
 }
 
 async function startSide(name: Side['name'], replicas: number): Promise<Side> {
-  const set = await startReplicaSet({ replicas, ...(name === 'baseline' ? { entry: 'tools/bench/replica-baseline.ts' } : {}) });
-  return { name, set, grpc: studyGrpcClient(root, set.grpcAddress) };
+  // --cpu-prof <dir>: every replica writes a V8 CPU profile there when it stops.
+  const profile = values['cpu-prof'] === undefined ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], name)}`.trim() };
+  const set = await startReplicaSet({ replicas, env: { ...process.env, ...profile }, ...(name === 'baseline' ? { entry: 'tools/bench/replica-baseline.ts' } : {}) });
+  const url = values.direct ? set.replicaUrl(0) : set.url;
+  return { name, set, url, grpc: studyGrpcClient(root, values.direct ? set.replicaGrpcAddress(0) : set.grpcAddress) };
 }
 
 async function stopSide(side: Side | undefined): Promise<void> {
@@ -173,7 +180,7 @@ const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 async function main(): Promise<void> {
   console.log(`Machine: ${machine()}`);
   console.log('Not pinned: the load generator (this process), haproxy, PostgreSQL and the replicas share every core, so a row measures the whole machine.');
-  console.log(`Each figure: ${connections} connections through haproxy (gRPC: ${connections} calls in flight on one h2c channel) for ${seconds} s, after a ${warmup} s warm-up; the side that goes first alternates.`);
+  console.log(`Each figure: ${connections} connections ${values.direct ? 'to the replica itself, past haproxy' : 'through haproxy'} (gRPC: ${connections} calls in flight on one h2c channel) for ${seconds} s, after a ${warmup} s warm-up; the side that goes first alternates.`);
   console.log(`Study v2 on PostgreSQL: Trident = trident serve replicas (dev mode); baseline = Fastify, graphql-yoga and grpc-js replicas calling the same study service. updateStudy: each call sends If-Match with the current ETag of a study no other call holds (${connections * 2} studies).`);
   const token = await mintingTokens({ secret: devSecret, orgId: demoOrgId, users: { clinic_uploader: demoUsers.clinic_uploader.id }, issuer: tokenIssuer, audience: tokenAudience, lifetimeSeconds: 6 * 3600 }).token('valid', 'clinic_uploader');
   if (typeof token !== 'string') throw new Error(token.skipped);
