@@ -5,6 +5,14 @@
  * graphql-yoga, grpc-js) as the same number of replica processes behind haproxy, calling the study
  * service itself on the same PostgreSQL server (tools/bench/replica-baseline.ts). Prints
  * requests/s, p50/p99, errors and the ratio Trident/baseline per row. Needs DATABASE_URL.
+ *
+ *   --duration <s>      seconds per figure (10), after a warm-up of up to 2 s
+ *   --connections <n>   HTTP connections, and gRPC calls in flight (16)
+ *   --rounds <n>        measure each row n times, the side going first alternating; figures are medians (1)
+ *   --replicas 1,2      the replica counts to measure
+ *   --rows <list>       only these rows: rest, graphql, grpc, getStudy, updateStudy or e.g. grpc:getStudy
+ *   --direct            load the replica's own ports instead of haproxy's (with --replicas 1)
+ *   --cpu-prof <dir>    every replica writes a V8 CPU profile into <dir>/Trident or <dir>/baseline
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { join, resolve } from 'node:path';
@@ -13,7 +21,7 @@ import { mintingTokens } from '../src/conformance/tokens.ts';
 import { devSecret, tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
 import { demoOrgId, demoUsers } from '../src/services/demo/seed.ts';
 import { StudyVersions, type HeldStudy } from './bench/replica-studies.ts';
-import { loadAverage, machine, printTable } from './bench/report.ts';
+import { loadAverage, machine, medianResult, printTable } from './bench/report.ts';
 import { grpcLoad, httpLoad, studyGrpcClient, type GrpcCalls, type HttpRequest, type LoadResult } from './bench/runtime-load.ts';
 import { startReplicaSet, type ReplicaSet } from './replicas/index.ts';
 
@@ -21,6 +29,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '1' },
     replicas: { type: 'string', default: '1,2' },
     rows: { type: 'string' },
     direct: { type: 'boolean', default: false },
@@ -38,9 +47,11 @@ if (!databaseUrl) usage('needs a PostgreSQL server in DATABASE_URL; with a throw
 const seconds = Number(values.duration);
 const connections = Number(values.connections);
 const replicaCounts = values.replicas.split(',').map(Number);
+const rounds = Number(values.rounds);
 if (!(seconds > 0 && seconds <= 600)) usage(`--duration must be seconds from 0 to 600, not ${values.duration}`);
 if (!Number.isInteger(connections) || connections < 1 || connections > 256) usage(`--connections must be a whole number from 1 to 256, not ${values.connections}`);
 if (replicaCounts.some((count) => !Number.isInteger(count) || count < 1 || count > 8)) usage(`--replicas must list replica counts from 1 to 8, e.g. 1,2; not ${values.replicas}`);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) usage(`--rounds must be a whole number from 1 to 20, not ${values.rounds}`);
 if (values.direct && replicaCounts.some((count) => count !== 1)) usage('--direct loads one replica past haproxy: use it with --replicas 1');
 
 const root = join(import.meta.dirname, '..');
@@ -180,7 +191,7 @@ const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 async function main(): Promise<void> {
   console.log(`Machine: ${machine()}`);
   console.log('Not pinned: the load generator (this process), haproxy, PostgreSQL and the replicas share every core, so a row measures the whole machine.');
-  console.log(`Each figure: ${connections} connections ${values.direct ? 'to the replica itself, past haproxy' : 'through haproxy'} (gRPC: ${connections} calls in flight on one h2c channel) for ${seconds} s, after a ${warmup} s warm-up; the side that goes first alternates.`);
+  console.log(`Each figure: ${connections} connections ${values.direct ? 'to the replica itself, past haproxy' : 'through haproxy'} (gRPC: ${connections} calls in flight on one h2c channel) for ${seconds} s, after a ${warmup} s warm-up; ${rounds} round(s), median; the side that goes first alternates.`);
   console.log(`Study v2 on PostgreSQL: Trident = trident serve replicas (dev mode); baseline = Fastify, graphql-yoga and grpc-js replicas calling the same study service. updateStudy: each call sends If-Match with the current ETag of a study no other call holds (${connections * 2} studies).`);
   const token = await mintingTokens({ secret: devSecret, orgId: demoOrgId, users: { clinic_uploader: demoUsers.clinic_uploader.id }, issuer: tokenIssuer, audience: tokenAudience, lifetimeSeconds: 6 * 3600 }).token('valid', 'clinic_uploader');
   if (typeof token !== 'string') throw new Error(token.skipped);
@@ -197,11 +208,15 @@ async function main(): Promise<void> {
       baseline = await startSide('baseline', replicas);
       studies ??= await StudyVersions.open(databaseUrl!, trident.set.url, token, demoOrgId, connections * 2);
       for (const [row, { protocol, operation }] of scenarios.entries()) {
-        const order = (index + row) % 2 === 0 ? [baseline, trident] : [trident, baseline];
-        const results = new Map<Side['name'], Measured>();
-        for (const side of order) results.set(side.name, await measure(side, protocol, operation, studies, token));
-        const base = results.get('baseline')!;
-        const ours = results.get('Trident')!;
+        const results: Record<Side['name'], Measured[]> = { baseline: [], Trident: [] };
+        for (let round = 0; round < rounds; round += 1) {
+          const order = (index + row + round) % 2 === 0 ? [baseline, trident] : [trident, baseline];
+          for (const side of order) results[side.name].push(await measure(side, protocol, operation, studies, token));
+        }
+        const sum = (list: Measured[], key: 'written' | 'committed' | 'stale') => list.reduce((total, result) => total + result[key], 0);
+        const combine = (list: Measured[]): Measured => ({ ...medianResult(list), written: sum(list, 'written'), committed: sum(list, 'committed'), stale: sum(list, 'stale') });
+        const base = combine(results.baseline);
+        const ours = combine(results.Trident);
         const ratio = base.rps > 0 ? ours.rps / base.rps : 0;
         worst = Math.min(worst, ratio);
         rows.push([String(replicas), protocol, operation, fixed(base.rps, 0), fixed(ours.rps, 0), `${fixed(ratio)}x`, `${fixed(base.p50)} / ${fixed(base.p99)}`, `${fixed(ours.p50)} / ${fixed(ours.p99)}`, `${base.errors} / ${ours.errors}`, operation === 'updateStudy' ? `${base.stale} / ${ours.stale}` : '-']);

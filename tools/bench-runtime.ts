@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
 import { benchOrgId, benchStudyId } from './bench/runtime-handlers.ts';
-import { loadAverage, machine, printTable } from './bench/report.ts';
+import { loadAverage, machine, medianResult, printTable } from './bench/report.ts';
 import { grpcLoad, httpLoad, studyGrpcClient, type HttpRequest, type LoadResult } from './bench/runtime-load.ts';
 
 /**
@@ -154,7 +154,6 @@ async function checkAnswers(server: Started, clients: Clients, name: string): Pr
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const median = (items: number[]): number => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
 
 async function overhead(): Promise<void> {
   console.log(`Machine: ${machine()}`);
@@ -178,13 +177,8 @@ async function overhead(): Promise<void> {
           results[side].push(await measure(server, clients, scenario, seconds));
         }
       }
-      const pick = (side: 'baseline' | 'trident'): LoadResult => {
-        const list = results[side];
-        const rps = median(list.map((result) => result.rps));
-        return { rps, p50: median(list.map((result) => result.p50)), p99: median(list.map((result) => result.p99)), requests: list.reduce((sum, result) => sum + result.requests, 0), errors: list.reduce((sum, result) => sum + result.errors, 0) };
-      };
-      const base = pick('baseline');
-      const ours = pick('trident');
+      const base = medianResult(results.baseline);
+      const ours = medianResult(results.trident);
       const ratio = base.rps > 0 ? ours.rps / base.rps : 0;
       worst = Math.min(worst, ratio);
       rows.push([scenario.protocol, scenario.operation, fixed(base.rps, 0), fixed(ours.rps, 0), `${fixed(ratio)}x`, `${fixed(base.p50)} / ${fixed(base.p99)}`, `${fixed(ours.p50)} / ${fixed(ours.p99)}`, String(base.errors + ours.errors)]);

@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import type { LoadResult } from './runtime-load.ts';
 
 /** The load average now, e.g. `1.52 1.31 0.98`. */
 export function loadAverage(): string {
@@ -18,4 +19,17 @@ export function printTable(header: string[], rows: string[][]): void {
   console.log(line(header));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
+}
+
+const median = (items: number[]): number => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
+
+/** Rounds of one measurement as one: the median of throughput and of each percentile, the sums of calls and errors. */
+export function medianResult(results: readonly LoadResult[]): LoadResult {
+  return {
+    rps: median(results.map((result) => result.rps)),
+    p50: median(results.map((result) => result.p50)),
+    p99: median(results.map((result) => result.p99)),
+    requests: results.reduce((sum, result) => sum + result.requests, 0),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+  };
 }
