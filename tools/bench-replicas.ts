@@ -15,13 +15,14 @@
  *   --cpu-prof <dir>    every replica writes a V8 CPU profile into <dir>/Trident or <dir>/baseline
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintingTokens } from '../src/conformance/tokens.ts';
 import { devSecret, tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
 import { demoOrgId, demoUsers } from '../src/services/demo/seed.ts';
 import { StudyVersions, type HeldStudy } from './bench/replica-studies.ts';
-import { loadAverage, machine, medianResult, printTable } from './bench/report.ts';
+import { loadAverage, machine, median, medianResult, printTable } from './bench/report.ts';
 import { grpcLoad, httpLoad, studyGrpcClient, type GrpcCalls, type HttpRequest, type LoadResult } from './bench/runtime-load.ts';
 import { startReplicaSet, type ReplicaSet } from './replicas/index.ts';
 
@@ -82,7 +83,24 @@ interface Side {
   grpc: ReturnType<typeof studyGrpcClient>;
 }
 
+/**
+ * The CPU time (user and system) the processes have used so far, in ms, from /proc (Linux); with
+ * `getconf CLK_TCK` at its usual 100. Undefined where /proc cannot be read.
+ */
+function cpuMs(pids: readonly (number | undefined)[]): number | undefined {
+  try {
+    return pids.reduce<number>((total, pid) => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      return total + (Number(fields[11]) + Number(fields[12])) * 10;
+    }, 0);
+  } catch {
+    return undefined;
+  }
+}
+
 interface Measured extends LoadResult {
+  /** The replicas' CPU time per answered call, in µs (undefined without /proc). */
+  cpuPerCall: number | undefined;
   /** updateStudy only: writes answered and versions PostgreSQL gained meanwhile, precondition failures. */
   written: number;
   committed: number;
@@ -92,12 +110,15 @@ interface Measured extends LoadResult {
 // GraphQL answers errors with 200, which autocannon counts as success: each answer is read, and
 // errors other than a precondition failure (counted by StudyVersions) are counted here.
 const graphqlErrors = { count: 0 };
+/** The first failure of a run, named when a warm-up fails. */
+const firstError: { text?: string | undefined } = {};
 function graphqlAnswer(body: string, operation: Operation): number | 'stale' | 'failed' {
   const answer = JSON.parse(body) as { data?: Record<string, { version?: string } | null>; errors?: { extensions?: { code?: string } }[] };
   const version = answer.data?.[operation]?.version;
   if (answer.errors === undefined && version !== undefined) return Number(version);
   if (answer.errors?.[0]?.extensions?.code === 'PRECONDITION_FAILED') return 'stale';
   graphqlErrors.count += 1;
+  firstError.text ??= body.slice(0, 300);
   return 'failed';
 }
 
@@ -108,8 +129,11 @@ async function load(side: Side, protocol: Protocol, operation: Operation, studie
   const held = (context: Record<string, unknown>) => context.study as HeldStudy;
   const graphql = (body: object): HttpRequest => ({ method: 'POST', path: '/study/v2/graphql', headers: json, body: JSON.stringify(body) });
   if (protocol === 'gRPC') {
+    const noted = (error: ServiceError | null) => {
+      if (error && firstError.text === undefined) firstError.text = `${status[error.code] ?? error.code}: ${error.details}`;
+    };
     const calls: GrpcCalls = operation === 'getStudy'
-      ? { study_id: readId }
+      ? { next: () => ({ study_id: readId }), answered: (_request: object, error: ServiceError | null) => noted(error) }
       : (() => {
           const inFlight = new Map<object, HeldStudy>();
           return {
@@ -122,6 +146,7 @@ async function load(side: Side, protocol: Protocol, operation: Operation, studie
             answered: (request: object, error: ServiceError | null, response: unknown) => {
               const study = inFlight.get(request)!;
               inFlight.delete(request);
+              noted(error);
               const version = (response as { body?: { version?: string } } | undefined)?.body?.version;
               studies.give(study, error ? (error.code === status.FAILED_PRECONDITION ? 'stale' : 'failed') : Number(version));
             },
@@ -130,7 +155,9 @@ async function load(side: Side, protocol: Protocol, operation: Operation, studie
     return grpcLoad(side.grpc, operation === 'getStudy' ? 'GetStudy' : 'UpdateStudy', calls, token, { concurrency: connections, seconds: duration });
   }
   let request: HttpRequest;
-  if (protocol === 'REST' && operation === 'getStudy') request = { method: 'GET', path: `/study/v2/studies/${readId}`, headers: auth };
+  if (protocol === 'REST' && operation === 'getStudy') {
+    request = { method: 'GET', path: `/study/v2/studies/${readId}`, headers: auth, onResponse: (code, body) => void (code === 200 || (firstError.text ??= `${code} ${body.slice(0, 300)}`)) };
+  }
   else if (protocol === 'GraphQL' && operation === 'getStudy') request = { ...graphql({ query: `query($id: String!) { getStudy(studyId: $id) { ${studyFields} } }`, variables: { id: readId } }), onResponse: (_status, body) => void graphqlAnswer(body, 'getStudy') };
   else if (protocol === 'REST') {
     request = {
@@ -141,7 +168,10 @@ async function load(side: Side, protocol: Protocol, operation: Operation, studie
         const study = (context.study = studies.take());
         return { ...spec, path: `/study/v2/studies/${study.id}`, headers: { ...json, 'if-match': `"${study.version}"` }, body: JSON.stringify({ description: nextDescription() }) };
       },
-      onResponse: (code, body, context) => studies.give(held(context), code === 200 ? Number((JSON.parse(body) as { version?: number }).version) : code === 412 ? 'stale' : 'failed'),
+      onResponse: (code, body, context) => {
+        if (code !== 200 && code !== 412) firstError.text ??= `${code} ${body.slice(0, 300)}`;
+        studies.give(held(context), code === 200 ? Number((JSON.parse(body) as { version?: number }).version) : code === 412 ? 'stale' : 'failed');
+      },
     };
   } else {
     const mutation = `mutation($id: String!, $ifMatch: String!, $input: StudyUpdateInput!) { updateStudy(studyId: $id, ifMatch: $ifMatch, input: $input) { ${studyFields} } }`;
@@ -157,20 +187,32 @@ async function load(side: Side, protocol: Protocol, operation: Operation, studie
   return httpLoad(side.url, [request], { connections, seconds: duration });
 }
 
-/** A warm-up, then the measured run; fails when the warm-up did not answer every call. */
+/**
+ * A warm-up, then the measured run. A side that answers none of the warm-up's calls stops the
+ * benchmark (a broken server must not pass for a fast one); failures of a run are counted in its
+ * row, and the first is named on standard error.
+ */
 async function measure(side: Side, protocol: Protocol, operation: Operation, studies: StudyVersions, token: string): Promise<Measured> {
+  const failures = (result: LoadResult) => result.errors + graphqlErrors.count + studies.wrong + (protocol === 'GraphQL' ? studies.stale : 0);
+  const say = (what: string, result: LoadResult) => `${side.name} ${protocol} ${operation} ${what}: ${result.requests} answered, ${failures(result)} failed (${studies.stale} precondition failures); first error: ${firstError.text ?? 'none recorded'}`;
   await studies.refresh();
   graphqlErrors.count = 0;
+  firstError.text = undefined;
   const first = await load(side, protocol, operation, studies, token, warmup);
-  if (first.requests === 0 || first.errors + graphqlErrors.count + studies.stale + studies.wrong > 0) {
-    throw new Error(`${side.name} ${protocol} ${operation} failed during the warm-up: ${first.requests} answered, ${first.errors + graphqlErrors.count} errors, ${studies.stale} precondition failures (logs: ${side.set.state.dir})`);
-  }
+  if (first.requests <= failures(first)) throw new Error(say('failed during the warm-up', first));
+  if (failures(first) > 0) process.stderr.write(`  ${say('had failures during the warm-up', first)}\n`);
   await studies.refresh();
   graphqlErrors.count = 0;
+  firstError.text = undefined;
+  const pids = side.set.state.replicas.map((replica) => replica.pid);
+  const cpuBefore = cpuMs(pids);
   const result = await load(side, protocol, operation, studies, token, seconds);
+  const cpuAfter = cpuMs(pids);
+  const cpuPerCall = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
   const committed = operation === 'updateStudy' ? await studies.committed() : 0;
+  if (failures(result) > 0) process.stderr.write(`  ${say('had failures', result)}\n`);
   // REST and gRPC count a precondition failure among their errors already; GraphQL answers it with 200.
-  return { ...result, errors: result.errors + graphqlErrors.count + studies.wrong + (protocol === 'GraphQL' ? studies.stale : 0), written: studies.written, committed, stale: studies.stale };
+  return { ...result, cpuPerCall, errors: failures(result), written: studies.written, committed, stale: studies.stale };
 }
 
 async function startSide(name: Side['name'], replicas: number): Promise<Side> {
@@ -181,12 +223,16 @@ async function startSide(name: Side['name'], replicas: number): Promise<Side> {
   return { name, set, url, grpc: studyGrpcClient(root, values.direct ? set.replicaGrpcAddress(0) : set.grpcAddress) };
 }
 
-async function stopSide(side: Side | undefined): Promise<void> {
-  side?.grpc.close();
-  await side?.set.stop();
+/** Stops a side; after a failure its folder (logs, haproxy's configuration) is kept and named. */
+async function stopSide(side: Side | undefined, failed: boolean): Promise<void> {
+  if (side === undefined) return;
+  side.grpc.close();
+  await side.set.stop({ keep: failed });
+  if (failed) process.stderr.write(`bench:replicas: ${side.name} replicas' logs kept in ${side.set.state.dir}\n`);
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+const micros = (value: number | undefined): string => (value === undefined ? '-' : fixed(value, 0));
 
 async function main(): Promise<void> {
   console.log(`Machine: ${machine()}`);
@@ -202,6 +248,7 @@ async function main(): Promise<void> {
   for (const [index, replicas] of replicaCounts.entries()) {
     let trident: Side | undefined;
     let baseline: Side | undefined;
+    let failed = true;
     try {
       // Trident first: its first start migrates the database and seeds the demo organisation.
       trident = await startSide('Trident', replicas);
@@ -214,22 +261,24 @@ async function main(): Promise<void> {
           for (const side of order) results[side.name].push(await measure(side, protocol, operation, studies, token));
         }
         const sum = (list: Measured[], key: 'written' | 'committed' | 'stale') => list.reduce((total, result) => total + result[key], 0);
-        const combine = (list: Measured[]): Measured => ({ ...medianResult(list), written: sum(list, 'written'), committed: sum(list, 'committed'), stale: sum(list, 'stale') });
+        const cpu = (list: Measured[]) => (list.every((result) => result.cpuPerCall !== undefined) ? median(list.map((result) => result.cpuPerCall!)) : undefined);
+        const combine = (list: Measured[]): Measured => ({ ...medianResult(list), cpuPerCall: cpu(list), written: sum(list, 'written'), committed: sum(list, 'committed'), stale: sum(list, 'stale') });
         const base = combine(results.baseline);
         const ours = combine(results.Trident);
         const ratio = base.rps > 0 ? ours.rps / base.rps : 0;
         worst = Math.min(worst, ratio);
-        rows.push([String(replicas), protocol, operation, fixed(base.rps, 0), fixed(ours.rps, 0), `${fixed(ratio)}x`, `${fixed(base.p50)} / ${fixed(base.p99)}`, `${fixed(ours.p50)} / ${fixed(ours.p99)}`, `${base.errors} / ${ours.errors}`, operation === 'updateStudy' ? `${base.stale} / ${ours.stale}` : '-']);
+        rows.push([String(replicas), protocol, operation, fixed(base.rps, 0), fixed(ours.rps, 0), `${fixed(ratio)}x`, `${fixed(base.p50)} / ${fixed(base.p99)}`, `${fixed(ours.p50)} / ${fixed(ours.p99)}`, `${base.errors} / ${ours.errors}`, operation === 'updateStudy' ? `${base.stale} / ${ours.stale}` : '-', `${micros(base.cpuPerCall)} / ${micros(ours.cpuPerCall)}`]);
         if (operation === 'updateStudy') writes.push(`${replicas} x ${protocol}: baseline ${base.written} writes answered, ${base.committed} versions gained; Trident ${ours.written} answered, ${ours.committed} gained`);
         process.stderr.write(`  measured ${replicas} replica(s) ${protocol} ${operation}: ${fixed(ratio)}x\n`);
       }
+      failed = false;
     } finally {
-      await stopSide(trident);
-      await stopSide(baseline);
+      await stopSide(trident, failed);
+      await stopSide(baseline, failed);
     }
   }
   await studies?.close();
-  printTable(['replicas', 'protocol', 'operation', 'baseline req/s', 'Trident req/s', 'ratio', 'baseline p50 / p99 ms', 'Trident p50 / p99 ms', 'errors b / T', 'stale If-Match b / T'], rows);
+  printTable(['replicas', 'protocol', 'operation', 'baseline req/s', 'Trident req/s', 'ratio', 'baseline p50 / p99 ms', 'Trident p50 / p99 ms', 'errors b / T', 'stale If-Match b / T', 'replica CPU µs/call b / T'], rows);
   if (writes.length > 0) console.log(`Writes (answered with the version moved by one; PostgreSQL's count also holds calls cut off at the end of a run):\n  ${writes.join('\n  ')}`);
   console.log(`Lowest ratio: ${fixed(worst)}x (goal: Trident at least 0.90x of the baseline in every row). Load average after: ${loadAverage()}`);
 }

@@ -5,13 +5,13 @@
  * graphql-yoga, grpc-js) calling the study service itself on the PostgreSQL server, so that the
  * queries, the transaction and the connection pool are those of a Trident replica and only what
  * sits in front of the service differs. It verifies dev tokens, as `trident serve` in dev mode
- * does, and stops on SIGTERM.
+ * does, is ready by the same checks (the database and the blob folder), and stops on SIGTERM.
  */
 import { resolve } from 'node:path';
 import { devSecret, tokenAudience, tokenIssuer } from '../../src/runtime/auth.ts';
 import type { OperationContext, Principal } from '../../src/runtime/handler.ts';
 import { createServices, secretsFromMasterKey } from '../../src/services/index.ts';
-import { openBlobStore, openDatabase } from '../../src/store/index.ts';
+import { openBlobStore, openDatabase, storeReadiness } from '../../src/store/index.ts';
 import { startBaseline } from './runtime-baseline.ts';
 import type { StudyUpdate } from './runtime-handlers.ts';
 
@@ -39,7 +39,8 @@ const servers = await startBaseline(
     update: (principal, studyId, ifMatch, changes: StudyUpdate) => study.updateStudy({ path: { studyId }, header: { 'If-Match': ifMatch }, body: changes }, context(principal, 'updateStudy')),
   },
   { secret: devSecret, issuer: tokenIssuer, audience: tokenAudience },
-  { host: env.HOST ?? '127.0.0.1', httpPort: Number(env.PORT ?? 0), grpcPort: Number(env.GRPC_PORT ?? 0) },
+  // Ready as a Trident replica is: the database answers (storeReadiness also checks the blob folder).
+  { host: env.HOST ?? '127.0.0.1', httpPort: Number(env.PORT ?? 0), grpcPort: Number(env.GRPC_PORT ?? 0), ready: async () => (await storeReadiness({ db, blobs })).every((check) => check.ok) },
 );
 console.log(`baseline: REST and GraphQL ${servers.httpUrl}, gRPC ${servers.grpcAddress}`);
 

@@ -21,7 +21,8 @@ export function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-const median = (items: number[]): number => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
+/** The middle value (the upper one of an even count). */
+export const median = (items: number[]): number => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
 
 /** Rounds of one measurement as one: the median of throughput and of each percentile, the sums of calls and errors. */
 export function medianResult(results: readonly LoadResult[]): LoadResult {

@@ -21,11 +21,13 @@ export interface StudySource {
   update(principal: Principal, studyId: string, ifMatch: string, changes: StudyUpdate): BenchStudy | Promise<BenchStudy>;
 }
 
-/** Where a baseline listens: loopback and ports the system picks unless given. */
+/** Where a baseline listens (loopback and ports the system picks unless given), and what its `/readyz` checks. */
 export interface BaselineListen {
   host?: string;
   httpPort?: number;
   grpcPort?: number;
+  /** Resolves when the baseline can serve (always, unless given). */
+  ready?: () => Promise<boolean>;
 }
 
 /** What every baseline checks by hand, as Trident does from the contract: a valid token with a role. */
@@ -45,7 +47,7 @@ const studyIdPattern = /^stu_[0-9A-Za-z]{16,32}$/;
  * contract's JSON Schemas (from the bundled OpenAPI document) for input and response, graphql-yoga
  * on the same Fastify instance with the generated SDL and hand-written resolvers, and a grpc-js
  * service on the generated proto with hand-written message mapping. Each verifies the bearer token
- * with jose and checks the role. `GET /readyz` answers 200, for a balancer's checks.
+ * with jose and checks the role. `GET /readyz` answers 200 when ready, else 503, for a balancer's checks.
  */
 export async function startBaseline(root: string, studies: StudySource, auth: BaselineAuth, listen: BaselineListen = {}): Promise<{ httpUrl: string; grpcAddress: string; close(): Promise<void> }> {
   const key = createSecretKey(Buffer.from(auth.secret));
@@ -186,7 +188,7 @@ export async function startBaseline(root: string, studies: StudySource, auth: Ba
       })().then((response) => callback(null, response), (error: unknown) => grpcFail(callback, error));
     },
   });
-  http.get('/readyz', async () => ({ status: 'ready' }));
+  http.get('/readyz', async (_request, reply) => ((await (listen.ready?.() ?? true)) ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not_ready' })));
   const host = listen.host ?? '127.0.0.1';
   await http.listen({ host, port: listen.httpPort ?? 0 });
   const address = http.server.address();
