@@ -8,10 +8,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultQueryLimits } from '../src/runtime/graphql/limits.ts';
+import { machine } from './bench/report.ts';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, clients: { type: 'string', default: '4' } } });
 const seconds = Number(values.duration);
@@ -133,7 +134,7 @@ async function phase(server: Server, name: string, query: string | undefined): P
 const data = mkdtempSync(join(tmpdir(), 'trident-bench-flood-'));
 const server = await startServer(data);
 try {
-  console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  console.log(`Machine: ${machine()}`);
   console.log(`Store: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite'}. Each phase ${seconds} s; ${clients} flood clients, each sending its next query when the last is answered.`);
   const flood450 = aliasFlood(server.studyId, 450, 27_000);
   const withinLimits = aliasFlood(server.studyId, defaultQueryLimits.maxCalls, 0);

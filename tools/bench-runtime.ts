@@ -1,11 +1,12 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, createSecretKey } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { tokenAudience, tokenIssuer } from '../src/runtime/auth.ts';
 import { benchOrgId, benchStudyId } from './bench/runtime-handlers.ts';
+import { loadAverage, machine, medianResult, printTable } from './bench/report.ts';
 import { grpcLoad, httpLoad, studyGrpcClient, type HttpRequest, type LoadResult } from './bench/runtime-load.ts';
 
 /**
@@ -153,12 +154,6 @@ async function checkAnswers(server: Started, clients: Clients, name: string): Pr
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const median = (items: number[]): number => [...items].sort((a, b) => a - b)[Math.floor(items.length / 2)] ?? 0;
-
-function machine(): string {
-  const cores = cpus();
-  return `${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`;
-}
 
 async function overhead(): Promise<void> {
   console.log(`Machine: ${machine()}`);
@@ -182,20 +177,15 @@ async function overhead(): Promise<void> {
           results[side].push(await measure(server, clients, scenario, seconds));
         }
       }
-      const pick = (side: 'baseline' | 'trident'): LoadResult => {
-        const list = results[side];
-        const rps = median(list.map((result) => result.rps));
-        return { rps, p50: median(list.map((result) => result.p50)), p99: median(list.map((result) => result.p99)), requests: list.reduce((sum, result) => sum + result.requests, 0), errors: list.reduce((sum, result) => sum + result.errors, 0) };
-      };
-      const base = pick('baseline');
-      const ours = pick('trident');
+      const base = medianResult(results.baseline);
+      const ours = medianResult(results.trident);
       const ratio = base.rps > 0 ? ours.rps / base.rps : 0;
       worst = Math.min(worst, ratio);
       rows.push([scenario.protocol, scenario.operation, fixed(base.rps, 0), fixed(ours.rps, 0), `${fixed(ratio)}x`, `${fixed(base.p50)} / ${fixed(base.p99)}`, `${fixed(ours.p50)} / ${fixed(ours.p99)}`, String(base.errors + ours.errors)]);
       console.error(`  measured ${scenario.protocol} ${scenario.operation}: ${fixed(ratio)}x`);
     }
     printTable(['protocol', 'operation', 'baseline req/s', 'Trident req/s', 'ratio', 'baseline p50 / p99 ms', 'Trident p50 / p99 ms', 'errors'], rows);
-    console.log(`Lowest ratio: ${fixed(worst)}x (goal: at least 0.90x in every protocol). Load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    console.log(`Lowest ratio: ${fixed(worst)}x (goal: at least 0.90x in every protocol). Load average after: ${loadAverage()}`);
   } finally {
     for (const client of Object.values(clients)) client.close();
     await Promise.all([stopServer(baseline), stopServer(trident)]);
@@ -239,14 +229,6 @@ async function sustained(duration: number): Promise<void> {
     client.close();
     await stopServer(trident);
   }
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
 }
 
 if (values.sustained !== undefined) await sustained(Number(values.sustained));

@@ -1,16 +1,17 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { postgresReason } from './postgres-cluster.ts';
 import { repoRoot } from './server-process.ts';
 
 // Runs a command to its end without blocking this process; resolves with its output and exit code.
-function runBench(args: string[], script = 'tools/bench-runtime.ts'): Promise<{ code: number | null; output: string }> {
+function runBench(args: string[], script = 'tools/bench-runtime.ts', env: NodeJS.ProcessEnv = process.env, timeoutMs = 150_000): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(repoRoot, 'node_modules/.bin/node'), [script, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -73,4 +74,35 @@ describe('npm run bench:memory (smoke: one second idle)', () => {
       expect(output).toMatch(figures(`${store}, restart`));
     }
   }, 180_000);
+});
+
+describe('npm run bench:replicas', () => {
+  it('says how to run it when DATABASE_URL is not set', async () => {
+    const { code, output } = await runBench(['--duration', '1'], 'tools/bench-replicas.ts', { ...process.env, DATABASE_URL: '' });
+    expect(code).toBe(2);
+    expect(output).toContain('tools/ci-postgres.sh run -- npm run bench:replicas');
+  }, 30_000);
+
+  it.skipIf(postgresReason !== undefined)('(smoke: one second per figure) measures every row through 1 and 2 replicas behind haproxy on PostgreSQL, every write real', async () => {
+    const { code, output } = await runBench(['--duration', '1'], 'tools/bench-replicas.ts', process.env, 360_000);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^Machine: \d+ cores .* load average [\d.]+ [\d.]+ [\d.]+$/m);
+    expect(output).toMatch(/^Not pinned: the load generator \(this process\), haproxy, PostgreSQL and the replicas share every core/m);
+    expect(output).toContain('| replicas | protocol | operation   | baseline req/s | Trident req/s | ratio |');
+    for (const replicas of ['1', '2']) {
+      for (const protocol of ['REST', 'GraphQL', 'gRPC']) {
+        expect(output).toMatch(new RegExp(`^\\| ${replicas} +\\| ${protocol} +\\| getStudy +\\| \\d+ +\\| \\d+ +\\| \\d+\\.\\d\\dx +\\|.*\\| 0 / 0 +\\| - +\\| \\d+ / \\d+ +\\|$`, 'm'));
+        expect(output).toMatch(new RegExp(`^\\| ${replicas} +\\| ${protocol} +\\| updateStudy +\\| \\d+ +\\| \\d+ +\\| \\d+\\.\\d\\dx +\\|.*\\| 0 / 0 +\\| 0 / 0 +\\| \\d+ / \\d+ +\\|$`, 'm'));
+        // Every write answered moved its study by one version, and PostgreSQL holds at least as many.
+        const writes = new RegExp(`^  ${replicas} x ${protocol}: baseline (\\d+) writes answered, (\\d+) versions gained; Trident (\\d+) answered, (\\d+) gained$`, 'm').exec(output);
+        expect(writes, output).not.toBeNull();
+        const [answeredBaseline, gainedBaseline, answeredTrident, gainedTrident] = writes!.slice(1).map(Number) as [number, number, number, number];
+        expect(answeredBaseline).toBeGreaterThan(0);
+        expect(answeredTrident).toBeGreaterThan(0);
+        expect(gainedBaseline).toBeGreaterThanOrEqual(answeredBaseline);
+        expect(gainedTrident).toBeGreaterThanOrEqual(answeredTrident);
+      }
+    }
+    expect(output).toMatch(/^Lowest ratio: \d+\.\d\dx \(goal: Trident at least 0\.90x of the baseline in every row\)\. Load average after: [\d.]+ [\d.]+ [\d.]+$/m);
+  }, 400_000);
 });

@@ -1,4 +1,4 @@
-// The part of autocannon's API the runtime benchmark uses (the package ships no types).
+// The part of autocannon's API the runtime benchmarks use (the package ships no types).
 declare module 'autocannon' {
   interface Histogram {
     average: number;
@@ -8,11 +8,13 @@ declare module 'autocannon' {
     max: number;
     total: number;
   }
-  interface RequestSpec {
+  export interface RequestSpec {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
+    setupRequest?: (request: RequestSpec, context: Record<string, unknown>) => RequestSpec;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
   }
   interface Options {
     url: string;

@@ -9,7 +9,26 @@ import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { jwtVerify } from 'jose';
 import { ApiError } from '../../src/runtime/errors.ts';
-import type { BenchStudies, BenchStudy, StudyUpdate } from './runtime-handlers.ts';
+import type { Principal } from '../../src/runtime/handler.ts';
+import type { BenchStudy, StudyUpdate } from './runtime-handlers.ts';
+
+/**
+ * The work behind the baselines, for the caller a token names: the in-memory studies of
+ * `npm run bench`, or the study service on PostgreSQL of `npm run bench:replicas`.
+ */
+export interface StudySource {
+  get(principal: Principal, studyId: string): BenchStudy | Promise<BenchStudy>;
+  update(principal: Principal, studyId: string, ifMatch: string, changes: StudyUpdate): BenchStudy | Promise<BenchStudy>;
+}
+
+/** Where a baseline listens (loopback and ports the system picks unless given), and what its `/readyz` checks. */
+export interface BaselineListen {
+  host?: string;
+  httpPort?: number;
+  grpcPort?: number;
+  /** Resolves when the baseline can serve (always, unless given). */
+  ready?: () => Promise<boolean>;
+}
 
 /** What every baseline checks by hand, as Trident does from the contract: a valid token with a role. */
 export interface BaselineAuth {
@@ -28,11 +47,11 @@ const studyIdPattern = /^stu_[0-9A-Za-z]{16,32}$/;
  * contract's JSON Schemas (from the bundled OpenAPI document) for input and response, graphql-yoga
  * on the same Fastify instance with the generated SDL and hand-written resolvers, and a grpc-js
  * service on the generated proto with hand-written message mapping. Each verifies the bearer token
- * with jose and checks the role.
+ * with jose and checks the role. `GET /readyz` answers 200 when ready, else 503, for a balancer's checks.
  */
-export async function startBaseline(root: string, studies: BenchStudies, auth: BaselineAuth): Promise<{ httpUrl: string; grpcAddress: string; close(): Promise<void> }> {
+export async function startBaseline(root: string, studies: StudySource, auth: BaselineAuth, listen: BaselineListen = {}): Promise<{ httpUrl: string; grpcAddress: string; close(): Promise<void> }> {
   const key = createSecretKey(Buffer.from(auth.secret));
-  const verify = async (header: string | undefined, roles: string[]): Promise<string> => {
+  const verify = async (header: string | undefined, roles: string[]): Promise<Principal> => {
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token) throw new ApiError('unauthenticated', 'This operation needs a bearer token.');
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: auth.issuer, audience: auth.audience }).catch(() => {
@@ -40,7 +59,7 @@ export async function startBaseline(root: string, studies: BenchStudies, auth: B
     });
     const held = Array.isArray(payload.roles) ? payload.roles : [];
     if (typeof payload.org !== 'string' || !roles.some((role) => held.includes(role))) throw new ApiError('permission_denied', 'Missing role.');
-    return payload.org;
+    return { userId: payload.sub ?? '', orgId: payload.org, roles: held.map(String) };
   };
 
   const http = Fastify({ logger: false, bodyLimit: 1024 * 1024, ajv: { customOptions: { strict: false } } });
@@ -54,8 +73,8 @@ export async function startBaseline(root: string, studies: BenchStudies, auth: B
   };
   http.get('/study/v2/studies/:studyId', { schema: { params: { type: 'object', properties: { studyId: ref('StudyId') }, required: ['studyId'] }, response: { 200: ref('Study') } } }, async (request, reply) => {
     try {
-      const org = await verify(request.headers.authorization, readRoles);
-      const study = studies.get(org, (request.params as { studyId: string }).studyId);
+      const principal = await verify(request.headers.authorization, readRoles);
+      const study = await studies.get(principal, (request.params as { studyId: string }).studyId);
       return reply.header('ETag', `"${study.version}"`).send(study);
     } catch (error) {
       return fail(reply, error);
@@ -70,8 +89,8 @@ export async function startBaseline(root: string, studies: BenchStudies, auth: B
     },
   }, async (request, reply) => {
     try {
-      const org = await verify(request.headers.authorization, writeRoles);
-      const study = studies.update(org, (request.params as { studyId: string }).studyId, String(request.headers['if-match']), request.body as StudyUpdate);
+      const principal = await verify(request.headers.authorization, writeRoles);
+      const study = await studies.update(principal, (request.params as { studyId: string }).studyId, String(request.headers['if-match']), request.body as StudyUpdate);
       return reply.header('ETag', `"${study.version}"`).send(study);
     } catch (error) {
       return fail(reply, error);
@@ -98,18 +117,18 @@ export async function startBaseline(root: string, studies: BenchStudies, auth: B
       Query: {
         getStudy: (_: unknown, args: { studyId: string }, context: { authorization?: string }) =>
           guard(async () => {
-            const org = await verify(context.authorization, readRoles);
+            const principal = await verify(context.authorization, readRoles);
             checkId(args.studyId);
-            return toGraphql(studies.get(org, args.studyId));
+            return toGraphql(await studies.get(principal, args.studyId));
           }),
       },
       Mutation: {
         updateStudy: (_: unknown, args: { studyId: string; ifMatch: string; input: StudyUpdate }, context: { authorization?: string }) =>
           guard(async () => {
-            const org = await verify(context.authorization, writeRoles);
+            const principal = await verify(context.authorization, writeRoles);
             checkId(args.studyId);
             if ((args.input.description?.length ?? 0) > 1024) throw new ApiError('invalid_argument', 'description is too long.');
-            return toGraphql(studies.update(org, args.studyId, args.ifMatch, args.input));
+            return toGraphql(await studies.update(principal, args.studyId, args.ifMatch, args.input));
           }),
       },
     },
@@ -148,15 +167,15 @@ export async function startBaseline(root: string, studies: BenchStudies, auth: B
   grpc.addService(service, {
     GetStudy: (call: Call, callback: sendUnaryData<unknown>) => {
       void (async () => {
-        const org = await verify(authOf(call), readRoles);
+        const principal = await verify(authOf(call), readRoles);
         const studyId = String(call.request.study_id ?? '');
         checkId(studyId);
-        return { body: toProto(studies.get(org, studyId)) };
+        return { body: toProto(await studies.get(principal, studyId)) };
       })().then((response) => callback(null, response), (error: unknown) => grpcFail(callback, error));
     },
     UpdateStudy: (call: Call, callback: sendUnaryData<unknown>) => {
       void (async () => {
-        const org = await verify(authOf(call), writeRoles);
+        const principal = await verify(authOf(call), writeRoles);
         const studyId = String(call.request.study_id ?? '');
         checkId(studyId);
         const body = (call.request.body ?? {}) as { description?: string; modalities?: BenchStudy['modalities']; started_at?: { seconds?: string; nanos?: number } };
@@ -165,17 +184,19 @@ export async function startBaseline(root: string, studies: BenchStudies, auth: B
         if (body.description !== undefined) changes.description = body.description;
         if (body.modalities !== undefined && body.modalities.length > 0) changes.modalities = body.modalities;
         if (body.started_at !== undefined) changes.startedAt = fromTimestamp(body.started_at);
-        return { body: toProto(studies.update(org, studyId, String(call.request.if_match ?? ''), changes)) };
+        return { body: toProto(await studies.update(principal, studyId, String(call.request.if_match ?? ''), changes)) };
       })().then((response) => callback(null, response), (error: unknown) => grpcFail(callback, error));
     },
   });
-  await http.listen({ host: '127.0.0.1', port: 0 });
+  http.get('/readyz', async (_request, reply) => ((await (listen.ready?.() ?? true)) ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not_ready' })));
+  const host = listen.host ?? '127.0.0.1';
+  await http.listen({ host, port: listen.httpPort ?? 0 });
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : 0;
-  const grpcPort = await new Promise<number>((resolve, reject) => grpc.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))));
+  const grpcPort = await new Promise<number>((resolve, reject) => grpc.bindAsync(`${host}:${listen.grpcPort ?? 0}`, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))));
   return {
-    httpUrl: `http://127.0.0.1:${httpPort}`,
-    grpcAddress: `127.0.0.1:${grpcPort}`,
+    httpUrl: `http://${host}:${httpPort}`,
+    grpcAddress: `${host}:${grpcPort}`,
     close: async () => {
       await Promise.all([http.close(), new Promise<void>((resolve) => grpc.tryShutdown(() => resolve()))]);
     },

@@ -1,7 +1,7 @@
 import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import autocannon, { type RequestSpec } from 'autocannon';
 
 /** One measurement: completed calls per second, latency percentiles in ms, and failures. */
 export interface LoadResult {
@@ -17,6 +17,10 @@ export interface HttpRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** Called before each send on a connection: may change the request (autocannon's `setupRequest`). */
+  setupRequest?: (request: RequestSpec, context: Record<string, unknown>) => RequestSpec;
+  /** Called with each answer, with the context its `setupRequest` saw (autocannon's `onResponse`). */
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 
 /** HTTP load with autocannon: `connections` keep-alive connections for `seconds`, or at `rate` per second. */
@@ -26,13 +30,16 @@ export async function httpLoad(url: string, requests: HttpRequest[], options: { 
     connections: options.connections,
     duration: options.seconds,
     ...(options.rate === undefined ? {} : { overallRate: options.rate }),
-    requests: requests.map((request) => ({ method: request.method, path: request.path, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) })),
+    requests: requests.map(({ method, path, headers, body, setupRequest, onResponse }) => ({ method, path, headers, ...(body === undefined ? {} : { body }), ...(setupRequest ? { setupRequest } : {}), ...(onResponse ? { onResponse } : {}) })),
   });
   const seconds = result.duration > 0 ? result.duration : options.seconds;
   return { rps: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, errors: result.errors + result.timeouts + result.non2xx };
 }
 
-type UnaryMethod = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null) => void) => void;
+type UnaryMethod = (request: object, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response?: unknown) => void) => void;
+
+/** What a gRPC load sends: one fixed request, or one made per call and told its answer. */
+export type GrpcCalls = object | { next(): object; answered(request: object, error: ServiceError | null, response: unknown): void };
 
 /** A grpc-js client of study v2 on the generated proto, as any service written against it would use. */
 export function studyGrpcClient(root: string, address: string): Client & Record<string, UnaryMethod> {
@@ -45,7 +52,7 @@ export function studyGrpcClient(root: string, address: string): Client & Record<
  * gRPC load: `concurrency` calls in flight on one channel for `seconds` (never more than
  * `maxCalls`), or spaced to `rate` per second. Latency is measured per call.
  */
-export async function grpcLoad(client: Record<string, UnaryMethod>, method: string, request: object, token: string, options: { concurrency: number; seconds: number; rate?: number; maxCalls?: number }): Promise<LoadResult> {
+export async function grpcLoad(client: Record<string, UnaryMethod>, method: string, calls: GrpcCalls, token: string, options: { concurrency: number; seconds: number; rate?: number; maxCalls?: number }): Promise<LoadResult> {
   const call = client[method];
   if (!call) throw new Error(`no method ${method}`);
   const metadata = new Metadata();
@@ -67,10 +74,12 @@ export async function grpcLoad(client: Record<string, UnaryMethod>, method: stri
       } else {
         issued += 1;
       }
+      const request = 'next' in calls && typeof calls.next === 'function' ? calls.next() : calls;
       const begin = performance.now();
       await new Promise<void>((resolve) =>
-        call.call(client, request, metadata, { deadline: Date.now() + 10_000 }, (error) => {
+        call.call(client, request, metadata, { deadline: Date.now() + 10_000 }, (error, response) => {
           if (error) errors += 1;
+          if ('answered' in calls && typeof calls.answered === 'function') calls.answered(request, error, response);
           resolve();
         }),
       );

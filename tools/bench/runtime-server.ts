@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { authenticatorFromEnv, tokenAudience, tokenIssuer } from '../../src/runtime/auth.ts';
+import type { Principal } from '../../src/runtime/handler.ts';
 import { loadApis } from '../../src/runtime/load.ts';
 import { startServers } from '../../src/runtime/server.ts';
 import { startBaseline } from './runtime-baseline.ts';
-import { BenchStudies, benchStudyV2Handlers } from './runtime-handlers.ts';
+import { BenchStudies, benchStudyV2Handlers, type StudyUpdate } from './runtime-handlers.ts';
 
 /**
  * One benchmark server process: `trident` (study v2 through Trident's runtime) or `baseline` (the
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
     const servers = await startServers({ apis, implementations: { 'study/v2': benchStudyV2Handlers(studies) }, authenticator });
     addresses = { httpUrl: servers.httpUrl, grpcAddress: servers.grpcAddress, close: () => servers.close(1000) };
   } else if (kind === 'baseline') {
-    addresses = await startBaseline(root, studies, { secret, issuer: tokenIssuer, audience: tokenAudience });
+    const source = { get: (principal: Principal, studyId: string) => studies.get(principal.orgId, studyId), update: (principal: Principal, studyId: string, ifMatch: string, changes: StudyUpdate) => studies.update(principal.orgId, studyId, ifMatch, changes) };
+    addresses = await startBaseline(root, source, { secret, issuer: tokenIssuer, audience: tokenAudience });
   } else {
     throw new Error('usage: runtime-server.ts trident|baseline');
   }
