@@ -14,8 +14,8 @@ export const checkIntervalMs = 500;
 
 /**
  * haproxy's configuration for the replicas. Each replica is checked on `/readyz` over HTTP/1.1,
- * for its gRPC server too (the same process answers both): one failed check takes it out of both
- * backends, two passed checks bring it back. A request haproxy could not deliver (the connection
+ * for its gRPC server too (the same process answers both): two failed checks in a row take it out
+ * of both backends (one slow answer under load does not), two passed checks bring it back. A request haproxy could not deliver (the connection
  * refused, or closed before any answer, as when a replica stops) is sent to another replica;
  * one that a replica began answering is never sent twice. Streams (SSE, gRPC) may stay open an
  * hour.
@@ -40,7 +40,8 @@ defaults
   option redispatch 1
   retry-on conn-failure empty-response
   http-reuse safe
-  default-server inter ${checkIntervalMs}ms fall 1 rise 2
+  timeout check 2s
+  default-server inter ${checkIntervalMs}ms fall 2 rise 2
 
 frontend http
   bind 127.0.0.1:${layout.httpPort}
