@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { constants, createReadStream } from 'node:fs';
 import { access, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ export function blobPath(dir: string, sha256: string): string {
 /**
  * Opens (creating) a filesystem blob store and sweeps the temp files left from a previous run.
  * Temp files live in `<dir>/tmp`, on the same filesystem as the blobs, so the final rename is
- * atomic. Where several processes share one directory, pass `sweepAgeMs` longer than an upload.
+ * atomic. Several processes may share the directory: see `abandoned` for which temp files a sweep removes.
  *
  * The folder keeps one layout for every organisation: the database row of an image, found only
  * within its organisation, is what leads to its bytes, and data directories written before blobs
@@ -69,7 +70,7 @@ export async function openBlobStore(dir: string, options: { sweepAgeMs?: number 
       let removed = 0;
       for (const name of await readdir(tmp)) {
         const info = await stat(join(tmp, name)).catch(() => undefined);
-        if (info === undefined || Date.now() - info.mtimeMs < maxAgeMs) continue;
+        if (info === undefined || !abandoned(name, Date.now() - info.mtimeMs, maxAgeMs)) continue;
         await rm(join(tmp, name), { force: true });
         removed += 1;
       }
@@ -86,9 +87,44 @@ export async function openBlobStore(dir: string, options: { sweepAgeMs?: number 
   return store;
 }
 
+/**
+ * Who writes a temp file, in its name: `<host>~<pid>~<boot>`. Replicas may share the folder (one
+ * volume), and a replica that starts must not sweep the upload another one is writing: a file of
+ * a live process of this host is left alone, one of a process of this host that is gone (or of an
+ * earlier run with this process id, as a restarted container's pid 1) is removed at once, and one
+ * of another host only when older than an hour and the sweep's age. A name without an owner
+ * (written before owners were named) is judged by age alone.
+ */
+const hostName = hostname().replace(/[^A-Za-z0-9-]/g, '-').slice(0, 64) || 'host';
+const boot = randomBytes(4).toString('hex');
+const tempOwner = `${hostName}~${process.pid}~${boot}`;
+const otherHostAgeMs = 3_600_000;
+
+/** Whether the temp file `name`, `ageMs` old, was left by an upload that will never finish. */
+export function abandoned(name: string, ageMs: number, maxAgeMs: number, self = { host: hostName, pid: process.pid, boot }): boolean {
+  const owner = /^([A-Za-z0-9-]+)~(\d+)~([0-9a-f]+)\./.exec(name);
+  if (owner === null) return ageMs >= maxAgeMs;
+  const [, host, pidText, ownerBoot] = owner;
+  if (host !== self.host) return ageMs >= Math.max(maxAgeMs, otherHostAgeMs);
+  const pid = Number(pidText);
+  if (pid === self.pid) return ownerBoot !== self.boot;
+  return !processAlive(pid);
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function writeBlob(dir: string, tmp: string, chunks: AsyncIterable<Uint8Array>, expected: ExpectedBlob, signal?: AbortSignal): Promise<void> {
   const target = blobPath(dir, expected.sha256);
-  const temp = join(tmp, `${randomBytes(12).toString('hex')}.part`);
+  const temp = join(tmp, `${tempOwner}.${randomBytes(12).toString('hex')}.part`);
   let file: FileHandle | undefined = await open(temp, 'wx');
   try {
     for await (const chunk of verified(chunks, expected, signal)) await file.write(chunk);

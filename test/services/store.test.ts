@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { abandoned } from '../../src/store/blobs.ts';
 import { migrate, openBlobStore, openDatabase, readMigrations, s3OptionsFromEnv, storeOptionsFromEnv, StoreError, toStoreError, type BlobStore } from '../../src/store/index.ts';
 import { openS3BlobStore, s3Keys } from '../../src/store/s3-blobs.ts';
 import { chunksOf, collect, databases, expectCode, openWorldDatabase } from './harness.ts';
@@ -315,5 +316,23 @@ describe.each(databases)('the database on $name', ({ name }) => {
   it('answers unavailable once closed', async () => {
     await opened.db.close();
     await expectCode(opened.db.query('SELECT 1'), 'unavailable');
+  });
+});
+
+describe('which temp files a sweep of a shared blob folder removes', () => {
+  const self = { host: 'replica-a', pid: 4242, boot: 'aaaa0001' };
+  const hour = 3_600_000;
+  it.each([
+    ['an upload this process is writing', 'replica-a~4242~aaaa0001.0f.part', 10 * hour, 0, false],
+    ['one of an earlier run with the same process id (a restarted container)', 'replica-a~4242~bbbb0002.0f.part', 0, 0, true],
+    ['one of a live process of this host (another replica starting beside it)', `replica-a~${process.pid}~cccc0003.0f.part`, 10 * hour, 0, false],
+    ['one of a process of this host that is gone', 'replica-a~999999999~cccc0003.0f.part', 0, 0, true],
+    ['one of another host, younger than an hour', 'replica-b~1~dddd0004.0f.part', hour - 1, 0, false],
+    ['one of another host, older than an hour', 'replica-b~1~dddd0004.0f.part', hour, 0, true],
+    ['one of another host, older than an hour but younger than the sweep age', 'replica-b~1~dddd0004.0f.part', 2 * hour, 3 * hour, false],
+    ['a name without an owner, older than the sweep age', '0f1e2d.part', 10, 5, true],
+    ['a name without an owner, younger than the sweep age', '0f1e2d.part', 1, 5, false],
+  ] as const)('%s: %s', (_, name, ageMs, maxAgeMs, removed) => {
+    expect(abandoned(name, ageMs, maxAgeMs, self)).toBe(removed);
   });
 });

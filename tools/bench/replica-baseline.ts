@@ -42,7 +42,8 @@ const servers = await startBaseline(
   // Ready as a Trident replica is: the database answers (storeReadiness also checks the blob folder).
   { host: env.HOST ?? '127.0.0.1', httpPort: Number(env.PORT ?? 0), grpcPort: Number(env.GRPC_PORT ?? 0), ready: async () => (await storeReadiness({ db, blobs })).every((check) => check.ok) },
 );
-console.log(`baseline: REST and GraphQL ${servers.httpUrl}, gRPC ${servers.grpcAddress}`);
+// The ports in the words `trident serve` prints them, which tools/replicas reads.
+console.log(`baseline: REST ${servers.httpUrl}/ (and GraphQL), gRPC ${servers.grpcAddress} (grpc-js)`);
 
 process.once('SIGTERM', () => {
   void servers.close().then(() => db.close()).finally(() => process.exit(0));

@@ -49,7 +49,8 @@ export class ReplicaStartError extends Error {}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
+  // Never 0 or less: process.kill(0, ...) signals this whole process group.
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -149,11 +150,19 @@ export class ReplicaSet {
     writeFileSync(join(this.state.dir, 'state.json'), `${JSON.stringify(this.state, null, 2)}\n`, { mode: 0o600 });
   }
 
-  /** Starts replica `index` (not running) and resolves once its `/readyz` answers 200. */
+  /**
+   * Starts replica `index` (not running) and resolves once its `/readyz` answers 200. A replica
+   * without ports yet (port 0) lets the system choose them and keeps what its banner prints, so no
+   * other process can take a port between choosing and listening (the entry prints
+   * `REST http://127.0.0.1:<port>/` and `gRPC 127.0.0.1:<port> `, as serve's banner does); a
+   * restart reuses its ports, which haproxy's configuration names.
+   */
   async startReplica(index: number): Promise<void> {
     const replica = this.replica(index);
     if (alive(replica.pid)) throw new Error(`${replica.name} is running (pid ${replica.pid})`);
-    const log = openSync(this.logPath(index), 'a');
+    const logPath = this.logPath(index);
+    const logStart = existsSync(logPath) ? readFileSync(logPath).length : 0;
+    const log = openSync(logPath, 'a');
     const child = spawn(join(root, 'node_modules/.bin/node'), [this.state.entry, 'serve'], {
       cwd: root,
       detached: true,
@@ -162,16 +171,27 @@ export class ReplicaSet {
     });
     closeSync(log);
     child.unref();
+    if (child.pid === undefined) throw new ReplicaStartError(`${replica.name} could not be started`);
     replica.pid = child.pid;
     this.save();
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      if (!alive(replica.pid) || child.exitCode !== null) throw new ReplicaStartError(`${replica.name} exited while starting:\n${logTail(this.logPath(index))}`);
-      const ready = await fetch(`${this.replicaUrl(index)}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((response) => response.status === 200, () => false);
-      if (ready) return;
+      if (!alive(replica.pid) || child.exitCode !== null) throw new ReplicaStartError(`${replica.name} exited while starting:\n${logTail(logPath)}`);
+      if (replica.httpPort === 0 || replica.grpcPort === 0) {
+        const banner = readFileSync(logPath).subarray(logStart).toString();
+        const http = /REST\s+https?:\/\/127\.0\.0\.1:(\d+)\//.exec(banner)?.[1];
+        const grpc = /gRPC\s+127\.0\.0\.1:(\d+) /.exec(banner)?.[1];
+        if (http !== undefined && grpc !== undefined) {
+          replica.httpPort = Number(http);
+          replica.grpcPort = Number(grpc);
+          this.save();
+        }
+      } else if (await fetch(`${this.replicaUrl(index)}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((response) => response.status === 200, () => false)) {
+        return;
+      }
       await sleep(100);
     }
-    throw new ReplicaStartError(`${replica.name} was not ready within 120 s:\n${logTail(this.logPath(index))}`);
+    throw new ReplicaStartError(`${replica.name} was not ready within 120 s:\n${logTail(logPath)}`);
   }
 
   /** Sends `signal` to replica `index` and resolves once its process has ended. */
@@ -252,12 +272,12 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'trident-replicas-'));
   mkdirSync(dir, { recursive: true });
   const blobDir = env.TRIDENT_BLOB_DIR || join(dir, 'blobs');
-  const replicas: ReplicaState[] = [];
-  for (let index = 0; index < options.replicas; index += 1) replicas.push({ name: `replica${index + 1}`, httpPort: await freePort(), grpcPort: await freePort() });
+  // Port 0: each replica's own ports are the ones it listens on (see startReplica).
+  const replicas: ReplicaState[] = Array.from({ length: options.replicas }, (_, index) => ({ name: `replica${index + 1}`, httpPort: 0, grpcPort: 0 }));
   const set = new ReplicaSet({
     dir,
-    httpPort: await freePort(),
-    grpcPort: await freePort(),
+    httpPort: 0,
+    grpcPort: 0,
     haproxyPid: 0,
     entry: options.entry ?? 'tools/trident.ts',
     env: { ...env, TRIDENT_BLOB_DIR: blobDir, TRIDENT_DRAIN_DELAY: env.TRIDENT_DRAIN_DELAY ?? '2' },
@@ -265,21 +285,40 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
   });
   try {
     await Promise.all(replicas.map((_, index) => set.startReplica(index)));
-    const config = join(dir, 'haproxy.cfg');
-    writeFileSync(config, haproxyConfig({ httpPort: set.state.httpPort, grpcPort: set.state.grpcPort, statsSocket: join(dir, 'haproxy.sock'), replicas }));
-    execFileSync(haproxy, ['-c', '-q', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const log = openSync(join(dir, 'haproxy.log'), 'a');
-    const child = spawn(haproxy, ['-db', '-f', config], { detached: true, stdio: ['ignore', log, log] });
-    closeSync(log);
-    child.unref();
-    set.state.haproxyPid = child.pid ?? 0;
-    set.save();
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(join(dir, 'haproxy.sock')) && Date.now() < deadline) await sleep(50);
+    await startBalancer(set, haproxy);
     await Promise.all(replicas.map((_, index) => set.waitForBalancer(index, 'UP')));
     return set;
   } catch (error) {
     await set.stop({ keep: true }).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Starts haproxy in front of the running replicas on two free ports. A port chosen free can be
+ * taken before haproxy binds it (other tests run beside); haproxy then exits at once, and it is
+ * started again on other ports, up to three times.
+ */
+async function startBalancer(set: ReplicaSet, haproxy: string): Promise<void> {
+  const { dir } = set.state;
+  const config = join(dir, 'haproxy.cfg');
+  const socket = join(dir, 'haproxy.sock');
+  for (let attempt = 1; ; attempt += 1) {
+    set.state.httpPort = await freePort();
+    set.state.grpcPort = await freePort();
+    writeFileSync(config, haproxyConfig({ httpPort: set.state.httpPort, grpcPort: set.state.grpcPort, statsSocket: socket, replicas: set.state.replicas }));
+    execFileSync(haproxy, ['-c', '-q', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    rmSync(socket, { force: true });
+    const log = openSync(join(dir, 'haproxy.log'), 'a');
+    const child = spawn(haproxy, ['-db', '-f', config], { detached: true, stdio: ['ignore', log, log] });
+    closeSync(log);
+    child.unref();
+    if (child.pid === undefined) throw new Error('haproxy could not be started');
+    set.state.haproxyPid = child.pid;
+    set.save();
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(socket) && alive(child.pid) && Date.now() < deadline) await sleep(50);
+    if (existsSync(socket) && alive(child.pid)) return;
+    if (attempt === 3 || alive(child.pid)) throw new Error(`haproxy did not start:\n${logTail(join(dir, 'haproxy.log'))}`);
   }
 }
