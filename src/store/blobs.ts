@@ -111,7 +111,9 @@ export function abandoned(name: string, ageMs: number, maxAgeMs: number, self = 
   return !processAlive(pid);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this host exists (never for pid 0 or less, which kill() reads as a group). */
+export function processAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -37,13 +37,17 @@ export function installedPglite(): string {
 }
 
 /** Why the stored cluster cannot be used here, or nothing when it can. */
-export function clusterMismatch(manifest: ClusterManifest | undefined, pglite = installedPglite()): string | undefined {
+export function clusterMismatch(manifest: ClusterManifest | undefined, pglite = installedPglite(), archive = readArchive()): string | undefined {
   if (manifest === undefined) return `${clusterManifest} is missing`;
   if (manifest.pglite !== pglite) return `the stored cluster was made by PGlite ${manifest.pglite}, ${pglite} is installed (npm run pglite-cluster makes it again)`;
-  if (!existsSync(clusterArchive)) return `${clusterArchive} is missing`;
-  const digest = createHash('sha256').update(readFileSync(clusterArchive)).digest('hex');
+  if (archive === undefined) return `${clusterArchive} is missing`;
+  const digest = createHash('sha256').update(archive).digest('hex');
   if (digest !== manifest.sha256) return `${clusterArchive} does not have the recorded SHA-256 (npm run pglite-cluster makes it again)`;
   return undefined;
+}
+
+function readArchive(): Buffer | undefined {
+  return existsSync(clusterArchive) ? readFileSync(clusterArchive) : undefined;
 }
 
 /** The stored manifest, if there is one. */
@@ -67,6 +71,7 @@ export async function unpackCluster(dataDir: string): Promise<boolean> {
 
 /** The empty cluster as a tar, for PGlite's `loadDataDir` (an in-memory database), or nothing when it cannot be used. */
 export function clusterTar(): Blob | undefined {
-  if (clusterMismatch(readClusterManifest()) !== undefined) return undefined;
-  return new Blob([brotliDecompressSync(readFileSync(clusterArchive), { params: largeWindow })]);
+  const archive = readArchive();
+  if (archive === undefined || clusterMismatch(readClusterManifest(), installedPglite(), archive) !== undefined) return undefined;
+  return new Blob([brotliDecompressSync(archive, { params: largeWindow })]);
 }

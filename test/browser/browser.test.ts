@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../tools/free-port.ts';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -16,15 +16,6 @@ const haveChromium = existsSync(chromiumPath);
 if (!haveChromium && process.env.CI) throw new Error(`Chromium is required in CI and is not at ${chromiumPath} (set CHROMIUM_PATH)`);
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000020806000000f478d4fa0000001549444154789c63f8cfc0f09f81e1ff7f06860e00003e1e07f9b4d3ec6f0000000049454e44ae426082', 'hex');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 describe('the typed clients in a real browser', () => {
   let app: Awaited<ReturnType<typeof scaffoldApp>>;

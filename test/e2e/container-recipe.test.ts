@@ -1,7 +1,7 @@
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../tools/free-port.ts';
 import { dirname, join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,15 +153,6 @@ async function healthy(command: string[], cwd: string, env: Record<string, strin
 function healthCheck(command: string[], cwd: string, env: Record<string, string>): Promise<number> {
   const [program = '', ...args] = command;
   return new Promise((resolve) => execFile(program, args, { cwd, env, timeout: 3000 }, (error) => resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function stop(child: ChildProcess): void {

@@ -6,7 +6,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { processAlive } from '../../src/store/blobs.ts';
+import { freePort } from '../free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkIntervalMs, haproxyConfig, parseServerStates } from './haproxy.ts';
@@ -47,29 +49,6 @@ export interface ReplicaSetOptions {
 export class ReplicaStartError extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function alive(pid: number | undefined): boolean {
-  // Never 0 or less: process.kill(0, ...) signals this whole process group.
-  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A port nothing listens on now (loopback). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** haproxy's path, installing Debian's package when it is missing and this process may. */
 export function haproxyBinary(): string {
@@ -159,7 +138,7 @@ export class ReplicaSet {
    */
   async startReplica(index: number): Promise<void> {
     const replica = this.replica(index);
-    if (alive(replica.pid)) throw new Error(`${replica.name} is running (pid ${replica.pid})`);
+    if (processAlive(replica.pid)) throw new Error(`${replica.name} is running (pid ${replica.pid})`);
     const logPath = this.logPath(index);
     const logStart = existsSync(logPath) ? readFileSync(logPath).length : 0;
     const log = openSync(logPath, 'a');
@@ -176,7 +155,7 @@ export class ReplicaSet {
     this.save();
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      if (!alive(replica.pid) || child.exitCode !== null) throw new ReplicaStartError(`${replica.name} exited while starting:\n${logTail(logPath)}`);
+      if (!processAlive(replica.pid) || child.exitCode !== null) throw new ReplicaStartError(`${replica.name} exited while starting:\n${logTail(logPath)}`);
       if (replica.httpPort === 0 || replica.grpcPort === 0) {
         const banner = readFileSync(logPath).subarray(logStart).toString();
         const http = /REST\s+https?:\/\/127\.0\.0\.1:(\d+)\//.exec(banner)?.[1];
@@ -197,13 +176,13 @@ export class ReplicaSet {
   /** Sends `signal` to replica `index` and resolves once its process has ended. */
   async stopReplica(index: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM', timeoutMs = 60_000): Promise<void> {
     const replica = this.replica(index);
-    if (!alive(replica.pid)) return;
+    if (!processAlive(replica.pid)) return;
     process.kill(replica.pid!, signal);
     const deadline = Date.now() + timeoutMs;
-    while (alive(replica.pid) && Date.now() < deadline) await sleep(50);
-    if (alive(replica.pid)) {
+    while (processAlive(replica.pid) && Date.now() < deadline) await sleep(50);
+    if (processAlive(replica.pid)) {
       process.kill(replica.pid!, 'SIGKILL');
-      while (alive(replica.pid)) await sleep(50);
+      while (processAlive(replica.pid)) await sleep(50);
     }
     delete replica.pid;
     this.save();
@@ -247,9 +226,9 @@ export class ReplicaSet {
   /** Stops every replica and haproxy; the folder is removed unless `keep`. */
   async stop(options: { keep?: boolean } = {}): Promise<void> {
     await Promise.all(this.state.replicas.map((_, index) => this.stopReplica(index, 'SIGTERM')));
-    if (alive(this.state.haproxyPid)) {
+    if (processAlive(this.state.haproxyPid)) {
       process.kill(this.state.haproxyPid, 'SIGTERM');
-      while (alive(this.state.haproxyPid)) await sleep(50);
+      while (processAlive(this.state.haproxyPid)) await sleep(50);
     }
     if (!options.keep) rmSync(this.state.dir, { recursive: true, force: true });
   }
@@ -317,8 +296,8 @@ async function startBalancer(set: ReplicaSet, haproxy: string): Promise<void> {
     set.state.haproxyPid = child.pid;
     set.save();
     const deadline = Date.now() + 10_000;
-    while (!existsSync(socket) && alive(child.pid) && Date.now() < deadline) await sleep(50);
-    if (existsSync(socket) && alive(child.pid)) return;
-    if (attempt === 3 || alive(child.pid)) throw new Error(`haproxy did not start:\n${logTail(join(dir, 'haproxy.log'))}`);
+    while (!existsSync(socket) && processAlive(child.pid) && Date.now() < deadline) await sleep(50);
+    if (existsSync(socket) && processAlive(child.pid)) return;
+    if (attempt === 3 || processAlive(child.pid)) throw new Error(`haproxy did not start:\n${logTail(join(dir, 'haproxy.log'))}`);
   }
 }
