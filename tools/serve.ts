@@ -14,6 +14,7 @@ import { ownPackage } from './own-package.ts';
 import { missingToolPackages } from './tool-packages.ts';
 import { OpsConfigError, operationsFromEnv, type OperationsSettings } from '../src/runtime/ops/env.ts';
 import type { GraphiqlDefaults } from '../src/runtime/graphql/handler-factory.ts';
+import { releaseStartupMemory } from './serve/heap.ts';
 import { startServers, type PageSwitches, type RunningServers } from '../src/runtime/server.ts';
 import { graphiqlDefaults } from './serve/graphiql.ts';
 import { pageSwitches, SwitchError } from './serve/pages.ts';
@@ -80,6 +81,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       await shutdown();
     }
   }
+  releaseStartupMemory();
   await new Promise<void>((done) => {
     let stopping = false;
     const stop = (reason: string): void => {

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, webcrypto, type KeyObject } from 'node:crypto';
 import { importSPKI, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { ApiError } from './errors.ts';
 import type { Principal } from './handler.ts';
@@ -81,7 +81,7 @@ export async function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env)
     return { mode: 'production', policy, verify: (token) => verifyToken(token, key, [algorithm], issuer, audience, policy) };
   }
   if (env.TRIDENT_JWT_SECRET) {
-    const key = createSecretKey(Buffer.from(env.TRIDENT_JWT_SECRET));
+    const key = await hmacVerifyKey(env.TRIDENT_JWT_SECRET);
     return { mode: 'production', policy, verify: (token) => verifyToken(token, key, ['HS256'], issuer, audience, policy) };
   }
   if (env.NODE_ENV === 'production') {
@@ -93,10 +93,11 @@ export async function authenticatorFromEnv(env: NodeJS.ProcessEnv = process.env)
 /** The dev-mode authenticator: verifies and issues HS256 tokens with the built-in dev key. */
 export function devAuthenticator(issuer = tokenIssuer, audience = tokenAudience, policy: TokenPolicy = defaultTokenPolicy): Authenticator {
   const key = createSecretKey(Buffer.from(devSecret));
+  const verifyKey = hmacVerifyKey(devSecret);
   return {
     mode: 'dev',
     policy,
-    verify: (token) => verifyToken(token, key, ['HS256'], issuer, audience, policy),
+    verify: async (token) => verifyToken(token, await verifyKey, ['HS256'], issuer, audience, policy),
     issue: async (principal, ttlSeconds = Math.min(defaultDevTokenSeconds, policy.maxLifetimeSeconds)) => {
       if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > policy.maxLifetimeSeconds) {
         throw new AuthConfigError(`a token cannot live ${ttlSeconds} s: the maximum lifetime is ${policy.maxLifetimeSeconds} s (TRIDENT_JWT_MAX_LIFETIME)`);
@@ -114,6 +115,14 @@ export function devAuthenticator(issuer = tokenIssuer, audience = tokenAudience,
   };
 }
 
+/**
+ * An HS256 secret as a Web Crypto key, imported once: given a KeyObject or bytes, jose imports the
+ * key again for every token it verifies, which costs about as much as the check itself.
+ */
+function hmacVerifyKey(secret: string): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('raw', Buffer.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+}
+
 /** Why jose refused a token, in words a caller can act on; the claim names are jose's. */
 function rejection(error: unknown): string {
   const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
@@ -126,7 +135,7 @@ function rejection(error: unknown): string {
   return 'the token is not valid';
 }
 
-async function verifyToken(token: string, key: KeyObject | Awaited<ReturnType<typeof importSPKI>>, algorithms: string[], issuer: string, audience: string, policy: TokenPolicy): Promise<Principal> {
+async function verifyToken(token: string, key: KeyObject | webcrypto.CryptoKey | Awaited<ReturnType<typeof importSPKI>>, algorithms: string[], issuer: string, audience: string, policy: TokenPolicy): Promise<Principal> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, key, { algorithms, issuer, audience, requiredClaims: ['exp'], clockTolerance: policy.clockSkewSeconds }));

@@ -24,7 +24,7 @@ export function registerRestApi(app: FastifyInstance, served: ServedApi, authent
     const url = routePath(served.basePath, bound.operation.path);
     byPath.set(url, [...(byPath.get(url) ?? []), bound]);
   }
-  const lifecycle = lifecycleHeaders(served.api);
+  const lifecycle = Object.entries(lifecycleHeaders(served.api));
   for (const [url, bounds] of byPath) {
     for (const bound of bounds) {
       app.route({ method: bound.operation.method as HTTPMethods, url, handler: (request, reply) => handle(bound, request, reply, authenticator, lifecycle, shape) });
@@ -48,8 +48,8 @@ function checkMediaType(operation: BoundOperation['operation'], request: Fastify
   throw new ApiError('unsupported_media_type', `This operation takes ${expected}, not ${contentType || 'an untyped body'}.`, [{ pointer: '/header/Content-Type', message: `must be ${accepted.join(' or ') || 'absent (no body)'}` }]);
 }
 
-async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: Record<string, string>, shape: ProblemShape): Promise<void> {
-  for (const [name, value] of Object.entries(lifecycle)) reply.header(name, value);
+async function handle(bound: BoundOperation, request: FastifyRequest, reply: FastifyReply, authenticator: Authenticator, lifecycle: ReadonlyArray<[string, string]>, shape: ProblemShape): Promise<void> {
+  for (const [name, value] of lifecycle) reply.header(name, value);
   if (bound.operation.security.length > 0) reply.header('Cache-Control', 'no-store');
   const aborter = new AbortController();
   // Only a caller that goes away before the answer is complete aborts the handler; aborting
