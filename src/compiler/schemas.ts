@@ -25,7 +25,7 @@ export interface ConverterOptions {
 }
 
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
-const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'String', 'Int', 'Float', 'Boolean', 'ID']);
+const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'Download', 'String', 'Int', 'Float', 'Boolean', 'ID']);
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
 const unionKeywords = ['oneOf', 'anyOf'] as const;
