@@ -267,6 +267,11 @@ function readResponses(
   }
   const jsonType = mediaTypes.find(isJsonMediaType);
   if (jsonType !== undefined) {
+    const others = mediaTypes.filter((mediaType) => !isJsonMediaType(mediaType));
+    if (others.length > 0) {
+      const carried = `the ${jsonType} response only`;
+      schemas.losses.add(appendPointer(responsePointer, 'content'), 'omitted', `response also as ${others.join(', ')}`, { graphql: carried, proto: carried });
+    }
     const media = content[jsonType];
     const typed = schemas.typeOf(isSchema(media) ? media.schema : undefined, appendPointer(responsePointer, 'content', jsonType, 'schema'), `${rpcName}Result`);
     return { result: { kind: 'json', status: success, type: typed.type, mediaTypes }, errorStatuses };
