@@ -89,6 +89,12 @@ export function convertOperations(
         report('name-renamed', `the GraphQL field '${graphqlName}' is taken by another operation; this one is '${unique}'`, pointer);
         losses.add(pointer, 'renamed', `operation '${id}'`, { graphql: `'${unique}'` });
         graphqlName = unique;
+      } else if (id === declared) {
+        // A derived id is reported with its derivation; a kept one may still be spelled otherwise.
+        losses.add(pointer, 'renamed', `operation '${id}'`, {
+          ...(graphqlName !== id && operation['x-graphql-name'] === undefined ? { graphql: `'${graphqlName}'` } : {}),
+          ...(rpcName !== id.charAt(0).toUpperCase() + id.slice(1) ? { proto: `rpc ${rpcName}` } : {}),
+        });
       }
     } else {
       for (const [name, seen, target] of [
