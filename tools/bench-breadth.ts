@@ -62,6 +62,8 @@ console.log(`documents                      ${records.length}`);
 console.log(`  compiled                     ${compiled.length} (${operations} operations; ${warned.length} with warnings)`);
 console.log(`  invalid input (diagnostics)  ${invalidInput.length}`);
 console.log(`  failed on valid input        ${failed.length}`);
+const short = compiled.filter((record) => (record.graphqlOperations ?? 0) < record.operations);
+console.log(`  operations in GraphQL        ${compiled.reduce((sum, record) => sum + (record.graphqlOperations ?? 0), 0)}/${operations} (${short.length} documents leave some out)`);
 console.log(`of the compiled: SDL valid (graphql-js)  ${validSdl.length}/${compiled.length}`);
 console.log(`                 proto valid (buf build) ${validBuf.length}/${compiled.length}`);
 console.log(`                 proto valid (protoc)    ${validProtoc.length}/${compiled.length}`);

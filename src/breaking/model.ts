@@ -100,8 +100,6 @@ export interface Finding<RuleId extends string = string> {
   subjects: Subjects;
   /** Twelve hex digits, stable across unrelated edits: acknowledgements name it. */
   fingerprint: string;
-  /** Targets in which the subject does not exist (a binary download has no GraphQL field). */
-  absentFrom?: Target[];
   /** Whether the change is to what clients send or to what they read, where that is known. */
   direction?: 'request' | 'response';
   /** The sunset date an operation had in the base, for the policy on removals. */

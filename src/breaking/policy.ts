@@ -31,8 +31,8 @@ export type Mode = 'gate' | 'migration';
 /** Applies the policy to the findings of one API version. `today` is YYYY-MM-DD. */
 export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string): JudgedFinding[] {
   return findings.map((finding) => {
-    const verdicts = verdictsOf(finding.rule, finding.absentFrom);
-    const severity = severityOf(finding.rule, finding.absentFrom);
+    const verdicts = verdictsOf(finding.rule);
+    const severity = severityOf(finding.rule);
     const judged = { ...finding, verdicts, severity };
     if (mode === 'migration') return { ...judged, status: 'migration' };
     if (severity === 'safe') return { ...judged, status: 'info' };

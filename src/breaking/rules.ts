@@ -63,18 +63,13 @@ export function isRuleId(id: string): id is RuleId {
   return Object.hasOwn(ruleTable, id);
 }
 
-/**
- * The verdicts a finding carries: the rule's, except for targets in which the subject does not
- * exist (those are `safe`, since no client of that protocol can call it).
- */
-export function verdictsOf(rule: RuleId, absentFrom: readonly Target[] = []): Record<Target, Verdict> {
-  const verdicts = { ...ruleTable[rule].verdicts } as Record<Target, Verdict>;
-  for (const target of absentFrom) verdicts[target] = 'safe';
-  return verdicts;
+/** The verdicts a finding carries: its rule's, per target. */
+export function verdictsOf(rule: RuleId): Record<Target, Verdict> {
+  return { ...ruleTable[rule].verdicts } as Record<Target, Verdict>;
 }
 
 /** The worst verdict of a finding over every target. */
-export function severityOf(rule: RuleId, absentFrom: readonly Target[] = []): Verdict {
-  const verdicts = verdictsOf(rule, absentFrom);
+export function severityOf(rule: RuleId): Verdict {
+  const verdicts = verdictsOf(rule);
   return worstVerdict(targets.map((target) => verdicts[target]));
 }

@@ -9,12 +9,13 @@ import { resolveProtoClashes } from './emit/proto/clashes.ts';
 import { writeProtoFile } from './emit/proto/print.ts';
 import { toProtoFile } from './emit/proto/transform.ts';
 import { writeGraphqlClient } from './emit/clients/graphql.ts';
-import { writeGrpcClient } from './emit/clients/grpc.ts';
+import { grpcMethodName, writeGrpcClient } from './emit/clients/grpc.ts';
 import { writeRestClient } from './emit/clients/rest.ts';
 import { writeServerTypes } from './emit/server.ts';
 import { writeTypescriptTypes } from './emit/typescript.ts';
 import type { Api } from './ir.ts';
 import { loadContract, type LoadedContract, type ReadText } from './load.ts';
+import { pascalCase } from './names.ts';
 import { LossLog, type Loss } from './losses.ts';
 import { applyLock, lockFileName, readLock, writeLock } from './lock.ts';
 import { parseSource, type SourceFile } from './source.ts';
@@ -164,6 +165,12 @@ async function compileInto(
     result.files.set(paths.restClient, writeRestClient(api, 'trident/client/rest'));
     result.files.set(paths.graphqlClient, writeGraphqlClient(api, graphql, 'trident/client/graphql'));
     result.files.set(paths.grpcClient, writeGrpcClient(api, numbered.file, 'trident/client/grpc', posix.relative(posix.dirname(paths.grpcClient), paths.grpc)));
+    for (const operation of api.operations) {
+      // The REST and GraphQL clients call the method `assignIPv4s`; ts-proto's gRPC TypeScript spells it its own way.
+      const rpc = pascalCase(operation.id);
+      const method = grpcMethodName(rpc);
+      if (method !== rpc.charAt(0).toLowerCase() + rpc.slice(1)) losses.add(operation.pointer, 'renamed', `gRPC TypeScript method '${rpc.charAt(0).toLowerCase() + rpc.slice(1)}'`, { proto: `'${method}' (ts-proto's spelling)` });
+    }
   }
   if (outputs.has('types')) {
     try {

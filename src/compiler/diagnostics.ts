@@ -99,10 +99,10 @@ export const diagnosticRegistry = {
     summary: 'The compiler stopped on something it did not expect; the message says what.',
     hint: 'please report it with the document; the rest of the output was not written',
   },
-  'binary-response-rest-only': {
+  'binary-response-download': {
     severity: 'info',
-    summary: 'A binary response has no GraphQL equivalent; the operation is left out of GraphQL.',
-    hint: 'clients download the bytes over REST or gRPC',
+    summary: 'A binary response is not carried in GraphQL: its field answers a `Download` with the REST URL of the bytes.',
+    hint: 'clients fetch the bytes from the Download\'s url with the same credentials, or over gRPC',
   },
   'stream-item-schema-missing': {
     severity: 'warning',

@@ -78,25 +78,35 @@ export function buildLossReport(
 const targetTitles: Record<Target, string> = { graphql: 'GraphQL', proto: 'proto' };
 
 /**
+ * What a rename renamed: the construct without the name (`parameter 'api-version' (query)` is a
+ * `parameter`, `operation GET /pets` an `operation`), so renames group by what they rename.
+ */
+export function renamedSubject(construct: string): string {
+  return (construct.split(/ '| (?:GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /)[0] ?? construct).replace(/^the /, '');
+}
+
+/**
  * The report for a terminal: per target, each kind of construct once with how often it occurs
- * and its first place, most frequent first.
+ * and its first place, most frequent first; renames one line per what they rename, with an example.
  */
 export function formatLossReport(report: LossReport, groupsPerTarget = 8): string[] {
   const lines: string[] = [];
   const counts = targetOrder.map((target) => `${targetTitles[target]} ${report.targets[target].count}`).join(', ');
   lines.push(`lossiness of ${report.document}: ${counts}`);
   for (const target of targetOrder) {
-    const groups = new Map<string, { count: number; first: LocatedLoss }>();
+    const groups = new Map<string, { count: number; first: LocatedLoss; label: string }>();
     for (const loss of report.targets[target].losses) {
-      const key = `${loss.kind}\u0000${loss.construct}\u0000${loss.fallback}`;
+      const renamed = loss.kind === 'renamed';
+      const key = renamed ? `renamed\u0000${renamedSubject(loss.construct)}` : `${loss.kind}\u0000${loss.construct}\u0000${loss.fallback}`;
       const group = groups.get(key);
       if (group) group.count += 1;
-      else groups.set(key, { count: 1, first: loss });
+      else groups.set(key, { count: 1, first: loss, label: renamed ? `${renamedSubject(loss.construct)} renamed` : loss.construct });
     }
-    const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.first.construct.localeCompare(b.first.construct));
-    for (const { count, first } of sorted.slice(0, groupsPerTarget)) {
+    const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+    for (const { count, first, label } of sorted.slice(0, groupsPerTarget)) {
       const times = count === 1 ? '' : ` (x${count})`;
-      lines.push(`  ${targetTitles[target].padEnd(7)} ${first.construct} -> ${first.fallback}${times}, first at ${first.file}:${first.line}:${first.col}`);
+      const what = first.kind === 'renamed' ? `${label}${times}, e.g. ${first.construct} -> ${first.fallback}` : `${label} -> ${first.fallback}${times}`;
+      lines.push(`  ${targetTitles[target].padEnd(7)} ${what}, first at ${first.file}:${first.line}:${first.col}`);
     }
     if (sorted.length > groupsPerTarget) lines.push(`  ${targetTitles[target].padEnd(7)} ... and ${sorted.length - groupsPerTarget} more kinds; --report json lists every one`);
   }

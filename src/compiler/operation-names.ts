@@ -4,7 +4,7 @@
  */
 import type { Parameter, RequestBody } from './ir.ts';
 import type { LossLog } from './losses.ts';
-import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoFieldName, snakeCase, words } from './names.ts';
+import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase, words } from './names.ts';
 import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
 import type { Report } from './operations.ts';
 
@@ -130,8 +130,13 @@ export function nameParameters(parameters: Parameter[], body: RequestBody | unde
         ? graphqlNames.owner(graphqlBase(owner))
         : protoNames.owner(protoBase(owner));
       report('name-renamed', `parameter ${owner} clashes with ${clash ?? ''}; it is '${graphql}' in GraphQL and '${proto}' in proto`, parameter.pointer);
-      losses.add(parameter.pointer, 'renamed', `parameter ${owner}`, { graphql: `'${graphql}'`, proto: `'${proto}'` });
     }
+    // Every name not spelled as written is reported (`$filter` -> `filter`, `api-version` ->
+    // `apiVersion`); a proto field counts as spelled so when its JSON name is the parameter's.
+    losses.add(parameter.pointer, 'renamed', `parameter ${owner}`, {
+      ...(graphql !== parameter.name ? { graphql: `'${graphql}'` } : {}),
+      ...(protoDefaultJsonName(proto) !== parameter.name ? { proto: `'${proto}'` } : {}),
+    });
     if (graphql !== parameterFieldName(parameter.name)) parameter.graphqlName = graphql;
     if (proto !== protoFieldName(parameterFieldName(parameter.name))) parameter.protoName = proto;
   }

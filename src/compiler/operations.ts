@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { Operation, OperationKind, Parameter, ParameterLocation, RequestBody, Result, SecurityRequirement, TypeRef } from './ir.ts';
 import { jsonFallback } from './losses.ts';
+import { contentKind } from './media-kinds.ts';
 import { camelCase, isIdentifier, pascalCase } from './names.ts';
 import { Namespace } from './namespace.ts';
 import { deriveOperationId, deriveOperationIds, nameParameters, type OperationEntry } from './operation-names.ts';
@@ -88,6 +89,12 @@ export function convertOperations(
         report('name-renamed', `the GraphQL field '${graphqlName}' is taken by another operation; this one is '${unique}'`, pointer);
         losses.add(pointer, 'renamed', `operation '${id}'`, { graphql: `'${unique}'` });
         graphqlName = unique;
+      } else if (id === declared) {
+        // A derived id is reported with its derivation; a kept one may still be spelled otherwise.
+        losses.add(pointer, 'renamed', `operation '${id}'`, {
+          ...(graphqlName !== id && operation['x-graphql-name'] === undefined ? { graphql: `'${graphqlName}'` } : {}),
+          ...(rpcName !== id.charAt(0).toUpperCase() + id.slice(1) ? { proto: `rpc ${rpcName}` } : {}),
+        });
       }
     } else {
       for (const [name, seen, target] of [
@@ -213,7 +220,25 @@ function readBody(
     const typed = schemas.typeOf(isSchema(media) ? media.schema : undefined, schemaPointer, `${rpcName}Body`);
     return { kind: 'json', type: typed.type, required, mediaTypes };
   }
+  const kind = contentKind(mediaTypes);
+  const typed = typedBy(body.content, deref);
+  // Text with a schema is structured data that both targets take as an opaque upload.
+  if (kind !== 'binary' && typed !== '') {
+    const construct = `${kind} request body (${mediaTypes.join(', ')})${typed}`;
+    schemas.losses.add(appendPointer(pointer, 'content'), 'fallback', construct, { graphql: 'Upload', proto: 'bytes, streamed in chunks' });
+  }
   return { kind: 'binary', required, mediaTypes };
+}
+
+/** ` typed by a schema` when some media type's schema describes structure (an object or an array), else nothing. */
+function typedBy(content: Record<string, unknown>, deref: (value: unknown) => unknown): string {
+  const structured = Object.values(content).some((media) => {
+    const schema = isSchema(media) ? deref(media.schema) : undefined;
+    if (!isSchema(schema)) return false;
+    const type = Array.isArray(schema.type) ? schema.type : [schema.type];
+    return type.includes('object') || type.includes('array') || isSchema(schema.properties) || Array.isArray(schema.allOf);
+  });
+  return structured ? ' typed by a schema' : '';
 }
 
 function readResponses(
@@ -248,13 +273,24 @@ function readResponses(
   }
   const jsonType = mediaTypes.find(isJsonMediaType);
   if (jsonType !== undefined) {
+    const others = mediaTypes.filter((mediaType) => !isJsonMediaType(mediaType));
+    if (others.length > 0) {
+      const carried = `the ${jsonType} response only`;
+      schemas.losses.add(appendPointer(responsePointer, 'content'), 'omitted', `response also as ${others.join(', ')}`, { graphql: carried, proto: carried });
+    }
     const media = content[jsonType];
     const typed = schemas.typeOf(isSchema(media) ? media.schema : undefined, appendPointer(responsePointer, 'content', jsonType, 'schema'), `${rpcName}Result`);
     return { result: { kind: 'json', status: success, type: typed.type, mediaTypes }, errorStatuses };
   }
   if (mediaTypes.length > 0) {
-    schemas.losses.add(responsePointer, 'omitted', `binary response (${mediaTypes.join(', ')})`, { graphql: 'operation left out' });
-    report('binary-response-rest-only', `'${rpcName}' answers with bytes (${mediaTypes.join(', ')}), which GraphQL cannot carry`, responsePointer);
+    const kind = contentKind(mediaTypes);
+    const construct = `${kind} response (${mediaTypes.join(', ')})${typedBy(content, deref)}`;
+    if (kind === 'binary') {
+      schemas.losses.add(responsePointer, 'fallback', construct, { graphql: 'Download (the REST URL of the bytes)' });
+      report('binary-response-download', `'${rpcName}' answers with bytes (${mediaTypes.join(', ')}); GraphQL gives a Download with the REST URL that serves them`, responsePointer);
+    } else {
+      schemas.losses.add(responsePointer, 'fallback', construct, { graphql: 'String', proto: 'bytes, streamed in chunks' });
+    }
     return { result: { kind: 'binary', status: success, mediaTypes }, errorStatuses };
   }
   return { result: { kind: 'empty', status: success }, errorStatuses };

@@ -25,7 +25,7 @@ export interface ConverterOptions {
 }
 
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
-const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'String', 'Int', 'Float', 'Boolean', 'ID']);
+const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'Download', 'String', 'Int', 'Float', 'Boolean', 'ID']);
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
 const unionKeywords = ['oneOf', 'anyOf'] as const;
@@ -88,7 +88,12 @@ export class SchemaConverter {
     if (this.lenient) {
       for (const [name, schema] of Object.entries(schemas)) {
         if (isObjectLike(schema) || isStringEnum(schema)) {
-          this.componentNames.set(name, this.claimTypeName(this.pascal(name), appendPointer('/components/schemas', name)));
+          const pointer = appendPointer('/components/schemas', name);
+          const hint = this.pascal(name);
+          const claimed = this.claimTypeName(hint, pointer);
+          // A clash is reported where the name is claimed; a name only spelled otherwise (`pet_store`, `58d8`) here.
+          if (claimed === hint && hint !== name) this.losses.add(pointer, 'renamed', `the type '${name}'`, { graphql: `'${hint}'`, proto: `'${hint}'` });
+          this.componentNames.set(name, claimed);
         }
       }
     }
@@ -170,7 +175,12 @@ export class SchemaConverter {
       }
       return { type: { kind: 'list', of: items.type }, nullable };
     }
-    if (type === 'string') return { type: scalarRefs[stringScalar(schema)], nullable };
+    if (type === 'string') {
+      const scalar = stringScalar(schema);
+      const looser = looserString(schema, scalar);
+      if (looser) this.losses.add(pointer, 'fallback', looser.construct, looser.fallbacks);
+      return { type: scalarRefs[scalar], nullable };
+    }
     if (type === 'integer') return { type: scalarRefs[integerScalar(schema)], nullable };
     if (type === 'number') return { type: scalarRefs[schema.format === 'float' ? 'float' : 'double'], nullable };
     if (type === 'boolean') return { type: scalarRefs.boolean, nullable };
@@ -497,6 +507,18 @@ function stringScalar(schema: Schema): 'string' | 'datetime' | 'date' | 'bytes' 
   if (schema.format === 'binary' || schema.format === 'byte' || schema.contentEncoding === 'base64') return 'bytes';
   if (typeof schema.contentMediaType === 'string' && schema.contentMediaType !== 'application/json') return 'bytes';
   return 'string';
+}
+
+/**
+ * A string a target types less precisely than the contract: a date is a plain string in both, and
+ * bytes (a file in a form, content of a media type) are a `String` in GraphQL, which has no bytes.
+ * Base64 text (`format: byte`) is the same text in a GraphQL `String`, so it is no loss.
+ */
+function looserString(schema: Schema, scalar: ScalarKind): { construct: string; fallbacks: Fallbacks } | undefined {
+  if (scalar === 'date') return { construct: 'a date (format: date)', fallbacks: { graphql: 'String', proto: 'string' } };
+  if (scalar !== 'bytes' || schema.format === 'byte' || schema.contentEncoding === 'base64') return undefined;
+  const what = schema.format === 'binary' ? 'format: binary' : `contentMediaType: ${String(schema.contentMediaType)}`;
+  return { construct: `bytes (${what})`, fallbacks: { graphql: 'String' } };
 }
 
 // Without a format, an integer is int32 only when its declared range fits; otherwise int64.

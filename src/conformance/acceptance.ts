@@ -87,7 +87,7 @@ export async function acceptanceChecks(context: RunContext): Promise<void> {
       );
       await context.checks.run('cross', loaded.key, 'GraphQL and gRPC accept the valid requests generated from the contract', operation.id, () =>
         acceptCases(context, loaded.api, operation, 'valid elsewhere', Math.max(5, Math.ceil(context.runs / 2)), (variation) => [
-          ...(operation.result.kind === 'binary' ? [] : ['graphql' as const]),
+          'graphql' as const,
           ...(protoCarries(variation.value) ? ['grpc' as const] : []),
         ]),
       );

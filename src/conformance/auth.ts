@@ -60,7 +60,6 @@ async function decide(context: RunContext, api: Api, operation: Operation, crede
       }
       continue;
     }
-    if (protocol === 'graphql' && operation.result.kind === 'binary') continue;
     const outcome = await target.callers[protocol].call(api, operation.id, prepared.input, token);
     codes[protocol] = codeOf(outcome);
     const mismatch = catalogMismatch(protocol, outcome);

@@ -88,7 +88,6 @@ async function validateOperation(context: RunContext, api: Api, operation: Opera
         if (rest.ok || (rest.exchange?.status !== 400 && rest.exchange?.status !== 422)) return;
         tried += 1;
         for (const protocol of ['graphql', 'grpc'] as const) {
-          if (protocol === 'graphql' && operation.result.kind === 'binary') continue;
           const problem = rejection(protocol, await target.callers[protocol].call(api, operation.id, input, token));
           if (problem) findings.push({ mutation, problem: `${protocol}: ${problem}` });
         }

@@ -156,7 +156,7 @@ describe('generated clients against the real servers', () => {
     grpcNowhere.close();
   });
 
-  it('uploads and downloads: REST binary body and Blob, GraphQL multipart, gRPC client and server streams', async () => {
+  it('uploads and downloads: REST binary body and Blob, GraphQL multipart and a Download URL, gRPC client and server streams', async () => {
     const uploader = clientsFor('clinic_uploader');
     const create = () => ({ studyId: served.seed.studyId, contentType: 'image/png' as const, sizeBytes: png.length, checksum: { algorithm: 'sha256' as const, value: sha256.toString('hex') }, capture: { capturedAt: '2026-11-20T10:00:00Z', modality: 'XC' as const, deviceId: 'cam-1' } });
     const digest = `sha-256=:${sha256.toString('base64')}:`;
@@ -182,6 +182,13 @@ describe('generated clients against the real servers', () => {
     const pieces: Buffer[] = [];
     for await (const message of uploader.grpc.image.downloadImageContent({ imageId: viaGrpc.id })) pieces.push(message.chunk);
     expect(Buffer.concat(pieces)).toEqual(png);
+    // GraphQL answers where the bytes are; the same credentials fetch them there.
+    const download = await uploader.graphql.image.downloadImageContent({ imageId: viaRest.id });
+    expect(download).toEqual({ __typename: 'Download', url: `/image/v1/images/${viaRest.id}/content`, contentType: 'image/png', size: String(png.length) });
+    const fetched = await fetch(new URL(download.url, baseUrl), { headers: { authorization: `Bearer ${await served.token('clinic_uploader')}` } });
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png);
+    const elsewhere = await failure(clientsFor('doctor').graphql.image.downloadImageContent({ imageId: 'img_doesnotexist0000' }));
+    expect(elsewhere.code).toBe('not_found');
 
     const wrongDigest = await failure(uploader.rest.image.uploadImageContent({ params: { path: { imageId: (await uploader.rest.image.createImage({ body: create() })).id }, header: { 'Content-Digest': `sha-256=:${Buffer.alloc(32).toString('base64')}:` } }, body: { content: png, contentType: 'image/png' } }));
     expect(wrongDigest.code).toBe('invalid_argument');

@@ -140,6 +140,9 @@ describe('names that every generator spells alike', () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const proto = readFileSync(join(root, 'out/proto/trident/names/v1/names.proto'), 'utf8');
     expect(proto).toContain('rpc N58d8a9c0e4b0f1a2(N58d8a9c0e4b0f1a2Request)');
+    // Each name the gRPC TypeScript spells otherwise is in the lossiness report.
+    expect(result.stdout).toContain("proto   gRPC TypeScript method renamed (x2), e.g. gRPC TypeScript method 'n58d8a9c0e4b0f1a2' -> 'n58D8A9C0E4B0F1A2' (ts-proto's spelling)");
+    expect(result.stdout).toContain("proto   operation renamed (x2), e.g. operation '58d8a9c0e4b0f1a2' -> rpc N58d8a9c0e4b0f1a2");
     writeFileSync(join(root, 'consumer.ts'), [
       "import { createNamesV1GrpcClient } from './out/ts/names/v1/clients/grpc.ts';",
       "const client = createNamesV1GrpcClient({ address: '127.0.0.1:1' });",

@@ -199,6 +199,24 @@ describe('binary content', () => {
     expect(body.data?.uploadAttachment).toMatchObject({ size: '20', contentType: 'image/png' });
   });
 
+  it('GraphQL answers a download with the REST URL of the bytes, and text as a String', async () => {
+    await rest('/notes/note_url/attachment', { method: 'PUT', token: writer, headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const download = await gql('query($id: String!) { downloadAttachment(noteId: $id) { url contentType size } }', { id: 'note_url' }, reader);
+    expect(download.body.data?.downloadAttachment).toEqual({ url: '/notes/v1/notes/note_url/attachment', contentType: 'application/octet-stream', size: '20' });
+    const fetched = await fetch(`${harness.servers.httpUrl}/notes/v1/notes/note_url/attachment`, { headers: { authorization: `Bearer ${reader}` } });
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(bytes);
+    const missing = await gql('query { downloadAttachment(noteId: "note_none") { url } }', {}, reader);
+    expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await gql('query { downloadAttachment(noteId: "note_url") { url } }')).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const created = (await (await rest('/notes', { method: 'POST', token: writer, body: JSON.stringify({ title: 'Plain', tags: ['a', 'b'] }) })).json()) as { id: string };
+    const text = await gql('query($id: String!) { renderNote(noteId: $id, width: 12) }', { id: created.id }, reader);
+    expect(text.body.errors).toBeUndefined();
+    expect(text.body.data?.renderNote).toBe(`Plain\n${'—'.repeat(12)}\na, b`);
+    expect(await (await rest(`/notes/${created.id}/text?width=12`, { token: reader })).text()).toBe(text.body.data?.renderNote);
+    expect((await gql('query { renderNote(noteId: "note_none") }', {}, reader)).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('uploads as a gRPC client stream and downloads as a server stream', async () => {
     const client = harness.grpcClient(service);
     const uploaded = await new Promise<Record<string, unknown>>((resolve, reject) => {

@@ -86,6 +86,15 @@ export function notesService(): NotesV1Handlers & { notes: Map<string, Note> } {
         },
       };
     },
+    async renderNote({ path, query }) {
+      const note = find(path.noteId);
+      const rule = '—'.repeat(query.width ?? 10);
+      const bytes = Buffer.from(`${note.title}\n${rule}\n${(note.tags ?? []).join(', ')}`);
+      return { contentType: 'text/plain; charset=utf-8', size: bytes.length, etag: String(note.version), async *read() {
+        // Chunks that split the rule's three-byte characters, as a stream may.
+        for (let offset = 0; offset < bytes.length; offset += 4) yield bytes.subarray(offset, offset + 4);
+      } };
+    },
     // Replays the events after `after`, then follows new ones until the caller goes away.
     async *watchNotes({ query }, context) {
       let next = query.after ?? 0;

@@ -83,4 +83,27 @@ describe('the lossiness report for a terminal', () => {
       '  GraphQL a map -> JSON scalar, first at a.yaml:4:3',
     ]);
   });
+
+  it('counts renames by what they rename, with the first as an example', () => {
+    const renamed = (construct: string, fallback: string, line: number) => ({ target: 'proto' as const, kind: 'renamed' as const, construct, fallback, pointer: `/x/${line}`, file: 'a.yaml', line, col: 5 });
+    const report: LossReport = {
+      document: 'a.yaml',
+      api: { name: 'a', version: 1 },
+      targets: {
+        graphql: { count: 0, losses: [] },
+        proto: { count: 4, losses: [
+          renamed("parameter '$filter' (query)", "'filter'", 3),
+          renamed('operation GET /pets', 'rpc GetPets', 5),
+          renamed("parameter 'api-version' (query)", "'api_version'", 7),
+          renamed("the type '9lives'", "'N9lives'", 9),
+        ] },
+      },
+    };
+    expect(formatLossReport(report)).toEqual([
+      'lossiness of a.yaml: GraphQL 0, proto 4',
+      "  proto   parameter renamed (x2), e.g. parameter '$filter' (query) -> 'filter', first at a.yaml:3:5",
+      '  proto   operation renamed, e.g. operation GET /pets -> rpc GetPets, first at a.yaml:5:5',
+      "  proto   type renamed, e.g. the type '9lives' -> 'N9lives', first at a.yaml:9:5",
+    ]);
+  });
 });

@@ -15,6 +15,8 @@ export interface BreadthRecord {
   path: string;
   ms: number;
   operations: number;
+  /** Fields of the GraphQL root types: every operation should be one. */
+  graphqlOperations?: number;
   errors: Array<{ code: string; message: string }>;
   warnings: number;
   sdl?: { valid: boolean; error?: string };
@@ -43,7 +45,10 @@ for (const { path, name } of entries) {
   for (const [file, text] of compiled.files) {
     if (file.endsWith('.graphql')) {
       try {
-        const problems = validateSchema(buildSchema(text));
+        const schema = buildSchema(text);
+        const problems = validateSchema(schema);
+        const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+        record.graphqlOperations = roots.reduce((sum, root) => sum + Object.keys(root?.getFields() ?? {}).filter((field) => field !== '_empty').length, 0);
         record.sdl = problems.length === 0 ? { valid: true } : { valid: false, error: problems.map((problem) => problem.message).join('; ').slice(0, 300) };
       } catch (error) {
         record.sdl = { valid: false, error: (error as Error).message.slice(0, 300) };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NamedType } from '../../compiler/ir.ts';
 import { getAtPointer, parentPointer } from '../../compiler/pointer.ts';
-import type { Finding, Side, SourceLocation, Subjects, Target } from '../model.ts';
+import type { Finding, Side, SourceLocation, Subjects } from '../model.ts';
 import type { RuleId } from '../rules.ts';
 import type { ContractSide } from '../side.ts';
 import { Reach } from './reach.ts';
@@ -16,7 +16,6 @@ export interface Report {
   location?: SourceLocation;
   anchor?: SourceLocation;
   subjects?: Subjects;
-  absentFrom?: Target[];
   baseSunset?: string;
   direction?: 'request' | 'response';
 }
@@ -73,7 +72,6 @@ export class DiffContext {
       ...(anchor ? { anchor } : {}),
       subjects: { ...report.subjects },
       fingerprint: fingerprint(this.scope, rule, report.subject),
-      ...(report.absentFrom && report.absentFrom.length > 0 ? { absentFrom: report.absentFrom } : {}),
       ...(report.direction ? { direction: report.direction } : {}),
       ...(report.baseSunset !== undefined ? { baseSunset: report.baseSunset } : {}),
     });

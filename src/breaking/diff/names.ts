@@ -1,6 +1,6 @@
 import type { NamedType, Operation } from '../../compiler/ir.ts';
 import { camelCase, constantCase, graphqlFieldName, parameterFieldName, pascalCase, protoFieldName, snakeCase } from '../../compiler/names.ts';
-import type { Subjects, Target } from '../model.ts';
+import type { Subjects } from '../model.ts';
 import type { Direction } from './reach.ts';
 
 /**
@@ -19,18 +19,9 @@ export function graphqlTypeName(type: NamedType, direction: Direction): string {
 export function operationSubjects(operation: Operation, service: string): Subjects {
   return {
     rest: [`${operation.method} ${operation.path}`],
-    ...(graphqlAbsent(operation) ? {} : { graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}` }),
+    graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}`,
     proto: `${service}.${pascalCase(operation.id)}`,
   };
-}
-
-/** A binary download is left out of GraphQL, so nothing about it can break a GraphQL client. */
-export function absentTargets(operation: Operation): Target[] {
-  return graphqlAbsent(operation) ? ['graphql'] : [];
-}
-
-function graphqlAbsent(operation: Operation): boolean {
-  return operation.result.kind === 'binary';
 }
 
 /** Names of a parameter: the GraphQL argument and the field of the request message. */
@@ -38,7 +29,7 @@ export function parameterSubjects(operation: Operation, name: string): Subjects 
   const argument = parameterFieldName(name);
   return {
     rest: [`${operation.method} ${operation.path}`],
-    ...(graphqlAbsent(operation) ? {} : { graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}(${argument}:)` }),
+    graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}(${argument}:)`,
     proto: `${pascalCase(operation.id)}Request.${protoFieldName(argument)}`,
   };
 }
@@ -46,10 +37,8 @@ export function parameterSubjects(operation: Operation, name: string): Subjects 
 /** Names of the request body (`input` argument, `body` field) or the result (`body` field). */
 export function payloadSubjects(operation: Operation, which: 'body' | 'result'): Subjects {
   const rpc = pascalCase(operation.id);
-  const graphql = graphqlAbsent(operation)
-    ? {}
-    : { graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}${which === 'body' ? '(input:)' : ''}` };
-  return { rest: [`${operation.method} ${operation.path}`], ...graphql, proto: `${rpc}${which === 'body' ? 'Request' : 'Response'}.body` };
+  const graphql = `${graphqlRoots[operation.kind]}.${operation.graphqlName}${which === 'body' ? '(input:)' : ''}`;
+  return { rest: [`${operation.method} ${operation.path}`], graphql, proto: `${rpc}${which === 'body' ? 'Request' : 'Response'}.body` };
 }
 
 /** Names of a property of an object type. */

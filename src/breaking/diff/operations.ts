@@ -3,7 +3,7 @@ import { protoServiceName } from '../../compiler/emit/proto/transform.ts';
 import { pascalCase } from '../../compiler/names.ts';
 import { getAtPointer } from '../../compiler/pointer.ts';
 import { compareLifecycle } from './lifecycle.ts';
-import { absentTargets, operationSubjects } from './names.ts';
+import { operationSubjects } from './names.ts';
 import { compareParameters } from './parameters.ts';
 import { compareBodies, compareResults } from './payloads.ts';
 import { routeOf } from './reach.ts';
@@ -61,7 +61,6 @@ export function compareOperations(values: ValueDiff): void {
       message: `operation '${operation.id}' (${routeOf(operation)}) was removed`,
       at: { side: 'base', pointer: operation.pointer },
       subjects: operationSubjects(operation, baseService),
-      absentFrom: absentTargets(operation),
       ...(sunset !== undefined ? { baseSunset: sunset } : {}),
     });
   }
@@ -80,7 +79,6 @@ function compareOperation(values: ValueDiff, pair: OperationPair, service: strin
   const context = values.context;
   const { base, revision } = pair;
   const subjects = operationSubjects(revision, service);
-  const absentFrom = absentTargets(revision);
   const at = (key: string): { side: 'revision'; pointer: string } => ({ side: 'revision', pointer: `${revision.pointer}/${key}` });
   if (base.id !== revision.id) {
     context.report('operation-id-renamed', {
@@ -90,7 +88,7 @@ function compareOperation(values: ValueDiff, pair: OperationPair, service: strin
       subjects: { ...subjects, proto: operationSubjects(base, service).proto ?? '' },
     });
   }
-  if (base.graphqlName !== revision.graphqlName && absentFrom.length === 0) {
+  if (base.graphqlName !== revision.graphqlName) {
     context.report('graphql-field-renamed', {
       subject: base.id,
       message: `the GraphQL field '${base.graphqlName}' is now '${revision.graphqlName}'`,
@@ -117,7 +115,7 @@ function compareOperation(values: ValueDiff, pair: OperationPair, service: strin
       subjects: { ...subjects, ...(baseGraphql !== undefined ? { graphql: baseGraphql } : {}) },
       direction: 'response',
     });
-  } else if (base.kind !== revision.kind && absentFrom.length === 0) {
+  } else if (base.kind !== revision.kind) {
     context.report('graphql-operation-kind-changed', {
       subject: revision.id,
       message: `the GraphQL field of '${revision.id}' moves from ${base.kind} to ${revision.kind}`,

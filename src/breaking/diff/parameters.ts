@@ -1,7 +1,7 @@
 import type { Operation, Parameter } from '../../compiler/ir.ts';
 import { fragmentToPointer, getAtPointer } from '../../compiler/pointer.ts';
 import { compareConstraints } from './constraints.ts';
-import { absentTargets, parameterSubjects } from './names.ts';
+import { parameterSubjects } from './names.ts';
 import type { OperationPair } from './operations.ts';
 import type { Place, ValueDiff } from './values.ts';
 
@@ -49,9 +49,8 @@ export function compareParameters(values: ValueDiff, pair: OperationPair): void 
       context.report('parameter-moved', { subject: `${revision.id}(${match.name})`, message: `parameter '${match.name}' of '${revision.id}' moves from the ${parameter.in} to the ${match.in}`, at: { side: 'revision', pointer: match.pointer }, subjects });
     }
   }
-  const absentFrom = absentTargets(revision);
   for (const parameter of removed) {
-    context.report('parameter-removed', { subject: `${base.id}(${parameter.name})`, message: `${parameter.in} parameter '${parameter.name}' of '${base.id}' was removed`, at: { side: 'base', pointer: parameter.pointer }, subjects: parameterSubjects(base, parameter.name), absentFrom, direction: 'request' });
+    context.report('parameter-removed', { subject: `${base.id}(${parameter.name})`, message: `${parameter.in} parameter '${parameter.name}' of '${base.id}' was removed`, at: { side: 'base', pointer: parameter.pointer }, subjects: parameterSubjects(base, parameter.name), direction: 'request' });
   }
   for (const parameter of remaining.values()) {
     context.report(parameter.required ? 'parameter-added-required' : 'parameter-added-optional', {
@@ -59,7 +58,6 @@ export function compareParameters(values: ValueDiff, pair: OperationPair): void 
       message: `${parameter.required ? 'required' : 'optional'} ${parameter.in} parameter '${parameter.name}' is added to '${revision.id}'`,
       at: { side: 'revision', pointer: parameter.pointer },
       subjects: parameterSubjects(revision, parameter.name),
-      absentFrom,
       direction: 'request',
     });
   }
@@ -75,9 +73,8 @@ function compareParameter(values: ValueDiff, operation: Operation, base: Paramet
     revisionPointer: `${resolved(context.revision.api.document, revision.pointer)}/schema`,
     direction: 'request',
     subjects: parameterSubjects(operation, revision.name),
-    absentFrom: absentTargets(operation),
   };
-  const report = { subject: place.subject, at: { side: 'revision' as const, pointer: revision.pointer }, subjects: place.subjects, absentFrom: place.absentFrom ?? [], direction: 'request' as const };
+  const report = { subject: place.subject, at: { side: 'revision' as const, pointer: revision.pointer }, subjects: place.subjects, direction: 'request' as const };
   if (base.required !== revision.required) {
     context.report(revision.required ? 'parameter-became-required' : 'parameter-became-optional', { ...report, message: `${place.label} becomes ${revision.required ? 'required' : 'optional'}` });
   }

@@ -1,7 +1,7 @@
 import type { Operation, Result } from '../../compiler/ir.ts';
 import { appendPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
-import { absentTargets, payloadSubjects } from './names.ts';
+import { payloadSubjects } from './names.ts';
 import type { OperationPair } from './operations.ts';
 import type { Place, ValueDiff } from './values.ts';
 
@@ -10,10 +10,9 @@ export function compareBodies(values: ValueDiff, pair: OperationPair): void {
   const context = values.context;
   const { base, revision } = pair;
   const subjects = payloadSubjects(revision, 'body');
-  const absentFrom = absentTargets(revision);
   const revisionBody = appendPointer(revision.pointer, 'requestBody');
   const report = (rule: RuleId, message: string, side: 'base' | 'revision' = 'revision'): void =>
-    context.report(rule, { subject: `${revision.id} body`, message: `the request body of '${revision.id}' ${message}`, at: { side, pointer: side === 'base' ? appendPointer(base.pointer, 'requestBody') : revisionBody }, subjects, absentFrom, direction: 'request' });
+    context.report(rule, { subject: `${revision.id} body`, message: `the request body of '${revision.id}' ${message}`, at: { side, pointer: side === 'base' ? appendPointer(base.pointer, 'requestBody') : revisionBody }, subjects, direction: 'request' });
   if (!base.body && !revision.body) return;
   if (!base.body && revision.body) return report(revision.body.required ? 'request-body-added-required' : 'request-body-added-optional', `is added${revision.body.required ? ' as required' : ''}`);
   if (base.body && !revision.body) return report('request-body-removed', 'was removed', 'base');
@@ -33,10 +32,9 @@ export function compareResults(values: ValueDiff, pair: OperationPair): void {
   const context = values.context;
   const { base, revision } = pair;
   const subjects = payloadSubjects(revision, 'result');
-  const absentFrom = absentTargets(revision);
   const responses = appendPointer(revision.pointer, 'responses');
   const report = (rule: RuleId, message: string, pointer = responses, subject = `${revision.id} result`): void =>
-    context.report(rule, { subject, message, at: { side: 'revision', pointer }, subjects, absentFrom, direction: 'response' });
+    context.report(rule, { subject, message, at: { side: 'revision', pointer }, subjects, direction: 'response' });
   const before = base.result;
   const after = revision.result;
   const where = appendPointer(responses, after.status);
@@ -65,7 +63,6 @@ export function compareResults(values: ValueDiff, pair: OperationPair): void {
       message: `'${revision.id}' no longer documents ${status}`,
       at: { side: 'base', pointer: appendPointer(base.pointer, 'responses', status) },
       subjects,
-      absentFrom,
       direction: 'response',
     });
   }
@@ -84,7 +81,6 @@ function payloadPlace(pair: OperationPair, which: 'body' | 'result', subjects: P
     revisionPointer: pointer(revision),
     direction: which === 'body' ? 'request' : 'response',
     subjects,
-    absentFrom: absentTargets(revision),
   };
 }
 

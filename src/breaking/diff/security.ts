@@ -2,7 +2,6 @@ import type { Operation } from '../../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
 import type { Subjects } from '../model.ts';
 import type { DiffContext } from './context.ts';
-import { absentTargets } from './names.ts';
 import type { OperationPair } from './operations.ts';
 
 // Every (scheme, role) pair that grants access; a scheme without roles grants it to any holder.
@@ -19,7 +18,7 @@ export function compareSecurity(context: DiffContext, pair: OperationPair, subje
   // The requirement may be the operation's own or the document's default.
   const own = appendPointer(revision.pointer, 'security');
   const pointer = getAtPointer(context.revision.api.document, own) !== undefined ? own : getAtPointer(context.revision.api.document, '/security') !== undefined ? '/security' : revision.pointer;
-  const report = { subject: revision.id, at: { side: 'revision' as const, pointer }, subjects, absentFrom: absentTargets(revision) };
+  const report = { subject: revision.id, at: { side: 'revision' as const, pointer }, subjects };
   const before = grants(base);
   const after = grants(revision);
   if (before.size === 0 && after.size > 0) {

@@ -1,5 +1,5 @@
 import type { ScalarKind, TypeRef } from '../../compiler/ir.ts';
-import type { Subjects, Target } from '../model.ts';
+import type { Subjects } from '../model.ts';
 import type { RuleId } from '../rules.ts';
 import type { DiffContext } from './context.ts';
 import { compareObjects } from './objects.ts';
@@ -17,7 +17,6 @@ export interface Place {
   revisionPointer: string;
   direction: Direction;
   subjects: Subjects;
-  absentFrom?: Target[];
 }
 
 /**
@@ -79,7 +78,6 @@ export class ValueDiff {
       at: { side: 'revision', pointer: place.revisionPointer },
       subjects: place.subjects,
       direction: place.direction,
-      ...(place.absentFrom ? { absentFrom: place.absentFrom } : {}),
     });
   }
 }

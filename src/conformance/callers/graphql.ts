@@ -1,4 +1,5 @@
 import type { Api, NamedType, Operation, TypeRef } from '../../compiler/ir.ts';
+import { returnsDownload } from '../../compiler/media-kinds.ts';
 import type { OperationInput } from '../../runtime/handler.ts';
 import { camelCase, constantCase, graphqlFieldName, parameterFieldName } from '../../compiler/names.ts';
 import type { Caller, Outcome } from './caller.ts';
@@ -41,7 +42,9 @@ export function graphqlRequest(
   }
   const kind = operation.kind;
   // A stream is only probed for how it starts: its items' type name is selection enough.
-  const selection = operation.result.kind === 'json' ? ` ${shapes.selection(operation.result.type, 0)}` : operation.result.kind === 'stream' ? ' { __typename }' : '';
+  const selection = operation.result.kind === 'json'
+    ? ` ${shapes.selection(operation.result.type, 0)}`
+    : operation.result.kind === 'stream' ? ' { __typename }' : returnsDownload(operation) ? ' { url contentType size }' : '';
   const alias = naming.alias === undefined ? 'result: ' : naming.alias === null ? '' : `${naming.alias}: `;
   const name = naming.operationName === undefined ? '' : ` ${naming.operationName}`;
   const document = `${kind}${name}${declarations.length > 0 ? `(${declarations.join(', ')})` : ''} { ${alias}${operation.graphqlName}${args.length > 0 ? `(${args.join(', ')})` : ''}${selection} }`;

@@ -4,12 +4,13 @@ import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLError, type G
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { customScalars } from '../../compiler/emit/graphql/transform.ts';
 import type { Operation } from '../../compiler/ir.ts';
-import { parameterFieldName } from '../../compiler/names.ts';
+import { parameterGraphqlName } from '../../compiler/names.ts';
 import type { Authenticator } from '../auth.ts';
 import { bearerToken } from '../auth.ts';
 import { isErrorCode } from '../errors.ts';
 import { logServerFailure, type BindingLogger, type FailureLogger, type FailureSite } from '../failure-log.ts';
-import type { BinaryUpload, OperationInput } from '../handler.ts';
+import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
+import { contentResult } from './content.ts';
 import { invoke, traceHeadersOf, type BoundOperation, type ServedApi, type TraceHeaders } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
@@ -144,10 +145,10 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
   const roots: Record<string, Record<string, unknown>> = { Query: {}, Mutation: {}, Subscription: {} };
   for (const bound of served.operations) {
     const operation = bound.operation;
-    if (operation.result.kind === 'binary') continue;
     const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
-    const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> =>
-      invoke(bound, graphqlInput(operation, args, shapes), { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log, traceHeaders: state.traceHeaders }, authenticator);
+    const callWith = (input: OperationInput, state: RequestState): Promise<unknown> =>
+      invoke(bound, input, { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log, traceHeaders: state.traceHeaders }, authenticator);
+    const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> => callWith(graphqlInput(operation, args, shapes), state);
     const target = roots[root] as Record<string, unknown>;
     if (root === 'Subscription') {
       target[operation.graphqlName] = {
@@ -159,6 +160,15 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
           }
         },
         resolve: (item: unknown) => toResult(bound, item, shapes),
+      };
+    } else if (operation.result.kind === 'binary') {
+      target[operation.graphqlName] = async (_: unknown, args: Record<string, unknown>, state: RequestState) => {
+        try {
+          const input = graphqlInput(operation, args, shapes);
+          return await contentResult(operation, served.basePath, input, (await callWith(input, state)) as BinaryContent);
+        } catch (error) {
+          throw answered(error, state.log, { protocol: 'graphql', operation: operation.id });
+        }
       };
     } else {
       target[operation.graphqlName] = async (_: unknown, args: Record<string, unknown>, state: RequestState) => {
@@ -201,7 +211,7 @@ function graphqlInput(operation: Operation, args: Record<string, unknown>, shape
   for (const parameter of operation.parameters) {
     if (parameter.in === 'cookie') continue;
     const group = (input[parameter.in] ??= {});
-    const value = args[parameterFieldName(parameter.name)];
+    const value = args[parameterGraphqlName(parameter)];
     if (value !== undefined && value !== null) group[parameter.name] = shapes.toJson(value, parameter.type);
   }
   const body = operation.body;

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type OperationKind, type TypeRef } from '../../ir.ts';
 import type { Loss } from '../../losses.ts';
+import { returnsDownload } from '../../media-kinds.ts';
 import { camelCase, enumValueName, fieldGraphqlName, parameterGraphqlName } from '../../names.ts';
 import { printsOutputType, typeUsage, type TypeUsage } from '../../usage.ts';
 import { inputTypeNames, relaxedInputFields } from './inputs.ts';
@@ -57,7 +58,7 @@ export function toGraphqlDocument(api: Api, onLoss: (loss: Loss) => void = () =>
   const usedScalars = new Set<ScalarName>();
   let usesSensitive = false;
   const usage = typeUsage(api);
-  const inputNames = inputTypeNames(api, usage, [...Object.keys(customScalars), 'Query', 'Mutation', 'Subscription']);
+  const inputNames = inputTypeNames(api, usage, [...Object.keys(customScalars), downloadTypeName, 'Query', 'Mutation', 'Subscription']);
   const inputName = (typeName: string): string => inputNames.get(typeName) ?? `${typeName}Input`;
   const relaxed = relaxedInputFields(api, usage);
   for (const field of relaxed) {
@@ -122,15 +123,19 @@ export function toGraphqlDocument(api: Api, onLoss: (loss: Loss) => void = () =>
     ['subscription', 'Subscription'],
   ];
   for (const [kind, rootName] of roots) {
-    const operations = api.operations.filter((operation) => operation.kind === kind && operation.result.kind !== 'binary');
+    const operations = api.operations.filter((operation) => operation.kind === kind);
     if (operations.length === 0 && kind !== 'query') continue;
-    const fields = operations.map((operation) => operationField(operation, typeNode, fieldType, () => usedScalars.add('Upload')));
+    const fields = operations.map((operation) => operationField(operation, typeNode, fieldType, (scalar) => usedScalars.add(scalar)));
     if (fields.length === 0) {
       fields.push({ kind: Kind.FIELD_DEFINITION, name: name('_empty'), type: named('Boolean'), ...description('This API has no queries.') });
     }
     definitions.push({ kind: Kind.OBJECT_TYPE_DEFINITION, name: name(rootName), fields });
   }
 
+  if (api.operations.some((operation) => returnsDownload(operation))) {
+    usedScalars.add('Long');
+    definitions.push(downloadDefinition);
+  }
   for (const type of api.types) {
     definitions.push(...typeDefinitions(type, usage, fieldType, directives, inputName));
   }
@@ -181,7 +186,39 @@ const scalarNames = {
 type TypeNodeOf = (type: TypeRef, input: boolean, required?: boolean) => TypeNode;
 type FieldTypeOf = (field: Pick<Field, 'type' | 'required' | 'nullable'>, input: boolean) => TypeNode;
 
-function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: FieldTypeOf, usesUpload: () => void): FieldDefinitionNode {
+/**
+ * What a field whose REST operation answers with bytes returns: where to fetch them, not the
+ * bytes themselves (see the README, "How a contract maps"). Text responses are `String`s instead.
+ */
+export const downloadTypeName = 'Download';
+
+const downloadField = (fieldName: string, type: TypeNode, text: string): FieldDefinitionNode => ({ kind: Kind.FIELD_DEFINITION, name: name(fieldName), type, ...description(text) });
+const downloadDefinition: DefinitionNode = {
+  kind: Kind.OBJECT_TYPE_DEFINITION,
+  name: name(downloadTypeName),
+  ...description('Content a GraphQL response does not carry as bytes: GET `url` over REST with the same credentials (and any header arguments as headers), or call the gRPC method.'),
+  fields: [
+    downloadField('url', nonNull(named('String')), "The REST path that answers with the bytes, below the server's origin, with this field's path and query arguments filled in."),
+    downloadField('contentType', nonNull(named('String')), 'The media type of the content.'),
+    downloadField('size', named('Long'), 'The size in bytes, where the server knows it.'),
+  ],
+};
+
+function resultType(operation: Operation, typeNode: TypeNodeOf): TypeNode {
+  const result = operation.result;
+  switch (result.kind) {
+    case 'json':
+      return nonNull(typeNode(result.type, false));
+    case 'stream':
+      return nonNull(typeNode(result.item, false));
+    case 'binary':
+      return nonNull(named(returnsDownload(operation) ? downloadTypeName : 'String'));
+    case 'empty':
+      return nonNull(named('Boolean'));
+  }
+}
+
+function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: FieldTypeOf, usesScalar: (scalar: ScalarName) => void): FieldDefinitionNode {
   const args: InputValueDefinitionNode[] = operation.parameters.map((parameter) => ({
     kind: Kind.INPUT_VALUE_DEFINITION,
     name: name(parameterGraphqlName(parameter)),
@@ -193,11 +230,10 @@ function operationField(operation: Operation, typeNode: TypeNodeOf, fieldType: F
     args.push({ kind: Kind.INPUT_VALUE_DEFINITION, name: name('input'), type: fieldType({ type: body.type, required: body.required, nullable: false }, true), ...description('The request body.') });
   }
   if (body?.kind === 'binary') {
-    usesUpload();
+    usesScalar('Upload');
     args.push({ kind: Kind.INPUT_VALUE_DEFINITION, name: name('file'), type: nonNull(named('Upload')), ...description(`The content: ${body.mediaTypes.join(', ')}.`) });
   }
-  const result = operation.result;
-  const type = result.kind === 'json' ? nonNull(typeNode(result.type, false)) : result.kind === 'stream' ? nonNull(typeNode(result.item, false)) : nonNull(named('Boolean'));
+  const type = resultType(operation, typeNode);
   const sunset = operation.sunset !== undefined ? ` Sunset on ${operation.sunset}.` : '';
   return {
     kind: Kind.FIELD_DEFINITION,

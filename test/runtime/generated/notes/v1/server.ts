@@ -63,6 +63,14 @@ export interface DownloadAttachmentInput {
 /** The output of `downloadAttachment`. */
 export type DownloadAttachmentOutput = BinaryContent;
 
+/** The input of `renderNote`. */
+export interface RenderNoteInput {
+  path: NonNullable<operations['renderNote']['parameters']['path']>;
+  query: NonNullable<operations['renderNote']['parameters']['query']>;
+}
+/** The output of `renderNote`. */
+export type RenderNoteOutput = BinaryContent;
+
 /** The input of `watchNotes`. */
 export interface WatchNotesInput {
   query: NonNullable<operations['watchNotes']['parameters']['query']>;
@@ -121,6 +129,12 @@ export interface NotesV1Handlers {
    */
   downloadAttachment(input: DownloadAttachmentInput, context: OperationContext): Promise<DownloadAttachmentOutput>;
   /**
+   * The note as plain text
+   *
+   * GET /notes/{noteId}/text. Requires bearerAuth with role reader or writer.
+   */
+  renderNote(input: RenderNoteInput, context: OperationContext): Promise<RenderNoteOutput>;
+  /**
    * Watch note events
    *
    * GET /events. Requires bearerAuth with role reader or writer.
@@ -129,4 +143,4 @@ export interface NotesV1Handlers {
 }
 
 /** The operations of notes v1, in contract order. */
-export const notesV1Operations = ['createNote', 'listNotes', 'getNote', 'updateNote', 'deleteNote', 'failNote', 'uploadAttachment', 'downloadAttachment', 'watchNotes'] as const;
+export const notesV1Operations = ['createNote', 'listNotes', 'getNote', 'updateNote', 'deleteNote', 'failNote', 'uploadAttachment', 'downloadAttachment', 'renderNote', 'watchNotes'] as const;
