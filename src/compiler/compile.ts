@@ -108,6 +108,7 @@ export async function compileContract(
   try {
     await compileInto(result, path, trackedRead, identify, options);
   } catch (error) {
+    if (process.env.DEEP_DEBUG) console.error((error as Error).stack);
     // A document the compiler does not expect gets a diagnostic, never a crash.
     const message = error instanceof Error ? error.message : String(error);
     result.files.clear();
