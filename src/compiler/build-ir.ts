@@ -1,4 +1,5 @@
 import { replaceDanglingTypes } from './dangling.ts';
+import { deepestNode } from './depth.ts';
 import { diagnostic, hasErrors, type Diagnostic, type Location } from './diagnostics.ts';
 import type { Api } from './ir.ts';
 import type { LoadedContract } from './load.ts';
@@ -128,6 +129,8 @@ async function validateSpecification(contract: LoadedContract, strict: boolean):
     // The parser stumbles on some malformed schemas; when they are reported, its stumble says nothing more.
     if (own.length > 0) return own;
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    // It also stops where a valid document nests deeper than it follows: that says nothing of the document.
+    if (error instanceof RangeError) return [tooDeepToValidate(contract, message, strict)];
     return [diagnostic('openapi-invalid', message, contract.locate(''))];
   }
   if (result.valid) return own;
@@ -144,6 +147,19 @@ async function validateSpecification(contract: LoadedContract, strict: boolean):
     diagnostics.push(diagnostic('openapi-invalid', message, contract.locate(pointer)));
   }
   return diagnostics;
+}
+
+// The parser follows a schema through its references up to 500 levels ("Maximum dereference depth
+// (500) exceeded at #/paths/...") and recurses while it does, so a deeper valid document stops it
+// with a RangeError. A contract must be validated; a foreign document keeps the compiler's checks.
+function tooDeepToValidate(contract: LoadedContract, message: string, strict: boolean): Diagnostic {
+  const named = pointerInMessage(message, contract.document);
+  const pointer = named !== '' ? named : deepestNode(contract.document).pointer;
+  const reason = /dereference depth/i.test(message) ? 'more than 500 levels (counted through references)' : "deeper than the parser's call stack goes";
+  const text = `@readme/openapi-parser cannot validate the document: from here it nests ${reason}`;
+  return strict
+    ? diagnostic('schema-too-deep', text, contract.locate(pointer))
+    : diagnostic('validation-too-deep', `${text}; it was compiled with the compiler's own checks only`, contract.locate(pointer));
 }
 
 // The parser validates the dereferenced document: a schema it rejects is reported again at every

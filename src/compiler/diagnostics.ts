@@ -89,6 +89,16 @@ export const diagnosticRegistry = {
     summary: 'A large foreign document was not validated with @readme/openapi-parser, to keep generation fast.',
     hint: 'pass --validate to check it against the OpenAPI schema as well',
   },
+  'schema-too-deep': {
+    severity: 'error',
+    summary: 'The document nests deeper than the OpenAPI validator or openapi-typescript can follow; the place is the deepest one.',
+    hint: 'flatten the nesting: give deep inline schemas a name under `components/schemas`, and shorten chains of schemas that each refer to the next',
+  },
+  'validation-too-deep': {
+    severity: 'warning',
+    summary: 'A foreign document nests deeper than @readme/openapi-parser can follow; it was compiled with the compiler\'s own checks only.',
+    hint: 'the compiler checked the schemas it reads; --no-validate skips the validator and this warning',
+  },
   'typescript-types-failed': {
     severity: 'warning',
     summary: 'openapi-typescript could not type a foreign document; its types.ts is left out, the other outputs are written.',

@@ -1,0 +1,45 @@
+/**
+ * How deep a document nests, found without recursion: the compiler's own walks keep a stack of
+ * their own, but the tools it runs (the OpenAPI validator, openapi-typescript) recurse, and when
+ * one of them runs out of stack the diagnostic points at the deepest place of the document.
+ */
+import { appendPointer } from './pointer.ts';
+
+/** The deepest node of a parsed document: its pointer and how many levels down it is. */
+export interface DeepestNode {
+  pointer: string;
+  depth: number;
+}
+
+interface Step {
+  value: unknown;
+  key?: string;
+  parent?: Step;
+  depth: number;
+}
+
+/** The first of the deepest nodes in document order (a value reached twice, through a YAML alias, counts once). */
+export function deepestNode(document: unknown): DeepestNode {
+  const seen = new Set<object>();
+  let deepest: Step = { value: document, depth: 0 };
+  const pending: Step[] = [deepest];
+  for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
+    if (step.depth > deepest.depth) deepest = step;
+    const { value } = step;
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    const keys = Object.keys(value);
+    for (let index = keys.length - 1; index >= 0; index -= 1) {
+      const key = keys[index] as string;
+      pending.push({ value: (value as Record<string, unknown>)[key], key, parent: step, depth: step.depth + 1 });
+    }
+  }
+  const tokens: string[] = [];
+  for (let step: Step | undefined = deepest; step?.key !== undefined; step = step.parent) tokens.push(step.key);
+  return { pointer: appendPointer('', ...tokens.reverse()), depth: deepest.depth };
+}
+
+/** Whether an error is the engine running out of call stack. */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
