@@ -89,6 +89,11 @@ export const diagnosticRegistry = {
     summary: 'A large foreign document was not validated with @readme/openapi-parser, to keep generation fast.',
     hint: 'pass --validate to check it against the OpenAPI schema as well',
   },
+  'openapi-violation-ignored': {
+    severity: 'warning',
+    summary: 'A foreign document breaks the OpenAPI specification where the output does not depend on it (a query string in a path template, `explode` where it is not allowed); a contract keeps it an error.',
+    hint: 'the output is the one the document would give if it were valid; correct the document to silence this',
+  },
   'schema-too-deep': {
     severity: 'error',
     summary: 'The document nests deeper than the OpenAPI validator or openapi-typescript can follow; the place is the deepest one.',
