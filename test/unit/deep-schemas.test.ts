@@ -1,6 +1,7 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compileContract, type CompileOptions } from '../../src/compiler/compile.ts';
+import type { Diagnostic } from '../../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../../src/compiler/identity.ts';
 
 // Documents nested hundreds to thousands of levels, built here as text: JSON.stringify itself runs
@@ -35,7 +36,7 @@ async function compile(text: string, options: CompileOptions) {
   return compileContract('deep.json', (path) => (path === 'deep.json' ? text : undefined), (document) => foreignIdentity('deep.json', document), options);
 }
 
-const errorsOf = (compiled: { diagnostics: Array<{ severity: string }> }) => compiled.diagnostics.filter((entry) => entry.severity === 'error');
+const errorsOf = (compiled: { diagnostics: Diagnostic[] }): Diagnostic[] => compiled.diagnostics.filter((entry) => entry.severity === 'error');
 
 describe('deep schemas', () => {
   for (const nesting of ['properties', 'items', 'allOf', 'refs'] as const) {
