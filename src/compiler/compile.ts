@@ -147,7 +147,7 @@ async function compileInto(
 // A diagnostic at the deepest place of the document, naming who could not follow it there.
 function tooDeep(contract: LoadedContract, who: string, code: 'schema-too-deep' | 'typescript-types-failed' = 'schema-too-deep'): Diagnostic {
   const deepest = deepestNode(contract.document);
-  return diagnostic(code, `the document nests ${deepest.depth} levels deep here, deeper than ${who} can follow`, contract.locate(deepest.pointer));
+  return diagnostic(code, `${who} ran out of call stack on this document, which nests ${deepest.depth} levels deep here (references may lead deeper)`, contract.locate(deepest.pointer));
 }
 
 async function buildInto(

@@ -39,7 +39,44 @@ export function deepestNode(document: unknown): DeepestNode {
   return { pointer: appendPointer('', ...tokens.reverse()), depth: deepest.depth };
 }
 
-/** Whether an error is the engine running out of call stack. */
+/**
+ * A copy of a parsed document in which every mapping more than `limit` levels down is `{}` (in a
+ * schema: any value) and every list is empty, for a tool that recurses as deep as the document goes. It is made
+ * without recursion (structuredClone recurses too); a value reached twice is copied once.
+ */
+export function copyUpTo<T>(document: T, limit: number): T {
+  if (document === null || typeof document !== 'object') return document;
+  const copies = new Map<object, object>();
+  const copyOf = (value: object): object => (Array.isArray(value) ? [] : {});
+  const root = copyOf(document);
+  copies.set(document, root);
+  const pending: Array<{ from: object; to: object; depth: number }> = [{ from: document, to: root, depth: 0 }];
+  for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
+    const from = step.from as Record<string, unknown>;
+    const to = step.to as Record<string, unknown>;
+    for (const key of Object.keys(from)) {
+      const child = from[key];
+      if (child === null || typeof child !== 'object') {
+        to[key] = child;
+        continue;
+      }
+      if (step.depth + 1 >= limit) {
+        to[key] = copyOf(child);
+        continue;
+      }
+      let copy = copies.get(child);
+      if (copy === undefined) {
+        copy = copyOf(child);
+        copies.set(child, copy);
+        pending.push({ from: child, to: copy, depth: step.depth + 1 });
+      }
+      to[key] = copy;
+    }
+  }
+  return root as T;
+}
+
+/** Whether an error is the engine running out of call stack (also when a worker passed on its message). */
 export function isStackOverflow(error: unknown): boolean {
-  return error instanceof RangeError && /call stack/i.test(error.message);
+  return error instanceof Error && /maximum call stack size exceeded/i.test(error.message);
 }

@@ -83,13 +83,18 @@ describe('deep schemas', () => {
     }
   });
 
-  it('where openapi-typescript runs out of stack, a contract gets schema-too-deep at the deepest node', async () => {
-    const compiled = await compile(deepDocument('properties', 2_000), { validate: 'never', outputs: ['types'] });
+  it('openapi-typescript gets the document cut at 400 levels; where it still runs out of stack, a contract gets schema-too-deep', async () => {
+    // Uncut, openapi-typescript runs out of stack on 600 levels of properties.
+    const typed = await compile(deepDocument('properties', 600), { lenient: true, validate: 'never', outputs: ['types'] });
+    expect(typed.diagnostics.filter((entry) => entry.code === 'typescript-types-failed')).toEqual([]);
+    expect([...typed.files.keys()].some((path) => path.endsWith('types.ts'))).toBe(true);
+    // It follows each reference as it meets it, so a chain of 1,000 components is too deep for it.
+    const compiled = await compile(deepDocument('refs', 1_000), { validate: 'never', outputs: ['types'] });
     const [error] = errorsOf(compiled);
     expect(error?.code).toBe('schema-too-deep');
-    expect(error?.message).toBe('the document nests 4004 levels deep here, deeper than the compiler or openapi-typescript can follow');
-    // The leaf's `type` is the deepest node (a diff of this pointer would be 68,000 characters long).
-    expect(error?.pointer === `/components/schemas/Deep${'/properties/inner'.repeat(2_000)}/type`).toBe(true);
+    expect(error?.message).toMatch(/^the compiler or openapi-typescript ran out of call stack on this document, which nests \d+ levels deep here/);
+    expect(error?.pointer).not.toBe('');
+    expect(error?.line).toBe(1);
     expect(compiled.files.size).toBe(0);
   });
 });
