@@ -1,6 +1,7 @@
 import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compileContract, type CompileOptions } from '../../src/compiler/compile.ts';
+import { printJson } from '../../src/compiler/emit/openapi.ts';
 import type { Diagnostic } from '../../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../../src/compiler/identity.ts';
 
@@ -39,13 +40,25 @@ async function compile(text: string, options: CompileOptions) {
 const errorsOf = (compiled: { diagnostics: Diagnostic[] }): Diagnostic[] => compiled.diagnostics.filter((entry) => entry.severity === 'error');
 
 describe('deep schemas', () => {
+  it('are printed as JSON.stringify prints them, past where it runs out of stack', () => {
+    const samples = [{}, [], { list: [1, 'two', null, true, { inner: {} }, []], gone: undefined, 'quote"d': [undefined, Number.NaN] }];
+    for (const sample of samples) {
+      expect(printJson(sample)).toBe(JSON.stringify(sample, null, 2));
+      expect(printJson(sample, '')).toBe(JSON.stringify(sample));
+    }
+  });
+
   for (const nesting of ['properties', 'items', 'allOf', 'refs'] as const) {
     // 300 levels stop the validator, 5,000 any recursive walk; a chain of 2,000 components is cut 15 times.
     const depths = nesting === 'refs' ? [300, 2_000] : [300, 5_000];
     it(`nested ${nesting} ${depths.join(' and ')} levels deep compile to GraphQL and proto`, async () => {
       for (const depth of depths) {
-        const compiled = await compile(deepDocument(nesting, depth), { lenient: true, validate: 'never', outputs: ['graphql', 'proto'] });
+        const text = deepDocument(nesting, depth);
+        const compiled = await compile(text, { lenient: true, validate: 'never', outputs: ['openapi', 'graphql', 'proto'] });
         expect(errorsOf(compiled), `${nesting} ${depth}`).toEqual([]);
+        // The OpenAPI output is the whole document, printed (the document has no spaces of its own).
+        const openapi = [...compiled.files].find(([path]) => path.endsWith('openapi.json'))?.[1] ?? '';
+        expect(openapi.replace(/\s+/g, '') === text).toBe(true);
         const sdl = [...compiled.files].find(([path]) => path.endsWith('.graphql'))?.[1] ?? '';
         expect(() => buildSchema(sdl)).not.toThrow();
         expect([...compiled.files.keys()].some((path) => path.endsWith('.proto'))).toBe(true);
@@ -88,8 +101,8 @@ describe('deep schemas', () => {
     const typed = await compile(deepDocument('properties', 600), { lenient: true, validate: 'never', outputs: ['types'] });
     expect(typed.diagnostics.filter((entry) => entry.code === 'typescript-types-failed')).toEqual([]);
     expect([...typed.files.keys()].some((path) => path.endsWith('types.ts'))).toBe(true);
-    // It follows each reference as it meets it, so a chain of 1,000 components is too deep for it.
-    const compiled = await compile(deepDocument('refs', 1_000), { validate: 'never', outputs: ['types'] });
+    // It follows each reference as it meets it, so a chain of 2,000 components is too deep for it.
+    const compiled = await compile(deepDocument('refs', 2_000), { validate: 'never', outputs: ['types'] });
     const [error] = errorsOf(compiled);
     expect(error?.code).toBe('schema-too-deep');
     expect(error?.message).toMatch(/^the compiler or openapi-typescript ran out of call stack on this document, which nests \d+ levels deep here/);
