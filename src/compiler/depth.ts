@@ -76,6 +76,38 @@ export function copyUpTo<T>(document: T, limit: number): T {
   return root as T;
 }
 
+/**
+ * The pointer of the first value that contains itself (a YAML alias inside its own anchor), or
+ * undefined. JSON, and so the OpenAPI output, cannot hold such a value.
+ */
+export function findCycle(document: unknown): string | undefined {
+  const done = new Set<object>();
+  const open = new Set<object>();
+  type Visit = { value: object; key?: string; parent?: Visit; leave?: true };
+  const pending: Visit[] = document !== null && typeof document === 'object' ? [{ value: document }] : [];
+  for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
+    if (step.leave) {
+      open.delete(step.value);
+      done.add(step.value);
+      continue;
+    }
+    if (done.has(step.value)) continue;
+    if (open.has(step.value)) {
+      const tokens: string[] = [];
+      for (let at: Visit | undefined = step; at?.key !== undefined; at = at.parent) tokens.push(at.key);
+      return appendPointer('', ...tokens.reverse());
+    }
+    open.add(step.value);
+    pending.push({ ...step, leave: true });
+    const node = step.value as Record<string, unknown>;
+    for (const key of Object.keys(node).reverse()) {
+      const child = node[key];
+      if (child !== null && typeof child === 'object') pending.push({ value: child, key, parent: step });
+    }
+  }
+  return undefined;
+}
+
 /** Whether an error is the engine running out of call stack (also when a worker passed on its message). */
 export function isStackOverflow(error: unknown): boolean {
   return error instanceof Error && /maximum call stack size exceeded/i.test(error.message);

@@ -96,7 +96,7 @@ export const diagnosticRegistry = {
   },
   'schema-too-deep': {
     severity: 'error',
-    summary: 'The document nests deeper than the OpenAPI validator or openapi-typescript can follow; the place is the deepest one.',
+    summary: 'The document nests deeper than the YAML parser, the OpenAPI validator (in a contract) or openapi-typescript (in a contract) can follow; the place is where it stopped, or the deepest one.',
     hint: 'flatten the nesting: give deep inline schemas a name under `components/schemas`, and shorten chains of schemas that each refer to the next',
   },
   'validation-too-deep': {

@@ -53,7 +53,7 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     }
     const { file, problems } = parseSource(filePath, text);
     for (const problem of problems) {
-      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }, problem.hint));
+      diagnostics.push(diagnostic(problem.tooDeep ? 'schema-too-deep' : 'yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }, problem.hint));
     }
     if (file) files.set(filePath, file);
     return file;
@@ -141,11 +141,14 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     // Depth first and in document order, with a stack of its own: a document may nest deeper than
     // the call stack goes. `depth` is the length of the node's token path.
     const pending: { value: unknown; depth: number; key?: string }[] = [{ value: node, depth: 0 }];
+    // A YAML alias makes one value appear at many places, or inside itself: it is walked once.
+    const seen = new Set<object>();
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const { value, depth, key } = next;
       tokens.length = Math.max(depth - 1, 0);
       if (key !== undefined) tokens.push(key);
-      if (value === null || typeof value !== 'object') continue;
+      if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+      seen.add(value);
       if (Array.isArray(value)) {
         for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], depth: depth + 1, key: String(index) });
         continue;

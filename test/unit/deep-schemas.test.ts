@@ -110,4 +110,12 @@ describe('deep schemas', () => {
     expect(error?.line).toBe(1);
     expect(compiled.files.size).toBe(0);
   });
+
+  it('YAML nested past what its parser follows gets schema-too-deep where it stopped; an alias inside its own anchor is named', async () => {
+    const yaml = (schema: string) => `openapi: 3.1.0\ninfo: {title: deep, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n${schema}`;
+    const deep = await compile(yaml(`    Deep: ${'{type: object, properties: {inner: '.repeat(2_000)}{type: string}${'}}'.repeat(2_000)}\n`), { lenient: true, validate: 'never' });
+    expect(deep.diagnostics.map((entry) => [entry.code, entry.message, entry.line])).toEqual([['schema-too-deep', 'the YAML nests deeper than the YAML parser can follow here', 6]]);
+    const loop = await compile(yaml('    Loop: &loop\n      type: object\n      properties:\n        self: *loop\n'), { lenient: true, validate: 'never' });
+    expect(loop.diagnostics.map((entry) => [entry.code, entry.message, entry.line])).toEqual([['yaml-invalid', 'the value at #/components/schemas/Loop/properties/self contains itself through an alias; JSON cannot hold it', 9]]);
+  });
 });
