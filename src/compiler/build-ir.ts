@@ -1,11 +1,13 @@
 import { replaceDanglingTypes } from './dangling.ts';
+import { deepestNode } from './depth.ts';
 import { diagnostic, hasErrors, type Diagnostic, type Location } from './diagnostics.ts';
+import { harmlessViolation } from './harmless-violations.ts';
 import type { Api } from './ir.ts';
 import type { LoadedContract } from './load.ts';
 import { jsonFallback, LossLog } from './losses.ts';
 import { parseSource, type SourceFile } from './source.ts';
 import { convertOperations } from './operations.ts';
-import { appendPointer, fragmentToPointer, getAtPointer } from './pointer.ts';
+import { appendPointer, fragmentToPointer, getAtPointer, parsePointer } from './pointer.ts';
 import { checkSchemas } from './schema-check.ts';
 import { isSchema, SchemaConverter } from './schemas.ts';
 import { typeUsage } from './usage.ts';
@@ -119,21 +121,40 @@ async function validateSpecification(contract: LoadedContract, strict: boolean):
   const checked = new Set(inSchemas.map((problem) => problem.pointer));
   // Loaded on first use: the parser and its schema compiler are the heaviest part of start-up.
   const { validate } = await import('@readme/openapi-parser');
-  let result: Awaited<ReturnType<typeof validate>>;
-  try {
-    result = await validate(structuredClone(contract.document) as never, {
-      validate: { rules: { openapi: { 'duplicate-operation-id': 'warning' } } },
-    });
-  } catch (error) {
-    // The parser stumbles on some malformed schemas; when they are reported, its stumble says nothing more.
-    if (own.length > 0) return own;
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-    return [diagnostic('openapi-invalid', message, contract.locate(''))];
-  }
-  if (result.valid) return own;
-  let framed: Promise<SourceFile | undefined> | undefined;
   const diagnostics: Diagnostic[] = own;
-  for (const error of result.errors) {
+  let checkedCopy = contract.document;
+  // The parser checks the rules of the specification beyond its schema (path parameters) only on a
+  // document the schema accepts: when all it found was harmless, it runs again without those.
+  for (let round = 0; round < 3; round += 1) {
+    let result: Awaited<ReturnType<typeof validate>>;
+    try {
+      result = await validate(structuredClone(checkedCopy) as never, {
+        validate: { rules: { openapi: { 'duplicate-operation-id': 'warning' } } },
+      });
+    } catch (error) {
+      // The parser stumbles on some malformed schemas; when they are reported, its stumble says nothing more.
+      if (hasErrors(diagnostics)) return diagnostics;
+      const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+      // It also stops where a valid document nests deeper than it follows: that says nothing of the document.
+      if (error instanceof RangeError) return [...diagnostics, tooDeepToValidate(contract, message, strict)];
+      return [...diagnostics, diagnostic('openapi-invalid', message, contract.locate(''))];
+    }
+    if (result.valid) return diagnostics;
+    const found = await parserFindings(contract, result.errors, checked, strict);
+    diagnostics.push(...found);
+    const ignored = found.filter((entry) => entry.code === 'openapi-violation-ignored' && /\/(explode|style|allowReserved)$/.test(entry.pointer)).map((entry) => entry.pointer);
+    if (hasErrors(found) || ignored.length === 0) return diagnostics;
+    checkedCopy = withoutPointers(checkedCopy, ignored);
+  }
+  return diagnostics;
+}
+
+// Each error of the parser as a diagnostic at its place; one that changes nothing in a foreign
+// document's output is a warning.
+async function parserFindings(contract: LoadedContract, errors: ReadonlyArray<{ message: string }>, checked: ReadonlySet<string>, strict: boolean): Promise<Diagnostic[]> {
+  let framed: Promise<SourceFile | undefined> | undefined;
+  const diagnostics: Diagnostic[] = [];
+  for (const error of errors) {
     const { message, frameLine } = splitMessage(error.message);
     let pointer = pointerInMessage(message, contract.document);
     if (pointer === '' && frameLine !== undefined) {
@@ -141,9 +162,35 @@ async function validateSpecification(contract: LoadedContract, strict: boolean):
       pointer = pointerAtLine(await framed, frameLine, contract.document);
     }
     if (checked.has(pointer) || checked.has(refTarget(contract.document, pointer))) continue;
-    diagnostics.push(diagnostic('openapi-invalid', message, contract.locate(pointer)));
+    const harmless = strict ? undefined : harmlessViolation(contract.document, message, pointer);
+    if (harmless !== undefined) diagnostics.push(diagnostic('openapi-violation-ignored', `${message}; ${harmless}`, contract.locate(pointer)));
+    else diagnostics.push(diagnostic('openapi-invalid', message, contract.locate(pointer)));
   }
   return diagnostics;
+}
+
+// A copy of the document without the keys at the given pointers.
+function withoutPointers(document: Record<string, unknown>, pointers: readonly string[]): Record<string, unknown> {
+  const copy = structuredClone(document);
+  for (const pointer of pointers) {
+    const holder = getAtPointer(copy, pointer.slice(0, pointer.lastIndexOf('/')));
+    const tokens = parsePointer(pointer);
+    if (holder !== null && typeof holder === 'object') delete (holder as Record<string, unknown>)[tokens.at(-1) ?? ''];
+  }
+  return copy;
+}
+
+// The parser follows a schema through its references up to 500 levels ("Maximum dereference depth
+// (500) exceeded at #/paths/...") and recurses while it does, so a deeper valid document stops it
+// with a RangeError. A contract must be validated; a foreign document keeps the compiler's checks.
+function tooDeepToValidate(contract: LoadedContract, message: string, strict: boolean): Diagnostic {
+  const named = pointerInMessage(message, contract.document);
+  const pointer = named !== '' ? named : deepestNode(contract.document).pointer;
+  const reason = /dereference depth/i.test(message) ? 'more than 500 levels (counted through references)' : "deeper than the parser's call stack goes";
+  const text = `@readme/openapi-parser cannot validate the document: from here it nests ${reason}`;
+  return strict
+    ? diagnostic('schema-too-deep', text, contract.locate(pointer))
+    : diagnostic('validation-too-deep', `${text}; it was compiled with the compiler's own checks only`, contract.locate(pointer));
 }
 
 // The parser validates the dereferenced document: a schema it rejects is reported again at every

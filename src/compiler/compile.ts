@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { buildApi, type ApiIdentity, type BuildOptions } from './build-ir.ts';
+import { deepestNode, isStackOverflow } from './depth.ts';
 import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { writeGraphqlSchema } from './emit/graphql/print.ts';
 import { toGraphqlDocument } from './emit/graphql/transform.ts';
@@ -132,16 +133,42 @@ async function compileInto(
   result.locateAll = loaded.contract.locateAll;
   const identity = identify(loaded.contract.document);
   result.identity = identity;
+  try {
+    await buildInto(result, loaded.contract, identity, readText, options);
+  } catch (error) {
+    // A tool the compiler runs (openapi-typescript) recursed past the call stack: the diagnostic
+    // names the deepest place of the document, where flattening helps.
+    if (!isStackOverflow(error)) throw error;
+    result.files.clear();
+    delete result.lock;
+    result.diagnostics.push(tooDeep(loaded.contract, 'the compiler or openapi-typescript'));
+  }
+}
+
+// A diagnostic at the deepest place of the document, naming who could not follow it there.
+function tooDeep(contract: LoadedContract, who: string, code: 'schema-too-deep' | 'typescript-types-failed' = 'schema-too-deep'): Diagnostic {
+  const deepest = deepestNode(contract.document);
+  return diagnostic(code, `${who} ran out of call stack on this document, which nests ${deepest.depth} levels deep here (references may lead deeper)`, contract.locate(deepest.pointer));
+}
+
+async function buildInto(
+  result: CompiledContract,
+  contract: LoadedContract,
+  identity: ApiIdentity,
+  readText: ReadText,
+  options: CompileOptions,
+): Promise<void> {
+  const path = contract.path;
 
   const losses = new LossLog();
-  const built = await buildApi(loaded.contract, identity, { ...options, losses });
+  const built = await buildApi(contract, identity, { ...options, losses });
   result.diagnostics.push(...built.diagnostics);
   result.losses = losses.entries;
   if (!built.api || hasErrors(result.diagnostics)) return;
   const api = built.api;
 
   const lockPath = typeof options.lockPath === 'function' ? options.lockPath(identity) : options.lockPath ?? posix.join(posix.dirname(path), lockFileName);
-  const numbered = numberProto(api, loaded.contract, lockPath, readText, result.diagnostics, losses, options.lenient === true);
+  const numbered = numberProto(api, contract, lockPath, readText, result.diagnostics, losses, options.lenient === true);
   if (!numbered || hasErrors(result.diagnostics)) return;
 
   const outputs = new Set(options.outputs ?? allOutputs);
@@ -180,8 +207,12 @@ async function compileInto(
       if (options.lenient !== true) throw error;
       result.files.delete(paths.types);
       result.files.delete(paths.restClient);
-      const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
-      result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, loaded.contract.locate('')));
+      if (isStackOverflow(error)) {
+        result.diagnostics.push(tooDeep(contract, 'openapi-typescript', 'typescript-types-failed'));
+      } else {
+        const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+        result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, contract.locate('')));
+      }
     }
   }
   result.lock = { path: lockPath, text: numbered.lockText };

@@ -89,6 +89,21 @@ export const diagnosticRegistry = {
     summary: 'A large foreign document was not validated with @readme/openapi-parser, to keep generation fast.',
     hint: 'pass --validate to check it against the OpenAPI schema as well',
   },
+  'openapi-violation-ignored': {
+    severity: 'warning',
+    summary: 'A foreign document breaks the OpenAPI specification where the output does not depend on it (a query string in a path template, `explode` where it is not allowed); a contract keeps it an error.',
+    hint: 'the output is the one the document would give if it were valid; correct the document to silence this',
+  },
+  'schema-too-deep': {
+    severity: 'error',
+    summary: 'The document nests deeper than the YAML parser, the OpenAPI validator (in a contract) or openapi-typescript (in a contract) can follow; the place is where it stopped, or the deepest one.',
+    hint: 'flatten the nesting: give deep inline schemas a name under `components/schemas`, and shorten chains of schemas that each refer to the next',
+  },
+  'validation-too-deep': {
+    severity: 'warning',
+    summary: 'A foreign document nests deeper than @readme/openapi-parser can follow; it was compiled with the compiler\'s own checks only.',
+    hint: 'the compiler checked the schemas it reads; --no-validate skips the validator and this warning',
+  },
   'typescript-types-failed': {
     severity: 'warning',
     summary: 'openapi-typescript could not type a foreign document; its types.ts is left out, the other outputs are written.',

@@ -53,7 +53,7 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     }
     const { file, problems } = parseSource(filePath, text);
     for (const problem of problems) {
-      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }, problem.hint));
+      diagnostics.push(diagnostic(problem.tooDeep ? 'schema-too-deep' : 'yaml-invalid', problem.message, { file: filePath, ...problem.position, pointer: '' }, problem.hint));
     }
     if (file) files.set(filePath, file);
     return file;
@@ -138,18 +138,23 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   // documents with millions of nodes.
   const walk = (node: unknown, file: SourceFile, filePointer: string): void => {
     const tokens: string[] = [];
-    const visit = (value: unknown): void => {
-      if (value === null || typeof value !== 'object') return;
+    // Depth first and in document order, with a stack of its own: a document may nest deeper than
+    // the call stack goes. `depth` is the length of the node's token path.
+    const pending: { value: unknown; depth: number; key?: string }[] = [{ value: node, depth: 0 }];
+    // A YAML alias makes one value appear at many places, or inside itself: it is walked once.
+    const seen = new Set<object>();
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const { value, depth, key } = next;
+      tokens.length = Math.max(depth - 1, 0);
+      if (key !== undefined) tokens.push(key);
+      if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+      seen.add(value);
       if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index += 1) {
-          tokens.push(String(index));
-          visit(value[index]);
-          tokens.pop();
-        }
-        return;
+        for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], depth: depth + 1, key: String(index) });
+        continue;
       }
       // Imported components are walked once, in their own file, when they are imported.
-      if (file === root && tokens.length <= 3 && importedPointers.has(appendPointer(filePointer, ...tokens))) return;
+      if (file === root && tokens.length <= 3 && importedPointers.has(appendPointer(filePointer, ...tokens))) continue;
       const record = value as Record<string, unknown>;
       const ref = record.$ref;
       if (typeof ref === 'string') {
@@ -169,16 +174,18 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
       }
       const literals = !namedMaps.has(tokens[tokens.length - 1] ?? '');
       const exampleObject = tokens[tokens.length - 2] === 'examples';
-      for (const key in record) {
-        if (key === '$ref') continue;
+      const children: string[] = [];
+      for (const child in record) {
+        if (child === '$ref') continue;
         // Examples, defaults and enum values are data: a `$ref` in them is no reference.
-        if (literals && (literalKeywords.has(key) || (key === 'examples' && Array.isArray(record[key])) || (key === 'value' && exampleObject))) continue;
-        tokens.push(key);
-        visit(record[key]);
-        tokens.pop();
+        if (literals && (literalKeywords.has(child) || (child === 'examples' && Array.isArray(record[child])) || (child === 'value' && exampleObject))) continue;
+        children.push(child);
       }
-    };
-    visit(node);
+      for (let index = children.length - 1; index >= 0; index -= 1) {
+        const child = children[index] as string;
+        pending.push({ value: record[child], depth: depth + 1, key: child });
+      }
+    }
   };
   // Whether each local `$ref` of the root file resolves, so a reference used a thousand times is looked up once.
   const localTargets = new Map<string, boolean>();

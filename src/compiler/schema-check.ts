@@ -124,7 +124,14 @@ class SchemaWalk {
     });
   }
 
+  // Depth first with a stack of its own, since a schema may nest thousands of levels: each step is
+  // a subschema or a report, taken in the order a recursive walk would take them.
   private schema(schema: unknown, pointer: string, place: string): void {
+    const steps: Array<() => void> = [() => this.schemaNode(schema, pointer, place, steps)];
+    for (let step = steps.pop(); step !== undefined; step = steps.pop()) step();
+  }
+
+  private schemaNode(schema: unknown, pointer: string, place: string, steps: Array<() => void>): void {
     if (typeof schema === 'boolean') return;
     if (schema === null || schema === undefined) {
       this.report(pointer, `${place} is empty where a schema belongs`, emptyHint);
@@ -136,38 +143,44 @@ class SchemaWalk {
     }
     if (this.seen.has(schema)) return;
     this.seen.add(schema);
+    const next: Array<() => void> = [];
+    const sub = (value: unknown, at: string, where: string): void => {
+      next.push(() => this.schemaNode(value, at, where, steps));
+    };
+    const report = (at: string, message: string, hint: string): void => {
+      next.push(() => this.report(at, message, hint));
+    };
     for (const [keyword, value] of Object.entries(schema)) {
       const at = appendPointer(pointer, keyword);
       const kind = Object.hasOwn(schemaKeywords, keyword) ? schemaKeywords[keyword] : undefined;
       if (kind === undefined) {
         if (this.strict && !keyword.startsWith('x-') && (value === null || isRecord(value))) {
-          this.report(at, `'${keyword}' is not a keyword of a schema; is it a property indented one level too far?`, strayKeywordHint);
+          report(at, `'${keyword}' is not a keyword of a schema; is it a property indented one level too far?`, strayKeywordHint);
         }
       } else if (kind === 'schema') {
-        if (keyword === 'items' && Array.isArray(value)) this.report(at, '`items` takes one schema, the schema of every item, not a list', itemsListHint);
-        else this.schema(value, at, `\`${keyword}\``);
+        if (keyword === 'items' && Array.isArray(value)) report(at, '`items` takes one schema, the schema of every item, not a list', itemsListHint);
+        else sub(value, at, `\`${keyword}\``);
       } else if (kind === 'schema-map') {
-        if (isRecord(value)) this.each(value, at, (entry, where, name) => this.schema(entry, where, entryPlace(keyword, name)));
-        else this.report(at, `\`${keyword}\` takes a mapping of names to schemas, not ${describe(value)}`, schemaMapHint);
+        if (isRecord(value)) this.each(value, at, (entry, where, name) => sub(entry, where, entryPlace(keyword, name)));
+        else report(at, `\`${keyword}\` takes a mapping of names to schemas, not ${describe(value)}`, schemaMapHint);
       } else if (kind === 'schema-list') {
-        if (Array.isArray(value) && value.length > 0) value.forEach((entry, index) => this.compositionEntry(keyword, entry, appendPointer(at, index), `\`${keyword}[${index}]\``));
-        else this.report(at, `\`${keyword}\` takes a list of schemas, not ${describe(value)}`, '`- ` starts each schema of the list, one level below the keyword');
+        if (Array.isArray(value) && value.length > 0) {
+          value.forEach((entry, index) => {
+            const where = appendPointer(at, index);
+            const entryPlace = `\`${keyword}[${index}]\``;
+            // `true` in a contract's allOf adds nothing and `false` in its oneOf is a variant nothing
+            // matches; the generated types have no form for either.
+            if (this.strict && typeof entry === 'boolean' && keyword !== 'prefixItems') report(where, `${entryPlace} is \`${entry}\`; a contract composes schemas with keywords of their own`, booleanPartHint);
+            else sub(entry, where, entryPlace);
+          });
+        } else report(at, `\`${keyword}\` takes a list of schemas, not ${describe(value)}`, '`- ` starts each schema of the list, one level below the keyword');
       } else if (kind === 'discriminator' && isRecord(value)) {
-        this.discriminator(value, at);
+        next.push(() => this.discriminator(value, at));
       } else if ((this.strict || structuralKinds.has(kind)) && !fits(kind, value)) {
-        this.report(at, `\`${keyword}\` takes ${expected[kind]}, not ${describe(value)}`, valueHints[kind] ?? valueHint);
+        report(at, `\`${keyword}\` takes ${expected[kind]}, not ${describe(value)}`, valueHints[kind] ?? valueHint);
       }
     }
-  }
-
-  // `true` in a contract's allOf adds nothing and `false` in its oneOf is a variant nothing matches;
-  // the generated types have no form for either.
-  private compositionEntry(keyword: string, entry: unknown, pointer: string, place: string): void {
-    if (this.strict && typeof entry === 'boolean' && keyword !== 'prefixItems') {
-      this.report(pointer, `${place} is \`${entry}\`; a contract composes schemas with keywords of their own`, booleanPartHint);
-      return;
-    }
-    this.schema(entry, pointer, place);
+    for (let index = next.length - 1; index >= 0; index -= 1) steps.push(next[index] as () => void);
   }
 
   // Every value of the mapping must name a schema of the document: a component's name or a local reference.

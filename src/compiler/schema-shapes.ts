@@ -53,36 +53,45 @@ export function allOfParts(document: object, schema: Schema): { parts: AllOfPart
   let cycle: string | undefined;
   const merged = new Set<unknown>();
   const ancestors = new Set<unknown>([schema]);
-  const visit = (entry: unknown, index: number): void => {
+  // Depth first with a stack of its own (an `allOf` may nest thousands of levels): an `enter` step
+  // looks at a part, a `leave` step adds what an `allOf` part has beside its `allOf`, after its parts.
+  type Step = { enter: unknown; index: number } | { leave: Schema; index: number };
+  const steps: Step[] = (schema.allOf as unknown[]).map((entry, index) => ({ enter: entry, index })).reverse();
+  for (let step = steps.pop(); step !== undefined; step = steps.pop()) {
+    const { index } = step;
+    if ('leave' in step) {
+      ancestors.delete(step.leave);
+      const { allOf: _nested, ...own } = step.leave;
+      const shaped = Object.keys(own).some((key) => !annotationKeywords.has(key) && !key.startsWith('x-'));
+      if (shaped) parts.push({ schema: own, index });
+      else if (own.nullable === true) nullable = true;
+      continue;
+    }
+    const entry = step.enter;
     const resolved = resolveSchema(document, entry);
     if (!isRecord(resolved)) {
       opaque = true;
-      return;
+      continue;
     }
     if (ancestors.has(resolved)) {
       cycle ??= isRecord(entry) && typeof entry.$ref === 'string' ? entry.$ref : 'an inline schema';
-      return;
+      continue;
     }
-    if (merged.has(resolved)) return;
+    if (merged.has(resolved)) continue;
     merged.add(resolved);
     if (isAnnotationOnly(resolved)) {
       if (resolved.nullable === true) nullable = true;
-      return;
+      continue;
     }
     const nested = resolved.allOf;
     if (!Array.isArray(nested)) {
       parts.push({ schema: resolved, index });
-      return;
+      continue;
     }
     ancestors.add(resolved);
-    for (const item of nested) visit(item, index);
-    ancestors.delete(resolved);
-    const { allOf: _nested, ...own } = resolved;
-    const shaped = Object.keys(own).some((key) => !annotationKeywords.has(key) && !key.startsWith('x-'));
-    if (shaped) parts.push({ schema: own, index });
-    else if (own.nullable === true) nullable = true;
-  };
-  (schema.allOf as unknown[]).forEach((entry, index) => visit(entry, index));
+    steps.push({ leave: resolved, index });
+    for (let at = nested.length - 1; at >= 0; at -= 1) steps.push({ enter: nested[at], index });
+  }
   return { parts, nullable, opaque, ...(cycle !== undefined ? { cycle } : {}) };
 }
 

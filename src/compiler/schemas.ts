@@ -48,6 +48,10 @@ const jsonFallbackText = 'a JSON scalar in GraphQL and google.protobuf.Value in 
 
 // Deeper than this, a schema is typed as JSON rather than risk the stack on a pathological document.
 const maxDepth = 64;
+// A chain of components referring to the next (`S0` -> `S1` -> ...) is followed this far; the next
+// one is referred to as JSON there (and converted on its own), so no type graph is deeper. Public
+// descriptions stay below 16.
+const maxChain = 128;
 
 /**
  * Turns JSON Schemas of the bundled document into IR types. Component schemas that are objects,
@@ -67,6 +71,8 @@ export class SchemaConverter {
   /** The component schema each `$ref` names, or null when it names something else. */
   private readonly componentOfRef = new Map<string, string | null>();
   private depth = 0;
+  /** Components being converted, one inside the other. */
+  private chain = 0;
 
   private readonly document: Record<string, unknown>;
   private readonly locate: (pointer: string) => Location;
@@ -199,6 +205,10 @@ export class SchemaConverter {
       this.fallback(pointer, 'a schema that contains itself with no object in between', jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable: true };
     }
+    if (this.chain >= maxChain) {
+      this.fallback(pointer, `a reference past a chain of ${maxChain} component schemas, each referring to the next,`, jsonFallbackText, jsonFallback);
+      return { type: json('any'), nullable: true };
+    }
     const schema = getAtPointer(this.document, pointer);
     const typeName = this.componentNames.get(name) ?? pascalCase(name);
     // A named object may refer to itself; register the name before converting its fields.
@@ -207,11 +217,13 @@ export class SchemaConverter {
     // The depth guard is for one schema's inline nesting; a chain of components starts afresh.
     const depth = this.depth;
     this.depth = 0;
+    this.chain += 1;
     try {
       const typed = this.typeOf(schema, pointer, typeName);
       this.components.set(name, typed);
       return typed;
     } finally {
+      this.chain -= 1;
       this.depth = depth;
       this.inProgress.delete(pointer);
     }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Node } from 'yaml';
 import { offsetsToPositions, scanJsonOffsets } from './json-positions.ts';
+import { findCycle } from './depth.ts';
 import { appendPointer } from './pointer.ts';
 
 // The YAML parser is loaded on first use: a JSON document (most large ones) never needs it.
@@ -68,6 +69,8 @@ export interface SyntaxProblem {
   message: string;
   position: Position;
   hint: string;
+  /** Set when the text is valid but nests deeper than the YAML parser follows. */
+  tooDeep?: true;
 }
 
 const syntaxHints: Record<string, string> = {
@@ -104,6 +107,10 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
     if (error.code === 'DUPLICATE_KEY') {
       const key = /^\s*(?:-\s+)?(['"]?)(.*?)\1\s*:/.exec(line)?.[2];
       if (key !== undefined) message = `key '${key}' appears twice in the same mapping`;
+    }
+    // The parser recurses as deep as the text nests, and reports where it ran out of stack.
+    if (/maximum call stack/i.test(message)) {
+      return { message: 'the YAML nests deeper than the YAML parser can follow here', position, hint: 'flatten the nesting: give deep inline schemas a name under `components/schemas`, or convert the document to JSON', tooDeep: true as const };
     }
     return { message, position, hint: syntaxHints[error.code] ?? 'fix the syntax at the position shown' };
   });
@@ -143,6 +150,11 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
     visit(document.contents as Node | null, '');
     return positions;
   });
+  const cycle = findCycle(value);
+  if (cycle !== undefined) {
+    const message = `the value at #${cycle} contains itself through an alias; JSON cannot hold it`;
+    return { problems: [{ message, position: positionOf(file, cycle), hint: "refer to it with `$ref: '#/components/schemas/<Name>'` instead of an alias" }] };
+  }
   return { file, problems: [] };
 }
 

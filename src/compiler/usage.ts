@@ -19,14 +19,20 @@ export function typeUsage(api: Api): TypeUsage {
   const byName = new Map(api.types.map((type) => [type.name, type]));
   const input = new Set<string>();
   const output = new Set<string>();
-  const visit = (type: TypeRef, found: Set<string>, skip: (field: { readOnly: boolean; writeOnly: boolean }) => boolean): void => {
-    if (type.kind === 'list' || type.kind === 'map') return visit(type.of, found, skip);
-    if (type.kind !== 'named' || found.has(type.name)) return;
-    const target: NamedType | undefined = byName.get(type.name);
-    if (!target || target.kind === 'enum') return;
-    found.add(type.name);
-    if (target.kind === 'object') for (const field of target.fields) if (!skip(field)) visit(field.type, found, skip);
-    if (target.kind === 'union') for (const variant of target.variants) visit({ kind: 'named', name: variant.type }, found, skip);
+  // Depth first, in order, with a stack of its own: a chain of types may be thousands long.
+  const visit = (start: TypeRef, found: Set<string>, skip: (field: { readOnly: boolean; writeOnly: boolean }) => boolean): void => {
+    const pending: TypeRef[] = [start];
+    for (let type = pending.pop(); type !== undefined; type = pending.pop()) {
+      while (type.kind === 'list' || type.kind === 'map') type = type.of;
+      if (type.kind !== 'named' || found.has(type.name)) continue;
+      const target: NamedType | undefined = byName.get(type.name);
+      if (!target || target.kind === 'enum') continue;
+      found.add(type.name);
+      const next: TypeRef[] = [];
+      if (target.kind === 'object') for (const field of target.fields) if (!skip(field)) next.push(field.type);
+      if (target.kind === 'union') for (const variant of target.variants) next.push({ kind: 'named', name: variant.type });
+      for (let index = next.length - 1; index >= 0; index -= 1) pending.push(next[index] as TypeRef);
+    }
   };
   const asInput = (type: TypeRef): void => visit(type, input, (field) => field.readOnly);
   const asOutput = (type: TypeRef): void => visit(type, output, (field) => field.writeOnly);

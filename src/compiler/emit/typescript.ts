@@ -1,8 +1,13 @@
 import type { Api } from '../ir.ts';
+import { copyUpTo } from '../depth.ts';
 import { getAtPointer } from '../pointer.ts';
 
 /** openapi-typescript's options for every API version. */
 export const openapiTypescriptOptions = { alphabetize: false, exportType: true, readWriteMarkers: true } as const;
+
+// openapi-typescript recurses as deep as a schema nests; past this many levels of the document a
+// schema is any value, as GraphQL and proto have it far sooner (the converter reports where).
+const typesDepth = 400;
 
 /**
  * The document openapi-typescript reads: a copy of the bundled document in which every operation
@@ -10,7 +15,7 @@ export const openapiTypescriptOptions = { alphabetize: false, exportType: true, 
  * ones in the IR; openapi-typescript names the `operations` entries after them and requires them unique.
  */
 export function typesDocument(api: Api): Record<string, unknown> {
-  const document = structuredClone(api.document) as Record<string, unknown>;
+  const document = copyUpTo(api.document, typesDepth);
   for (const operation of api.operations) {
     const node = getAtPointer(document, operation.pointer);
     if (node !== null && typeof node === 'object' && (node as { operationId?: unknown }).operationId !== operation.id) {
