@@ -102,7 +102,8 @@ function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Locat
  * field or value whose number does not change is kept as it is, not copied.
  * Rules: an explicit `x-proto-number` wins; a locked name keeps its number; a new name takes the
  * next number above everything ever used; a name that disappears leaves its number and name
- * reserved. Numbers never move and are never reused.
+ * reserved, and gets that number back when it returns. Numbers never move and are never reused
+ * by another name.
  */
 export function applyLock(
   file: ProtoFile,
@@ -191,8 +192,19 @@ function assign(
     numbers.set(item.name, number);
     taken.set(number, item.name);
   }
-  // New names go above every number the lock has ever handed out, skipping explicit ones.
+  // New names go above every number the lock has ever handed out (taken before a returning name
+  // leaves the reservations), skipping explicit ones.
   let high = Math.max(range.min - 1, ...Object.values(locked), ...reserved.keys());
+  // A name the lock reserved comes back under its old number: the field it was, not a new one.
+  const reservedNumberOf = new Map<string, number>();
+  for (const [number, name] of reserved) if (name !== null && !taken.has(number) && !reservedNumberOf.has(name)) reservedNumberOf.set(name, number);
+  for (const item of items) {
+    const number = reservedNumberOf.get(item.name);
+    if (numbers.has(item.name) || item.explicitNumber !== undefined || number === undefined) continue;
+    numbers.set(item.name, number);
+    taken.set(number, item.name);
+    reserved.delete(number);
+  }
   for (const item of items) {
     if (numbers.has(item.name) || item.explicitNumber !== undefined) continue;
     do {

@@ -65,10 +65,15 @@ describe('proto number lock', () => {
       reserved: { numbers: [2], names: ['name'] },
     },
     {
-      name: 'a returning name gets a new number; the old one stays reserved without the name',
+      name: 'a returning name gets its old number back',
       revisions: [['id', 'name'], ['id'], ['id', 'name']],
-      numbers: { id: 1, name: 3 },
-      reserved: { numbers: [2], names: [] },
+      numbers: { id: 1, name: 2 },
+    },
+    {
+      name: 'returning names get their numbers back in any order, beside new ones',
+      revisions: [['id', 'a', 'b', 'c'], ['id'], ['c', 'added', 'id', 'a']],
+      numbers: { c: 4, added: 5, id: 1, a: 2 },
+      reserved: { numbers: [3], names: ['b'] },
     },
     { name: 'an explicit number wins', revisions: [['id', 'name=20']], numbers: { id: 1, name: 20 } },
     {
@@ -155,12 +160,12 @@ describe('proto number lock', () => {
 });
 
 describe('proto number lock across removed messages', () => {
-  it('keeps a removed message reserved, so its return does not reuse numbers', () => {
+  it('keeps a removed message reserved; on its return its names get their numbers back and no other name reuses one', () => {
     const first = applyLock(file(['id', 'name']), { messages: {}, enums: {} }, locate);
     const emptied = applyLock({ ...file([]), messages: [] }, first.lock, locate);
     expect(emptied.lock.messages.Study).toEqual({ numbers: {}, reserved: { '1': 'id', '2': 'name' } });
-    const back = applyLock(file(['id', 'name']), emptied.lock, locate);
-    expect(numbersOf(back)).toEqual({ id: 3, name: 4 });
-    expect(back.file.messages[0]?.reserved).toEqual({ numbers: [1, 2], names: [] });
+    const back = applyLock(file(['id', 'other', 'name']), emptied.lock, locate);
+    expect(numbersOf(back)).toEqual({ id: 1, other: 3, name: 2 });
+    expect(back.file.messages[0]?.reserved).toEqual({ numbers: [], names: [] });
   });
 });
