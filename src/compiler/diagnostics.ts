@@ -134,6 +134,11 @@ export const diagnosticRegistry = {
     summary: 'The lock file gives one number to two fields, or to a field and a reservation.',
     hint: 'restore the lock file from version control; numbers in a lock must be unique per message',
   },
+  'lock-numbers-reserved': {
+    severity: 'warning',
+    summary: 'Properties, enum values or schemas left the contract, so the lock reserves their proto numbers (an error under `--strict` and `--watch`).',
+    hint: 'if they were removed on purpose, nothing is wrong (a name that returns gets its number back); if not, look above them for a line indented too little or too much, which hides what follows',
+  },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
 export type DiagnosticCode = keyof typeof diagnosticRegistry;

@@ -116,6 +116,7 @@ export function applyLock(
     const items = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
     const result = assign(message.name, items, lock.messages[message.name], fieldRange, locate, diagnostics);
     next.messages[message.name] = result.entry;
+    reportReserved(message.name, lock.messages[message.name], result.entry, locate(message.pointer ?? ''), diagnostics);
     const number = (field: Numbered): number => result.numberOf(field.name) ?? 0;
     return {
       ...message,
@@ -128,6 +129,7 @@ export function applyLock(
     const [zero, ...values] = protoEnum.values;
     const result = assign(protoEnum.name, values, lock.enums[protoEnum.name], enumRange, locate, diagnostics);
     next.enums[protoEnum.name] = result.entry;
+    reportReserved(protoEnum.name, lock.enums[protoEnum.name], result.entry, locate(protoEnum.pointer ?? ''), diagnostics);
     return {
       ...protoEnum,
       reserved: result.reserved,
@@ -138,10 +140,25 @@ export function applyLock(
   // of the name cannot reuse them.
   for (const section of ['messages', 'enums'] as const) {
     for (const [name, entry] of Object.entries(lock[section])) {
-      if (next[section][name] === undefined) next[section][name] = retire(entry);
+      if (next[section][name] !== undefined) continue;
+      next[section][name] = retire(entry);
+      reportReserved(name, entry, next[section][name], locate(''), diagnostics, true);
     }
   }
   return { file: { ...file, messages, enums }, lock: sortLock(next), diagnostics };
+}
+
+/**
+ * Says which names this run takes out of the lock's numbers into its reservations: on purpose
+ * (a removed property) or not (a property hidden by a mistake above it), they are reserved from now on.
+ */
+function reportReserved(owner: string, before: LockEntry | undefined, after: LockEntry, location: Location, diagnostics: Diagnostic[], retired = false): void {
+  if (before === undefined) return;
+  const gone = Object.entries(before.numbers).filter(([name, number]) => after.reserved[String(number)] === name);
+  if (gone.length === 0) return;
+  const names = gone.map(([name, number]) => `'${name}' (${number})`).join(', ');
+  const what = retired ? `${owner} left the contract` : `${gone.length === 1 ? 'one name' : `${gone.length} names`} left ${owner}`;
+  diagnostics.push(diagnostic('lock-numbers-reserved', `${what}; the lock now reserves ${names}`, location));
 }
 
 function retire(entry: LockEntry): LockEntry {

@@ -87,11 +87,23 @@ describe('proto number lock', () => {
   for (const { name, revisions, numbers, reserved } of cases) {
     it(name, () => {
       const result = evolve(...revisions);
-      expect(result.diagnostics).toEqual([]);
+      expect(result.diagnostics.filter((entry) => entry.code !== 'lock-numbers-reserved')).toEqual([]);
       expect(numbersOf(result)).toEqual(numbers);
       expect(result.file.messages[0]?.reserved).toEqual(reserved ?? { numbers: [], names: [] });
     });
   }
+
+  it('names what a run newly reserves, once, in a warning at the message', () => {
+    const removed = evolve(['id', 'name', 'status', 'size'], ['id', 'size']);
+    expect(removed.diagnostics.map((entry) => [entry.code, entry.severity, entry.message])).toEqual([
+      ['lock-numbers-reserved', 'warning', "2 names left Study; the lock now reserves 'name' (2), 'status' (3)"],
+    ]);
+    expect(applyLock(file(['id', 'size']), removed.lock, locate).diagnostics).toEqual([]);
+    const emptied = applyLock({ ...file([]), messages: [] }, removed.lock, locate);
+    expect(emptied.diagnostics.map((entry) => entry.message)).toEqual(["Study left the contract; the lock now reserves 'id' (1), 'size' (4)"]);
+    const values = applyLock(file([], ['STATUS_B']), applyLock(file([], ['STATUS_A', 'STATUS_B']), { messages: {}, enums: {} }, locate).lock, locate);
+    expect(values.diagnostics.map((entry) => entry.message)).toEqual(["one name left Status; the lock now reserves 'STATUS_A' (1)"]);
+  });
 
   it('skips the range 19000-19999 that protobuf keeps for itself', () => {
     const lock: NumberLock = { messages: { Study: { numbers: { id: 18_999 }, reserved: {} } }, enums: {} };
