@@ -34,6 +34,8 @@ export interface BreakingOptions {
   today?: string;
   /** List safe changes in full too. */
   verbose?: boolean;
+  /** Let CHANGELOG.yaml acknowledge lock changes that move proto numbers on the wire. */
+  acceptRenumbering?: boolean;
   log?: (text: string) => void;
 }
 
@@ -63,7 +65,12 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
     const compile: CompileOptions = options.crosscheck ? {} : { outputs: [] };
     const baseTree = await readTree(base.root, base.label, 'base', compile, contracts);
     const revisionTree = await readTree(root, 'working tree', 'revision', compile, contracts);
-    const report = runGate(baseTree, revisionTree, today);
+    // A directory base is copied from; a git revision is checked out, for the lock file only.
+    const directory = base.root === resolve(root, options.base);
+    const report = runGate(baseTree, revisionTree, today, {
+      acceptRenumbering: options.acceptRenumbering === true,
+      ...(directory ? { restoreLock: (path: string) => `cp ${join(options.base, path)} ${path}` } : {}),
+    });
     if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
     const text = writeReport(report, options.format ?? 'text', { verbose: options.verbose === true });
     if (options.output !== undefined) writeFileSync(resolve(root, options.output), text);
@@ -147,6 +154,7 @@ export async function main(argv: string[]): Promise<number> {
       today: { type: 'string' },
       verbose: { type: 'boolean' },
       rules: { type: 'boolean' },
+      'accept-renumbering': { type: 'boolean' },
     },
   });
   const format = (values.format ?? 'text') as ReportFormat;
@@ -163,6 +171,7 @@ export async function main(argv: string[]): Promise<number> {
     format,
     crosscheck: values.crosscheck === true,
     verbose: values.verbose === true,
+    acceptRenumbering: values['accept-renumbering'] === true,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.today !== undefined ? { today: values.today } : {}),
   });

@@ -4,7 +4,7 @@ import type { CrosscheckReport } from './crosscheck/model.ts';
 import { diffContracts } from './diff.ts';
 import { fingerprint } from './diff/context.ts';
 import type { Finding } from './model.ts';
-import { blocks, judge, type JudgedFinding, type Mode } from './policy.ts';
+import { blocks, judge, type JudgedFinding, type LockPolicy, type Mode } from './policy.ts';
 import type { RuleId } from './rules.ts';
 import { isBroken, type BrokenSide, type ContractSide } from './side.ts';
 
@@ -63,12 +63,22 @@ export function outcomeOf(report: GateReport): 'pass' | 'fail' | 'error' {
 
 const keyOf = (api: string, version: number): string => `${api}/v${version}`;
 
+/** How the gate treats lock changes that move numbers on the wire. */
+export interface GateOptions {
+  /** Let the changelog acknowledge them (by default they fail with the advice to restore the lock). */
+  acceptRenumbering?: boolean;
+  /** The command that restores a lock file from the base; by default `git checkout <base> -- <path>`. */
+  restoreLock?: (path: string) => string;
+}
+
 /**
  * Compares every API version of the revision with the base: a version in both is diffed and
  * gated; a new major version is diffed against the previous major as a migration guide (and that
  * one must carry a sunset date); a removed version is allowed only after its sunset date.
  */
-export function runGate(base: ContractTree, revision: ContractTree, today: string): GateReport {
+export function runGate(base: ContractTree, revision: ContractTree, today: string, options: GateOptions = {}): GateReport {
+  const restore = options.restoreLock ?? ((path: string) => `git checkout ${base.label} -- ${path}`);
+  const lockPolicy = (path: string): LockPolicy => ({ restore: restore(path), acceptRenumbering: options.acceptRenumbering === true });
   const report: GateReport = { base: base.label, revision: revision.label, today, versions: [], problems: [] };
   for (const tree of [base, revision]) {
     for (const side of tree.contracts.values()) {
@@ -82,17 +92,17 @@ export function runGate(base: ContractTree, revision: ContractTree, today: strin
     const before = base.contracts.get(key);
     const after = revision.contracts.get(key);
     if ((before && isBroken(before)) || (after && isBroken(after))) continue;
-    if (before && after) report.versions.push(compareVersion(before, after, acknowledgementsOf(revision, key, report), today));
+    if (before && after) report.versions.push(compareVersion(before, after, acknowledgementsOf(revision, key, report), today, lockPolicy(before.lockPath)));
     else if (after) report.versions.push(addedVersion(after, revision));
     else if (before) report.versions.push(removedVersion(before, today));
   }
   return report;
 }
 
-function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string): VersionReport {
+function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string, lock: LockPolicy): VersionReport {
   const { name, version } = revision.identity;
   const unchanged = sameSources(base, revision);
-  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today);
+  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today, lock);
   return { api: name, version, path: revision.path, change: unchanged ? 'unchanged' : 'changed', mode: 'gate', findings, violations: [] };
 }
 

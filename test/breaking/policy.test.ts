@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeOf } from '../../src/breaking/gate.ts';
-import { gate, renamedWeight, template, withoutDelete, withSunset } from './sides.ts';
+import { gate, renamedWeight, renumberedSize, template, withoutDelete, withSunset } from './sides.ts';
 
 describe('the version policy', () => {
   it('passes an unchanged version without diffing it', async () => {
@@ -37,6 +37,21 @@ describe('the version policy', () => {
       'contracts/fixture/v1/CHANGELOG.yaml:2:5 an acknowledgement needs a `reason`: why is this change acceptable to existing clients?',
     ]);
     expect(outcomeOf(report)).toBe('error');
+  });
+
+  it('advises restoring the lock for numbers moved on the wire, and takes no acknowledgement without --accept-renumbering', async () => {
+    const changelog = 'acknowledged:\n  - rule: proto-number-changed\n    subject: Thing.size\n    reason: No binary client yet.\n';
+    for (const options of [{}, { changelog }]) {
+      const report = await gate([template], [renumberedSize(template)], options);
+      const moved = report.versions[0]?.findings.find((finding) => finding.rule === 'proto-number-changed');
+      expect(moved?.status).toBe('fail');
+      expect(moved?.note).toContain('restore the lock (`git checkout base -- contracts/fixture/v1/proto.lock.json`');
+      expect(moved?.note?.startsWith('the changelog acknowledges it, but only --accept-renumbering lets it')).toBe(options.changelog !== undefined);
+      expect(outcomeOf(report)).toBe('fail');
+    }
+    const accepted = await gate([template], [renumberedSize(template)], { changelog, acceptRenumbering: true });
+    expect(accepted.versions[0]?.findings.find((finding) => finding.rule === 'proto-number-changed')?.status).toBe('acknowledged');
+    expect(outcomeOf(accepted)).toBe('pass');
   });
 
   it('warns on a dangerous change without failing', async () => {
