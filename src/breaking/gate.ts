@@ -1,5 +1,5 @@
 import { formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
-import { readChangelog, type Acknowledgement } from './changelog.ts';
+import { readChangelog, unmatchedAcknowledgements, type Acknowledgement, type ChangelogProblem } from './changelog.ts';
 import type { CrosscheckReport } from './crosscheck/model.ts';
 import { diffContracts } from './diff.ts';
 import { fingerprint } from './diff/context.ts';
@@ -92,7 +92,14 @@ export function runGate(base: ContractTree, revision: ContractTree, today: strin
     const before = base.contracts.get(key);
     const after = revision.contracts.get(key);
     if ((before && isBroken(before)) || (after && isBroken(after))) continue;
-    if (before && after) report.versions.push(compareVersion(before, after, acknowledgementsOf(revision, key, report), today, lockPolicy(before.lockPath)));
+    if (before && after) {
+      const acknowledgements = acknowledgementsOf(revision, key, report);
+      const compared = compareVersion(before, after, acknowledgements, today, lockPolicy(before.lockPath));
+      report.versions.push(compared);
+      // The base's entries acknowledge earlier changes; read quietly, its mistakes are not this change's.
+      const earlier = acknowledgementsOf(base, key, { problems: [] });
+      for (const problem of unmatchedAcknowledgements(acknowledgements, earlier, compared.findings)) report.problems.push(problemOf(problem));
+    }
     else if (after) report.versions.push(addedVersion(after, revision));
     else if (before) report.versions.push(removedVersion(before, today));
   }
@@ -154,12 +161,16 @@ function lineOf(side: ContractSide, pointer: string): { line: number; col: numbe
   return { line, col };
 }
 
-function acknowledgementsOf(tree: ContractTree, key: string, report: GateReport): Acknowledgement[] {
+function acknowledgementsOf(tree: ContractTree, key: string, report: Pick<GateReport, 'problems'>): Acknowledgement[] {
   const changelog = tree.changelogs.get(key);
   if (!changelog) return [];
   const { acknowledgements, problems } = readChangelog(changelog.path, changelog.text);
-  for (const problem of problems) report.problems.push({ text: `${problem.file}:${problem.line}:${problem.col} ${problem.message}` });
+  for (const problem of problems) report.problems.push(problemOf(problem));
   return acknowledgements;
+}
+
+function problemOf(problem: ChangelogProblem): Problem {
+  return { text: `${problem.file}:${problem.line}:${problem.col} ${problem.message}${problem.hint !== undefined ? `\n  hint: ${problem.hint}` : ''}` };
 }
 
 function sameSources(base: ContractSide, revision: ContractSide): boolean {

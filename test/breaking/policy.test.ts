@@ -54,6 +54,31 @@ describe('the version policy', () => {
     expect(outcomeOf(accepted)).toBe('pass');
   });
 
+  it('cannot judge with a misspelt key in the changelog, at the top or in an entry', async () => {
+    const changelog = 'acknowleged:\n  - rule: response-property-removed\n    subject: Thing.weight\n    reason: Renamed.\nacknowledged:\n  - rule: response-property-removed\n    subjet: Thing.weight\n    subject: Thing.weight\n    reason: Renamed.\n';
+    const report = await gate([template], [renamedWeight(template)], { changelog });
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      "contracts/fixture/v1/CHANGELOG.yaml:1:1 'acknowleged' is not a key of a changelog\n  hint: a changelog holds one list, `acknowledged`; a misspelt key would leave its entries unread",
+      "contracts/fixture/v1/CHANGELOG.yaml:7:5 'subjet' is not a key of an acknowledgement\n  hint: an acknowledgement has `fingerprint`, `rule`, `subject`, `reason`",
+    ]);
+    expect(outcomeOf(report)).toBe('error');
+  });
+
+  it('cannot judge with a new acknowledgement that matches no finding, and names the findings it could mean', async () => {
+    const failing = (await gate([template], [renamedWeight(template)])).versions[0]?.findings.find((finding) => finding.status === 'fail');
+    const changelog = 'acknowledged:\n  - fingerprint: 0123456789ab\n    reason: Renamed.\n';
+    const report = await gate([template], [renamedWeight(template)], { changelog });
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      `contracts/fixture/v1/CHANGELOG.yaml:2:5 the acknowledgement of 0123456789ab matches no finding between the base and this revision\n  hint: check the fingerprint against this change's findings: ${failing?.fingerprint ?? ''} (response-property-removed Thing.weight), ${report.versions[0]?.findings.find((finding) => finding.rule === 'response-property-added')?.fingerprint ?? ''} (response-property-added Thing.mass)`,
+    ]);
+    const malformed = await gate([template], [renamedWeight(template)], { changelog: 'acknowledged:\n  - fingerprint: 0123456789a\n    reason: Renamed.\n' });
+    expect(malformed.problems.map((problem) => problem.text)).toEqual([
+      "contracts/fixture/v1/CHANGELOG.yaml:2:5 '0123456789a' is not a fingerprint\n  hint: copy the twelve hex digits `trident breaking` prints in brackets after the rule",
+    ]);
+    // An entry the base already had acknowledges an earlier change: history, not a mistake.
+    expect((await gate([template], [template.replace('title: ', 'title: The ')], { changelog, baseChangelog: changelog })).problems).toEqual([]);
+  });
+
   it('warns on a dangerous change without failing', async () => {
     const report = await gate([template], [template.replace('enum: [public, private]', 'enum: [public, private, internal]')]);
     expect(report.versions[0]?.findings.map((finding) => [finding.rule, finding.status])).toEqual([['response-enum-value-added', 'warning']]);

@@ -45,12 +45,12 @@ function tree(label: string, sides: Array<ContractSide | BrokenSide>, changelog?
  * each revision compiles with the lock its base version committed. `history` lists the texts
  * version 1 went through before its base, so that its lock carries their reservations.
  */
-export async function gate(baseTexts: string[], revisionTexts: string[], options: { changelog?: string; today?: string; history?: string[]; acceptRenumbering?: boolean } = {}): Promise<GateReport> {
+export async function gate(baseTexts: string[], revisionTexts: string[], options: { changelog?: string; baseChangelog?: string; today?: string; history?: string[]; acceptRenumbering?: boolean } = {}): Promise<GateReport> {
   const base = await Promise.all(baseTexts.map((text, index) => committed(index + 1, text, index === 0 ? options.history : [])));
   const lockOf = (index: number): string | undefined => {
     const entry = base[index];
     return entry && !isBroken(entry) ? writeLock(entry.lock) : undefined;
   };
   const revision = await Promise.all(revisionTexts.map((text, index) => side(index + 1, text, lockOf(index))));
-  return runGate(tree('base', base), tree('revision', revision, options.changelog), options.today ?? '2026-06-01', { acceptRenumbering: options.acceptRenumbering === true });
+  return runGate(tree('base', base, options.baseChangelog), tree('revision', revision, options.changelog), options.today ?? '2026-06-01', { acceptRenumbering: options.acceptRenumbering === true });
 }
