@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
+import { diffLinesOf } from '../src/breaking/diff-lines.ts';
 import { outcomeOf, runGate, type ContractTree, type GateReport } from '../src/breaking/gate.ts';
 import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '../src/breaking/report/index.ts';
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
@@ -72,7 +73,9 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
       ...(directory ? { restoreLock: (path: string) => `cp ${join(options.base, path)} ${path}` } : {}),
     });
     if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
-    const text = writeReport(report, options.format ?? 'text', { verbose: options.verbose === true });
+    const format = options.format ?? 'text';
+    // Annotations go on lines the pull request's diff shows, so only they need the line diff.
+    const text = writeReport(report, format, { verbose: options.verbose === true, ...(format === 'github' ? { diffLines: diffLinesOf(baseTree, revisionTree) } : {}) });
     if (options.output !== undefined) writeFileSync(resolve(root, options.output), text);
     else log(text);
     const outcome = outcomeOf(report);
