@@ -158,7 +158,7 @@ function reportReserved(owner: string, before: LockEntry | undefined, after: Loc
   if (gone.length === 0) return;
   const names = gone.map(([name, number]) => `'${name}' (${number})`).join(', ');
   const what = retired ? `${owner} left the contract` : `${gone.length === 1 ? 'one name' : `${gone.length} names`} left ${owner}`;
-  diagnostics.push(diagnostic('lock-numbers-reserved', `${what}; the lock now reserves ${names}`, location));
+  diagnostics.push(diagnostic(retired ? 'lock-numbers-retired' : 'lock-numbers-reserved', `${what}; the lock now reserves ${names}`, location));
 }
 
 function retire(entry: LockEntry): LockEntry {
