@@ -79,6 +79,16 @@ describe('the version policy', () => {
     expect((await gate([template], [template.replace('title: ', 'title: The ')], { changelog, baseChangelog: changelog })).problems).toEqual([]);
   });
 
+  it('sees no wire change when a property returns under a name the lock reserved: it gets its old number back', async () => {
+    const removed = template.replace(/ {8}weight:\n(?: {10}.*\n)+/, '');
+    expect(removed).not.toBe(template);
+    const report = await gate([removed], [template], { history: [template] });
+    const findings = report.versions[0]?.findings ?? [];
+    expect(findings.map((finding) => finding.rule)).toEqual(['response-property-added']);
+    expect(findings.filter((finding) => finding.verdicts['grpc-wire'] !== 'safe' || finding.rule.startsWith('proto-'))).toEqual([]);
+    expect(outcomeOf(report)).toBe('pass');
+  });
+
   it('warns on a dangerous change without failing', async () => {
     const report = await gate([template], [template.replace('enum: [public, private]', 'enum: [public, private, internal]')]);
     expect(report.versions[0]?.findings.map((finding) => [finding.rule, finding.status])).toEqual([['response-enum-value-added', 'warning']]);
