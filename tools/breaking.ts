@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
+import { diffLinesOf } from '../src/breaking/diff-lines.ts';
 import { outcomeOf, runGate, type ContractTree, type GateReport } from '../src/breaking/gate.ts';
 import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '../src/breaking/report/index.ts';
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
@@ -34,6 +35,8 @@ export interface BreakingOptions {
   today?: string;
   /** List safe changes in full too. */
   verbose?: boolean;
+  /** Let CHANGELOG.yaml acknowledge lock changes that move proto numbers on the wire. */
+  acceptRenumbering?: boolean;
   log?: (text: string) => void;
 }
 
@@ -63,9 +66,16 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
     const compile: CompileOptions = options.crosscheck ? {} : { outputs: [] };
     const baseTree = await readTree(base.root, base.label, 'base', compile, contracts);
     const revisionTree = await readTree(root, 'working tree', 'revision', compile, contracts);
-    const report = runGate(baseTree, revisionTree, today);
+    // A directory base is copied from; a git revision is checked out, for the lock file only.
+    const directory = base.root === resolve(root, options.base);
+    const report = runGate(baseTree, revisionTree, today, {
+      acceptRenumbering: options.acceptRenumbering === true,
+      ...(directory ? { restoreLock: (path: string) => `cp ${join(options.base, path)} ${path}` } : {}),
+    });
     if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
-    const text = writeReport(report, options.format ?? 'text', { verbose: options.verbose === true });
+    const format = options.format ?? 'text';
+    // Annotations go on lines the pull request's diff shows, so only they need the line diff.
+    const text = writeReport(report, format, { verbose: options.verbose === true, ...(format === 'github' ? { diffLines: diffLinesOf(baseTree, revisionTree) } : {}) });
     if (options.output !== undefined) writeFileSync(resolve(root, options.output), text);
     else log(text);
     const outcome = outcomeOf(report);
@@ -147,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
       today: { type: 'string' },
       verbose: { type: 'boolean' },
       rules: { type: 'boolean' },
+      'accept-renumbering': { type: 'boolean' },
     },
   });
   const format = (values.format ?? 'text') as ReportFormat;
@@ -163,6 +174,7 @@ export async function main(argv: string[]): Promise<number> {
     format,
     crosscheck: values.crosscheck === true,
     verbose: values.verbose === true,
+    acceptRenumbering: values['accept-renumbering'] === true,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.today !== undefined ? { today: values.today } : {}),
   });

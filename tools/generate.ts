@@ -50,8 +50,13 @@ export interface GenerateOptions {
   apiVersion?: number;
   /** Validation of foreign documents with @readme/openapi-parser; contracts are always validated. */
   validate?: ValidationPolicy;
-  /** Hold foreign documents to the rules of contracts: clashes and missing operationIds are errors. */
+  /**
+   * Hold foreign documents to the rules of contracts: clashes and missing operationIds are errors.
+   * For every document, names that would leave the lock's numbers for its reservations are an error.
+   */
   strict?: boolean;
+  /** A run of `--watch`: like `strict`, it never reserves numbers in a lock (one save could). */
+  watch?: boolean;
   /** Only these outputs (by default all; `server` only for contracts). */
   only?: readonly GenerateTarget[];
   /** Write the lossiness report of every document there, as JSON. */
@@ -149,7 +154,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     grpc?.dispose();
   }
 
-  const diagnostics = sortDiagnostics(compiled.flatMap((entry) => entry.diagnostics));
+  const diagnostics = sortDiagnostics(compiled.flatMap((entry) => entry.diagnostics).map((entry) => lockReservation(entry, options)));
   printDiagnostics(diagnostics, new Map(compiled.flatMap((entry) => [...entry.sources])), readText, options, options.diagnosticLog ?? options.log ?? ((line: string) => console.error(line)));
   if (hasErrors(diagnostics)) {
     progress.done();
@@ -197,6 +202,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const [path, text] of locks) writeIfChanged(resolve(root, path), text);
   log(`wrote ${files.size} files to ${outDir}/ from ${compiled.length} ${what}.`);
   return { ok: true, diagnostics, stale: [], written: files.size, reports };
+}
+
+/**
+ * Numbers reserved in a lock are reserved for good; under `--strict` and in `--watch` (where one
+ * save of a half-edited or mis-indented contract would do it) that is refused until a plain
+ * `generate` run accepts it.
+ */
+function lockReservation(entry: Diagnostic, options: GenerateOptions): Diagnostic {
+  if (entry.code !== 'lock-numbers-reserved' || (options.strict !== true && options.watch !== true)) return entry;
+  const how = options.watch === true ? '--watch' : '--strict';
+  return { ...entry, severity: 'error', hint: `${how} reserves no numbers: look above them for a line indented too little or too much, which hides what follows; if they were removed on purpose, run \`trident generate\` without ${how} once` };
 }
 
 /**

@@ -87,7 +87,7 @@ const commands: Record<string, Command> = {
   breaking: {
     tools: true,
     usage: `  trident breaking --base <git-revision | directory> [--format F] [--output FILE] [--crosscheck]
-                   [--today DATE] [--verbose]
+                   [--today DATE] [--verbose] [--accept-renumbering]
   trident breaking --rules [--format F]
       compare every contract with the base; fail on breaking changes inside a major version
       --base REV|DIR   what to compare the working tree's contracts with (HEAD~1, origin/main, ../old-checkout)
@@ -96,6 +96,8 @@ const commands: Record<string, Command> = {
       --crosscheck     also run oasdiff, buf breaking and graphql-inspector and list where they disagree
       --today DATE     YYYY-MM-DD to compare sunset dates with (default: today, UTC)
       --verbose        list safe changes in full
+      --accept-renumbering  let CHANGELOG.yaml acknowledge proto numbers moved by a lock edit
+                       (without it the advice is to restore the lock)
       --rules          print the table of breaking-change rules instead
       exit codes: 0 passed, 1 a breaking change or policy violation blocks, 2 the gate could not judge`,
     run: async (argv) => (await import('./breaking.ts')).main(argv),

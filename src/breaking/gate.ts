@@ -1,10 +1,10 @@
 import { formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
-import { readChangelog, type Acknowledgement } from './changelog.ts';
+import { readChangelog, unmatchedAcknowledgements, type Acknowledgement, type ChangelogProblem } from './changelog.ts';
 import type { CrosscheckReport } from './crosscheck/model.ts';
 import { diffContracts } from './diff.ts';
 import { fingerprint } from './diff/context.ts';
 import type { Finding } from './model.ts';
-import { blocks, judge, type JudgedFinding, type Mode } from './policy.ts';
+import { blocks, judge, type JudgedFinding, type LockPolicy, type Mode } from './policy.ts';
 import type { RuleId } from './rules.ts';
 import { isBroken, type BrokenSide, type ContractSide } from './side.ts';
 
@@ -63,12 +63,22 @@ export function outcomeOf(report: GateReport): 'pass' | 'fail' | 'error' {
 
 const keyOf = (api: string, version: number): string => `${api}/v${version}`;
 
+/** How the gate treats lock changes that move numbers on the wire. */
+export interface GateOptions {
+  /** Let the changelog acknowledge them (by default they fail with the advice to restore the lock). */
+  acceptRenumbering?: boolean;
+  /** The command that restores a lock file from the base; by default `git checkout <base> -- <path>`. */
+  restoreLock?: (path: string) => string;
+}
+
 /**
  * Compares every API version of the revision with the base: a version in both is diffed and
  * gated; a new major version is diffed against the previous major as a migration guide (and that
  * one must carry a sunset date); a removed version is allowed only after its sunset date.
  */
-export function runGate(base: ContractTree, revision: ContractTree, today: string): GateReport {
+export function runGate(base: ContractTree, revision: ContractTree, today: string, options: GateOptions = {}): GateReport {
+  const restore = options.restoreLock ?? ((path: string) => `git checkout ${base.label} -- ${path}`);
+  const lockPolicy = (path: string): LockPolicy => ({ restore: restore(path), acceptRenumbering: options.acceptRenumbering === true });
   const report: GateReport = { base: base.label, revision: revision.label, today, versions: [], problems: [] };
   for (const tree of [base, revision]) {
     for (const side of tree.contracts.values()) {
@@ -82,17 +92,24 @@ export function runGate(base: ContractTree, revision: ContractTree, today: strin
     const before = base.contracts.get(key);
     const after = revision.contracts.get(key);
     if ((before && isBroken(before)) || (after && isBroken(after))) continue;
-    if (before && after) report.versions.push(compareVersion(before, after, acknowledgementsOf(revision, key, report), today));
+    if (before && after) {
+      const acknowledgements = acknowledgementsOf(revision, key, report);
+      const compared = compareVersion(before, after, acknowledgements, today, lockPolicy(before.lockPath));
+      report.versions.push(compared);
+      // The base's entries acknowledge earlier changes; read quietly, its mistakes are not this change's.
+      const earlier = acknowledgementsOf(base, key, { problems: [] });
+      for (const problem of unmatchedAcknowledgements(acknowledgements, earlier, compared.findings)) report.problems.push(problemOf(problem));
+    }
     else if (after) report.versions.push(addedVersion(after, revision));
     else if (before) report.versions.push(removedVersion(before, today));
   }
   return report;
 }
 
-function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string): VersionReport {
+function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string, lock: LockPolicy): VersionReport {
   const { name, version } = revision.identity;
   const unchanged = sameSources(base, revision);
-  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today);
+  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today, lock);
   return { api: name, version, path: revision.path, change: unchanged ? 'unchanged' : 'changed', mode: 'gate', findings, violations: [] };
 }
 
@@ -144,12 +161,16 @@ function lineOf(side: ContractSide, pointer: string): { line: number; col: numbe
   return { line, col };
 }
 
-function acknowledgementsOf(tree: ContractTree, key: string, report: GateReport): Acknowledgement[] {
+function acknowledgementsOf(tree: ContractTree, key: string, report: Pick<GateReport, 'problems'>): Acknowledgement[] {
   const changelog = tree.changelogs.get(key);
   if (!changelog) return [];
   const { acknowledgements, problems } = readChangelog(changelog.path, changelog.text);
-  for (const problem of problems) report.problems.push({ text: `${problem.file}:${problem.line}:${problem.col} ${problem.message}` });
+  for (const problem of problems) report.problems.push(problemOf(problem));
   return acknowledgements;
+}
+
+function problemOf(problem: ChangelogProblem): Problem {
+  return { text: `${problem.file}:${problem.line}:${problem.col} ${problem.message}${problem.hint !== undefined ? `\n  hint: ${problem.hint}` : ''}` };
 }
 
 function sameSources(base: ContractSide, revision: ContractSide): boolean {

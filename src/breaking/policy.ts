@@ -6,7 +6,7 @@
  */
 import { acknowledgementFor, type Acknowledgement } from './changelog.ts';
 import type { Finding, Target, Verdict } from './model.ts';
-import { severityOf, verdictsOf, type RuleId } from './rules.ts';
+import { ruleTable, severityOf, verdictsOf, type RuleId } from './rules.ts';
 
 /**
  * What the gate makes of a finding. `fail`: blocks. `acknowledged`: breaking or dangerous, and
@@ -28,8 +28,17 @@ export interface JudgedFinding extends Finding<RuleId> {
 /** How a pair of contracts is judged: a change inside a major version, or the step to a new one. */
 export type Mode = 'gate' | 'migration';
 
+/**
+ * How a lock change that breaks the wire is handled: the command that restores the base's lock,
+ * and whether the changelog may acknowledge one at all (`--accept-renumbering`).
+ */
+export interface LockPolicy {
+  restore: string;
+  acceptRenumbering: boolean;
+}
+
 /** Applies the policy to the findings of one API version. `today` is YYYY-MM-DD. */
-export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string): JudgedFinding[] {
+export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string, lock?: LockPolicy): JudgedFinding[] {
   return findings.map((finding) => {
     const verdicts = verdictsOf(finding.rule);
     const severity = severityOf(finding.rule);
@@ -45,6 +54,12 @@ export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, ackn
       return { ...judged, status: 'fail', note: 'a major version can only be removed after the sunset date in its `info.x-sunset`; set one and keep serving it until then' };
     }
     const acknowledgement = acknowledgementFor(finding, acknowledgements);
+    // Numbers moved on the wire are a mistake to undo, not a change to accept: the lock exists
+    // so that they never move.
+    if (lock && !lock.acceptRenumbering && verdicts['grpc-wire'] === 'breaking' && ruleTable[finding.rule].area === 'proto numbering') {
+      const acknowledged = acknowledgement ? 'the changelog acknowledges it, but only --accept-renumbering lets it; ' : '';
+      return { ...judged, status: 'fail', note: `${acknowledged}restore the lock (\`${lock.restore}\`, or undo the \`x-proto-number\` edit) and run \`trident generate\`; to keep the new numbers anyway, pass --accept-renumbering and acknowledge it in the changelog` };
+    }
     if (acknowledgement) return { ...judged, status: 'acknowledged', acknowledgement };
     return { ...judged, status: severity === 'breaking' ? 'fail' : 'warning' };
   });

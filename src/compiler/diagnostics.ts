@@ -149,6 +149,16 @@ export const diagnosticRegistry = {
     summary: 'The lock file gives one number to two fields, or to a field and a reservation.',
     hint: 'restore the lock file from version control; numbers in a lock must be unique per message',
   },
+  'lock-numbers-reserved': {
+    severity: 'warning',
+    summary: 'Properties or enum values left a message or enum, so the lock reserves their proto numbers (an error under `--strict` and `--watch`).',
+    hint: 'if they were removed on purpose, nothing is wrong (a name that returns gets its number back); if not, look above them for a line indented too little or too much, which hides what follows',
+  },
+  'lock-numbers-retired': {
+    severity: 'warning',
+    summary: 'A whole message or enum left the proto (a schema removed, an operation renamed), so the lock reserves all its numbers.',
+    hint: 'if it was removed or renamed on purpose, nothing is wrong (its names get their numbers back if it returns); if not, look for a line indented too little or too much above it',
+  },
 } as const satisfies Record<string, DiagnosticDefinition>;
 
 export type DiagnosticCode = keyof typeof diagnosticRegistry;

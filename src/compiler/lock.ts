@@ -102,7 +102,8 @@ function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Locat
  * field or value whose number does not change is kept as it is, not copied.
  * Rules: an explicit `x-proto-number` wins; a locked name keeps its number; a new name takes the
  * next number above everything ever used; a name that disappears leaves its number and name
- * reserved. Numbers never move and are never reused.
+ * reserved, and gets that number back when it returns. Numbers never move and are never reused
+ * by another name.
  */
 export function applyLock(
   file: ProtoFile,
@@ -115,6 +116,7 @@ export function applyLock(
     const items = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
     const result = assign(message.name, items, lock.messages[message.name], fieldRange, locate, diagnostics);
     next.messages[message.name] = result.entry;
+    reportReserved(message.name, lock.messages[message.name], result.entry, locate(message.pointer ?? ''), diagnostics);
     const number = (field: Numbered): number => result.numberOf(field.name) ?? 0;
     return {
       ...message,
@@ -127,6 +129,7 @@ export function applyLock(
     const [zero, ...values] = protoEnum.values;
     const result = assign(protoEnum.name, values, lock.enums[protoEnum.name], enumRange, locate, diagnostics);
     next.enums[protoEnum.name] = result.entry;
+    reportReserved(protoEnum.name, lock.enums[protoEnum.name], result.entry, locate(protoEnum.pointer ?? ''), diagnostics);
     return {
       ...protoEnum,
       reserved: result.reserved,
@@ -137,10 +140,25 @@ export function applyLock(
   // of the name cannot reuse them.
   for (const section of ['messages', 'enums'] as const) {
     for (const [name, entry] of Object.entries(lock[section])) {
-      if (next[section][name] === undefined) next[section][name] = retire(entry);
+      if (next[section][name] !== undefined) continue;
+      next[section][name] = retire(entry);
+      reportReserved(name, entry, next[section][name], locate(''), diagnostics, true);
     }
   }
   return { file: { ...file, messages, enums }, lock: sortLock(next), diagnostics };
+}
+
+/**
+ * Says which names this run takes out of the lock's numbers into its reservations: on purpose
+ * (a removed property) or not (a property hidden by a mistake above it), they are reserved from now on.
+ */
+function reportReserved(owner: string, before: LockEntry | undefined, after: LockEntry, location: Location, diagnostics: Diagnostic[], retired = false): void {
+  if (before === undefined) return;
+  const gone = Object.entries(before.numbers).filter(([name, number]) => after.reserved[String(number)] === name);
+  if (gone.length === 0) return;
+  const names = gone.map(([name, number]) => `'${name}' (${number})`).join(', ');
+  const what = retired ? `${owner} left the contract` : `${gone.length === 1 ? 'one name' : `${gone.length} names`} left ${owner}`;
+  diagnostics.push(diagnostic(retired ? 'lock-numbers-retired' : 'lock-numbers-reserved', `${what}; the lock now reserves ${names}`, location));
 }
 
 function retire(entry: LockEntry): LockEntry {
@@ -191,8 +209,19 @@ function assign(
     numbers.set(item.name, number);
     taken.set(number, item.name);
   }
-  // New names go above every number the lock has ever handed out, skipping explicit ones.
+  // New names go above every number the lock has ever handed out (taken before a returning name
+  // leaves the reservations), skipping explicit ones.
   let high = Math.max(range.min - 1, ...Object.values(locked), ...reserved.keys());
+  // A name the lock reserved comes back under its old number: the field it was, not a new one.
+  const reservedNumberOf = new Map<string, number>();
+  for (const [number, name] of reserved) if (name !== null && !taken.has(number) && !reservedNumberOf.has(name)) reservedNumberOf.set(name, number);
+  for (const item of items) {
+    const number = reservedNumberOf.get(item.name);
+    if (numbers.has(item.name) || item.explicitNumber !== undefined || number === undefined) continue;
+    numbers.set(item.name, number);
+    taken.set(number, item.name);
+    reserved.delete(number);
+  }
   for (const item of items) {
     if (numbers.has(item.name) || item.explicitNumber !== undefined) continue;
     do {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeOf } from '../../src/breaking/gate.ts';
-import { gate, renamedWeight, template, withoutDelete, withSunset } from './sides.ts';
+import { gate, renamedWeight, renumberedSize, template, withoutDelete, withSunset } from './sides.ts';
 
 describe('the version policy', () => {
   it('passes an unchanged version without diffing it', async () => {
@@ -37,6 +37,56 @@ describe('the version policy', () => {
       'contracts/fixture/v1/CHANGELOG.yaml:2:5 an acknowledgement needs a `reason`: why is this change acceptable to existing clients?',
     ]);
     expect(outcomeOf(report)).toBe('error');
+  });
+
+  it('advises restoring the lock for numbers moved on the wire, and takes no acknowledgement without --accept-renumbering', async () => {
+    const changelog = 'acknowledged:\n  - rule: proto-number-changed\n    subject: Thing.size\n    reason: No binary client yet.\n';
+    for (const options of [{}, { changelog }]) {
+      const report = await gate([template], [renumberedSize(template)], options);
+      const moved = report.versions[0]?.findings.find((finding) => finding.rule === 'proto-number-changed');
+      expect(moved?.status).toBe('fail');
+      expect(moved?.note).toContain('restore the lock (`git checkout base -- contracts/fixture/v1/proto.lock.json`');
+      expect(moved?.note?.startsWith('the changelog acknowledges it, but only --accept-renumbering lets it')).toBe(options.changelog !== undefined);
+      expect(outcomeOf(report)).toBe('fail');
+    }
+    const accepted = await gate([template], [renumberedSize(template)], { changelog, acceptRenumbering: true });
+    expect(accepted.versions[0]?.findings.find((finding) => finding.rule === 'proto-number-changed')?.status).toBe('acknowledged');
+    expect(outcomeOf(accepted)).toBe('pass');
+  });
+
+  it('cannot judge with a misspelt key in the changelog, at the top or in an entry', async () => {
+    const changelog = 'acknowleged:\n  - rule: response-property-removed\n    subject: Thing.weight\n    reason: Renamed.\nacknowledged:\n  - rule: response-property-removed\n    subjet: Thing.weight\n    subject: Thing.weight\n    reason: Renamed.\n';
+    const report = await gate([template], [renamedWeight(template)], { changelog });
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      "contracts/fixture/v1/CHANGELOG.yaml:1:1 'acknowleged' is not a key of a changelog\n  hint: a changelog holds one list, `acknowledged`; a misspelt key would leave its entries unread",
+      "contracts/fixture/v1/CHANGELOG.yaml:7:5 'subjet' is not a key of an acknowledgement\n  hint: an acknowledgement has `fingerprint`, `rule`, `subject`, `reason`",
+    ]);
+    expect(outcomeOf(report)).toBe('error');
+  });
+
+  it('cannot judge with a new acknowledgement that matches no finding, and names the findings it could mean', async () => {
+    const failing = (await gate([template], [renamedWeight(template)])).versions[0]?.findings.find((finding) => finding.status === 'fail');
+    const changelog = 'acknowledged:\n  - fingerprint: 0123456789ab\n    reason: Renamed.\n';
+    const report = await gate([template], [renamedWeight(template)], { changelog });
+    expect(report.problems.map((problem) => problem.text)).toEqual([
+      `contracts/fixture/v1/CHANGELOG.yaml:2:5 the acknowledgement of 0123456789ab matches no finding between the base and this revision\n  hint: check the fingerprint against this change's findings: ${failing?.fingerprint ?? ''} (response-property-removed Thing.weight), ${report.versions[0]?.findings.find((finding) => finding.rule === 'response-property-added')?.fingerprint ?? ''} (response-property-added Thing.mass)`,
+    ]);
+    const malformed = await gate([template], [renamedWeight(template)], { changelog: 'acknowledged:\n  - fingerprint: 0123456789a\n    reason: Renamed.\n' });
+    expect(malformed.problems.map((problem) => problem.text)).toEqual([
+      "contracts/fixture/v1/CHANGELOG.yaml:2:5 '0123456789a' is not a fingerprint\n  hint: copy the twelve hex digits `trident breaking` prints in brackets after the rule",
+    ]);
+    // An entry the base already had acknowledges an earlier change: history, not a mistake.
+    expect((await gate([template], [template.replace('title: ', 'title: The ')], { changelog, baseChangelog: changelog })).problems).toEqual([]);
+  });
+
+  it('sees no wire change when a property returns under a name the lock reserved: it gets its old number back', async () => {
+    const removed = template.replace(/ {8}weight:\n(?: {10}.*\n)+/, '');
+    expect(removed).not.toBe(template);
+    const report = await gate([removed], [template], { history: [template] });
+    const findings = report.versions[0]?.findings ?? [];
+    expect(findings.map((finding) => finding.rule)).toEqual(['response-property-added']);
+    expect(findings.filter((finding) => finding.verdicts['grpc-wire'] !== 'safe' || finding.rule.startsWith('proto-'))).toEqual([]);
+    expect(outcomeOf(report)).toBe('pass');
   });
 
   it('warns on a dangerous change without failing', async () => {

@@ -49,6 +49,16 @@ describe('report formats (TRIDENT_RECORD=1 re-records)', () => {
     expect(lines.at(-1)).toBe('Result: FAILED: 1 breaking change is not allowed; exit code 1.');
   });
 
+  it('GitHub annotations outside the lines of the diff go on the file, naming the line', () => {
+    const removed = (text: string): string | undefined => text.split('\n').find((line) => line.includes('response-property-removed'));
+    const line = Number(/,line=(\d+),/.exec(removed(writeReport(report, 'github')) ?? '')?.[1]);
+    expect(line).toBeGreaterThan(1);
+    const inside = writeReport(report, 'github', { diffLines: () => [[line - 3, line + 3]] });
+    expect(removed(inside)).toMatch(new RegExp(`^::error file=contracts/fixture/v1/openapi.yaml,line=${line},col=\\d+,title=`));
+    const outside = writeReport(report, 'github', { diffLines: (file) => (file.endsWith('v1/openapi.yaml') ? [[1, 1]] : undefined) });
+    expect(removed(outside)).toMatch(new RegExp(`^::error file=contracts/fixture/v1/openapi.yaml,title=response-property-removed \\[[0-9a-f]{12}\\]::property 'weight' of Thing was removed .*\\(line ${line}, outside the diff\\)%0A`));
+  });
+
   it('JUnit counts each finding as a test case and each blocking one as a failure', () => {
     const xml = writeReport(report, 'junit');
     const count = (pattern: RegExp): number => xml.match(pattern)?.length ?? 0;

@@ -65,10 +65,15 @@ describe('proto number lock', () => {
       reserved: { numbers: [2], names: ['name'] },
     },
     {
-      name: 'a returning name gets a new number; the old one stays reserved without the name',
+      name: 'a returning name gets its old number back',
       revisions: [['id', 'name'], ['id'], ['id', 'name']],
-      numbers: { id: 1, name: 3 },
-      reserved: { numbers: [2], names: [] },
+      numbers: { id: 1, name: 2 },
+    },
+    {
+      name: 'returning names get their numbers back in any order, beside new ones',
+      revisions: [['id', 'a', 'b', 'c'], ['id'], ['c', 'added', 'id', 'a']],
+      numbers: { c: 4, added: 5, id: 1, a: 2 },
+      reserved: { numbers: [3], names: ['b'] },
     },
     { name: 'an explicit number wins', revisions: [['id', 'name=20']], numbers: { id: 1, name: 20 } },
     {
@@ -82,11 +87,23 @@ describe('proto number lock', () => {
   for (const { name, revisions, numbers, reserved } of cases) {
     it(name, () => {
       const result = evolve(...revisions);
-      expect(result.diagnostics).toEqual([]);
+      expect(result.diagnostics.filter((entry) => !entry.code.startsWith('lock-numbers-'))).toEqual([]);
       expect(numbersOf(result)).toEqual(numbers);
       expect(result.file.messages[0]?.reserved).toEqual(reserved ?? { numbers: [], names: [] });
     });
   }
+
+  it('names what a run newly reserves, once, in a warning at the message', () => {
+    const removed = evolve(['id', 'name', 'status', 'size'], ['id', 'size']);
+    expect(removed.diagnostics.map((entry) => [entry.code, entry.severity, entry.message])).toEqual([
+      ['lock-numbers-reserved', 'warning', "2 names left Study; the lock now reserves 'name' (2), 'status' (3)"],
+    ]);
+    expect(applyLock(file(['id', 'size']), removed.lock, locate).diagnostics).toEqual([]);
+    const emptied = applyLock({ ...file([]), messages: [] }, removed.lock, locate);
+    expect(emptied.diagnostics.map((entry) => [entry.code, entry.message])).toEqual([['lock-numbers-retired', "Study left the contract; the lock now reserves 'id' (1), 'size' (4)"]]);
+    const values = applyLock(file([], ['STATUS_B']), applyLock(file([], ['STATUS_A', 'STATUS_B']), { messages: {}, enums: {} }, locate).lock, locate);
+    expect(values.diagnostics.map((entry) => entry.message)).toEqual(["one name left Status; the lock now reserves 'STATUS_A' (1)"]);
+  });
 
   it('skips the range 19000-19999 that protobuf keeps for itself', () => {
     const lock: NumberLock = { messages: { Study: { numbers: { id: 18_999 }, reserved: {} } }, enums: {} };
@@ -155,12 +172,12 @@ describe('proto number lock', () => {
 });
 
 describe('proto number lock across removed messages', () => {
-  it('keeps a removed message reserved, so its return does not reuse numbers', () => {
+  it('keeps a removed message reserved; on its return its names get their numbers back and no other name reuses one', () => {
     const first = applyLock(file(['id', 'name']), { messages: {}, enums: {} }, locate);
     const emptied = applyLock({ ...file([]), messages: [] }, first.lock, locate);
     expect(emptied.lock.messages.Study).toEqual({ numbers: {}, reserved: { '1': 'id', '2': 'name' } });
-    const back = applyLock(file(['id', 'name']), emptied.lock, locate);
-    expect(numbersOf(back)).toEqual({ id: 3, name: 4 });
-    expect(back.file.messages[0]?.reserved).toEqual({ numbers: [1, 2], names: [] });
+    const back = applyLock(file(['id', 'other', 'name']), emptied.lock, locate);
+    expect(numbersOf(back)).toEqual({ id: 1, other: 3, name: 2 });
+    expect(back.file.messages[0]?.reserved).toEqual({ numbers: [], names: [] });
   });
 });

@@ -16,7 +16,7 @@ export async function watchGenerate(options: GenerateOptions, signal: AbortSigna
   const targets = (options.contracts ?? ['contracts']).map((path) => resolve(root, path));
   const run = async (): Promise<void> => {
     const started = performance.now();
-    const result = await generate(options);
+    const result = await generate({ ...options, watch: true });
     const time = new Date().toTimeString().slice(0, 8);
     const took = Math.round(performance.now() - started);
     log(result.ok ? `[${time}] up to date in ${took} ms; watching for changes (Ctrl-C stops).` : `[${time}] errors above; watching for changes (Ctrl-C stops).`);

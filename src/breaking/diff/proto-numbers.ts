@@ -8,6 +8,7 @@ import type { DiffContext } from './context.ts';
  * Compares the proto numbers of the base's lock with the numbers the revision compiles to. The
  * lock keeps them stable, so anything found here means the lock or an `x-proto-number` was
  * edited by hand: a renumbered field, a reserved number given out again, a reservation dropped.
+ * A removed name that returns under its reserved number is no change on the wire.
  * (A renamed property that keeps its number is found with the properties.)
  */
 export function compareProtoNumbers(context: DiffContext): void {
@@ -39,7 +40,10 @@ function compareEntry(
       context.report('proto-number-changed', { subject: qualified(name), message: `proto ${qualified(name)} moves from number ${previous} to ${number}`, at: at(name), subjects: { proto: qualified(name) } });
     }
     const reservedFor = before.reserved[String(number)];
-    if (previous === undefined && reservedFor !== undefined) {
+    // A removed name that returns takes its own number back: the field it was, nothing reused.
+    if (previous === undefined && reservedFor === name) {
+      reused.add(String(number));
+    } else if (previous === undefined && reservedFor !== undefined) {
       reused.add(String(number));
       const held = reservedFor === null ? 'a removed field' : `'${reservedFor}'`;
       context.report('proto-number-reused', { subject: qualified(name), message: `proto ${qualified(name)} takes number ${number}, reserved for ${held}`, at: at(name), subjects: { proto: qualified(name) } });

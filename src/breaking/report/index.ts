@@ -1,3 +1,4 @@
+import type { LineRanges } from '../diff-lines.ts';
 import type { GateReport } from '../gate.ts';
 import { writeGithubAnnotations } from './github.ts';
 import { writeJsonReport } from './json.ts';
@@ -11,8 +12,11 @@ export const reportFormats = ['text', 'json', 'markdown', 'github', 'junit'] as 
 /** One of `reportFormats`. */
 export type ReportFormat = (typeof reportFormats)[number];
 
-/** Prints a gate report in one of the formats; every writer is a pure function of the report. */
-export function writeReport(report: GateReport, format: ReportFormat, options: { verbose?: boolean } = {}): string {
+/**
+ * Prints a gate report in one of the formats; every writer is a pure function of the report (and,
+ * for GitHub annotations, of the lines each file's diff shows).
+ */
+export function writeReport(report: GateReport, format: ReportFormat, options: { verbose?: boolean; diffLines?: (file: string) => LineRanges | undefined } = {}): string {
   switch (format) {
     case 'text':
       return writeTextReport(report, options);
@@ -21,7 +25,7 @@ export function writeReport(report: GateReport, format: ReportFormat, options: {
     case 'markdown':
       return writeMarkdownReport(report);
     case 'github':
-      return writeGithubAnnotations(report);
+      return writeGithubAnnotations(report, options.diffLines);
     case 'junit':
       return writeJunitReport(report);
   }
