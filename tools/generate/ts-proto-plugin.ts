@@ -10,12 +10,13 @@
  * - each message's comments are found through an index of the file's source locations, where
  *   ts-proto scans every location once per message (9 s on that file).
  *
- *   node tools/generate/ts-proto-plugin.ts < request > response
+ *   node tools/generate/ts-proto-plugin.ts [--format-limit BYTES] < request > response
  */
 import { createRequire } from 'node:module';
 
-/** Generated text (unformatted) above which a file is not formatted. */
-export const formatLimit = 1_000_000;
+/** Generated text (unformatted) above which a file is not formatted; `--format-limit N` sets another. */
+const limitAt = process.argv.indexOf('--format-limit');
+const formatLimit = limitAt === -1 ? 1_000_000 : Number(process.argv[limitAt + 1]);
 
 const tsProto = createRequire(createRequire(import.meta.url).resolve('ts-proto/package.json'));
 
