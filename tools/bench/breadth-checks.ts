@@ -66,9 +66,11 @@ export function checkMergedProperties(document: unknown, api: Api, sdl: GraphQLS
     const graphqlFields = graphqlType && isObjectType(graphqlType) ? new Set(Object.keys(graphqlType.getFields())) : undefined;
     const message = messages.get(pointer);
     const protoFields = message ? new Set([...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)].map((field) => field.jsonName ?? jsonName(field.name))) : undefined;
-    for (const property of merged) {
+    for (const [property, propertySchema] of merged) {
       const graphqlName = fieldGraphqlName(fields.get(property) ?? { name: property });
-      if (graphqlFields && !graphqlFields.has(graphqlName)) miss(check, 'graphql', `${type.name}.${property}`);
+      // A write-only property belongs to the GraphQL input type alone, never to the output type.
+      const writeOnly = isObject(propertySchema) && resolvedWriteOnly(document, propertySchema);
+      if (graphqlFields && !writeOnly && !graphqlFields.has(graphqlName)) miss(check, 'graphql', `${type.name}.${property}`);
       if (protoFields && !protoFields.has(property)) miss(check, 'proto', `${type.name}.${property}`);
     }
   }
@@ -100,13 +102,18 @@ function usesAllOf(document: unknown, schema: unknown, seen: Set<unknown>): bool
   return isObject(target) && Array.isArray(target.allOf);
 }
 
-/** The property names of a schema with those of its `allOf` parts, however deep; a cycle adds nothing more. */
-function mergedProperties(document: unknown, schema: unknown, seen: Set<unknown>): Set<string> {
+function resolvedWriteOnly(document: unknown, schema: unknown): boolean {
+  const target = resolve(document, schema, new Set());
+  return isObject(target) && target.writeOnly === true;
+}
+
+/** The properties of a schema with those of its `allOf` parts, however deep; a cycle adds nothing more. */
+function mergedProperties(document: unknown, schema: unknown, seen: Set<unknown>): Map<string, unknown> {
   const target = resolve(document, schema, seen);
-  const names = new Set<string>();
-  if (!isObject(target) || seen.has(target)) return names;
+  const properties = new Map<string, unknown>();
+  if (!isObject(target) || seen.has(target)) return properties;
   seen.add(target);
-  if (isObject(target.properties)) for (const name of Object.keys(target.properties)) names.add(name);
-  if (Array.isArray(target.allOf)) for (const part of target.allOf) for (const name of mergedProperties(document, part, seen)) names.add(name);
-  return names;
+  if (isObject(target.properties)) for (const [name, property] of Object.entries(target.properties)) properties.set(name, property);
+  if (Array.isArray(target.allOf)) for (const part of target.allOf) for (const [name, property] of mergedProperties(document, part, seen)) if (!properties.has(name)) properties.set(name, property);
+  return properties;
 }

@@ -9,7 +9,7 @@
  *   over the TypeScript it wrote.
  * It prints one JSON line per document.
  *
- *   node tools/bench/breadth-child.ts LIST_FILE BATCH_DIR
+ *   node tools/bench/breadth-child.ts LIST_FILE BATCH_DIR [--compile-only]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,11 +43,11 @@ const tscBinary = join(repoRoot, 'node_modules', '.bin', 'tsc');
 const outRoot = join(repoRoot, '.cache', 'bench-breadth', 'out');
 const tsconfig = { compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', allowImportingTsExtensions: true, skipLibCheck: true, customConditions: ['trident-source'], types: ['node'] }, include: ['ts/**/*.ts'] };
 
-const [listFile = '', batchDir = ''] = process.argv.slice(2);
+const [listFile = '', batchDir = '', mode] = process.argv.slice(2);
 const entries = JSON.parse(readFileSync(listFile, 'utf8')) as Array<{ path: string; name: string }>;
 for (const { path, name } of entries) {
   const record = await compileOne(path, name, batchDir);
-  if (record.errors.length === 0) generateOne(path, name, record);
+  if (record.errors.length === 0 && mode !== '--compile-only') generateOne(path, name, record);
   process.stdout.write(`${JSON.stringify(record)}\n`);
 }
 
