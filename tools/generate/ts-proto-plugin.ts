@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 
 /** Generated text (unformatted) above which a file is not formatted; `--format-limit N` sets another. */
 const limitAt = process.argv.indexOf('--format-limit');
-const formatLimit = limitAt === -1 ? 1_000_000 : Number(process.argv[limitAt + 1]);
+const formatLimit = limitAt === -1 ? 400_000 : Number(process.argv[limitAt + 1]);
 
 const tsProto = createRequire(createRequire(import.meta.url).resolve('ts-proto/package.json'));
 
