@@ -23,7 +23,7 @@ export function documentOperations(document: unknown): number {
 
 /** Operations of a GraphQL schema: the fields of its root types. */
 export function graphqlOperations(schema: GraphQLSchema): number {
-  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].reduce((sum, root) => sum + Object.keys(root?.getFields() ?? {}).length, 0);
+  return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].reduce((sum, root) => sum + Object.keys(root?.getFields() ?? {}).filter((field) => field !== '_empty').length, 0);
 }
 
 /** Operations of a proto file: the rpcs of its services. */
