@@ -12,6 +12,9 @@ import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
 import { diffLinesOf } from '../src/breaking/diff-lines.ts';
 import { outcomeOf, runGate, type ContractTree, type GateReport } from '../src/breaking/gate.ts';
+import type { FailOn } from '../src/breaking/policy.ts';
+import { foreignIdentity } from '../src/compiler/identity.ts';
+import { writeLock } from '../src/compiler/lock.ts';
 import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '../src/breaking/report/index.ts';
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
 import type { Side } from '../src/breaking/model.ts';
@@ -37,7 +40,18 @@ export interface BreakingOptions {
   verbose?: boolean;
   /** Let CHANGELOG.yaml acknowledge lock changes that move proto numbers on the wire. */
   acceptRenumbering?: boolean;
+  /** Fail on dangerous changes too (by default only breaking ones fail). */
+  failOn?: FailOn;
   log?: (text: string) => void;
+}
+
+/** What `trident breaking OLD NEW` is asked to do: the report options, and two documents. */
+export interface DocumentsOptions extends Omit<BreakingOptions, 'root' | 'base' | 'acceptRenumbering'> {
+  /** Where relative paths (the documents, `--output`, a committed lock) are read from. */
+  cwd: string;
+  /** The document before the change and after it: YAML or JSON, OpenAPI 3.0 or 3.1. */
+  before: string;
+  after: string;
 }
 
 /** Runs the gate; the exit code is 0 (passed), 1 (a change or a policy violation blocks) or 2 (could not judge). */
@@ -70,19 +84,82 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
     const directory = base.root === resolve(root, options.base);
     const report = runGate(baseTree, revisionTree, today, {
       acceptRenumbering: options.acceptRenumbering === true,
+      failOn: options.failOn ?? 'breaking',
       ...(directory ? { restoreLock: (path: string) => `cp ${join(options.base, path)} ${path}` } : {}),
     });
     if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
-    const format = options.format ?? 'text';
-    // Annotations go on lines the pull request's diff shows, so only they need the line diff.
-    const text = writeReport(report, format, { verbose: options.verbose === true, ...(format === 'github' ? { diffLines: diffLinesOf(baseTree, revisionTree) } : {}) });
-    if (options.output !== undefined) writeFileSync(resolve(root, options.output), text);
-    else log(text);
-    const outcome = outcomeOf(report);
-    return { exitCode: outcome === 'pass' ? 0 : outcome === 'fail' ? 1 : 2, report };
+    return finish(report, baseTree, revisionTree, options, root, log);
   } finally {
     base.cleanup();
   }
+}
+
+/**
+ * Compares two documents, the way oasdiff is used: each is compiled by the rules `generate`
+ * applies to a document outside `contracts/` (OpenAPI 3.0 or 3.1, YAML or JSON, names made to
+ * fit, violations that change nothing only warned about), both under one identity, and the
+ * second is numbered by the first one's proto lock, so a field keeps its number as it would
+ * across a commit. A lock committed where `generate` writes it for the first document
+ * (`generated/locks/<name>/v<n>/proto.lock.json`) is read first. There is no changelog to
+ * acknowledge a change in: what fails is fixed, or compared with `--fail-on` chosen to fit.
+ */
+export async function breakingDocuments(options: DocumentsOptions): Promise<{ exitCode: number; report?: GateReport }> {
+  const log = options.log ?? ((text: string) => process.stdout.write(text));
+  const cwd = resolve(options.cwd);
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  for (const path of [options.before, options.after]) {
+    if (!existsSync(resolve(cwd, path))) {
+      log(`trident breaking: ${path}: no such file; name two OpenAPI documents (YAML or JSON), the one before the change first\n`);
+      return { exitCode: 2 };
+    }
+  }
+  const missing = options.crosscheck ? missingReferenceTools() : [];
+  if (missing.length > 0) {
+    log(`trident breaking: --crosscheck runs the reference tools, and ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: npm install --save-dev ${missing.join(' ')}\n`);
+    return { exitCode: 2 };
+  }
+  const { output: outDir } = loadConfig(cwd);
+  const read = (path: string): string | undefined => {
+    try {
+      return readFileSync(resolve(cwd, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const compile: CompileOptions = {
+    lenient: true,
+    validate: 'auto',
+    ...(options.crosscheck ? {} : { outputs: [] }),
+    lockPath: (identity) => `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`,
+  };
+  // The API is named by its title, not by file names such as old.yaml and new.yaml.
+  const named = (document: Record<string, unknown> | undefined) => foreignIdentity('openapi.yaml', document);
+  const before = await readSide(options.before, read, named, 'base', compile);
+  // Without the first document's identity (it did not compile) the second names itself.
+  const identity = isBroken(before) ? named : before.identity;
+  const lock = isBroken(before) ? undefined : { path: before.lockPath, text: writeLock(before.lock) };
+  const after = await readSide(options.after, (path) => (lock && path === lock.path ? lock.text : read(path)), identity, 'revision', compile);
+  const key = (side: typeof before): string => (isBroken(side) ? 'document' : `${side.identity.name}/v${side.identity.version}`);
+  const baseTree: ContractTree = { label: options.before, contracts: new Map([[key(before), before]]), changelogs: new Map() };
+  const revisionTree: ContractTree = { label: options.after, contracts: new Map([[isBroken(before) ? 'document' : key(before), after]]), changelogs: new Map() };
+  const report = runGate(baseTree, revisionTree, today, {
+    failOn: options.failOn ?? 'breaking',
+    acknowledgeable: false,
+    ...(lock ? { restoreLock: () => `trident generate ${options.before}` } : {}),
+  });
+  if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, ['FILE', 'WIRE_JSON']);
+  return finish(report, baseTree, revisionTree, options, cwd, log);
+}
+
+// Writes the report where it was asked for and turns the outcome into the exit code.
+function finish(report: GateReport, base: ContractTree, revision: ContractTree, options: Pick<BreakingOptions, 'format' | 'output' | 'verbose'>, root: string, log: (text: string) => void): { exitCode: number; report: GateReport } {
+  const format = options.format ?? 'text';
+  // Annotations go on lines the pull request's diff shows, so only they need the line diff.
+  const text = writeReport(report, format, { verbose: options.verbose === true, ...(format === 'github' ? { diffLines: diffLinesOf(base, revision) } : {}) });
+  if (options.output !== undefined) writeFileSync(resolve(root, options.output), text);
+  else log(text);
+  const outcome = outcomeOf(report);
+  return { exitCode: outcome === 'pass' ? 0 : outcome === 'fail' ? 1 : 2, report };
 }
 
 // oasdiff and buf are optional peers of the package: only the cross-checks need them.
@@ -147,10 +224,12 @@ function bufBreakingRules(root: string): string[] {
  * `parseArgs`' own error), which the command line prints with the usage.
  */
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
       base: { type: 'string' },
+      'fail-on': { type: 'string' },
       format: { type: 'string' },
       output: { type: 'string' },
       crosscheck: { type: 'boolean' },
@@ -167,16 +246,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(writeRuleTable(format));
     return 0;
   }
-  if (values.base === undefined) throw new UsageError('--base is missing: name a git revision or a directory to compare with');
-  const { exitCode } = await breaking({
-    root: process.cwd(),
-    base: values.base,
+  const failOn = values['fail-on'] ?? 'breaking';
+  if (failOn !== 'breaking' && failOn !== 'dangerous') throw new UsageError(`--fail-on takes breaking or dangerous, not '${failOn}'`);
+  const shared = {
     format,
+    failOn,
     crosscheck: values.crosscheck === true,
     verbose: values.verbose === true,
-    acceptRenumbering: values['accept-renumbering'] === true,
     ...(values.output !== undefined ? { output: values.output } : {}),
     ...(values.today !== undefined ? { today: values.today } : {}),
-  });
+  } as const;
+  if (positionals.length > 0) {
+    const [before, after, ...rest] = positionals;
+    if (before === undefined || after === undefined || rest.length > 0) throw new UsageError(`two documents are compared, the one before the change first; got ${positionals.length}: ${positionals.join(' ')}`);
+    if (values.base !== undefined) throw new UsageError('--base compares the contracts/ tree; two documents are compared without it');
+    if (values['accept-renumbering']) throw new UsageError('--accept-renumbering concerns a committed proto lock of contracts/; two documents share one lock');
+    return (await breakingDocuments({ cwd: process.cwd(), before, after, ...shared })).exitCode;
+  }
+  if (values.base === undefined) throw new UsageError('--base is missing: name a git revision or a directory to compare with, or give two documents (OLD NEW)');
+  const { exitCode } = await breaking({ root: process.cwd(), base: values.base, acceptRenumbering: values['accept-renumbering'] === true, ...shared });
   return exitCode;
 }

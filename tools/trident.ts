@@ -87,10 +87,14 @@ const commands: Record<string, Command> = {
   breaking: {
     tools: true,
     usage: `  trident breaking --base <git-revision | directory> [--format F] [--output FILE] [--crosscheck]
-                   [--today DATE] [--verbose] [--accept-renumbering]
+                   [--today DATE] [--verbose] [--fail-on breaking|dangerous] [--accept-renumbering]
+  trident breaking OLD NEW [--format F] [--output FILE] [--crosscheck] [--today DATE] [--verbose]
+                   [--fail-on breaking|dangerous]
   trident breaking --rules [--format F]
       compare every contract with the base; fail on breaking changes inside a major version
       --base REV|DIR   what to compare the working tree's contracts with (HEAD~1, origin/main, ../old-checkout)
+      OLD NEW          compare two OpenAPI documents instead (YAML or JSON, 3.0 or 3.1), the older first
+      --fail-on L      breaking (default) or dangerous: fail on dangerous changes too
       --format F       text, json, markdown, github or junit (default text)
       --output FILE    write the report to FILE instead of standard output
       --crosscheck     also run oasdiff, buf breaking and graphql-inspector and list where they disagree
@@ -99,7 +103,8 @@ const commands: Record<string, Command> = {
       --accept-renumbering  let CHANGELOG.yaml acknowledge proto numbers moved by a lock edit
                        (without it the advice is to restore the lock)
       --rules          print the table of breaking-change rules instead
-      exit codes: 0 passed, 1 a breaking change or policy violation blocks, 2 the gate could not judge`,
+      exit codes: 0 passed, 1 a breaking (or, with --fail-on dangerous, dangerous) change or a policy
+                  violation blocks, 2 the gate could not judge`,
     run: async (argv) => (await import('./breaking.ts')).main(argv),
   },
   serve: {

@@ -4,7 +4,7 @@ import type { CrosscheckReport } from './crosscheck/model.ts';
 import { diffContracts } from './diff.ts';
 import { fingerprint } from './diff/context.ts';
 import type { Finding } from './model.ts';
-import { blocks, judge, type JudgedFinding, type LockPolicy, type Mode } from './policy.ts';
+import { blocks, judge, type FailOn, type JudgedFinding, type LockPolicy, type Mode } from './policy.ts';
 import type { RuleId } from './rules.ts';
 import { isBroken, type BrokenSide, type ContractSide } from './side.ts';
 
@@ -53,6 +53,8 @@ export interface GateReport {
   today: string;
   versions: VersionReport[];
   problems: Problem[];
+  /** False when there is no changelog to acknowledge a change in (two documents compared). */
+  acknowledgeable: boolean;
 }
 
 /** `pass`, `fail` (something blocks) or `error` (the gate could not judge). */
@@ -69,6 +71,10 @@ export interface GateOptions {
   acceptRenumbering?: boolean;
   /** The command that restores a lock file from the base; by default `git checkout <base> -- <path>`. */
   restoreLock?: (path: string) => string;
+  /** Fail on dangerous changes too, not only on breaking ones. */
+  failOn?: FailOn;
+  /** Whether CHANGELOG.yaml files can acknowledge changes (by default they can). */
+  acknowledgeable?: boolean;
 }
 
 /**
@@ -79,7 +85,8 @@ export interface GateOptions {
 export function runGate(base: ContractTree, revision: ContractTree, today: string, options: GateOptions = {}): GateReport {
   const restore = options.restoreLock ?? ((path: string) => `git checkout ${base.label} -- ${path}`);
   const lockPolicy = (path: string): LockPolicy => ({ restore: restore(path), acceptRenumbering: options.acceptRenumbering === true });
-  const report: GateReport = { base: base.label, revision: revision.label, today, versions: [], problems: [] };
+  const failOn = options.failOn ?? 'breaking';
+  const report: GateReport = { base: base.label, revision: revision.label, today, versions: [], problems: [], acknowledgeable: options.acknowledgeable !== false };
   for (const tree of [base, revision]) {
     for (const side of tree.contracts.values()) {
       if (!isBroken(side)) continue;
@@ -94,7 +101,7 @@ export function runGate(base: ContractTree, revision: ContractTree, today: strin
     if ((before && isBroken(before)) || (after && isBroken(after))) continue;
     if (before && after) {
       const acknowledgements = acknowledgementsOf(revision, key, report);
-      const compared = compareVersion(before, after, acknowledgements, today, lockPolicy(before.lockPath));
+      const compared = compareVersion(before, after, acknowledgements, today, lockPolicy(before.lockPath), failOn);
       report.versions.push(compared);
       // The base's entries acknowledge earlier changes; read quietly, its mistakes are not this change's.
       const earlier = acknowledgementsOf(base, key, { problems: [] });
@@ -106,10 +113,10 @@ export function runGate(base: ContractTree, revision: ContractTree, today: strin
   return report;
 }
 
-function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string, lock: LockPolicy): VersionReport {
+function compareVersion(base: ContractSide, revision: ContractSide, acknowledgements: Acknowledgement[], today: string, lock: LockPolicy, failOn: FailOn): VersionReport {
   const { name, version } = revision.identity;
   const unchanged = sameSources(base, revision);
-  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today, lock);
+  const findings = unchanged ? [] : judge(withExcerpts(diffContracts(base, revision), base, revision), 'gate', acknowledgements, today, lock, failOn);
   return { api: name, version, path: revision.path, change: unchanged ? 'unchanged' : 'changed', mode: 'gate', findings, violations: [] };
 }
 

@@ -37,8 +37,11 @@ export interface LockPolicy {
   acceptRenumbering: boolean;
 }
 
+/** Which changes fail the gate: breaking ones (the default), or dangerous ones too (`--fail-on dangerous`). */
+export type FailOn = 'breaking' | 'dangerous';
+
 /** Applies the policy to the findings of one API version. `today` is YYYY-MM-DD. */
-export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string, lock?: LockPolicy): JudgedFinding[] {
+export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string, lock?: LockPolicy, failOn: FailOn = 'breaking'): JudgedFinding[] {
   return findings.map((finding) => {
     const verdicts = verdictsOf(finding.rule);
     const severity = severityOf(finding.rule);
@@ -61,7 +64,7 @@ export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, ackn
       return { ...judged, status: 'fail', note: `${acknowledged}restore the lock (\`${lock.restore}\`, or undo the \`x-proto-number\` edit) and run \`trident generate\`; to keep the new numbers anyway, pass --accept-renumbering and acknowledge it in the changelog` };
     }
     if (acknowledgement) return { ...judged, status: 'acknowledged', acknowledgement };
-    return { ...judged, status: severity === 'breaking' ? 'fail' : 'warning' };
+    return { ...judged, status: severity === 'breaking' || failOn === 'dangerous' ? 'fail' : 'warning' };
   });
 }
 

@@ -46,9 +46,16 @@ export const gateOutputs: NonNullable<CompileOptions['outputs']> = ['openapi', '
 
 /**
  * Compiles a contract with `compileContract`, as `trident generate` does, and keeps what the diff
- * reads beside the IR. `readText` reads files of one side (the working tree or the base).
+ * reads beside the IR. `readText` reads files of one side (the working tree or the base); the
+ * identity may be derived from the document, as for a foreign one.
  */
-export async function readSide(path: string, readText: ReadText, identity: ApiIdentity, side: Side, options: CompileOptions = {}): Promise<ContractSide | BrokenSide> {
+export async function readSide(
+  path: string,
+  readText: ReadText,
+  identity: ApiIdentity | ((document: Record<string, unknown> | undefined) => ApiIdentity),
+  side: Side,
+  options: CompileOptions = {},
+): Promise<ContractSide | BrokenSide> {
   const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, ...options });
   if (!compiled.api || !compiled.lock) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
   const locate = compiled.locate ?? loadContract(path, readText).contract?.locate;
@@ -61,7 +68,7 @@ export async function readSide(path: string, readText: ReadText, identity: ApiId
   return {
     side,
     path,
-    identity,
+    identity: compiled.identity,
     api: compiled.api,
     locate,
     lock,

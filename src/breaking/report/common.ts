@@ -81,11 +81,14 @@ export function changelogPath(version: Pick<VersionReport, 'path'>): string {
 export function outcomeLine(report: GateReport): string {
   const outcome = outcomeOf(report);
   if (outcome === 'error') return `Result: ERROR: the gate could not judge (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} above); exit code 2.`;
-  const failing = report.versions.flatMap((version) => version.findings).filter((finding) => finding.status === 'fail').length;
+  const failing = report.versions.flatMap((version) => version.findings).filter((finding) => finding.status === 'fail');
+  const breaking = failing.filter((finding) => finding.severity === 'breaking').length;
+  const dangerous = failing.length - breaking;
   const violations = report.versions.flatMap((version) => version.violations).length;
   if (outcome === 'fail') {
     const reasons = [
-      failing > 0 ? `${failing} breaking change${failing === 1 ? ' is' : 's are'} not allowed` : '',
+      breaking > 0 ? `${breaking} breaking change${breaking === 1 ? ' is' : 's are'} not allowed` : '',
+      dangerous > 0 ? `${dangerous} dangerous change${dangerous === 1 ? ' is' : 's are'} not allowed (--fail-on dangerous)` : '',
       violations > 0 ? `${violations} policy violation${violations === 1 ? '' : 's'}` : '',
     ].filter(Boolean);
     return `Result: FAILED: ${reasons.join(' and ')}; exit code 1.`;

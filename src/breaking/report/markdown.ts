@@ -28,7 +28,7 @@ function versionSection(version: VersionReport, report: GateReport): string[] {
   if (findings.length > 0) lines.push(...table(findings, report, version), '');
   const attention = findings.filter((finding) => finding.status !== 'info');
   if (attention.length > 0) {
-    lines.push('<details><summary>Why, and how to acknowledge</summary>', '');
+    lines.push(`<details><summary>Why${report.acknowledgeable ? ', and how to acknowledge' : ''}</summary>`, '');
     for (const finding of attention) lines.push(...explanation(finding, version, report));
     lines.push('</details>', '');
   }
@@ -63,7 +63,7 @@ function explanation(finding: JudgedFinding, version: VersionReport, report: Gat
   lines.push(ruleTable[finding.rule].explanation, '');
   if (finding.note) lines.push(`Note: ${finding.note}.`, '');
   if (finding.acknowledgement) lines.push(`Acknowledged in \`${finding.acknowledgement.file}\`: ${finding.acknowledgement.reason}`, '');
-  if (finding.status === 'fail' && finding.note === undefined) {
+  if (finding.status === 'fail' && finding.note === undefined && report.acknowledgeable) {
     lines.push(`To accept it, add to \`${changelogPath(version)}\`:`, '', '```yaml', 'acknowledged:', ...acknowledgementSnippet(finding).map((line) => `  ${line}`), '```', '');
   }
   return lines;

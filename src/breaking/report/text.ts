@@ -33,7 +33,7 @@ function versionLines(report: GateReport, version: VersionReport, verbose: boole
     for (const finding of safe) lines.push(`    ${where(finding.location, report, version)}  ${finding.rule}: ${finding.message}`);
   }
   const acceptable = findings.filter((entry) => entry.status === 'fail' && entry.note === undefined);
-  if (acceptable.length > 0) {
+  if (acceptable.length > 0 && report.acknowledgeable) {
     const these = acceptable.length === 1 ? 'it' : `these ${acceptable.length} changes`;
     lines.push(`  to accept ${these}, add to ${changelogPath(version)}, with ${acceptable.length === 1 ? 'a reason' : 'a reason for each'}:`, '    acknowledged:');
     for (const finding of acceptable) lines.push(...acknowledgementSnippet(finding).map((line) => `      ${line}`));
