@@ -121,8 +121,8 @@ export const diagnosticRegistry = {
   },
   'stream-item-schema-missing': {
     severity: 'warning',
-    summary: 'An event stream has no `x-item-schema`; its items are typed as JSON.',
-    hint: "add `x-item-schema: {$ref: '#/components/schemas/<Event>'}` beside the stream's schema",
+    summary: 'An event stream does not describe its events (`schema` other than a plain string, `itemSchema` or `x-item-schema`); its items are typed as JSON.',
+    hint: "describe each event: `schema: {$ref: '#/components/schemas/<Event>'}` (or `x-item-schema` beside a string schema)",
   },
   'extension-invalid': {
     severity: 'error',

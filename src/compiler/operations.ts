@@ -1,3 +1,4 @@
+import { streamItemKey } from './stream-items.ts';
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { Operation, OperationKind, Parameter, ParameterLocation, RequestBody, Result, SecurityRequirement, TypeRef } from './ir.ts';
 import { jsonFallback } from './losses.ts';
@@ -261,14 +262,14 @@ function readResponses(
   const stream = mediaTypes.find((mediaType) => streamMediaTypes.has(mediaType.split(';')[0]?.trim() ?? ''));
   if (stream !== undefined) {
     const media = content[stream];
-    const itemSchema = isSchema(media) ? media['x-item-schema'] : undefined;
+    const itemKey = streamItemKey(media);
     const mediaPointer = appendPointer(responsePointer, 'content', stream);
     let item: TypeRef = { kind: 'json', shape: 'any' };
-    if (itemSchema === undefined) {
+    if (itemKey === undefined || !isSchema(media)) {
       report('stream-item-schema-missing', `the ${stream} response of '${rpcName}' has no item schema`, mediaPointer);
-      schemas.losses.add(mediaPointer, 'fallback', `${stream} items without x-item-schema`, jsonFallback);
+      schemas.losses.add(mediaPointer, 'fallback', `${stream} items without an item schema`, jsonFallback);
     }
-    else item = schemas.typeOf(itemSchema, appendPointer(mediaPointer, 'x-item-schema'), `${rpcName}Event`).type;
+    else item = schemas.typeOf(media[itemKey], appendPointer(mediaPointer, itemKey), `${rpcName}Event`).type;
     return { result: { kind: 'stream', status: success, item, mediaTypes }, errorStatuses };
   }
   const jsonType = mediaTypes.find(isJsonMediaType);

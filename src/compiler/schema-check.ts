@@ -118,6 +118,8 @@ class SchemaWalk {
       if ('schema' in media) this.schema(media.schema, appendPointer(at, 'schema'), '`schema`');
       // Trident's schema of an event stream's items.
       if ('x-item-schema' in media) this.schema(media['x-item-schema'], appendPointer(at, 'x-item-schema'), '`x-item-schema`');
+      // OpenAPI 3.2's schema of each item of a sequential media type.
+      if ('itemSchema' in media) this.schema(media.itemSchema, appendPointer(at, 'itemSchema'), '`itemSchema`');
       this.each(media.encoding, appendPointer(at, 'encoding'), (encoding, where) => {
         if (isRecord(encoding)) this.each(encoding.headers, appendPointer(where, 'headers'), (header, inner) => this.parameter(header, inner));
       });

@@ -1,14 +1,18 @@
 import type { Api, Operation } from '../ir.ts';
 import { appendPointer, getAtPointer } from '../pointer.ts';
+import { streamItemKey } from '../stream-items.ts';
 
 /**
  * The component schema of the items of a `text/event-stream` operation: openapi-typescript types a
- * stream as a string, the item schema is `x-item-schema`. Undefined when it is not a component.
+ * stream as a string, the item schema is `x-item-schema`, `itemSchema` or `schema` (see
+ * stream-items.ts). Undefined when it is not a component.
  */
 export function streamItemSchema(api: Api, operation: Operation): string | undefined {
   const result = operation.result;
   if (result.kind !== 'stream') return undefined;
-  const item = getAtPointer(api.document, appendPointer(operation.pointer, 'responses', result.status, 'content', result.mediaTypes[0] ?? '', 'x-item-schema'));
+  const media = getAtPointer(api.document, appendPointer(operation.pointer, 'responses', result.status, 'content', result.mediaTypes[0] ?? ''));
+  const key = streamItemKey(media);
+  const item = key === undefined ? undefined : (media as Record<string, unknown>)[key];
   const ref = item !== null && typeof item === 'object' ? (item as { $ref?: unknown }).$ref : undefined;
   return typeof ref === 'string' ? /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1] : undefined;
 }
