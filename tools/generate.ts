@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
-import type { ValidationPolicy } from '../src/compiler/build-ir.ts';
+import type { ApiIdentity, ValidationPolicy } from '../src/compiler/build-ir.ts';
 import { compileContract, identityOf, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../src/compiler/identity.ts';
@@ -208,6 +208,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   return { ok: true, diagnostics, stale: [], written: files.size, reports };
 }
 
+/** Where `generate` keeps the proto lock of a document outside the contracts folder. */
+export function foreignLockPath(outDir: string, identity: ApiIdentity): string {
+  return `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`;
+}
+
 /**
  * Numbers reserved in a lock are reserved for good; under `--strict` and in `--watch` (where one
  * save of a half-edited or mis-indented contract would do it) that is refused until a plain
@@ -252,7 +257,7 @@ async function compileInput(
         lenient: options.strict !== true,
         validate: options.validate ?? 'auto',
         outputs,
-        lockPath: options.lock ?? ((identity) => `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`),
+        lockPath: options.lock ?? ((identity) => foreignLockPath(outDir, identity)),
       };
   const identify = (document: Record<string, unknown> | undefined) => {
     const contractIdentity = identityOf(input.path, config.contracts);

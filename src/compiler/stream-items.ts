@@ -15,3 +15,9 @@ export function streamItemKey(media: unknown): 'x-item-schema' | 'itemSchema' | 
   const types = Array.isArray(type) ? type.filter((entry) => entry !== 'null') : [type];
   return types.length === 1 && types[0] === 'string' ? undefined : 'schema';
 }
+
+/** The schema of each event of a `text/event-stream` media type (see `streamItemKey`). */
+export function streamItemSchemaOf(media: unknown): unknown {
+  const key = streamItemKey(media);
+  return key === undefined ? undefined : (media as Record<string, unknown>)[key];
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiBasePath, type Api, type Operation } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
-import { streamItemKey } from '../compiler/stream-items.ts';
+import { streamItemSchemaOf } from '../compiler/stream-items.ts';
 import type { Authenticator } from './auth.ts';
 import { ApiError, toApiError } from './errors.ts';
 import type { AnyHandler, OperationContext, OperationInput, Principal } from './handler.ts';
@@ -59,9 +59,7 @@ function resultSchemaOf(api: Api, operation: Operation): unknown {
   let response = getAtPointer(api.document, appendPointer(operation.pointer, 'responses', result.status)) as { $ref?: string } | undefined;
   if (typeof response?.$ref === 'string') response = getAtPointer(api.document, response.$ref.slice(1)) as typeof response;
   const media = (response as { content?: Record<string, Record<string, unknown>> } | undefined)?.content?.[result.mediaTypes[0] ?? ''];
-  if (result.kind !== 'stream') return media?.schema;
-  const key = streamItemKey(media);
-  return key === undefined ? undefined : media?.[key];
+  return result.kind === 'stream' ? streamItemSchemaOf(media) : media?.schema;
 }
 
 export interface CallOptions {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { breakingDocuments } from '../../tools/breaking.ts';
 import { repoRoot } from '../e2e/workspace.ts';
 
@@ -57,23 +58,11 @@ function shop(options: Shop = {}): Record<string, unknown> {
   };
 }
 
-// YAML is a superset of JSON: a document written as JSON text in a .yaml file is still YAML, so
-// the YAML cases write block YAML by hand from the same object.
-function toYaml(value: unknown, indent = ''): string {
-  if (Array.isArray(value)) return value.map((item) => (typeof item === 'object' && item !== null ? `\n${indent}- ${toYaml(item, `${indent}  `).trimStart()}` : `\n${indent}- ${JSON.stringify(item)}`)).join('');
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value)
-      .map(([key, item]) => (typeof item === 'object' && item !== null ? `\n${indent}${JSON.stringify(key)}:${toYaml(item, `${indent}  `)}` : `\n${indent}${JSON.stringify(key)}: ${JSON.stringify(item)}`))
-      .join('');
-  }
-  return ` ${JSON.stringify(value)}`;
-}
-
 describe('trident breaking OLD NEW: two documents', () => {
   const folder = mkdtempSync(join(tmpdir(), 'trident-documents-'));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
   const write = (name: string, document: Record<string, unknown>): string => {
-    writeFileSync(join(folder, name), name.endsWith('.json') ? JSON.stringify(document, null, 2) : `${toYaml(document).trimStart()}\n`);
+    writeFileSync(join(folder, name), name.endsWith('.json') ? JSON.stringify(document, null, 2) : stringify(document));
     return name;
   };
   const compare = async (before: string, after: string, failOn?: 'breaking' | 'dangerous') => {

@@ -1,6 +1,6 @@
 import type { Api, Operation } from '../ir.ts';
 import { appendPointer, getAtPointer } from '../pointer.ts';
-import { streamItemKey } from '../stream-items.ts';
+import { streamItemSchemaOf } from '../stream-items.ts';
 
 /**
  * The component schema of the items of a `text/event-stream` operation: openapi-typescript types a
@@ -10,9 +10,7 @@ import { streamItemKey } from '../stream-items.ts';
 export function streamItemSchema(api: Api, operation: Operation): string | undefined {
   const result = operation.result;
   if (result.kind !== 'stream') return undefined;
-  const media = getAtPointer(api.document, appendPointer(operation.pointer, 'responses', result.status, 'content', result.mediaTypes[0] ?? ''));
-  const key = streamItemKey(media);
-  const item = key === undefined ? undefined : (media as Record<string, unknown>)[key];
+  const item = streamItemSchemaOf(getAtPointer(api.document, appendPointer(operation.pointer, 'responses', result.status, 'content', result.mediaTypes[0] ?? '')));
   const ref = item !== null && typeof item === 'object' ? (item as { $ref?: unknown }).$ref : undefined;
   return typeof ref === 'string' ? /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1] : undefined;
 }
