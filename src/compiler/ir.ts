@@ -93,10 +93,18 @@ export type Result =
   | { kind: 'stream'; status: string; item: TypeRef; mediaTypes: string[] }
   | { kind: 'empty'; status: string };
 
-/** One alternative of the security requirement: a scheme and the roles of which any grants access. */
-export interface SecurityRequirement {
+/** A scheme that a Security Requirement Object names, with the roles (OAuth2 scopes) it lists. */
+export interface SchemeRequirement {
   scheme: string;
   roles: string[];
+}
+
+/**
+ * One Security Requirement Object, as OpenAPI reads it: every scheme it names is required, each
+ * with every role it lists. An operation's requirements are alternatives: any one grants access.
+ */
+export interface SecurityRequirement {
+  schemes: SchemeRequirement[];
 }
 
 export type OperationKind = 'query' | 'mutation' | 'subscription';
@@ -115,7 +123,7 @@ export interface Operation extends Documented {
   result: Result;
   /** Documented error statuses, e.g. `404`, `4XX`, `default`. */
   errorStatuses: string[];
-  /** Alternatives (any one suffices); empty means the operation is public. */
+  /** Alternatives (any one suffices, all of its schemes and roles together); empty means public. */
   security: SecurityRequirement[];
   /** `x-sunset` of the operation or the API: the date it stops being served. */
   sunset?: string;
@@ -141,8 +149,28 @@ export interface Api {
 /** Who may call an operation, as one sentence for generated documentation. */
 export function describeAccess(operation: Pick<Operation, 'security'>): string {
   if (operation.security.length === 0) return 'Public: no credentials needed.';
-  const alternatives = operation.security.map(({ scheme, roles }) => (roles.length === 0 ? scheme : `${scheme} with role ${roles.join(' or ')}`));
-  return `Requires ${alternatives.join('; or ')}.`;
+  // The usual case, one role of one scheme in each alternative, reads as a list of roles.
+  const single = operation.security.map(({ schemes }) => (schemes.length === 1 && schemes[0]!.roles.length === 1 ? schemes[0]! : undefined));
+  const scheme = single[0]?.scheme;
+  if (single.length > 1 && single.every((one) => one !== undefined && one.scheme === scheme)) return `Requires ${scheme} with role ${single.map((one) => one!.roles[0]).join(' or ')}.`;
+  return `Requires ${operation.security.map(describeRequirement).join('; or ')}.`;
+}
+
+/** One requirement in words: `bearerAuth with roles doctor and org_admin`. */
+export function describeRequirement(requirement: SecurityRequirement): string {
+  return requirement.schemes
+    .map(({ scheme, roles }) => (roles.length === 0 ? scheme : `${scheme} with role${roles.length > 1 ? 's' : ''} ${roles.length > 1 ? `${roles.slice(0, -1).join(', ')} and ${roles.at(-1)}` : roles[0]}`))
+    .join(' and ');
+}
+
+/** Every role the requirement lists, whatever its scheme. */
+export function rolesOf(requirement: SecurityRequirement): string[] {
+  return [...new Set(requirement.schemes.flatMap(({ roles }) => roles))];
+}
+
+/** Whether a caller holding `roles` may call the operation: it holds every role of one requirement. */
+export function admits(operation: Pick<Operation, 'security'>, roles: readonly string[]): boolean {
+  return operation.security.length === 0 || operation.security.some((requirement) => requirement.schemes.every((scheme) => scheme.roles.every((role) => roles.includes(role))));
 }
 
 /** The documentation block of an operation shared by the GraphQL and proto emitters. */

@@ -297,6 +297,7 @@ function readResponses(
   return { result: { kind: 'empty', status: success }, errorStatuses };
 }
 
+/** The Security Requirement Objects: alternatives, each needing all of its schemes and roles. */
 function readSecurity(value: unknown): SecurityRequirement[] {
   if (!Array.isArray(value)) return [];
   const requirements: SecurityRequirement[] = [];
@@ -304,9 +305,11 @@ function readSecurity(value: unknown): SecurityRequirement[] {
     if (!isSchema(alternative)) continue;
     // An empty alternative means "no credentials needed": the operation is public.
     if (Object.keys(alternative).length === 0) return [];
-    for (const [scheme, roles] of Object.entries(alternative)) {
-      requirements.push({ scheme, roles: Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [] });
-    }
+    const schemes = Object.entries(alternative).map(([scheme, roles]) => ({
+      scheme,
+      roles: Array.isArray(roles) ? [...new Set(roles.filter((role): role is string => typeof role === 'string'))] : [],
+    }));
+    requirements.push({ schemes });
   }
   return requirements;
 }

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Api, Operation } from '../compiler/ir.ts';
+import { rolesOf, type Api, type Operation } from '../compiler/ir.ts';
 import type { OperationInput } from '../runtime/handler.ts';
 import { inputSchema } from '../runtime/validate.ts';
 import { gradientPng } from './png.ts';
 import { CheckSkipped, fail, skip } from './model.ts';
 import { nounOf, requiredBodyProperties } from './seed-plan.ts';
 import { apiKey, type Target } from './target.ts';
+import { keyOfRoles, rolesOfKey } from './tokens.ts';
 import { resolveSchema, validValue } from './generate-inputs.ts';
 
 /** A valid call of one operation: the input, the role that may make it, and what it refers to. */
@@ -214,13 +215,17 @@ export abstract class Fixtures {
   }
 
   /**
-   * A role the operation's security allows and the token source has a token for; the first it
-   * allows when there is none (the check then says why), '' for a public operation.
+   * A role key (see `rolesOfKey`) that satisfies one of the operation's security requirements and
+   * the token source has a token for: a single role where one suffices, else every role of the
+   * requirement. The first such key when there is none (the check then says why), '' for a public
+   * operation.
    */
   async roleFor(operation: Operation): Promise<string> {
-    const roles = [...new Set(operation.security.flatMap((requirement) => requirement.roles))];
-    for (const role of roles) if (typeof (await this.target.tokens.token('valid', role)) === 'string') return role;
-    return roles[0] ?? '';
+    const keys = [...new Set(operation.security.map((requirement) => keyOfRoles(rolesOf(requirement)) || (this.target.roles[0] ?? '')))].sort(
+      (a, b) => rolesOfKey(a).length - rolesOfKey(b).length,
+    );
+    for (const key of keys) if (typeof (await this.target.tokens.token('valid', key)) === 'string') return key;
+    return keys[0] ?? '';
   }
 
   /** Calls an operation through REST as `role` and returns its JSON result, failing the check on an error. */

@@ -6,6 +6,8 @@ import { propertySeed, type RunContext } from './context.ts';
 import { expectThat, fail, skip } from './model.ts';
 import { apiKey } from './target.ts';
 import { callSignal } from './time-limit.ts';
+import { rolesOf } from '../compiler/ir.ts';
+import { keyOfRoles } from './tokens.ts';
 
 interface GraphqlPayload {
   data?: unknown;
@@ -64,7 +66,7 @@ export async function graphqlChecks(context: RunContext): Promise<void> {
     const url = `${target.httpUrl}${target.graphqlPath(api)}`;
     const reader = api.operations.find((operation) => operation.kind === 'query' && operation.result.kind === 'json');
     // A role the contract lets read; not the reader's prepared call, which may need seed data that is missing.
-    const readerRole = reader?.security[0]?.roles[0];
+    const readerRole = reader?.security[0] ? keyOfRoles(rolesOf(reader.security[0])) || undefined : undefined;
     const readerToken = readerRole === undefined ? undefined : await target.tokens.token('valid', readerRole);
     const token = typeof readerToken === 'string' ? readerToken : undefined;
 

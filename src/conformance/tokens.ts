@@ -7,13 +7,26 @@ export type TokenVariant = 'valid' | 'bad_signature' | 'expired' | 'other_org' |
 export const tokenVariants: readonly Exclude<TokenVariant, 'valid'>[] = ['bad_signature', 'expired', 'other_org', 'wrong_role'];
 
 /**
- * Hands out bearer tokens for a role. With the signing secret (HS256) it mints every variant;
+ * The roles a role key stands for: one role, or the roles of a requirement that lists several,
+ * joined by `+` (`writer+editor`), as `--token writer+editor=JWT` names them.
+ */
+export function rolesOfKey(key: string): string[] {
+  return key.split('+').filter((role) => role !== '');
+}
+
+/** The role key of a set of roles. */
+export function keyOfRoles(roles: readonly string[]): string {
+  return roles.join('+');
+}
+
+/**
+ * Hands out bearer tokens for a role key (see `rolesOfKey`). With the signing secret (HS256) it mints every variant;
  * with given tokens only, it can still forge a bad signature, and says why it cannot do the rest.
  */
 export interface TokenSource {
   /** The organisation the tokens act for. */
   orgId: string;
-  /** A token holding `role`, or the reason there is none. */
+  /** A token holding the roles of `role` (a role key), or the reason there is none. */
   token(variant: TokenVariant, role: string): Promise<string | { skipped: string }>;
 }
 
@@ -51,21 +64,21 @@ export function mintingTokens(options: MintOptions): TokenSource {
       .sign(signingKey);
   const now = () => Math.floor(Date.now() / 1000);
   const lifetime = options.lifetimeSeconds ?? 3600;
-  const userOf = (role: string) => options.users[role] ?? `usr_conformance${role.replace(/[^0-9A-Za-z]/g, '').slice(0, 10).padEnd(10, '0')}`;
+  const userOf = (role: string) => options.users[role] ?? options.users[rolesOfKey(role)[0] ?? ''] ?? `usr_conformance${role.replace(/[^0-9A-Za-z]/g, '').slice(0, 10).padEnd(10, '0')}`;
   return {
     orgId: options.orgId,
     async token(variant, role) {
       switch (variant) {
         case 'valid':
-          return sign(options.orgId, [role], userOf(role), now() + lifetime);
+          return sign(options.orgId, rolesOfKey(role), userOf(role), now() + lifetime);
         case 'bad_signature':
-          return sign(options.orgId, [role], userOf(role), now() + lifetime, wrongKey);
+          return sign(options.orgId, rolesOfKey(role), userOf(role), now() + lifetime, wrongKey);
         case 'expired':
-          return sign(options.orgId, [role], userOf(role), now() - 120);
+          return sign(options.orgId, rolesOfKey(role), userOf(role), now() - 120);
         case 'other_org':
-          return sign(options.otherOrgId ?? 'org_conformanceOther01', [role], 'usr_conformanceOutsider', now() + lifetime);
+          return sign(options.otherOrgId ?? 'org_conformanceOther01', rolesOfKey(role), 'usr_conformanceOutsider', now() + lifetime);
         case 'wrong_role':
-          return sign(options.orgId, [role], userOf(role), now() + lifetime);
+          return sign(options.orgId, rolesOfKey(role), userOf(role), now() + lifetime);
       }
     },
   };

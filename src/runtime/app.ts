@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { rolesOf } from '../compiler/ir.ts';
 import type { LoadedApi } from './load.ts';
 import type { PoolStats, ReadinessCheck } from './ops/index.ts';
 
@@ -91,7 +92,7 @@ export const devOrgId = 'org_dev';
 
 /** The roles the contracts' security requirements name, in a stable order. */
 export function contractRoles(apis: readonly LoadedApi[]): string[] {
-  const roles = apis.flatMap(({ api }) => api.operations.flatMap((operation) => operation.security.flatMap((requirement) => requirement.roles)));
+  const roles = apis.flatMap(({ api }) => api.operations.flatMap((operation) => operation.security.flatMap(rolesOf)));
   return [...new Set(roles)].sort();
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiBasePath, type Api, type Operation } from '../compiler/ir.ts';
+import { admits, apiBasePath, rolesOf, type Api, type Operation } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
 import { streamItemSchemaOf } from '../compiler/stream-items.ts';
 import type { Authenticator } from './auth.ts';
@@ -161,10 +161,13 @@ export async function authorize(operation: Operation, token: string | undefined,
   if (operation.security.length === 0) return token ? authenticator.verify(token).catch(() => anonymous) : anonymous;
   if (!token) throw new ApiError('unauthenticated', 'This operation needs a bearer token.');
   const principal = await authenticator.verify(token);
-  const allowed = operation.security.some(({ roles }) => roles.length === 0 || roles.some((role) => principal.roles.includes(role)));
-  if (!allowed) {
-    const roles = [...new Set(operation.security.flatMap((requirement) => requirement.roles))];
-    throw new ApiError('permission_denied', `This operation needs one of the roles: ${roles.join(', ')}.`);
-  }
+  if (!admits(operation, principal.roles)) throw new ApiError('permission_denied', `This operation needs ${neededRoles(operation)}.`);
   return principal;
+}
+
+/** What a caller must hold, in words: `the role doctor or org_admin`, `the roles writer and editor, or the role admin`. */
+function neededRoles(operation: Operation): string {
+  const sets = operation.security.map(rolesOf);
+  if (sets.every((roles) => roles.length === 1)) return `the role ${sets.map(([role]) => role).join(' or ')}`;
+  return sets.map((roles) => (roles.length === 1 ? `the role ${roles[0]}` : `the roles ${roles.join(' and ')}`)).join(', or ');
 }

@@ -17,9 +17,9 @@ beforeAll(async () => {
   const v1 = withSunset(template, '2027-06-30');
   const revision = renamedWeight(v1)
     .replace('enum: [public, private]', 'enum: [public, private, internal]')
-    .replace('bearerAuth: [reader, admin]', 'bearerAuth: [admin]')
-    .replace('        - bearerAuth: [admin]\n      requestBody', '        - bearerAuth: [admin, editor]\n      requestBody');
-  const changelog = 'acknowledged:\n  - rule: security-role-removed\n    subject: listThings\n    reason: Readers list things through the search API since 1.4.\n';
+    .replace('        - bearerAuth: [reader]\n        - bearerAuth: [admin]\n', '        - bearerAuth: [admin]\n')
+    .replace('        - bearerAuth: [admin]\n      requestBody', '        - bearerAuth: [admin]\n        - bearerAuth: [editor]\n      requestBody');
+  const changelog = 'acknowledged:\n  - rule: security-requirement-removed\n    subject: listThings\n    reason: Readers list things through the search API since 1.4.\n';
   report = await gate([v1], [revision, withoutDelete(template).replace('version: 1.0.0', 'version: 2.0.0')], { changelog });
 });
 

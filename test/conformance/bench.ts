@@ -21,8 +21,11 @@ export interface Bench {
   seed: DemoSeed;
   real: RunningServers;
   start(options?: { implementations?: Services; authenticator?: Authenticator; apis?: LoadedApi[] }): Promise<RunningServers>;
-  /** A target on an HTTP URL (REST and GraphQL) and a gRPC address, with tokens of the demo organisation. */
-  target(httpUrl: string, grpcAddress: string): Target;
+  /**
+   * A target on an HTTP URL (REST and GraphQL) and a gRPC address, with tokens of the demo
+   * organisation, checked against `apis` (by default the repository's contracts).
+   */
+  target(httpUrl: string, grpcAddress: string, apis?: LoadedApi[]): Target;
   close(): Promise<void>;
 }
 
@@ -48,8 +51,8 @@ export async function openBench(): Promise<Bench> {
     seed,
     real,
     start,
-    target(httpUrl, grpcAddress) {
-      const target = connect({ root: repoRoot, httpUrl, grpcAddress, apis, tokens: mintingTokens({ secret: devSecret, orgId: seed.orgId, users: seed.users, issuer: tokenIssuer, audience: tokenAudience }) });
+    target(httpUrl, grpcAddress, contracts = apis) {
+      const target = connect({ root: repoRoot, httpUrl, grpcAddress, apis: contracts, tokens: mintingTokens({ secret: devSecret, orgId: seed.orgId, users: seed.users, issuer: tokenIssuer, audience: tokenAudience }) });
       targets.push(target);
       return target;
     },

@@ -29,8 +29,8 @@ afterAll(async () => {
 const failures = (results: CheckResult[]) => results.filter((result) => result.status === 'fail');
 const describeFailures = (results: CheckResult[]) => failures(results).map((result) => `${result.area} ${result.api} ${result.subject}: ${result.name}: ${result.detail ?? ''}`).join('\n');
 
-async function run(httpUrl: string, grpcAddress: string, options: Omit<RunOptions, 'target'>): Promise<CheckResult[]> {
-  const summary = await runConformance({ target: bench.target(httpUrl, grpcAddress), seed: 11, runs: 8, ...options });
+async function run(httpUrl: string, grpcAddress: string, options: Omit<RunOptions, 'target'>, apis?: LoadedApi[]): Promise<CheckResult[]> {
+  const summary = await runConformance({ target: bench.target(httpUrl, grpcAddress, apis), seed: 11, runs: 8, ...options });
   return summary.results;
 }
 
@@ -128,6 +128,27 @@ describe('conformance reports a deliberately broken implementation where it is b
     expect(failed.every((result) => result.area === 'auth' && (result.name.startsWith('bad_signature') || result.name.startsWith('expired')))).toBe(true);
     expect(failed.map((result) => result.subject)).toContain('getStudy');
     expect(failed[0]?.detail).toMatch(/rest unauthenticated, graphql unauthenticated, grpc (ok|not_found|invalid_argument|conflict|precondition_failed)/);
+  });
+
+  it('roles read as alternatives where one security requirement lists them all', async () => {
+    // The contract checked against asks for doctor and org_admin together on getStudy; the server
+    // serves the repository's contract, where either suffices: the mistake of reading the roles of
+    // one Security Requirement Object as alternatives.
+    const both = { schemes: [{ scheme: 'bearerAuth', roles: ['doctor', 'org_admin'] }] };
+    const strict = bench.apis.map((loaded): LoadedApi => {
+      if (loaded.key !== 'study/v2') return loaded;
+      const operations = loaded.api.operations.map((operation) => (operation.id === 'getStudy' ? { ...operation, security: [both] } : operation));
+      return { ...loaded, api: { ...loaded.api, operations } };
+    });
+    const results = await run(bench.real.httpUrl, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['auth'] }, strict);
+    const failed = failures(results);
+    expect(failed.map((result) => `${result.subject}: ${result.name}`)).toContain('getStudy: missing_role: the same decision in every protocol');
+    expect(failed.every((result) => result.subject === 'getStudy' && /^(missing_role|wrong_role):/.test(result.name))).toBe(true);
+    expect(failed.find((result) => result.name.startsWith('missing_role'))?.detail).toBe('expected permission_denied; got rest ok, graphql ok, grpc ok');
+    // The check runs only where a requirement lists several roles, and the real contract passes it.
+    const real = await run(bench.real.httpUrl, bench.real.grpcAddress, { apis: ['study/v2'], areas: ['auth'] });
+    expect(real.filter((result) => result.name.startsWith('missing_role'))).toEqual([]);
+    expect(failures(real)).toEqual([]);
   });
 
   it('a GraphQL resolver that skips a pattern check', async () => {

@@ -18,9 +18,8 @@ const operation = `  /studies/{studyId}/image-counts:
       tags:
         - Studies
       security:
-        - bearerAuth:
-            - doctor
-            - org_admin
+        - bearerAuth: [doctor]
+        - bearerAuth: [org_admin]
       parameters:
         - $ref: '#/components/parameters/StudyIdPath'
       responses:

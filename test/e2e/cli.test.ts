@@ -156,7 +156,8 @@ paths:
     get:
       operationId: listBeds
       security:
-        - bearerAuth: [nurse, ward_admin]
+        - bearerAuth: [nurse]
+        - bearerAuth: [ward_admin]
       responses:
         '200': { description: The beds. }
 components:

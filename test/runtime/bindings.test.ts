@@ -145,6 +145,35 @@ describe('auth is the contract\'s, in every protocol', () => {
     });
   }
 
+  // deleteNote: [{bearerAuth: [writer, moderator]}, {bearerAuth: [admin]}]. Within one requirement
+  // every role is needed; the requirements are alternatives.
+  const holders: Array<{ roles: string[]; allowed: boolean }> = [
+    { roles: ['writer'], allowed: false },
+    { roles: ['moderator'], allowed: false },
+    { roles: ['writer', 'moderator'], allowed: true },
+    { roles: ['admin'], allowed: true },
+    { roles: ['reader', 'moderator'], allowed: false },
+  ];
+  for (const { roles, allowed } of holders) {
+    it(`deleteNote as ${roles.join(' and ')}: ${allowed ? 'allowed' : 'denied'} in every protocol`, async () => {
+      const token = await harness.token(roles);
+      const fresh = async () => ((await (await rest('/notes', { method: 'POST', token: writer, body: JSON.stringify({ title: 'To delete' }) })).json()) as { id: string }).id;
+      const viaRest = await rest(`/notes/${await fresh()}`, { method: 'DELETE', token });
+      const viaGraphql = await gql('mutation($id: String!) { deleteNote(noteId: $id) }', { id: await fresh() }, token);
+      const viaGrpc = await grpc('DeleteNote', { note_id: await fresh() }, token);
+      if (allowed) {
+        expect(viaRest.status).toBe(204);
+        expect(viaGraphql.body.errors).toBeUndefined();
+        expect(viaGrpc.error).toBeUndefined();
+        return;
+      }
+      expect(viaRest.status).toBe(403);
+      expect(((await viaRest.json()) as { detail: string }).detail).toBe('This operation needs the roles writer and moderator, or the role admin.');
+      expect(viaGraphql.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(viaGrpc.error?.code).toBe(grpcStatus.PERMISSION_DENIED);
+    });
+  }
+
   it('a reader may read but not write', async () => {
     expect((await rest('/notes', { method: 'POST', token: reader, body: JSON.stringify({ title: 'No' }) })).status).toBe(403);
     expect((await rest('/notes', { token: reader })).status).toBe(200);

@@ -1,5 +1,6 @@
 import { parse, print } from 'graphql';
 import { pascalCase } from '../../src/compiler/names.ts';
+import { rolesOf } from '../../src/compiler/ir.ts';
 import type { DevIdentities } from '../../src/runtime/app.ts';
 import type { Authenticator } from '../../src/runtime/auth.ts';
 import type { GraphiqlDefaults } from '../../src/runtime/graphql/handler-factory.ts';
@@ -20,11 +21,12 @@ export async function graphiqlDefaults(apis: readonly LoadedApi[], identities: D
     const operation = loaded.api.operations.find(
       (candidate) => candidate.kind === 'query' && candidate.result.kind === 'json' && candidate.parameters.every((parameter) => !parameter.required) && candidate.body?.required !== true,
     );
-    const role = operation?.security[0]?.roles[0] ?? Object.keys(identities.users)[0];
+    const required = operation?.security[0] ? rolesOf(operation.security[0]) : [];
+    const role = required[0] ?? Object.keys(identities.users)[0];
     const entry: GraphiqlDefaults = {};
     if (operation) entry.query = print(parse(graphqlRequest(loaded.api, operation, {}, { operationName: pascalCase(operation.id), alias: null }).document));
     if (role !== undefined) {
-      const token = await authenticator.issue({ userId: identities.users[role] ?? `usr_dev_${role}`, orgId: identities.orgId, roles: [role] });
+      const token = await authenticator.issue({ userId: identities.users[role] ?? `usr_dev_${role}`, orgId: identities.orgId, roles: required.length > 0 ? required : [role] });
       entry.headers = { Authorization: `Bearer ${token}` };
     }
     defaults[loaded.key] = entry;

@@ -34,7 +34,9 @@ export const knownDifferences: readonly KnownDifference[] = [
   { tool: 'oasdiff', kind: 'trident-only', rule: 'parameter-moved', explanation: 'oasdiff sees an optional parameter removed (WARN) and another one added, and does not pair them by name; the value a client sends no longer reaches the server' },
   { tool: 'oasdiff', kind: 'trident-only', rule: 'discriminator-changed', explanation: 'oasdiff rates a changed discriminator property INFO; JSON clients read and write the tag in that property, so Trident rates it breaking' },
   { tool: 'oasdiff', kind: 'trident-only', rule: 'security-added', explanation: 'oasdiff rates security changes INFO; Trident enforces the contract\'s security in every protocol, so a caller without credentials is refused' },
-  { tool: 'oasdiff', kind: 'trident-only', rule: 'security-role-removed', explanation: 'oasdiff rates a removed scope or role INFO; Trident enforces roles in every protocol, so a caller holding only that role is refused' },
+  { tool: 'oasdiff', kind: 'trident-only', rule: 'security-requirement-removed', explanation: 'oasdiff rates a removed security requirement INFO; Trident enforces roles in every protocol, so a caller who satisfied only that requirement is refused' },
+  { tool: 'oasdiff', kind: 'trident-only', rule: 'security-requirement-tightened', explanation: 'oasdiff rates a scope added to a requirement INFO; Trident enforces every role a requirement lists, in every protocol, so a caller without the new one is refused' },
+  { tool: 'oasdiff', kind: 'trident-only', rule: 'security-scheme-changed', explanation: 'oasdiff rates a changed security scheme INFO; every client presents its credential the way the scheme says, in every protocol' },
 
   // buf: the proto schema; FILE guards generated code, WIRE_JSON the encodings.
   { tool: 'buf', kind: 'reference-only', rule: 'parameter-became-optional', explanation: 'buf FILE rejects a field gaining `optional` (FIELD_SAME_CARDINALITY: generated code gains a presence check); the wire and JSON encodings do not change and code that sets the field still compiles' },
@@ -49,7 +51,9 @@ export const knownDifferences: readonly KnownDifference[] = [
   { tool: 'buf', kind: 'trident-only', rule: 'request-body-became-required', explanation: 'buf sees no change in the schema; Trident\'s shared validation refuses gRPC calls without the now required body' },
   { tool: 'buf', kind: 'trident-only', rule: 'request-constraint-tightened', explanation: 'proto has no length, range or pattern; Trident validates gRPC input against the contract\'s JSON Schema, so values that were accepted are refused' },
   { tool: 'buf', kind: 'trident-only', rule: 'security-added', explanation: 'proto carries no security; Trident enforces it on gRPC too' },
-  { tool: 'buf', kind: 'trident-only', rule: 'security-role-removed', explanation: 'proto carries no roles; Trident enforces them on gRPC too' },
+  { tool: 'buf', kind: 'trident-only', rule: 'security-requirement-removed', explanation: 'proto carries no roles; Trident enforces them on gRPC too' },
+  { tool: 'buf', kind: 'trident-only', rule: 'security-requirement-tightened', explanation: 'proto carries no roles; Trident enforces them on gRPC too' },
+  { tool: 'buf', kind: 'trident-only', rule: 'security-scheme-changed', explanation: 'proto carries no credentials; Trident authenticates gRPC calls as the scheme says' },
 
   // graphql-inspector: the SDL.
   { tool: 'graphql-inspector', kind: 'reference-only', rule: 'schema-removed', explanation: 'graphql-inspector rates every removed type BREAKING; no operation reached this one, so no valid query could name it, and Trident rates it dangerous for GraphQL' },
@@ -57,7 +61,9 @@ export const knownDifferences: readonly KnownDifference[] = [
   { tool: 'graphql-inspector', kind: 'trident-only', rule: 'request-constraint-tightened', explanation: 'GraphQL types carry no length, range or pattern; Trident validates GraphQL input against the contract\'s JSON Schema, so values that were accepted are refused' },
   { tool: 'graphql-inspector', kind: 'trident-only', rule: 'request-property-became-non-nullable', explanation: 'an optional input field stays nullable in GraphQL (`String`), so the SDL does not change; Trident\'s shared validation refuses an explicit null' },
   { tool: 'graphql-inspector', kind: 'trident-only', rule: 'security-added', explanation: 'the SDL carries no security; Trident enforces it on GraphQL too' },
-  { tool: 'graphql-inspector', kind: 'trident-only', rule: 'security-role-removed', explanation: 'the SDL carries no roles; Trident enforces them on GraphQL too' },
+  { tool: 'graphql-inspector', kind: 'trident-only', rule: 'security-requirement-removed', explanation: 'the SDL carries no roles; Trident enforces them on GraphQL too' },
+  { tool: 'graphql-inspector', kind: 'trident-only', rule: 'security-requirement-tightened', explanation: 'the SDL carries no roles; Trident enforces them on GraphQL too' },
+  { tool: 'graphql-inspector', kind: 'trident-only', rule: 'security-scheme-changed', explanation: 'the SDL carries no credentials; Trident authenticates GraphQL calls as the scheme says' },
 ];
 
 /** The explanation of a disagreement, if it is a known one. */

@@ -87,17 +87,35 @@ export const inputRules = {
     verdicts: everywhere(S),
     explanation: 'Every caller who was allowed still is. Review it as a security change all the same.',
   },
-  'security-role-removed': {
+  'security-requirement-tightened': {
     area: 'security',
-    purpose: 'A role or scheme that granted access to an operation no longer does.',
+    purpose: 'A security requirement asks for more: a role or scope, or another scheme beside its own.',
     verdicts: everywhere(B),
-    explanation: 'Callers holding only that role are refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol.',
+    explanation: 'Inside one Security Requirement Object every scheme and every role or scope listed is required, so a caller holding what sufficed before is refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol.',
   },
-  'security-role-added': {
+  'security-requirement-removed': {
     area: 'security',
-    purpose: 'Another role or scheme grants access to an operation.',
+    purpose: 'A security requirement that granted access to an operation is gone, and no other admits its callers.',
+    verdicts: everywhere(B),
+    explanation: 'Requirements are alternatives; callers who satisfied only the removed one are refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol.',
+  },
+  'security-requirement-loosened': {
+    area: 'security',
+    purpose: 'A security requirement asks for less: a role, a scope or a scheme fewer.',
     verdicts: everywhere(S),
-    explanation: 'Every caller who was allowed still is.',
+    explanation: 'Every caller who was allowed still is. Review it as a security change all the same.',
+  },
+  'security-requirement-added': {
+    area: 'security',
+    purpose: 'Another security requirement grants access to an operation.',
+    verdicts: everywhere(S),
+    explanation: 'Requirements are alternatives, so every caller who was allowed still is.',
+  },
+  'security-scheme-changed': {
+    area: 'security',
+    purpose: 'A security scheme an operation requires changes its type, HTTP scheme, bearer format, API key name or place, OAuth2 flows or OpenID Connect URL.',
+    verdicts: everywhere(B),
+    explanation: 'Clients present their credential the way the scheme said, or obtain it from the flow it named: a bearer token where a basic login was, a key in another header, a token from another URL. Every protocol authenticates the same way, so every client must change.',
   },
   'default-changed': {
     area: 'defaults and constraints',

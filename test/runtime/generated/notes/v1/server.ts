@@ -89,13 +89,13 @@ export interface NotesV1Handlers {
   /**
    * List notes
    *
-   * GET /notes. Requires bearerAuth with role reader or writer.
+   * GET /notes. Requires bearerAuth with role reader; or bearerAuth with role writer.
    */
   listNotes(input: ListNotesInput, context: OperationContext): Promise<ListNotesOutput>;
   /**
    * Get a note
    *
-   * GET /notes/{noteId}. Requires bearerAuth with role reader or writer.
+   * GET /notes/{noteId}. Requires bearerAuth with role reader; or bearerAuth with role writer.
    */
   getNote(input: GetNoteInput, context: OperationContext): Promise<GetNoteOutput>;
   /**
@@ -107,13 +107,15 @@ export interface NotesV1Handlers {
   /**
    * Delete a note
    *
-   * DELETE /notes/{noteId}. Requires bearerAuth with role writer.
+   * A writer who also moderates may delete a note, and so may an admin.
+   *
+   * DELETE /notes/{noteId}. Requires bearerAuth with roles writer and moderator; or bearerAuth with role admin.
    */
   deleteNote(input: DeleteNoteInput, context: OperationContext): Promise<DeleteNoteOutput>;
   /**
    * Fail with a given error code
    *
-   * POST /notes/{noteId}/failure. Requires bearerAuth with role reader or writer.
+   * POST /notes/{noteId}/failure. Requires bearerAuth with role reader; or bearerAuth with role writer.
    */
   failNote(input: FailNoteInput, context: OperationContext): Promise<FailNoteOutput>;
   /**
@@ -125,19 +127,19 @@ export interface NotesV1Handlers {
   /**
    * Download the attachment
    *
-   * GET /notes/{noteId}/attachment. Requires bearerAuth with role reader or writer.
+   * GET /notes/{noteId}/attachment. Requires bearerAuth with role reader; or bearerAuth with role writer.
    */
   downloadAttachment(input: DownloadAttachmentInput, context: OperationContext): Promise<DownloadAttachmentOutput>;
   /**
    * The note as plain text
    *
-   * GET /notes/{noteId}/text. Requires bearerAuth with role reader or writer.
+   * GET /notes/{noteId}/text. Requires bearerAuth with role reader; or bearerAuth with role writer.
    */
   renderNote(input: RenderNoteInput, context: OperationContext): Promise<RenderNoteOutput>;
   /**
    * Watch note events
    *
-   * GET /events. Requires bearerAuth with role reader or writer.
+   * GET /events. Requires bearerAuth with role reader; or bearerAuth with role writer.
    */
   watchNotes(input: WatchNotesInput, context: OperationContext): AsyncIterable<WatchNotesOutput> | Promise<AsyncIterable<WatchNotesOutput>>;
 }

@@ -46,7 +46,10 @@ export type paths = {
         get: operations["getNote"];
         put?: never;
         post?: never;
-        /** Delete a note */
+        /**
+         * Delete a note
+         * @description A writer who also moderates may delete a note, and so may an admin.
+         */
         delete: operations["deleteNote"];
         options?: never;
         head?: never;
