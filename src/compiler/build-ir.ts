@@ -1,3 +1,4 @@
+import type { NameBook } from './chosen-names.ts';
 import { replaceDanglingTypes } from './dangling.ts';
 import { deepestNode } from './depth.ts';
 import { diagnostic, hasErrors, type Diagnostic, type Location } from './diagnostics.ts';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   validate?: ValidationPolicy;
   /** Where constructs that do not map exactly are recorded. */
   losses?: LossLog;
+  /** The names the lock keeps from earlier runs; it records this run's choices. */
+  book?: NameBook;
 }
 
 /**
@@ -66,7 +69,7 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
   // large JSON document is far cheaper than finding each as it comes.
   const converted: Diagnostic[] = [];
   const unplaced = (pointer: string): Location => ({ file: contract.path, line: 0, col: 0, pointer });
-  const schemas = new SchemaConverter(document, unplaced, converted, { lenient: options.lenient === true, losses });
+  const schemas = new SchemaConverter(document, unplaced, converted, { lenient: options.lenient === true, losses, ...(options.book ? { book: options.book } : {}) });
   schemas.convertComponents();
   const operations = convertOperations(document, schemas, unplaced, converted, locate);
   if (!hasErrors(converted)) {

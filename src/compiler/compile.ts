@@ -18,7 +18,8 @@ import type { Api } from './ir.ts';
 import { loadContract, type LoadedContract, type ReadText } from './load.ts';
 import { pascalCase } from './names.ts';
 import { LossLog, type Loss } from './losses.ts';
-import { applyLock, lockFileName, readLock, writeLock } from './lock.ts';
+import { applyLock, lockFileName, readLock, writeLock, type NumberLock } from './lock.ts';
+import { NameBook } from './chosen-names.ts';
 import { parseSource, type SourceFile } from './source.ts';
 
 /** What one contract compiles to: files under `generated/` (by relative path) and its lock. */
@@ -161,14 +162,19 @@ async function buildInto(
   const path = contract.path;
 
   const losses = new LossLog();
-  const built = await buildApi(contract, identity, { ...options, losses });
+  // The lock is read first: the names it keeps are chosen again while the IR is built.
+  const lockPath = typeof options.lockPath === 'function' ? options.lockPath(identity) : options.lockPath ?? posix.join(posix.dirname(path), lockFileName);
+  const lockProblems: Diagnostic[] = [];
+  const lock = readLockFile(lockPath, readText, lockProblems);
+  const book = new NameBook(lock.names);
+  const built = await buildApi(contract, identity, { ...options, losses, book });
   result.diagnostics.push(...built.diagnostics);
   result.losses = losses.entries;
   if (!built.api || hasErrors(result.diagnostics)) return;
   const api = built.api;
 
-  const lockPath = typeof options.lockPath === 'function' ? options.lockPath(identity) : options.lockPath ?? posix.join(posix.dirname(path), lockFileName);
-  const numbered = numberProto(api, contract, lockPath, readText, result.diagnostics, losses, options.lenient === true);
+  result.diagnostics.push(...lockProblems);
+  const numbered = hasErrors(lockProblems) ? undefined : numberProto(api, contract, lock, book, result.diagnostics, losses, options.lenient === true);
   if (!numbered || hasErrors(result.diagnostics)) return;
 
   const outputs = new Set(options.outputs ?? allOutputs);
@@ -218,11 +224,26 @@ async function buildInto(
   result.lock = { path: lockPath, text: numbered.lockText };
 }
 
+function readLockFile(lockPath: string, readText: ReadText, diagnostics: Diagnostic[]): NumberLock {
+  const lockText = readText(lockPath);
+  let lockSource: SourceFile | undefined;
+  if (lockText !== undefined) {
+    const parsed = parseSource(lockPath, lockText);
+    for (const problem of parsed.problems) {
+      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: lockPath, ...problem.position, pointer: '' }, `${problem.hint}, or restore the lock from version control`));
+    }
+    lockSource = parsed.file;
+  }
+  const { lock, diagnostics: lockProblems } = readLock(lockSource);
+  diagnostics.push(...lockProblems);
+  return lock;
+}
+
 function numberProto(
   api: Api,
   contract: LoadedContract,
-  lockPath: string,
-  readText: ReadText,
+  lock: NumberLock,
+  book: NameBook,
   diagnostics: Diagnostic[],
   losses: LossLog,
   lenient: boolean,
@@ -237,21 +258,11 @@ function numberProto(
     }
   }
   diagnostics.push(...checkProtoNames(unnumbered, contract));
-  const lockText = readText(lockPath);
-  let lockSource: SourceFile | undefined;
-  if (lockText !== undefined) {
-    const parsed = parseSource(lockPath, lockText);
-    for (const problem of parsed.problems) {
-      diagnostics.push(diagnostic('yaml-invalid', problem.message, { file: lockPath, ...problem.position, pointer: '' }, `${problem.hint}, or restore the lock from version control`));
-    }
-    lockSource = parsed.file;
-  }
-  const { lock, diagnostics: lockProblems } = readLock(lockSource);
-  diagnostics.push(...lockProblems);
   if (hasErrors(diagnostics)) return undefined;
   const applied = applyLock(unnumbered, lock, contract.locate);
   diagnostics.push(...applied.diagnostics);
-  return { file: applied.file, lockText: writeLock(applied.lock) };
+  const names = book.chosen;
+  return { file: applied.file, lockText: writeLock(Object.keys(names).length > 0 ? { ...applied.lock, names } : applied.lock) };
 }
 
 // A component may be named like a generated request message (`GetStudyRequest`); proto has one namespace.

@@ -71,12 +71,12 @@ export const diagnosticRegistry = {
   },
   'name-renamed': {
     severity: 'warning',
-    summary: 'A foreign document\'s name clashes or is reserved in GraphQL or proto; it got a suffix (the JSON name is kept).',
+    summary: 'A name clashes or is reserved in GraphQL or proto; it got a suffix (the JSON name is kept), which the lock keeps.',
     hint: 'rename one of the two in the document to choose the names yourself',
   },
   'name-collision': {
     severity: 'error',
-    summary: 'Two things of the contract map to the same generated name.',
+    summary: 'Two things map to one generated name that cannot get another (a schema called `Query`, two names given alike).',
     hint: 'rename one of them, or name the inline schema as a component',
   },
   'no-clean-mapping': {
@@ -148,6 +148,11 @@ export const diagnosticRegistry = {
     severity: 'error',
     summary: 'The lock file gives one number to two fields, or to a field and a reservation.',
     hint: 'restore the lock file from version control; numbers in a lock must be unique per message',
+  },
+  'proto-number-rebound': {
+    severity: 'info',
+    summary: 'A renamed property or enum value pins the proto number of the name it replaces (`x-proto-number`), so the lock gives it that number.',
+    hint: 'gRPC clients on the wire keep working; the breaking-change gate judges the rename for each protocol',
   },
   'lock-numbers-reserved': {
     severity: 'warning',

@@ -1,3 +1,4 @@
+import type { ChosenName, ChosenNames } from './chosen-names.ts';
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import { numberedEnumValue, numberedField, type Numbered, type ProtoFile, type Reserved } from './emit/proto/ast.ts';
 import { appendPointer } from './pointer.ts';
@@ -14,6 +15,8 @@ export interface LockEntry {
 export interface NumberLock {
   messages: Record<string, LockEntry>;
   enums: Record<string, LockEntry>;
+  /** The GraphQL and proto names chosen where the derived ones clashed (see chosen-names.ts). */
+  names?: ChosenNames;
 }
 
 export const lockFileName = 'proto.lock.json';
@@ -52,7 +55,37 @@ export function readLock(source: SourceFile | undefined): { lock: NumberLock; di
       if (entry) lock[section][name] = entry;
     }
   }
+  const names = readNames(value as { names?: unknown }, at, diagnostics);
+  if (names !== undefined) lock.names = names;
   return { lock, diagnostics };
+}
+
+function readNames(value: { names?: unknown }, at: (pointer: string) => Location, diagnostics: Diagnostic[]): ChosenNames | undefined {
+  if (value.names === undefined) return undefined;
+  const isMap = (candidate: unknown): candidate is Record<string, unknown> => candidate !== null && typeof candidate === 'object' && !Array.isArray(candidate);
+  const shape = '`names` maps an owner to `{json name: {"graphql": name, "proto": name}}`';
+  if (!isMap(value.names)) {
+    diagnostics.push(diagnostic('lock-invalid', shape, at('/names')));
+    return undefined;
+  }
+  const names: ChosenNames = Object.create(null) as ChosenNames;
+  for (const [owner, entries] of Object.entries(value.names)) {
+    if (!isMap(entries)) {
+      diagnostics.push(diagnostic('lock-invalid', shape, at(appendPointer('/names', owner))));
+      continue;
+    }
+    const chosen = Object.create(null) as Record<string, ChosenName>;
+    for (const [name, entry] of Object.entries(entries)) {
+      const valid = isMap(entry) && Object.entries(entry).every(([key, spelled]) => (key === 'graphql' || key === 'proto') && typeof spelled === 'string' && spelled !== '');
+      if (!valid) {
+        diagnostics.push(diagnostic('lock-invalid', shape, at(appendPointer('/names', owner, name))));
+        continue;
+      }
+      chosen[name] = entry as ChosenName;
+    }
+    names[owner] = chosen;
+  }
+  return names;
 }
 
 function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Location, diagnostics: Diagnostic[]): LockEntry | undefined {
@@ -185,6 +218,9 @@ function assign(
   const taken = new Map<number, string>();
   const isField = range === fieldRange;
   const where = (item: Numbered): Location => locate(item.pointer ?? '');
+  const present = new Set(items.map((item) => item.name));
+  // Numbers pinned by a renamed field: the name that held them left with this change.
+  const rebound = new Set<number>();
 
   for (const item of items) {
     const number = item.explicitNumber;
@@ -193,7 +229,16 @@ function assign(
       diagnostics.push(diagnostic('proto-number-invalid', `${owner}.${item.name}: ${number} is not a usable number`, where(item)));
       continue;
     }
-    const clash = taken.get(number) ?? (lockedOwner.get(number) !== item.name ? lockedOwner.get(number) : undefined);
+    const holder = lockedOwner.get(number);
+    if (holder !== undefined && holder !== item.name && !present.has(holder) && !taken.has(number)) {
+      // Renamed with its number pinned: the field it was, under a new name.
+      rebound.add(number);
+      numbers.set(item.name, number);
+      taken.set(number, item.name);
+      diagnostics.push(diagnostic('proto-number-rebound', `${owner}.${item.name} takes number ${number} from '${holder}', which left ${owner}`, where(item)));
+      continue;
+    }
+    const clash = taken.get(number) ?? (holder !== item.name ? holder : undefined);
     const wasReserved = reserved.has(number) && reserved.get(number) !== item.name;
     if (clash !== undefined || wasReserved) {
       const holder = clash !== undefined ? `'${clash}'` : `removed field '${reserved.get(number) ?? '?'}' (reserved)`;
@@ -232,9 +277,8 @@ function assign(
     taken.set(high, item.name);
   }
 
-  const present = new Set(items.map((item) => item.name));
   for (const [name, number] of Object.entries(locked)) {
-    if (taken.get(number) === name) continue;
+    if (taken.get(number) === name || rebound.has(number)) continue;
     // Gone from the contract: reserve number and name. Renumbered by an explicit number: the old
     // number only, since the name is still in use.
     reserved.set(number, present.has(name) ? null : name);

@@ -6,6 +6,7 @@ import type { Parameter, RequestBody } from './ir.ts';
 import type { LossLog } from './losses.ts';
 import { camelCase, fallbackWords, isIdentifier, parameterFieldName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase, words } from './names.ts';
 import { assignNames, Namespace, protoFieldKey } from './namespace.ts';
+import type { NameBook } from './chosen-names.ts';
 import type { Report } from './operations.ts';
 
 
@@ -79,10 +80,11 @@ export function deriveOperationIds(entries: readonly OperationEntry[], report: R
 
 /**
  * Gives each parameter its GraphQL argument and proto field name, beside the names the body takes
- * (`input`/`file` in GraphQL; `body`, `chunk`, `content_type` in proto). A contract must not
- * produce two alike; a foreign document's later parameter gets a suffix, recorded in the IR.
+ * (`input`/`file` in GraphQL; `body`, `chunk`, `content_type` in proto). Names an earlier run chose
+ * are kept (the lock records them under `owner`); a parameter whose derived name is taken gets a
+ * suffix with a warning, recorded in the IR.
  */
-export function nameParameters(parameters: Parameter[], body: RequestBody | undefined, lenient: boolean, report: Report, losses: LossLog): void {
+export function nameParameters(parameters: Parameter[], body: RequestBody | undefined, owner: string, book: NameBook, lenient: boolean, report: Report, losses: LossLog): void {
   const graphqlNames = new Namespace();
   const protoNames = new Namespace(protoFieldKey);
   const requestBody = 'the request body';
@@ -95,49 +97,57 @@ export function nameParameters(parameters: Parameter[], body: RequestBody | unde
     protoNames.claim('chunk', requestBody);
     protoNames.claim('content_type', requestBody);
   }
-  if (!lenient) {
-    for (const parameter of parameters) {
-      const owner = `'${parameter.name}' (${parameter.in})`;
-      const derivedGraphql = parameterFieldName(parameter.name);
-      for (const [name, names, target] of [[derivedGraphql, graphqlNames, 'a GraphQL argument'], [protoFieldName(derivedGraphql), protoNames, 'a proto field']] as const) {
-        const other = names.owner(name);
-        if (other !== undefined) report('name-collision', `parameter ${owner} and ${other} would both be ${target} '${name}'`, parameter.pointer, 'rename one of the parameters');
-        else names.claim(name, owner);
-      }
-    }
-    return;
-  }
   // A parameter whose name is usable as written outranks one whose name had to be derived.
   const byOwner = new Map(parameters.map((parameter) => [`'${parameter.name}' (${parameter.in})`, parameter]));
   const owners = [...byOwner.keys()];
-  const nameOf = (owner: string): string => byOwner.get(owner)?.name ?? '';
-  const graphqlBase = (owner: string): string => {
-    const derived = parameterFieldName(nameOf(owner));
-    return isIdentifier(derived) ? derived : camelCase(fallbackWords(nameOf(owner)).join(' '));
+  const nameOf = (key: string): string => byOwner.get(key)?.name ?? '';
+  const graphqlBase = (key: string): string => {
+    const derived = parameterFieldName(nameOf(key));
+    return isIdentifier(derived) ? derived : camelCase(fallbackWords(nameOf(key)).join(' '));
   };
-  const protoBase = (owner: string): string => {
-    const derived = protoFieldName(parameterFieldName(nameOf(owner)));
-    return isIdentifier(derived) ? derived : snakeCase(fallbackWords(nameOf(owner)).join(' '));
+  const protoBase = (key: string): string => {
+    const derived = protoFieldName(parameterFieldName(nameOf(key)));
+    return isIdentifier(derived) ? derived : snakeCase(fallbackWords(nameOf(key)).join(' '));
   };
+  // Names an earlier run chose stay while they are free.
+  const graphqlEarlier = new Map<string, string>();
+  const protoEarlier = new Map<string, string>();
+  for (const key of owners) {
+    const earlier = book.earlier(owner, nameOf(key));
+    if (earlier?.graphql !== undefined && graphqlNames.claim(earlier.graphql, key)) graphqlEarlier.set(key, earlier.graphql);
+    if (earlier?.proto !== undefined && protoNames.claim(earlier.proto, key)) protoEarlier.set(key, earlier.proto);
+  }
   const suffix = (stem: string, n: number): string => `${stem}_${n}`;
-  const graphqlAssigned = assignNames(graphqlNames, owners, graphqlBase, suffix, nameOf);
-  const protoAssigned = assignNames(protoNames, owners, protoBase, suffix, nameOf);
-  for (const [owner, parameter] of byOwner) {
-    const graphql = graphqlAssigned.get(owner) ?? '';
-    const proto = protoAssigned.get(owner) ?? '';
-    if (graphql !== graphqlBase(owner) || proto !== protoBase(owner)) {
-      const clash = graphql !== graphqlBase(owner)
-        ? graphqlNames.owner(graphqlBase(owner))
-        : protoNames.owner(protoBase(owner));
-      report('name-renamed', `parameter ${owner} clashes with ${clash ?? ''}; it is '${graphql}' in GraphQL and '${proto}' in proto`, parameter.pointer);
+  const graphqlAssigned = assignNames(graphqlNames, owners.filter((key) => !graphqlEarlier.has(key)), graphqlBase, suffix, nameOf);
+  const protoAssigned = assignNames(protoNames, owners.filter((key) => !protoEarlier.has(key)), protoBase, suffix, nameOf);
+  for (const [key, parameter] of byOwner) {
+    const graphql = graphqlEarlier.get(key) ?? graphqlAssigned.get(key) ?? '';
+    const proto = protoEarlier.get(key) ?? protoAssigned.get(key) ?? '';
+    const graphqlClash = graphqlAssigned.has(key) && graphql !== graphqlBase(key);
+    const protoClash = protoAssigned.has(key) && proto !== protoBase(key);
+    if (graphqlClash || protoClash) {
+      const clash = graphqlClash ? graphqlNames.owner(graphqlBase(key)) : protoNames.owner(protoBase(key));
+      report(
+        'name-renamed',
+        `parameter ${key} clashes with ${clash ?? ''}; it is '${graphql}' in GraphQL and '${proto}' in proto`,
+        parameter.pointer,
+        lenient ? undefined : 'rename the parameter, or keep the names chosen here: the lock keeps them',
+      );
     }
     // Every name not spelled as written is reported (`$filter` -> `filter`, `api-version` ->
     // `apiVersion`); a proto field counts as spelled so when its JSON name is the parameter's.
-    losses.add(parameter.pointer, 'renamed', `parameter ${owner}`, {
-      ...(graphql !== parameter.name ? { graphql: `'${graphql}'` } : {}),
-      ...(protoDefaultJsonName(proto) !== parameter.name ? { proto: `'${proto}'` } : {}),
-    });
     if (graphql !== parameterFieldName(parameter.name)) parameter.graphqlName = graphql;
     if (proto !== protoFieldName(parameterFieldName(parameter.name))) parameter.protoName = proto;
+    // A contract's parameters are named by the documented rule; what that rule did not give is a loss.
+    if (lenient || parameter.graphqlName !== undefined || parameter.protoName !== undefined) {
+      losses.add(parameter.pointer, 'renamed', `parameter ${key}`, {
+        ...(graphql !== parameter.name ? { graphql: `'${graphql}'` } : {}),
+        ...(protoDefaultJsonName(proto) !== parameter.name ? { proto: `'${proto}'` } : {}),
+      });
+    }
+    book.record(owner, parameter.name, {
+      ...(parameter.graphqlName !== undefined ? { graphql } : {}),
+      ...(parameter.protoName !== undefined ? { proto } : {}),
+    });
   }
 }

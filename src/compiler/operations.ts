@@ -6,6 +6,7 @@ import { contentKind } from './media-kinds.ts';
 import { camelCase, isIdentifier, pascalCase } from './names.ts';
 import { Namespace } from './namespace.ts';
 import { deriveOperationId, deriveOperationIds, nameParameters, type OperationEntry } from './operation-names.ts';
+import { parametersOwner } from './chosen-names.ts';
 import { appendPointer } from './pointer.ts';
 import { resolveSchema } from './schema-shapes.ts';
 import { isSchema, type SchemaConverter } from './schemas.ts';
@@ -111,7 +112,7 @@ export function convertOperations(
 
     const body = readBody(operation.requestBody, appendPointer(pointer, 'requestBody'), rpcName, schemas, deref);
     const parameters = readParameters(pathItem, operation, pathPointer, pointer, rpcName, schemas, deref);
-    nameParameters(parameters, body, lenient, report, losses);
+    nameParameters(parameters, body, parametersOwner(id), schemas.book, lenient, report, losses);
     const { result, errorStatuses } = readResponses(operation.responses, appendPointer(pointer, 'responses'), rpcName, schemas, deref, report);
     const kind = readKind(operation, method, result, pointer, report);
     const sunset = typeof operation['x-sunset'] === 'string' ? operation['x-sunset'] : apiSunset;

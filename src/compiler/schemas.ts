@@ -1,10 +1,11 @@
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import type { EnumType, Field, NamedType, ObjectType, ScalarKind, TypeRef } from './ir.ts';
 import { jsonFallback, LossLog, type Fallbacks } from './losses.ts';
-import { fallbackPascalCase, pascalCase, snakeCase } from './names.ts';
+import { constantCase, fallbackPascalCase, pascalCase, snakeCase } from './names.ts';
 import { singular } from './singular.ts';
-import { Namespace, protoFieldKey } from './namespace.ts';
-import { lenientEnumNames, lenientFieldNames, strictEnumNames, strictFieldNames } from './schema-names.ts';
+import { Namespace } from './namespace.ts';
+import { enumValueNames, fieldNames, givenFieldNames, type GivenNames } from './schema-names.ts';
+import { NameBook } from './chosen-names.ts';
 import { appendPointer, fragmentToPointer, getAtPointer, resolveLocalRef } from './pointer.ts';
 import { allOfParts, commonScalar, resolveSchema } from './schema-shapes.ts';
 
@@ -22,6 +23,8 @@ export interface ConverterOptions {
   lenient?: boolean;
   /** Where losses (constructs a target cannot carry exactly) are recorded. */
   losses?: LossLog;
+  /** The names earlier runs chose where derived ones clashed (from the lock), and this run's. */
+  book?: NameBook;
 }
 
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
@@ -62,6 +65,7 @@ export class SchemaConverter {
   readonly types = new Map<string, NamedType>();
   readonly losses: LossLog;
   readonly lenient: boolean;
+  readonly book: NameBook;
   private readonly typeNames = new Namespace();
   private readonly components = new Map<string, Typed>();
   /** Foreign documents: the type name each component was given before any conversion. */
@@ -84,6 +88,7 @@ export class SchemaConverter {
     this.diagnostics = diagnostics;
     this.lenient = options.lenient === true;
     this.losses = options.losses ?? new LossLog();
+    this.book = options.book ?? new NameBook();
   }
 
   /** Converts every component schema, so unused ones are emitted too. */
@@ -317,15 +322,16 @@ export class SchemaConverter {
   private fields(properties: Schema, required: ReadonlySet<unknown>, pointer: string, owner: string): Field[] {
     const fields: Field[] = [];
     const names = Object.keys(properties);
-    // A foreign document's names are checked all at once (most objects need nothing); a contract's
-    // one by one, each against those before it.
-    const lenientNames = this.lenient ? lenientFieldNames(this, names, pointer) : undefined;
-    const graphqlNames = this.lenient ? undefined : new Namespace();
-    const protoNames = this.lenient ? undefined : new Namespace(protoFieldKey);
+    const given = new Map<string, GivenNames>();
+    for (const name of names) {
+      const named = givenFieldNames(this, properties[name], appendPointer(pointer, name));
+      if (named) given.set(name, named);
+    }
+    const spelledNames = fieldNames(this, owner, names, given, pointer);
     for (const name of names) {
       const propertySchema = properties[name];
       const fieldPointer = appendPointer(pointer, name);
-      const spelled = graphqlNames && protoNames ? strictFieldNames(this, name, fieldPointer, graphqlNames, protoNames) : lenientNames?.get(name);
+      const spelled = spelledNames?.get(name);
       const typed = this.typeOf(propertySchema, fieldPointer, owner + this.pascal(name));
       fields.push(this.field(name, typed, required.has(name), propertySchema, fieldPointer, spelled));
     }
@@ -375,14 +381,36 @@ export class SchemaConverter {
     };
   }
 
+  /** The names `x-enum-varnames` gives the values, in the order of `enum`, by value. */
+  private givenEnumNames(schema: Schema, pointer: string): Map<string, string> {
+    const given = new Map<string, string>();
+    const names = schema['x-enum-varnames'];
+    if (names === undefined) return given;
+    const values = schema.enum as unknown[];
+    const where = appendPointer(pointer, 'x-enum-varnames');
+    if (!Array.isArray(names) || names.length !== values.length) {
+      this.report('extension-invalid', `'x-enum-varnames' must list one name for each of the ${values.length} values of \`enum\`, in its order`, where);
+      return given;
+    }
+    names.forEach((name, index) => {
+      const value = values[index];
+      if (typeof name !== 'string' || constantCase(name) === '' || !/^[A-Za-z_][0-9A-Za-z_]*$/.test(name)) {
+        this.report('extension-invalid', `'x-enum-varnames' gives ${JSON.stringify(name)}, which is not a name (letters, digits, underscores)`, appendPointer(where, index));
+      } else if (typeof value === 'string' && !given.has(value)) {
+        given.set(value, name);
+      }
+    });
+    return given;
+  }
+
   private enumType(schema: Schema, pointer: string, hint: string): TypeRef {
     const values = [...new Set((schema.enum as unknown[]).filter((value): value is string => typeof value === 'string'))];
     const explicit = schema['x-proto-numbers'];
     if (explicit !== undefined && !isSchema(explicit)) {
       this.report('extension-invalid', "'x-proto-numbers' must map enum values to integers", appendPointer(pointer, 'x-proto-numbers'));
     }
-    const names = this.lenient ? lenientEnumNames(this, values, pointer) : strictEnumNames(this, values, pointer);
     const name = this.claimTypeName(hint, pointer);
+    const names = enumValueNames(this, name, values, this.givenEnumNames(schema, pointer), pointer);
     const enumType: EnumType = {
       kind: 'enum',
       name,

@@ -135,7 +135,7 @@ describe('names that would clash in the generated layers', () => {
     const enums = "    Color:\n      type: string\n      enum: [red_x, unspecified]\n    ColorRed:\n      type: string\n      enum: [x]\n";
     const result = await compile({ 'openapi.yaml': schemaWith(enums) });
     expect(result.summary.map((entry) => [entry.code, entry.message])).toEqual([
-      ['name-collision', "enum value 'unspecified' would be the proto zero value '<ENUM>_UNSPECIFIED'"],
+      ['name-renamed', "enum value 'unspecified' clashes with 'the zero value UNSPECIFIED'; it is 'UNSPECIFIED_2'"],
     ]);
     const clash = await compile({ 'openapi.yaml': schemaWith(enums.replace('unspecified', 'blue').replace('[x]', '[x, y]')) });
     expect(clash.summary.map((entry) => [entry.code, entry.message])).toEqual([

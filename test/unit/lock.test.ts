@@ -144,6 +144,19 @@ describe('proto number lock', () => {
     });
   }
 
+  it('a property renamed with its old number pinned takes that number; the old name is not reserved', () => {
+    const renamed = evolve(['id', 'count', 'status'], ['id', 'total=2', 'status']);
+    expect(numbersOf(renamed)).toEqual({ id: 1, total: 2, status: 3 });
+    expect(renamed.file.messages[0]?.reserved).toEqual({ numbers: [], names: [] });
+    expect(renamed.diagnostics.map((entry) => [entry.code, entry.severity, entry.message])).toEqual([['proto-number-rebound', 'info', "Study.total takes number 2 from 'count', which left Study"]]);
+    expect(renamed.lock.messages.Study).toEqual({ numbers: { id: 1, total: 2, status: 3 }, reserved: {} });
+    // The next run finds the number locked to the new name: nothing more to say.
+    expect(applyLock(file(['id', 'total=2', 'status']), renamed.lock, locate).diagnostics).toEqual([]);
+    // Pinning the number of a field that is still there stays a collision.
+    const kept = applyLock(file(['id', 'count', 'total=2']), evolve(['id', 'count']).lock, locate);
+    expect(kept.diagnostics.map((entry) => entry.code)).toEqual(['proto-number-collision']);
+  });
+
   it('reports an explicit number in the reserved range', () => {
     const result = applyLock(file(['a=19500']), { messages: {}, enums: {} }, locate);
     expect(result.diagnostics.map((entry) => entry.code)).toEqual(['proto-number-invalid']);

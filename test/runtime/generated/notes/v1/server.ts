@@ -89,13 +89,13 @@ export interface NotesV1Handlers {
   /**
    * List notes
    *
-   * GET /notes. Requires bearerAuth with role reader; or bearerAuth with role writer.
+   * GET /notes. Requires bearerAuth with role reader or writer.
    */
   listNotes(input: ListNotesInput, context: OperationContext): Promise<ListNotesOutput>;
   /**
    * Get a note
    *
-   * GET /notes/{noteId}. Requires bearerAuth with role reader; or bearerAuth with role writer.
+   * GET /notes/{noteId}. Requires bearerAuth with role reader or writer.
    */
   getNote(input: GetNoteInput, context: OperationContext): Promise<GetNoteOutput>;
   /**
@@ -115,7 +115,7 @@ export interface NotesV1Handlers {
   /**
    * Fail with a given error code
    *
-   * POST /notes/{noteId}/failure. Requires bearerAuth with role reader; or bearerAuth with role writer.
+   * POST /notes/{noteId}/failure. Requires bearerAuth with role reader or writer.
    */
   failNote(input: FailNoteInput, context: OperationContext): Promise<FailNoteOutput>;
   /**
@@ -127,19 +127,19 @@ export interface NotesV1Handlers {
   /**
    * Download the attachment
    *
-   * GET /notes/{noteId}/attachment. Requires bearerAuth with role reader; or bearerAuth with role writer.
+   * GET /notes/{noteId}/attachment. Requires bearerAuth with role reader or writer.
    */
   downloadAttachment(input: DownloadAttachmentInput, context: OperationContext): Promise<DownloadAttachmentOutput>;
   /**
    * The note as plain text
    *
-   * GET /notes/{noteId}/text. Requires bearerAuth with role reader; or bearerAuth with role writer.
+   * GET /notes/{noteId}/text. Requires bearerAuth with role reader or writer.
    */
   renderNote(input: RenderNoteInput, context: OperationContext): Promise<RenderNoteOutput>;
   /**
    * Watch note events
    *
-   * GET /events. Requires bearerAuth with role reader; or bearerAuth with role writer.
+   * GET /events. Requires bearerAuth with role reader or writer.
    */
   watchNotes(input: WatchNotesInput, context: OperationContext): AsyncIterable<WatchNotesOutput> | Promise<AsyncIterable<WatchNotesOutput>>;
 }
