@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import parsePrometheus from 'parse-prometheus-text-format';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { call, grpcClient } from './clients.ts';
 import { postgresReason, usePostgresServer } from './postgres-cluster.ts';
 import { killServer, scratchDataDir, startServerProcess, useServerBeside, type ServerProcess } from './server-process.ts';

@@ -64,6 +64,27 @@ describe('one implementation, three protocols', () => {
   });
 });
 
+describe('names the contract chose, or the compiler chose for it, in every protocol', () => {
+  // Priority: `low` and `-low` (LOW and LOW_2); Tone: `+1` and `-1` named by x-enum-varnames;
+  // wordLimit: `maxWords` in GraphQL and `word_cap` in proto.
+  it('a write through REST reads back through GraphQL and gRPC under the chosen names', async () => {
+    const created = (await (await rest('/notes', { method: 'POST', token: writer, body: JSON.stringify({ title: 'Chosen', priority: '-low', tone: '-1', wordLimit: 50 }) })).json()) as { id: string };
+    const viaGraphql = await gql('query($id: String!) { getNote(noteId: $id) { priority tone maxWords } }', { id: created.id }, reader);
+    expect(viaGraphql.body.data?.getNote).toEqual({ priority: 'LOW_2', tone: 'DISAGREE', maxWords: '50' });
+    const viaGrpc = (await grpc('GetNote', { note_id: created.id }, reader)).response?.body as Record<string, unknown>;
+    expect(viaGrpc).toMatchObject({ priority: 'PRIORITY_LOW_2', tone: 'TONE_DISAGREE', word_cap: '50' });
+  });
+
+  it('writes through GraphQL and gRPC arrive as the JSON values', async () => {
+    const viaGraphql = await gql('mutation($input: NoteCreateInput!) { createNote(input: $input) { id } }', { input: { title: 'Graph', priority: 'LOW', tone: 'AGREE', maxWords: '7' } }, writer);
+    const graphqlId = (viaGraphql.body.data?.createNote as { id: string }).id;
+    expect(await (await rest(`/notes/${graphqlId}`, { token: reader })).json()).toMatchObject({ priority: 'low', tone: '+1', wordLimit: 7 });
+    const viaGrpc = await grpc('CreateNote', { body: { title: 'Wire', priority: 'PRIORITY_LOW_2', tone: 'TONE_DISAGREE', word_cap: '9' } }, writer);
+    const grpcId = (viaGrpc.response?.body as { id: string }).id;
+    expect(await (await rest(`/notes/${grpcId}`, { token: reader })).json()).toMatchObject({ priority: '-low', tone: '-1', wordLimit: 9 });
+  });
+});
+
 describe('validation is the contract\'s, in every protocol', () => {
   const tooLong = 'A title far longer than twenty';
   it('rejects a length GraphQL and proto cannot express', async () => {

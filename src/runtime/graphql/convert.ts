@@ -1,5 +1,5 @@
 import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
-import { camelCase, constantCase, graphqlFieldName } from '../../compiler/names.ts';
+import { camelCase, enumValueName, fieldGraphqlName } from '../../compiler/names.ts';
 
 /**
  * Converts between GraphQL values and the contract's JSON, guided by the IR: field and argument
@@ -8,12 +8,16 @@ import { camelCase, constantCase, graphqlFieldName } from '../../compiler/names.
  */
 export class GraphqlShapes {
   private readonly types: ReadonlyMap<string, NamedType>;
+  /** By enum: GraphQL name -> JSON value, and JSON value -> GraphQL name. */
   private readonly enumValues = new Map<string, Map<string, string>>();
+  private readonly enumNames = new Map<string, Map<string, string>>();
 
   constructor(api: Api) {
     this.types = new Map(api.types.map((type) => [type.name, type]));
     for (const type of api.types) {
-      if (type.kind === 'enum') this.enumValues.set(type.name, new Map(type.values.map((value) => [constantCase(value.value), value.value])));
+      if (type.kind !== 'enum') continue;
+      this.enumValues.set(type.name, new Map(type.values.map((value) => [enumValueName(value), value.value])));
+      this.enumNames.set(type.name, new Map(type.values.map((value) => [value.value, enumValueName(value)])));
     }
   }
 
@@ -63,7 +67,7 @@ export class GraphqlShapes {
     }
     const out: Record<string, unknown> = {};
     for (const field of type.fields) {
-      const item = record[graphqlFieldName(field.name)];
+      const item = record[fieldGraphqlName(field)];
       if (item !== undefined) out[field.name] = this.toJson(item, field.type);
     }
     return out;
@@ -71,7 +75,7 @@ export class GraphqlShapes {
 
   private namedFromJson(value: unknown, name: string): unknown {
     const type = this.types.get(name);
-    if (type?.kind === 'enum') return typeof value === 'string' ? constantCase(value) : value;
+    if (type?.kind === 'enum') return typeof value === 'string' ? (this.enumNames.get(name)?.get(value) ?? value) : value;
     if (type === undefined || typeof value !== 'object') return value;
     const record = value as Record<string, unknown>;
     if (type.kind === 'union') {
@@ -82,7 +86,7 @@ export class GraphqlShapes {
     const out: Record<string, unknown> = { __typename: type.name };
     for (const field of type.fields) {
       if (field.writeOnly || record[field.name] === undefined) continue;
-      out[graphqlFieldName(field.name)] = this.fromJson(record[field.name], field.type);
+      out[fieldGraphqlName(field)] = this.fromJson(record[field.name], field.type);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
-import { constantCase, protoFieldName, snakeCase } from '../../compiler/names.ts';
+import { constantCase, enumValueName, fieldProtoName, snakeCase } from '../../compiler/names.ts';
 
 type Message = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ export class ProtoShapes {
     for (const type of api.types) {
       if (type.kind !== 'enum') continue;
       const prefix = constantCase(type.name);
-      const pairs = type.values.map((value) => [value.value, `${prefix}_${constantCase(value.value)}`] as const);
+      const pairs = type.values.map((value) => [value.value, `${prefix}_${enumValueName(value)}`] as const);
       this.toEnumName.set(type.name, new Map(pairs));
       this.fromEnumName.set(type.name, new Map(pairs.map(([json, proto]) => [proto, json])));
     }
@@ -88,7 +88,7 @@ export class ProtoShapes {
     }
     const out: Message = {};
     for (const field of type.fields) {
-      const item = this.toJson(message[protoFieldName(field.name)], field.type);
+      const item = this.toJson(message[fieldProtoName(field)], field.type);
       if (item !== undefined) out[field.name] = item;
       // A required field is always present in the contract's JSON: null when it may be, else the proto default.
       else if (field.required && field.nullable) out[field.name] = null;
@@ -110,7 +110,7 @@ export class ProtoShapes {
     const out: Message = {};
     for (const field of type.fields) {
       const item = this.fromJson(record[field.name], field.type);
-      if (item !== undefined) out[protoFieldName(field.name)] = item;
+      if (item !== undefined) out[fieldProtoName(field)] = item;
     }
     return out;
   }

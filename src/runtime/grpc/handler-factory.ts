@@ -1,6 +1,6 @@
 import { loadPackageDefinition, Metadata, type Server, type ServerUnaryCall, type ServerReadableStream, type ServerWritableStream, type sendUnaryData, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { parameterFieldName, pascalCase, protoFieldName } from '../../compiler/names.ts';
+import { parameterProtoName, pascalCase } from '../../compiler/names.ts';
 import { protoPackage, protoServiceName } from '../../compiler/emit/proto/transform.ts';
 import type { Operation } from '../../compiler/ir.ts';
 import type { Authenticator } from '../auth.ts';
@@ -156,7 +156,7 @@ function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes):
   for (const parameter of operation.parameters) {
     if (parameter.in === 'cookie') continue;
     const group = (input[parameter.in] ??= {});
-    const value = shapes.toJson(request[protoFieldName(parameterFieldName(parameter.name))], parameter.type);
+    const value = shapes.toJson(request[parameterProtoName(parameter)], parameter.type);
     if (value !== undefined && value !== '') group[parameter.name] = value;
   }
   if (operation.body?.kind === 'json' && request.body !== undefined && request.body !== null) input.body = shapes.toJson(request.body, operation.body.type);

@@ -1,5 +1,4 @@
 import type { AssignReviewInput, CreateReviewInput, SubmitReviewInput } from '../../../generated/ts/review/v1/server.ts';
-import { ApiError } from '../../runtime/errors.ts';
 import type { OperationContext } from '../../runtime/handler.ts';
 import { notFound, orgOf, requireRole } from '../access.ts';
 import { assertVersion } from '../concurrency.ts';

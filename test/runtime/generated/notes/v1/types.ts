@@ -134,6 +134,13 @@ export type components = {
     schemas: {
         /** @enum {string} */
         NoteStatus: "draft" | "in_review" | "published";
+        /**
+         * @description `low` and `-low` are both LOW in GraphQL and proto; the second is LOW_2.
+         * @enum {string}
+         */
+        Priority: "low" | "-low" | "high";
+        /** @enum {string} */
+        Tone: "+1" | "-1";
         Note: {
             id: $Read<string>;
             title: string;
@@ -145,12 +152,18 @@ export type components = {
             createdAt: $Read<string>;
             secret?: $Write<string>;
             author?: string;
+            priority?: components["schemas"]["Priority"];
+            tone?: components["schemas"]["Tone"];
+            wordLimit?: number;
         };
         NoteCreate: {
             title: string;
             status?: components["schemas"]["NoteStatus"];
             tags?: string[];
             secret?: $Write<string>;
+            priority?: components["schemas"]["Priority"];
+            tone?: components["schemas"]["Tone"];
+            wordLimit?: number;
         };
         NoteUpdate: {
             title?: string;
