@@ -11,6 +11,7 @@ import { DiffContext } from './diff/context.ts';
 import { compareVersionSunset } from './diff/lifecycle.ts';
 import { compareOperations } from './diff/operations.ts';
 import { compareProtoNumbers } from './diff/proto-numbers.ts';
+import { compareSpellings } from './diff/spellings.ts';
 import { ValueDiff } from './diff/values.ts';
 
 /**
@@ -23,6 +24,7 @@ export function diffContracts(base: ContractSide, revision: ContractSide): Array
   const values = new ValueDiff(context);
   compareOperations(values);
   reportUnreachedSchemas(context);
+  compareSpellings(context);
   if (context.sameMajor) {
     compareVersionSunset(context);
     compareProtoNumbers(context);

@@ -1,5 +1,5 @@
 import type { Field, ObjectType } from '../../compiler/ir.ts';
-import { protoFieldName } from '../../compiler/names.ts';
+import { fieldProtoName } from '../../compiler/names.ts';
 import { getAtPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
 import { compareConstraints } from './constraints.ts';
@@ -32,7 +32,7 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
         message: `property '${name}' of ${revision.name} is renamed to '${target.name}' and keeps its proto number`,
         at: { side: 'revision', pointer: target.pointer },
         // JSON and GraphQL lose the old name; the proto field keeps its number under the new one.
-        subjects: { ...fieldSubjects(revision, name, direction, routes), proto: `${revision.name}.${protoFieldName(target.name)}` },
+        subjects: { ...fieldSubjects(revision, name, direction, routes), proto: `${revision.name}.${fieldProtoName(target)}` },
         direction,
       });
       compareField(diff, revision, field, target, direction, routes);
@@ -115,8 +115,8 @@ function renamesKeepingNumbers(
   const added = [...revisionFields.keys()].filter((name) => !baseFields.has(name));
   for (const name of baseFields.keys()) {
     if (revisionFields.has(name)) continue;
-    const number = before[protoFieldName(name)];
-    const match = added.find((candidate) => number !== undefined && after[protoFieldName(candidate)] === number);
+    const number = before[fieldProtoName(baseFields.get(name)!)];
+    const match = added.find((candidate) => number !== undefined && after[fieldProtoName(revisionFields.get(candidate)!)] === number);
     if (match !== undefined) renamed.set(name, match);
   }
   return renamed;
