@@ -12,6 +12,7 @@ import { compareVersionSunset } from './diff/lifecycle.ts';
 import { compareOperations } from './diff/operations.ts';
 import { compareProtoNumbers } from './diff/proto-numbers.ts';
 import { compareSpellings } from './diff/spellings.ts';
+import { compareWebhooks } from './diff/http.ts';
 import { ValueDiff } from './diff/values.ts';
 
 /**
@@ -25,6 +26,7 @@ export function diffContracts(base: ContractSide, revision: ContractSide): Array
   compareOperations(values);
   reportUnreachedSchemas(context);
   compareSpellings(context);
+  compareWebhooks(context);
   if (context.sameMajor) {
     compareVersionSunset(context);
     compareProtoNumbers(context);

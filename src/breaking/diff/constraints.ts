@@ -68,6 +68,13 @@ export function keywordChanges(base: Schema, revision: Schema, revisionPointers:
     if (after === undefined) add(keyword, `${keyword} ${JSON.stringify(before)} removed`, false);
     else add(keyword, before === undefined ? `${keyword} ${JSON.stringify(after)} added` : `${keyword} ${JSON.stringify(before)} -> ${JSON.stringify(after)}`, true);
   }
+  // A value fixed by `const` (or a one-value `enum`) that appears or goes narrows or widens what is
+  // accepted; one that changes is its own rule (`const-changed`).
+  const before = constOf(base);
+  const after = constOf(revision);
+  if ((before === undefined) !== (after === undefined)) {
+    add('const', after === undefined ? `const ${JSON.stringify(before)} removed` : `const ${JSON.stringify(after)} added`, after !== undefined);
+  }
   if ((base.uniqueItems === true) !== (revision.uniqueItems === true)) {
     add('uniqueItems', revision.uniqueItems === true ? 'uniqueItems added' : 'uniqueItems removed', revision.uniqueItems === true);
   }
@@ -97,6 +104,17 @@ export function compareConstraints(context: DiffContext, place: Place, baseType:
       direction: place.direction,
     });
   }
+  const before = constOf(base.schema);
+  const after = constOf(revision.schema);
+  if (before !== undefined && after !== undefined && JSON.stringify(before) !== JSON.stringify(after)) {
+    context.report('const-changed', {
+      subject: place.subject,
+      message: `${place.label} is fixed to ${JSON.stringify(after)}, no longer ${JSON.stringify(before)}`,
+      at: { side: 'revision', pointer: revision.pointers.get('const') ?? revision.pointers.get('enum') ?? place.revisionPointer },
+      subjects: place.subjects,
+      direction: place.direction,
+    });
+  }
   const plain = (type: TypeRef): boolean => type.kind === 'scalar' && (['string'] as ScalarKind[]).includes(type.scalar);
   const format = (schema: Schema): string | undefined => (typeof schema.format === 'string' && !typedFormats.has(schema.format) ? schema.format : undefined);
   if (plain(baseType) && plain(revisionType) && format(base.schema) !== format(revision.schema)) {
@@ -118,6 +136,12 @@ export function compareConstraints(context: DiffContext, place: Place, baseType:
       direction: place.direction,
     });
   }
+}
+
+/** The one value a schema allows: its `const`, or the single value of its `enum`. */
+function constOf(schema: Schema): unknown {
+  if (Object.hasOwn(schema, 'const')) return schema.const;
+  return Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : undefined;
 }
 
 function isRecord(value: unknown): value is Schema {

@@ -8,6 +8,7 @@ import { compareParameters } from './parameters.ts';
 import { compareBodies, compareResults } from './payloads.ts';
 import { routeOf } from './reach.ts';
 import { compareSecurity } from './security.ts';
+import { compareHttpDetails } from './http.ts';
 import type { ValueDiff } from './values.ts';
 
 /** An operation of the base and the one of the revision it continues as. */
@@ -126,6 +127,7 @@ function compareOperation(values: ValueDiff, pair: OperationPair, service: strin
   compareLifecycle(context, pair, subjects);
   compareSecurity(context, pair, subjects);
   compareParameters(values, pair);
+  compareHttpDetails(context, pair, subjects);
   compareBodies(values, pair);
   compareResults(values, pair);
 }

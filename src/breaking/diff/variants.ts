@@ -1,5 +1,5 @@
 import type { EnumType, UnionType } from '../../compiler/ir.ts';
-import { getAtPointer } from '../../compiler/pointer.ts';
+import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
 import type { DiffContext } from './context.ts';
 import { enumValueSubjects, typeSubjects, variantSubjects } from './names.ts';
 import type { Direction } from './reach.ts';
@@ -54,8 +54,25 @@ export function compareUnions(diff: ValueDiff, base: UnionType, revision: UnionT
   }
   const after = new Map(revision.variants.map((variant) => [variant.tag, variant]));
   const before = new Map(base.variants.map((variant) => [variant.tag, variant]));
+  // A variant whose type stays while its tag changes: the discriminator mapping changed.
+  const retagged = new Map<string, string>();
+  for (const variant of base.variants) {
+    if (after.has(variant.tag)) continue;
+    const moved = revision.variants.find((candidate) => candidate.type === variant.type && !before.has(candidate.tag) && ![...retagged.values()].includes(candidate.tag));
+    if (moved) retagged.set(variant.tag, moved.tag);
+  }
   base.variants.forEach((variant, index) => {
-    const other = after.get(variant.tag);
+    const retag = retagged.get(variant.tag);
+    const other = after.get(variant.tag) ?? (retag !== undefined ? after.get(retag) : undefined);
+    if (retag !== undefined && other) {
+      context.report('discriminator-mapping-changed', {
+        subject: `${revision.name}.${variant.tag}`,
+        message: `variant ${variant.type} of ${revision.name} is tagged '${retag}', no longer '${variant.tag}'`,
+        at: { side: 'revision', pointer: mappingPointer(context.revision.api.document, revision.pointer, retag) ?? variantPointer(context.revision.api.document, revision.pointer, revision.variants.indexOf(other)) },
+        subjects: variantSubjects(revision, retag, other.type, direction, routes),
+        direction,
+      });
+    }
     if (other) {
       const place = {
         subject: `${revision.name}.${variant.tag}`,
@@ -76,8 +93,9 @@ export function compareUnions(diff: ValueDiff, base: UnionType, revision: UnionT
       direction,
     });
   });
+  const retags = new Set(retagged.values());
   revision.variants.forEach((variant, index) => {
-    if (before.has(variant.tag)) return;
+    if (before.has(variant.tag) || retags.has(variant.tag)) return;
     context.report(direction === 'request' ? 'request-union-variant-added' : 'response-union-variant-added', {
       subject: `${revision.name}.${variant.tag}`,
       message: `${revision.name} gains the variant '${variant.tag}' (${variant.type})`,
@@ -98,6 +116,12 @@ function entryPointer(document: unknown, pointer: string, keyword: string, value
   const list = getAtPointer(document, `${pointer}/${keyword}`);
   const index = Array.isArray(list) ? list.indexOf(value) : -1;
   return index === -1 ? pointer : `${pointer}/${keyword}/${index}`;
+}
+
+// The mapping entry of a tag, when the discriminator lists one.
+function mappingPointer(document: unknown, pointer: string, tag: string): string | undefined {
+  const mapping = getAtPointer(document, `${pointer}/discriminator/mapping`);
+  return mapping !== null && typeof mapping === 'object' && Object.hasOwn(mapping, tag) ? appendPointer(`${pointer}/discriminator/mapping`, tag) : undefined;
 }
 
 // A union is a `oneOf` or an `anyOf`; its variants are the branches in order.

@@ -75,6 +75,12 @@ export const inputRules = {
     verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
     explanation: 'REST clients sending it get 415, and the generated TypeScript keys request content by media type. GraphQL and gRPC carry the body in their own encoding.',
   },
+  'parameter-serialization-changed': {
+    area: 'parameters',
+    purpose: 'A parameter keeps its name and type but is serialized otherwise (`style`, `explode`, `allowReserved`).',
+    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: S }),
+    explanation: 'REST clients write arrays and objects into the URL or header as the old rule said (`ids=1,2` against `ids=1&ids=2`), which the server now reads otherwise. GraphQL and gRPC carry parameters as typed fields.',
+  },
   'security-added': {
     area: 'security',
     purpose: 'A public operation now requires credentials.',

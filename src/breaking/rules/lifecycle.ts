@@ -18,8 +18,8 @@ export const lifecycleRules = {
   'sunset-brought-forward': {
     area: 'deprecation and sunset',
     purpose: 'A sunset date moves earlier.',
-    verdicts: everywhere(D),
-    explanation: 'Clients who planned for the published date have less time.',
+    verdicts: everywhere(B),
+    explanation: 'The published date was a promise: clients who planned for it lose service earlier than announced. Acknowledge it in the changelog once they have been told.',
   },
   'sunset-postponed': {
     area: 'deprecation and sunset',

@@ -12,8 +12,8 @@ export const valueRules = {
   'response-int32-to-int64': {
     area: 'types and formats',
     purpose: 'A response integer widens from int32 to int64.',
-    verdicts: on({ rest: D, graphql: B, wire: D, json: D, ts: B }),
-    explanation: 'A JSON number looks the same, but values past 2^31 overflow clients that assumed 32 bits. GraphQL changes the field from `Int` to `Long` (a string), which typed clients reject. On the proto wire int32 and int64 share the varint encoding, so old stubs decode it and truncate large values; proto JSON writes int64 as a string, which proto parsers accept for int32. The gRPC TypeScript (ts-proto, `forceLong=string`) changes from `number` to `string`.',
+    verdicts: on({ rest: D, graphql: B, wire: D, json: B, ts: B }),
+    explanation: 'A JSON number looks the same, but values past 2^31 overflow clients that assumed 32 bits. GraphQL changes the field from `Int` to `Long` (a string), which typed clients reject. On the proto wire int32 and int64 share the varint encoding, so old stubs decode it and truncate large values. proto JSON writes int64 as a string (`"42"` where it wrote `42`): a protobuf parser with the old stub accepts it, but a client reading the JSON itself gets a string where it expects a number. The gRPC TypeScript (ts-proto, `forceLong=string`) changes from `number` to `string`.',
   },
   'request-int32-to-int64': {
     area: 'types and formats',
@@ -116,6 +116,18 @@ export const valueRules = {
     purpose: 'The discriminator property of a oneOf is renamed.',
     verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
     explanation: 'JSON bodies carry the tag in that property. GraphQL tells variants apart by `__typename` and proto by the oneof field, so neither sees it.',
+  },
+  'const-changed': {
+    area: 'defaults and constraints',
+    purpose: 'A value fixed by `const` (or a one-value `enum`) is fixed to another value.',
+    verdicts: everywhere(B),
+    explanation: 'Clients that send the old value are rejected by the validation every protocol shares; clients that read it (an event type, a kind) compare it with the old one, and TypeScript types it as the literal.',
+  },
+  'discriminator-mapping-changed': {
+    area: 'unions',
+    purpose: 'A variant of a oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
+    verdicts: on({ rest: B, graphql: S, wire: B, json: B, ts: B }),
+    explanation: 'JSON bodies carry the new tag, which clients switching on the old one do not know, and requests with the old tag are rejected. GraphQL tells variants apart by `__typename`, which stays. proto names the oneof field after the tag, so the field (and with it its number) changes on the wire and in proto JSON.',
   },
   'request-constraint-tightened': {
     area: 'defaults and constraints',
