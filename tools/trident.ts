@@ -8,6 +8,7 @@
 import module from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { changelogUsage } from './changelog/usage.ts';
 import { conformanceUsage } from './conformance-usage.ts';
 import { generateUsage } from './generate/usage.ts';
 import { initUsage } from './init.ts';
@@ -106,6 +107,11 @@ const commands: Record<string, Command> = {
       exit codes: 0 passed, 1 a breaking (or, with --fail-on dangerous, dangerous) change or a policy
                   violation blocks, 2 the gate could not judge`,
     run: async (argv) => (await import('./breaking.ts')).main(argv),
+  },
+  changelog: {
+    tools: true,
+    usage: changelogUsage,
+    run: async (argv) => (await import('./changelog.ts')).main(argv),
   },
   serve: {
     usage: `  trident serve [--self-check]

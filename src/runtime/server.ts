@@ -71,6 +71,12 @@ export interface ServerOptions {
   drainDelayMs?: number;
   /** What one GraphQL request may ask for and spend; `defaultQueryLimits` unless given. */
   graphqlLimits?: QueryLimits;
+  /**
+   * The project root, where the changelog pages (`/docs<base>/changelog`) are read: the JSON that
+   * `trident changelog --write` puts in `<output>/changelog/`, else the git history of the
+   * contracts. The current directory by default, where `trident serve` runs.
+   */
+  root?: string;
 }
 
 // Request logs carry the method and path only: query strings, headers (the bearer token) and
@@ -192,7 +198,8 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
     health.setStatus(grpcServiceName(api), 'SERVING');
     report.push({ ...api, graphql: graphqlEndpoint(api), grpcService: grpcServiceName(api), docs: pages.reference ? `/docs${api.basePath}` : undefined });
   }
-  registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })), { reference: pages.reference, graphiql: pages.graphiql });
+  const changelog = { root: options.root ?? process.cwd(), notFound: (detail: string, instance: string) => toProblem(new ApiError('not_found', detail), instance, shape) };
+  registerDocs(http, served.map(({ loaded, served: api }) => ({ api, openapi: loaded.openapi })), { reference: pages.reference, graphiql: pages.graphiql }, changelog);
   operations.register(http, health, report.map((api) => api.grpcService), shape);
   health.addToServer(grpc);
   new ReflectionService(described).addToServer(grpc);

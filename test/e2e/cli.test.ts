@@ -21,7 +21,7 @@ function trident(args: string[], cwd = repoRoot, env: Record<string, string> = {
   });
 }
 
-const commands = ['generate', 'diagnostics', 'breaking', 'serve', 'token', 'conformance', 'init', 'package'];
+const commands = ['generate', 'diagnostics', 'breaking', 'changelog', 'serve', 'token', 'conformance', 'init', 'package'];
 const scratch = mkdtempSync(join(tmpdir(), 'trident-cli-'));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

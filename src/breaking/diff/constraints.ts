@@ -118,7 +118,10 @@ export function compareConstraints(context: DiffContext, place: Place, baseType:
   const plain = (type: TypeRef): boolean => type.kind === 'scalar' && (['string'] as ScalarKind[]).includes(type.scalar);
   const format = (schema: Schema): string | undefined => (typeof schema.format === 'string' && !typedFormats.has(schema.format) ? schema.format : undefined);
   if (plain(baseType) && plain(revisionType) && format(base.schema) !== format(revision.schema)) {
-    context.report('string-format-changed', {
+    // The server checks formats (email, uuid, ...) on what clients send: a new or other format
+    // refuses values it took, a removed one accepts more.
+    const rule = !request ? 'string-format-changed' : format(revision.schema) === undefined ? 'request-constraint-loosened' : 'request-constraint-tightened';
+    context.report(rule, {
       subject: place.subject,
       message: `the format of ${place.label} changes from ${format(base.schema) ?? 'none'} to ${format(revision.schema) ?? 'none'}`,
       at: { side: 'revision', pointer: revision.pointers.get('format') ?? place.revisionPointer },

@@ -36,18 +36,17 @@ export function securityChanges(base: SecurityRequirement[], revision: SecurityR
   const gone = base.filter((before) => !revision.some((after) => same(before, after)));
   const fresh = revision.filter((after) => !base.some((before) => same(before, after)));
   const paired = new Set<SecurityRequirement>();
-  const partner = (before: SecurityRequirement, fits: (after: SecurityRequirement) => boolean) =>
-    fresh.find((after) => !paired.has(after) && fits(after));
+  const partner = (fits: (after: SecurityRequirement) => boolean) => fresh.find((after) => !paired.has(after) && fits(after));
   for (const before of gone) {
     if (revision.some((after) => covers(after, before))) {
-      const looser = partner(before, (after) => covers(after, before));
+      const looser = partner((after) => covers(after, before));
       if (looser) {
         paired.add(looser);
         changes.loosened.push([before, looser]);
       }
       continue;
     }
-    const stricter = partner(before, (after) => covers(before, after));
+    const stricter = partner((after) => covers(before, after));
     if (stricter) {
       paired.add(stricter);
       changes.tightened.push([before, stricter]);

@@ -55,7 +55,9 @@ export class ValueDiff {
     if (!base || !revision) return;
     if (base.kind !== revision.kind) return this.changed('type-changed', place, `${base.kind} ${base.name}`, `${revision.kind} ${revision.name}`);
     if (baseName !== revisionName) {
-      this.context.report('schema-renamed', {
+      // An inline schema that became a component keeps its shape; only the generated type names move.
+      const extracted = !/^\/components\/schemas\/[^/]+$/.test(base.pointer) && /^\/components\/schemas\/[^/]+$/.test(revision.pointer);
+      this.context.report(extracted ? 'schema-extracted' : 'schema-renamed', {
         subject: `${baseName} -> ${revisionName}`,
         message: `schema '${baseName}' is replaced by '${revisionName}' in ${place.label}`,
         at: { side: 'revision', pointer: place.revisionPointer },
@@ -88,9 +90,15 @@ function scalarRule(base: ScalarKind, revision: ScalarKind, direction: Direction
   if (change === 'int32->int64') return direction === 'request' ? 'request-int32-to-int64' : 'response-int32-to-int64';
   if (change === 'int64->int32') return direction === 'request' ? 'request-int64-to-int32' : 'response-int64-to-int32';
   if (change === 'float->double' || change === 'double->float') return 'float-double-changed';
+  if ((base === 'int32' || base === 'int64') && (revision === 'float' || revision === 'double')) return 'integer-to-number';
+  if ((base === 'date' && revision === 'datetime') || (base === 'datetime' && revision === 'date')) return 'date-time-date-changed';
   const textual = new Set<ScalarKind>(['string', 'date', 'datetime']);
-  if (textual.has(base) && textual.has(revision)) return base === 'datetime' || revision === 'datetime' ? 'date-time-format-changed' : 'string-format-changed';
-  return 'type-changed';
+  if (!textual.has(base) || !textual.has(revision)) return 'type-changed';
+  // A request string gaining a format the server checks refuses values it took (and GraphQL and
+  // proto type a date-time otherwise); a plain date format lost accepts more.
+  if (direction === 'request' && base === 'string') return 'request-constraint-tightened';
+  if (direction === 'request' && base === 'date') return 'request-constraint-loosened';
+  return base === 'datetime' || revision === 'datetime' ? 'date-time-format-changed' : 'string-format-changed';
 }
 
 // How the contract spells each scalar (`format: date-time`), which is what a reader looks for.

@@ -1,6 +1,7 @@
 import type { EnumType, UnionType } from '../../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
 import type { DiffContext } from './context.ts';
+import { enumValueName } from '../../compiler/names.ts';
 import { enumValueSubjects, typeSubjects, variantSubjects } from './names.ts';
 import type { Direction } from './reach.ts';
 import type { ValueDiff } from './values.ts';
@@ -14,8 +15,25 @@ export function compareEnums(context: DiffContext, base: EnumType, revision: Enu
   const routes = routesOf(context, base.name, revision.name, direction);
   const before = new Set(base.values.map((value) => value.value));
   const after = new Set(revision.values.map((value) => value.value));
+  // A value gone and one come that GraphQL and proto name alike: the same value, respelled in JSON.
+  const respelled = new Map<string, string>();
+  for (const entry of base.values) {
+    if (after.has(entry.value)) continue;
+    const twin = revision.values.find((candidate) => !before.has(candidate.value) && enumValueName(candidate) === enumValueName(entry) && ![...respelled.values()].includes(candidate.value));
+    if (twin) respelled.set(entry.value, twin.value);
+  }
+  for (const [value, spelling] of respelled) {
+    context.report('enum-value-respelled', {
+      subject: `${base.name}.${value}`,
+      message: `enum ${revision.name} spells the value '${value}' as '${spelling}' (${enumValueName({ value: spelling })} in GraphQL and proto, as before)`,
+      at: { side: 'revision', pointer: entryPointer(context.revision.api.document, revision.pointer, 'enum', spelling) },
+      subjects: { rest: routes },
+      direction,
+    });
+  }
+  const respellings = new Set(respelled.values());
   for (const value of before) {
-    if (after.has(value)) continue;
+    if (after.has(value) || respelled.has(value)) continue;
     context.report(direction === 'request' ? 'request-enum-value-removed' : 'response-enum-value-removed', {
       subject: `${base.name}.${value}`,
       message: `enum ${base.name} loses the value '${value}'`,
@@ -26,7 +44,7 @@ export function compareEnums(context: DiffContext, base: EnumType, revision: Enu
     });
   }
   for (const entry of revision.values) {
-    if (before.has(entry.value)) continue;
+    if (before.has(entry.value) || respellings.has(entry.value)) continue;
     context.report(direction === 'request' ? 'request-enum-value-added' : 'response-enum-value-added', {
       subject: `${revision.name}.${entry.value}`,
       message: `enum ${revision.name} gains the value '${entry.value}'`,
@@ -65,7 +83,7 @@ export function compareUnions(diff: ValueDiff, base: UnionType, revision: UnionT
     const retag = retagged.get(variant.tag);
     const other = after.get(variant.tag) ?? (retag !== undefined ? after.get(retag) : undefined);
     if (retag !== undefined && other) {
-      context.report('discriminator-mapping-changed', {
+      context.report(direction === 'request' ? 'request-discriminator-mapping-changed' : 'response-discriminator-mapping-changed', {
         subject: `${revision.name}.${variant.tag}`,
         message: `variant ${variant.type} of ${revision.name} is tagged '${retag}', no longer '${variant.tag}'`,
         at: { side: 'revision', pointer: mappingPointer(context.revision.api.document, revision.pointer, retag) ?? variantPointer(context.revision.api.document, revision.pointer, revision.variants.indexOf(other)) },

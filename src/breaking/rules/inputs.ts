@@ -84,8 +84,8 @@ export const inputRules = {
   'security-added': {
     area: 'security',
     purpose: 'A public operation now requires credentials.',
-    verdicts: everywhere(B),
-    explanation: 'Anonymous callers get 401, UNAUTHENTICATED or the GraphQL equivalent: authentication is enforced identically in every protocol.',
+    verdicts: on({ rest: B, graphql: B, wire: B, json: B, ts: S }),
+    explanation: 'Anonymous callers get 401, UNAUTHENTICATED or the GraphQL equivalent: authentication is enforced identically in every protocol. The TypeScript types carry no security, so code still compiles; its calls fail as REST calls do.',
   },
   'security-removed': {
     area: 'security',
@@ -96,14 +96,14 @@ export const inputRules = {
   'security-requirement-tightened': {
     area: 'security',
     purpose: 'A security requirement asks for more: a role or scope, or another scheme beside its own.',
-    verdicts: everywhere(B),
-    explanation: 'Inside one Security Requirement Object every scheme and every role or scope listed is required, so a caller holding what sufficed before is refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol.',
+    verdicts: on({ rest: B, graphql: B, wire: B, json: B, ts: S }),
+    explanation: 'Inside one Security Requirement Object every scheme and every role or scope listed is required, so a caller holding what sufficed before is refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol. The TypeScript types carry no security, so code still compiles; its calls fail as REST calls do.',
   },
   'security-requirement-removed': {
     area: 'security',
     purpose: 'A security requirement that granted access to an operation is gone, and no other admits its callers.',
-    verdicts: everywhere(B),
-    explanation: 'Requirements are alternatives; callers who satisfied only the removed one are refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol.',
+    verdicts: on({ rest: B, graphql: B, wire: B, json: B, ts: S }),
+    explanation: 'Requirements are alternatives; callers who satisfied only the removed one are refused (403, PERMISSION_DENIED, FORBIDDEN) in every protocol. The TypeScript types carry no security, so code still compiles; its calls fail as REST calls do.',
   },
   'security-requirement-loosened': {
     area: 'security',
@@ -120,8 +120,8 @@ export const inputRules = {
   'security-scheme-changed': {
     area: 'security',
     purpose: 'A security scheme an operation requires changes its type, HTTP scheme, bearer format, API key name or place, OAuth2 flows or OpenID Connect URL.',
-    verdicts: everywhere(B),
-    explanation: 'Clients present their credential the way the scheme said, or obtain it from the flow it named: a bearer token where a basic login was, a key in another header, a token from another URL. Every protocol authenticates the same way, so every client must change.',
+    verdicts: on({ rest: B, graphql: B, wire: B, json: B, ts: S }),
+    explanation: 'Clients present their credential the way the scheme said, or obtain it from the flow it named: a bearer token where a basic login was, a key in another header, a token from another URL. Every protocol authenticates the same way, so every client must change. The TypeScript types carry no security, so code still compiles; its calls fail as REST calls do.',
   },
   'default-changed': {
     area: 'defaults and constraints',

@@ -78,20 +78,20 @@ export const operationRules = {
   'response-header-removed': {
     area: 'responses',
     purpose: 'A success response no longer documents a header it sent (`ETag`, `Location`, a rate limit).',
-    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: S }),
-    explanation: 'REST clients that read the header (to send `If-Match`, to follow `Location`) get nothing. GraphQL and gRPC do not expose response headers of the contract.',
+    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
+    explanation: 'REST clients that read the header (to send `If-Match`, to follow `Location`) get nothing, and the generated TypeScript types lose it. GraphQL and gRPC do not expose response headers of the contract.',
   },
   'response-header-became-optional': {
     area: 'responses',
     purpose: 'A response header that was required may now be missing.',
-    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: S }),
-    explanation: 'REST clients that read it without a check meet nothing. GraphQL and gRPC do not expose response headers of the contract.',
+    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
+    explanation: 'REST clients that read it without a check meet nothing, and the generated TypeScript types make it optional. GraphQL and gRPC do not expose response headers of the contract.',
   },
   'webhook-removed': {
     area: 'operations',
     purpose: 'A webhook of the document, or a callback of an operation, is gone.',
-    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: S }),
-    explanation: 'Subscribers stop receiving the requests they were built to answer. Webhooks and callbacks are plain HTTP; GraphQL and gRPC have none.',
+    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
+    explanation: 'Subscribers stop receiving the requests they were built to answer, and the generated TypeScript types lose the webhook or callback. Webhooks and callbacks are plain HTTP; GraphQL and gRPC have none.',
   },
   'response-body-removed': {
     area: 'responses',

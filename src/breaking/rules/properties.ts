@@ -94,19 +94,19 @@ export const propertyRules = {
   'graphql-name-changed': {
     area: 'properties',
     purpose: 'A property, enum value or parameter keeps its JSON name but gets another GraphQL name (`x-graphql-name`, `x-enum-varnames`, or a name chosen where one clashed).',
-    verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: S }),
-    explanation: 'GraphQL queries and variables name the field, enum value or argument, so they stop validating. REST, gRPC and the JSON types know it by its JSON or proto name.',
+    verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
+    explanation: 'GraphQL queries and variables name the field, enum value or argument, so they stop validating, and the generated GraphQL client types it under the new name. REST, gRPC and the JSON types know it by its JSON or proto name.',
   },
   'proto-field-renamed': {
     area: 'properties',
     purpose: 'A property or parameter keeps its JSON name but gets another proto field name (`x-proto-name`, or a name chosen where one clashed), and with it another number.',
-    verdicts: on({ rest: S, graphql: S, wire: B, json: S, ts: S }),
-    explanation: 'The lock numbers fields by proto name, so the new name takes a new number and old gRPC clients send and read the old one, which is now reserved: the value is lost. proto JSON keeps the JSON name (`json_name`). Pin the old number with `x-proto-number` to keep the wire.',
+    verdicts: on({ rest: S, graphql: S, wire: B, json: S, ts: B }),
+    explanation: 'The lock numbers fields by proto name, so the new name takes a new number and old gRPC clients send and read the old one, which is now reserved: the value is lost. proto JSON keeps the JSON name (`json_name`). The gRPC TypeScript (ts-proto) names the field after its proto name. Pin the old number with `x-proto-number` to keep the wire.',
   },
   'proto-enum-value-renamed': {
     area: 'enums',
     purpose: 'An enum value keeps its JSON value but gets another proto name (`x-enum-varnames`, or a name chosen where one clashed).',
-    verdicts: on({ rest: S, graphql: S, wire: B, json: B, ts: S }),
-    explanation: 'proto JSON writes enum values by name, and the lock numbers them by name, so the renamed value takes a new number unless `x-proto-numbers` pins the old one: old gRPC clients send a number the server no longer knows.',
+    verdicts: on({ rest: S, graphql: S, wire: B, json: B, ts: B }),
+    explanation: 'proto JSON writes enum values by name, and the lock numbers them by name, so the renamed value takes a new number unless `x-proto-numbers` pins the old one: old gRPC clients send a number the server no longer knows. The gRPC TypeScript (ts-proto) names the value after its proto name.',
   },
 } as const satisfies Record<string, RuleDefinition>;

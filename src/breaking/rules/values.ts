@@ -45,11 +45,29 @@ export const valueRules = {
     verdicts: on({ rest: D, graphql: B, wire: B, json: S, ts: S }),
     explanation: 'REST JSON and proto JSON carry an RFC 3339 string either way, and the TypeScript type stays `string`. GraphQL switches between `String` and `DateTime`, and the proto field between `string` and `google.protobuf.Timestamp`, a message on the wire.',
   },
+  'date-time-date-changed': {
+    area: 'types and formats',
+    purpose: 'A string changes between the date-time and the date format.',
+    verdicts: on({ rest: B, graphql: B, wire: B, json: B, ts: S }),
+    explanation: '`2026-01-31` is not a date-time and `2026-01-31T10:00:00Z` is not a date: the server refuses the old form in requests, and clients parsing the old form fail on responses. GraphQL switches between `DateTime` and `String`, proto between `google.protobuf.Timestamp` and `string`, whose JSON form is the date-time. The TypeScript type stays `string`.',
+  },
+  'integer-to-number': {
+    area: 'types and formats',
+    purpose: 'An integer becomes a number that may have a fraction (`integer` to `number`).',
+    verdicts: on({ rest: D, graphql: B, wire: B, json: D, ts: S }),
+    explanation: 'JSON numbers stay numbers, but values with a fraction may now come. GraphQL changes `Int` or `Long` to `Float`, which typed variables and clients do not match, and proto changes a varint to a double, another wire type. The TypeScript type stays `number`.',
+  },
   'string-format-changed': {
     area: 'types and formats',
     purpose: 'A string changes its format (date, email, uuid, ...) but keeps the same type everywhere.',
     verdicts: on({ rest: D, graphql: S, wire: S, json: S, ts: S }),
     explanation: 'Every protocol carries a plain string; the values the server sends or accepts may change shape.',
+  },
+  'schema-extracted': {
+    area: 'types and formats',
+    purpose: 'An inline schema becomes a component schema of the same shape.',
+    verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: S }),
+    explanation: 'Nothing a JSON or gRPC client sends or reads changes. GraphQL names the type after the component instead of after its place, which fragments and variable types name. The inline schema had no name of its own in TypeScript, so nothing there named it.',
   },
   'schema-renamed': {
     area: 'types and formats',
@@ -123,11 +141,23 @@ export const valueRules = {
     verdicts: everywhere(B),
     explanation: 'Clients that send the old value are rejected by the validation every protocol shares; clients that read it (an event type, a kind) compare it with the old one, and TypeScript types it as the literal.',
   },
-  'discriminator-mapping-changed': {
+  'response-discriminator-mapping-changed': {
     area: 'unions',
-    purpose: 'A variant of a oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
+    purpose: 'A variant of a response oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
     verdicts: on({ rest: B, graphql: S, wire: B, json: B, ts: B }),
-    explanation: 'JSON bodies carry the new tag, which clients switching on the old one do not know, and requests with the old tag are rejected. GraphQL tells variants apart by `__typename`, which stays. proto names the oneof field after the tag, so the field (and with it its number) changes on the wire and in proto JSON.',
+    explanation: 'JSON bodies carry the new tag, which clients switching on the old one do not know. GraphQL tells the variants of a result apart by `__typename`, which stays. proto names the oneof field after the tag, so the field (and with it its number) changes on the wire and in proto JSON.',
+  },
+  'request-discriminator-mapping-changed': {
+    area: 'unions',
+    purpose: 'A variant of a request oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
+    verdicts: everywhere(B),
+    explanation: 'Clients send the old tag, which the server no longer accepts. The GraphQL `@oneOf` input names its field after the tag, and so does the proto oneof field, so old queries stop validating and old gRPC clients set a field that is gone.',
+  },
+  'enum-value-respelled': {
+    area: 'enums',
+    purpose: 'An enum value is spelled otherwise in JSON while its GraphQL and proto name stay (`entered_in_error` to `entered-in-error`).',
+    verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
+    explanation: 'REST clients send and read the JSON spelling, and TypeScript types it as the literal. GraphQL and proto name the value in CONSTANT_CASE, which is the same, and the lock keeps its number with the name.',
   },
   'request-constraint-tightened': {
     area: 'defaults and constraints',
