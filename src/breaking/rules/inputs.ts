@@ -54,8 +54,8 @@ export const inputRules = {
   'request-body-removed': {
     area: 'request bodies',
     purpose: 'An operation no longer takes a request body.',
-    verdicts: on({ rest: D, graphql: B, wire: D, json: B, ts: B }),
-    explanation: 'A REST server ignores the body and the gRPC wire skips the unknown `body` field, so those calls go through with their content dropped. GraphQL rejects the `input` argument, proto JSON the unknown field, TypeScript the extra property.',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: B, ts: B }),
+    explanation: 'A REST request with a body where the contract documents none is refused (415), GraphQL rejects the `input` argument, proto JSON the unknown field and TypeScript the extra property. The gRPC wire skips the unknown `body` field, so those calls go through with their content dropped.',
   },
   'request-body-became-required': {
     area: 'request bodies',

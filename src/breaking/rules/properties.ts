@@ -64,8 +64,8 @@ export const propertyRules = {
   'response-property-became-optional': {
     area: 'required and nullable',
     purpose: 'A response property that was always present may now be missing.',
-    verdicts: on({ rest: B, graphql: B, wire: S, json: S, ts: B }),
-    explanation: 'REST clients that read it without a check meet `undefined`; the GraphQL field loses its `!`, which breaks typed clients; TypeScript gets `T | undefined`. Proto3 already treats every field as possibly unset, so gRPC clients see no difference.',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
+    explanation: 'REST clients that read it without a check meet `undefined`; the GraphQL field loses its `!`, which breaks typed clients; TypeScript gets `T | undefined`. A gRPC client sees no error, but where the value is now missing its stub reads the zero value (`""`, `0`) as if it had been sent: wrong data, no failure.',
   },
   'response-property-became-required': {
     area: 'required and nullable',
@@ -76,8 +76,8 @@ export const propertyRules = {
   'response-property-became-nullable': {
     area: 'required and nullable',
     purpose: 'A response property may now be null.',
-    verdicts: on({ rest: B, graphql: B, wire: S, json: S, ts: B }),
-    explanation: 'REST clients and the TypeScript type meet `null` where they expected a value, and the GraphQL field loses its `!`. Proto has no null: a gRPC client sees an unset field, which proto3 clients always handle.',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
+    explanation: 'REST clients and the TypeScript type meet `null` where they expected a value, and the GraphQL field loses its `!`. Proto has no null: a gRPC client sees an unset field and reads the zero value (`""`, `0`) as if it had been sent: wrong data, no failure.',
   },
   'response-property-became-non-nullable': {
     area: 'required and nullable',

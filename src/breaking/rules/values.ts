@@ -30,8 +30,8 @@ export const valueRules = {
   'request-int64-to-int32': {
     area: 'types and formats',
     purpose: 'A request integer narrows from int64 to int32.',
-    verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
-    explanation: 'Values past 2^31 that were accepted are now refused by the shared validation. GraphQL variables declared `Long` no longer match, and the gRPC TypeScript takes a number instead of a string. Old gRPC stubs still encode the varint, which the server truncates or refuses depending on its size.',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: B, ts: B }),
+    explanation: 'Values past 2^31 that were accepted are now refused by the shared validation, and a proto JSON parser refuses them for an int32 field. GraphQL variables declared `Long` no longer match, and the gRPC TypeScript takes a number instead of a string. Old gRPC stubs still encode the varint, which the server truncates or refuses depending on its size.',
   },
   'float-double-changed': {
     area: 'types and formats',
@@ -144,8 +144,8 @@ export const valueRules = {
   'response-discriminator-mapping-changed': {
     area: 'unions',
     purpose: 'A variant of a response oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
-    verdicts: on({ rest: B, graphql: S, wire: B, json: B, ts: B }),
-    explanation: 'JSON bodies carry the new tag, which clients switching on the old one do not know. GraphQL tells the variants of a result apart by `__typename`, which stays. proto names the oneof field after the tag, so the field (and with it its number) changes on the wire and in proto JSON.',
+    verdicts: on({ rest: B, graphql: D, wire: B, json: B, ts: B }),
+    explanation: 'JSON bodies carry the new tag, which clients switching on the old one do not know. GraphQL tells the variants of a result apart by `__typename`, which stays, but the variant\'s discriminator field now carries the new tag. proto names the oneof field after the tag, so the field (and with it its number) changes on the wire and in proto JSON.',
   },
   'request-discriminator-mapping-changed': {
     area: 'unions',
