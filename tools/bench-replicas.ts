@@ -217,7 +217,7 @@ async function measure(side: Side, protocol: Protocol, operation: Operation, stu
 
 async function startSide(name: Side['name'], replicas: number): Promise<Side> {
   // --cpu-prof <dir>: every replica writes a V8 CPU profile there when it stops.
-  const profile = values['cpu-prof'] === undefined ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'], name)}`.trim() };
+  const profile = values['cpu-prof'] === undefined ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${process.env.BENCH_PROFILE_FLAGS ?? '--cpu-prof --cpu-prof-dir'}=${resolve(values['cpu-prof'], name)}`.trim() };
   const set = await startReplicaSet({ replicas, env: { ...process.env, ...profile }, ...(name === 'baseline' ? { entry: 'tools/bench/replica-baseline.ts' } : {}) });
   const url = values.direct ? set.replicaUrl(0) : set.url;
   return { name, set, url, grpc: studyGrpcClient(root, values.direct ? set.replicaGrpcAddress(0) : set.grpcAddress) };

@@ -123,7 +123,8 @@ export async function invoke(bound: BoundOperation, input: OperationInput, optio
     outcome = toApiError(error).code;
     throw error;
   } finally {
-    if (options.log) {
+    // Built only when it is written: at the default level (errors) a call record is not.
+    if (options.log && (options.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') !== false) {
       const record: CallRecord = { api: `${bound.api.name}/v${bound.api.version}`, operation: bound.operation.id, protocol: options.protocol, outcome, durationMs: Math.round((performance.now() - started) * 100) / 100 };
       options.log.info(record, `${options.protocol} ${bound.operation.id} ${outcome}`);
     }

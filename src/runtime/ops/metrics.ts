@@ -57,6 +57,7 @@ export function createMetrics(options: { pool?: () => PoolStats | undefined } = 
   // prom-client validates and hashes the labels again on every observation, which costs more
   // than the rest of the measuring together.
   const series = new Map<string, Series>();
+  const seriesOf = new WeakMap<InvocationLabels, Map<string, Series>>();
   new Counter({
     name: 'trident_requests_total',
     help: 'Operation invocations, by API version, operation, protocol and outcome (ok or the error code).',
@@ -94,11 +95,19 @@ export function createMetrics(options: { pool?: () => PoolStats | undefined } = 
     // Two expositions with no metric name in common make one.
     text: async () => `${[await registry.metrics(), await process.metrics()].map((part) => part.trimEnd()).join('\n')}\n`,
     observe(labels, outcome, seconds) {
-      const key = `${labels.api}\0${labels.version}\0${labels.operation}\0${labels.protocol}\0${outcome}`;
-      let entry = series.get(key);
+      // The labels of a call are one object per operation and protocol (./observe.ts), so the
+      // series are found by it and the outcome without building a key.
+      let byOutcome = seriesOf.get(labels);
+      if (!byOutcome) seriesOf.set(labels, (byOutcome = new Map()));
+      let entry = byOutcome.get(outcome);
       if (!entry) {
-        entry = { labels: { ...labels, outcome }, buckets: new Array<number>(bounds.length).fill(0), sum: 0, count: 0, counted: 0 };
-        series.set(key, entry);
+        const key = `${labels.api}\0${labels.version}\0${labels.operation}\0${labels.protocol}\0${outcome}`;
+        entry = series.get(key);
+        if (!entry) {
+          entry = { labels: { ...labels, outcome }, buckets: new Array<number>(bounds.length).fill(0), sum: 0, count: 0, counted: 0 };
+          series.set(key, entry);
+        }
+        byOutcome.set(outcome, entry);
       }
       entry.count += 1;
       entry.sum += seconds;

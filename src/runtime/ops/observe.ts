@@ -15,12 +15,32 @@ export function outcomeOf(error: unknown, signal: AbortSignal): string {
   return signal.aborted ? 'cancelled' : 'internal';
 }
 
+/** The labels and span name of an operation through one protocol: made once, used by every call. */
+interface Naming {
+  labels: InvocationLabels;
+  spanName: string;
+}
+
+const spanOptions = { kind: SpanKind.SERVER };
+
 /** The span and metric observer of a server; `metrics` absent counts nothing. Spans go to the global tracer provider unless `tracer` is given. */
 export function invocationObserver(metrics: ServerMetrics | undefined, tracer: Tracer = trace.getTracer('trident')): InvocationObserver {
+  const namings = new WeakMap<BoundOperation, Map<Protocol, Naming>>();
+  const namingOf = (bound: BoundOperation, protocol: Protocol): Naming => {
+    let byProtocol = namings.get(bound);
+    if (!byProtocol) namings.set(bound, (byProtocol = new Map()));
+    let naming = byProtocol.get(protocol);
+    if (!naming) {
+      const labels: InvocationLabels = { api: bound.api.name, version: `v${bound.api.version}`, operation: bound.operation.id, protocol };
+      naming = { labels, spanName: `${labels.api}/${labels.version} ${labels.operation}` };
+      byProtocol.set(protocol, naming);
+    }
+    return naming;
+  };
   return async (bound: BoundOperation, options: CallOptions, run: () => Promise<unknown>): Promise<unknown> => {
-    const labels: InvocationLabels = { api: bound.api.name, version: `v${bound.api.version}`, operation: bound.operation.id, protocol: options.protocol };
+    const { labels, spanName } = namingOf(bound, options.protocol);
     const parent = options.traceHeaders ? propagation.extract(ROOT_CONTEXT, options.traceHeaders) : ROOT_CONTEXT;
-    const span = tracer.startSpan(`${labels.api}/${labels.version} ${labels.operation}`, { kind: SpanKind.SERVER }, parent);
+    const span = tracer.startSpan(spanName, spanOptions, parent);
     // With export off the span is a no-op: nothing is set on it and no context is made for it.
     const recording = span.isRecording();
     // Names and ids only: never a field's value, a body or a token.
