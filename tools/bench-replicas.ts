@@ -13,6 +13,7 @@
  *   --rows <list>       only these rows: rest, graphql, grpc, getStudy, updateStudy or e.g. grpc:getStudy
  *   --direct            load the replica's own ports instead of haproxy's (with --replicas 1)
  *   --cpu-prof <dir>    every replica writes a V8 CPU profile into <dir>/Trident or <dir>/baseline
+ *                       (BENCH_PROFILE_FLAGS='--heap-prof --heap-prof-dir' writes heap profiles instead)
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
