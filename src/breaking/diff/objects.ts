@@ -2,7 +2,7 @@ import type { Field, ObjectType } from '../../compiler/ir.ts';
 import { fieldProtoName } from '../../compiler/names.ts';
 import { getAtPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
-import { compareConstraints } from './constraints.ts';
+import { compareConstraints, effectiveSchema } from './constraints.ts';
 import type { DiffContext } from './context.ts';
 import { fieldSubjects } from './names.ts';
 import type { Direction } from './reach.ts';
@@ -41,7 +41,9 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
     const hidden = revision.fields.find((candidate) => candidate.name === name);
     const rename = hidden ? undefined : likelyRename(field, baseFields, revisionFields);
     const why = hidden ? (direction === 'request' ? 'is now read-only' : 'is now write-only') : `was removed${rename ? ` (renamed to '${rename}'?)` : ''}`;
-    context.report(direction === 'request' ? 'request-property-removed' : 'response-property-removed', {
+    // A closed object refuses what it no longer lists; an open one drops it.
+    const closed = direction === 'request' && !hidden && effectiveSchema(context.revision.api.document, revision.pointer).schema.additionalProperties === false;
+    context.report(direction === 'request' ? (closed ? 'request-property-removed-closed' : 'request-property-removed') : 'response-property-removed', {
       subject: `${base.name}.${name}`,
       message: `property '${name}' of ${base.name} ${why}${direction === 'request' ? ' (clients can no longer send it)' : ''}`,
       at: hidden ? { side: 'revision', pointer: hidden.pointer } : { side: 'base', pointer: field.pointer },

@@ -25,6 +25,12 @@ export const propertyRules = {
     verdicts: on({ rest: D, graphql: B, wire: D, json: B, ts: B }),
     explanation: 'A REST server drops a property it does not know and the gRPC wire skips the unknown field, so the value is silently lost. GraphQL rejects the unknown input field, proto JSON the unknown name, TypeScript the extra property.',
   },
+  'request-property-removed-closed': {
+    area: 'properties',
+    purpose: 'A property clients could send is gone from an object that admits no other (`additionalProperties: false`).',
+    verdicts: on({ rest: B, graphql: B, wire: D, json: B, ts: B }),
+    explanation: 'The shared validation refuses the property clients still send, so REST calls fail, as GraphQL (the unknown input field), proto JSON (the unknown name) and TypeScript (the extra property) do. The gRPC wire skips the unknown field before validation, so the value is silently lost.',
+  },
   'request-property-became-required': {
     area: 'required and nullable',
     purpose: 'An optional request property becomes required.',
