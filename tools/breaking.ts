@@ -18,7 +18,7 @@ import { writeLock } from '../src/compiler/lock.ts';
 import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '../src/breaking/report/index.ts';
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
 import type { Side } from '../src/breaking/model.ts';
-import { materialiseBase } from './breaking-base.ts';
+import { materialiseBase } from '../src/breaking/base.ts';
 import { bufBinary, discoverContracts, foreignLockPath } from './generate.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { JudgedFinding } from '../../src/breaking/policy.ts';
 import { breaking } from '../breaking.ts';
-import { materialiseBase } from '../breaking-base.ts';
+import { materialiseBase } from '../../src/breaking/base.ts';
 
 export interface DerivedVersion {
   /** Undefined when the change is refused or could not be judged. */

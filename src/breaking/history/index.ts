@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { identityOf, type CompileOptions } from '../../compiler/compile.ts';
 import { sortDiagnostics } from '../../compiler/diagnostics.ts';
 import { discoverContracts, loadConfig } from '../../config/index.ts';
-import { materialiseBase } from '../../../tools/breaking-base.ts';
+import { materialiseBase } from '../base.ts';
 import { changelogFileName } from '../changelog.ts';
 import { runGate, type ContractTree } from '../gate.ts';
 import { targets, type Verdict } from '../model.ts';
