@@ -161,6 +161,11 @@ export function enumValueName(value: { value: string; name?: string }): string {
   return value.name ?? constantCase(value.value);
 }
 
+/** The proto name of an enum value: the enum's name in CONSTANT_CASE, then the value's (`STUDY_STATUS_IN_REVIEW`). */
+export function protoEnumValueName(enumName: string, value: { value: string; name?: string }): string {
+  return `${constantCase(enumName)}_${enumValueName(value)}`;
+}
+
 /** The proto field name of a JSON property. */
 export function protoFieldName(jsonName: string): string {
   let name = protoNameCache.get(jsonName);

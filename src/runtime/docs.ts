@@ -95,9 +95,7 @@ function serveChangelog(app: FastifyInstance, api: ServedApi, pages: ChangelogPa
       reply.code(404).type('application/problem+json').send(JSON.stringify(pages.notFound(`No changelog of ${key}: ${why}; ${produce}.`, request.url.split('?')[0] ?? request.url)));
     let document: ChangelogDocument | string;
     if (existsSync(join(root, files.json))) {
-      const parsed = JSON.parse(readFileSync(join(root, files.json), 'utf8')) as unknown;
-      if (!isChangelogDocument(parsed)) throw new Error(`${files.json} is not a changelog (format trident-changelog/1)`);
-      document = parsed;
+      document = readChangelogFile(join(root, files.json), files.json);
     } else if ((workTree ??= isWorkTree(root))) {
       computed ??= historyOf(root, name, version);
       // A failure is not kept: the next request tries again.
@@ -111,6 +109,16 @@ function serveChangelog(app: FastifyInstance, api: ServedApi, pages: ChangelogPa
     if (typeof document === 'string') return missing(document);
     return reply.type('text/html').send(renderChangelogHtml(document, reference));
   });
+}
+
+// A written changelog, or why it cannot be shown: a file that is not one is answered, not thrown.
+function readChangelogFile(path: string, shown: string): ChangelogDocument | string {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return isChangelogDocument(parsed) ? parsed : `${shown} is not a changelog (format trident-changelog/1)`;
+  } catch (error) {
+    return `${shown} cannot be read (${(error as Error).message.split('\n')[0] ?? ''})`;
+  }
 }
 
 // The changelog from git history, or why it cannot be made here. The history needs the compiler,

@@ -239,6 +239,13 @@ describe('trident changelog', () => {
       expect(problem.detail).toContain('changelog/demo/v1/CHANGELOG.json does not exist');
       expect(problem.detail).toContain('`trident changelog demo/v1 --write`');
 
+      // A written file that is no changelog is answered as such, not as a server error.
+      mkdirSync(join(plain, 'changelog/demo/v1'), { recursive: true });
+      writeFileSync(join(plain, 'changelog/demo/v1/CHANGELOG.json'), '{"releases": [');
+      const broken = await fetch(`${elsewhere.httpUrl}/docs/demo/v1/changelog`);
+      expect(broken.status).toBe(404);
+      expect(((await broken.json()) as { detail: string }).detail).toContain('changelog/demo/v1/CHANGELOG.json cannot be read');
+
       // A written changelog is served as it is, every value escaped.
       const document = JSON.parse((await trident(['changelog', 'demo/v1', '--format', 'json'], root)).stdout) as ChangelogDocument;
       const entry = document.releases[0]?.entries[0];

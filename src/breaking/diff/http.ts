@@ -1,4 +1,5 @@
-import { appendPointer, getAtPointer, resolveLocalRef } from '../../compiler/pointer.ts';
+import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
+import { resolveSchema } from '../../compiler/schema-shapes.ts';
 import type { Subjects } from '../model.ts';
 import type { DiffContext } from './context.ts';
 import type { OperationPair } from './operations.ts';
@@ -9,10 +10,7 @@ const isNode = (value: unknown): value is Node => value !== null && typeof value
 
 // Follows local `$ref`s (a parameter or header written as a component) to the object itself.
 function resolved(document: Node, value: unknown): Node | undefined {
-  let current = value;
-  for (let hops = 0; hops < 16 && isNode(current) && typeof current.$ref === 'string'; hops += 1) {
-    current = current.$ref.startsWith('#') ? resolveLocalRef(document, current.$ref) : undefined;
-  }
+  const current = resolveSchema(document, value);
   return isNode(current) ? current : undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { NamedType, Operation } from '../../compiler/ir.ts';
-import { camelCase, constantCase, graphqlFieldName, parameterFieldName, pascalCase, protoFieldName, snakeCase } from '../../compiler/names.ts';
+import { camelCase, enumValueName, fieldGraphqlName, fieldProtoName, parameterGraphqlName, parameterProtoName, pascalCase, protoEnumValueName, snakeCase } from '../../compiler/names.ts';
 import type { Subjects } from '../model.ts';
 import type { Direction } from './reach.ts';
 
@@ -26,11 +26,12 @@ export function operationSubjects(operation: Operation, service: string): Subjec
 
 /** Names of a parameter: the GraphQL argument and the field of the request message. */
 export function parameterSubjects(operation: Operation, name: string): Subjects {
-  const argument = parameterFieldName(name);
+  // The names the IR chose, where the parameter is the operation's; else the derived ones.
+  const parameter = operation.parameters.find((candidate) => candidate.name === name) ?? { name };
   return {
     rest: [`${operation.method} ${operation.path}`],
-    graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}(${argument}:)`,
-    proto: `${pascalCase(operation.id)}Request.${protoFieldName(argument)}`,
+    graphql: `${graphqlRoots[operation.kind]}.${operation.graphqlName}(${parameterGraphqlName(parameter)}:)`,
+    proto: `${pascalCase(operation.id)}Request.${parameterProtoName(parameter)}`,
   };
 }
 
@@ -43,12 +44,14 @@ export function payloadSubjects(operation: Operation, which: 'body' | 'result'):
 
 /** Names of a property of an object type. */
 export function fieldSubjects(type: NamedType, field: string, direction: Direction, routes: string[]): Subjects {
-  return { rest: routes, graphql: `${graphqlTypeName(type, direction)}.${graphqlFieldName(field)}`, proto: `${type.name}.${protoFieldName(field)}` };
+  const spelled = (type.kind === 'object' ? type.fields.find((candidate) => candidate.name === field) : undefined) ?? { name: field };
+  return { rest: routes, graphql: `${graphqlTypeName(type, direction)}.${fieldGraphqlName(spelled)}`, proto: `${type.name}.${fieldProtoName(spelled)}` };
 }
 
 /** Names of an enum value: `StudyStatus.IN_REVIEW` and `StudyStatus.STUDY_STATUS_IN_REVIEW`. */
 export function enumValueSubjects(type: NamedType, value: string, routes: string[]): Subjects {
-  return { rest: routes, graphql: `${type.name}.${constantCase(value)}`, proto: `${type.name}.${constantCase(type.name)}_${constantCase(value)}` };
+  const spelled = (type.kind === 'enum' ? type.values.find((candidate) => candidate.value === value) : undefined) ?? { value };
+  return { rest: routes, graphql: `${type.name}.${enumValueName(spelled)}`, proto: `${type.name}.${protoEnumValueName(type.name, spelled)}` };
 }
 
 /** Names of a union variant: the union member and the oneof field. */

@@ -1,5 +1,6 @@
 import { describeRequirement, type Operation, type SecurityRequirement } from '../../compiler/ir.ts';
-import { appendPointer, getAtPointer, resolveLocalRef } from '../../compiler/pointer.ts';
+import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
+import { resolveSchema } from '../../compiler/schema-shapes.ts';
 import type { Subjects } from '../model.ts';
 import type { DiffContext } from './context.ts';
 import type { OperationPair } from './operations.ts';
@@ -63,11 +64,7 @@ const schemeFields = ['type', 'scheme', 'bearerFormat', 'in', 'name', 'openIdCon
 const flowFields = ['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const;
 
 function schemeDefinition(document: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
-  let value = getAtPointer(document, appendPointer('/components/securitySchemes', name));
-  for (let hops = 0; hops < 16 && value !== null && typeof value === 'object' && typeof (value as { $ref?: unknown }).$ref === 'string'; hops += 1) {
-    const ref = (value as { $ref: string }).$ref;
-    value = ref.startsWith('#') ? resolveLocalRef(document, ref) : undefined;
-  }
+  const value = resolveSchema(document, getAtPointer(document, appendPointer('/components/securitySchemes', name)));
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { EnumValue, Field, NamedType, Parameter } from '../../compiler/ir.ts';
-import { constantCase, enumValueName, fieldGraphqlName, fieldProtoName, parameterGraphqlName, parameterProtoName, pascalCase } from '../../compiler/names.ts';
+import { enumValueName, fieldGraphqlName, fieldProtoName, parameterGraphqlName, parameterProtoName, pascalCase, protoEnumValueName } from '../../compiler/names.ts';
 import type { DiffContext } from './context.ts';
 import { pairOperations } from './operations.ts';
 
@@ -40,11 +40,10 @@ function compareFields(context: DiffContext, base: Extract<NamedType, { kind: 'o
 }
 
 function compareEnumValues(context: DiffContext, base: Extract<NamedType, { kind: 'enum' }>, values: EnumValue[]): void {
-  const prefix = constantCase(base.name);
   for (const value of base.values) {
     const next = values.find((candidate) => candidate.value === value.value);
     if (!next) continue;
-    const names = (entry: EnumValue): Spelled => ({ graphql: enumValueName(entry), proto: `${prefix}_${enumValueName(entry)}` });
+    const names = (entry: EnumValue): Spelled => ({ graphql: enumValueName(entry), proto: protoEnumValueName(base.name, entry) });
     compareNames(context, `${base.name}.${value.value}`, `enum value '${value.value}' of ${base.name}`, base.name, names(value), names(next), base.pointer, 'enum value');
   }
 }

@@ -1,5 +1,5 @@
 import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
-import { constantCase, enumValueName, fieldProtoName, snakeCase } from '../../compiler/names.ts';
+import { fieldProtoName, protoEnumValueName, snakeCase } from '../../compiler/names.ts';
 
 type Message = Record<string, unknown>;
 
@@ -17,8 +17,7 @@ export class ProtoShapes {
     this.types = new Map(api.types.map((type) => [type.name, type]));
     for (const type of api.types) {
       if (type.kind !== 'enum') continue;
-      const prefix = constantCase(type.name);
-      const pairs = type.values.map((value) => [value.value, `${prefix}_${enumValueName(value)}`] as const);
+      const pairs = type.values.map((value) => [value.value, protoEnumValueName(type.name, value)] as const);
       this.toEnumName.set(type.name, new Map(pairs));
       this.fromEnumName.set(type.name, new Map(pairs.map(([json, proto]) => [proto, json])));
     }

@@ -1,6 +1,6 @@
 import { nextFieldNumber } from '../../lock.ts';
 import { describeApi, describeOperation, type Api, type Field, type NamedType, type Operation, type TypeRef } from '../../ir.ts';
-import { constantCase, enumValueName, fieldProtoName, parameterFieldName, parameterProtoName, pascalCase, protoDefaultJsonName, protoFieldName, snakeCase } from '../../names.ts';
+import { constantCase, fieldProtoName, parameterFieldName, parameterProtoName, pascalCase, protoDefaultJsonName, protoEnumValueName, protoFieldName, snakeCase } from '../../names.ts';
 import { protoEnumValue, protoField, type ProtoEnum, type ProtoField, type ProtoFile, type ProtoMessage, type ProtoMethod, type ProtoOneof } from './ast.ts';
 
 const timestamp = 'google/protobuf/timestamp.proto';
@@ -233,7 +233,7 @@ function toProtoEnum(type: Extract<NamedType, { kind: 'enum' }>): ProtoEnum {
     reserved: { numbers: [], names: [] },
     values: [
       protoEnumValue(`${prefix}_UNSPECIFIED`, undefined, undefined),
-      ...type.values.map((value) => protoEnumValue(`${prefix}_${enumValueName(value)}`, `"${value.value}"`, value.protoNumber)),
+      ...type.values.map((value) => protoEnumValue(protoEnumValueName(type.name, value), `"${value.value}"`, value.protoNumber)),
     ],
   };
 }
