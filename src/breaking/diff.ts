@@ -31,6 +31,7 @@ export function diffContracts(base: ContractSide, revision: ContractSide): Array
     compareVersionSunset(context);
     compareProtoNumbers(context);
   }
+  context.judgeTypes();
   return context.findings();
 }
 

@@ -60,6 +60,12 @@ export interface RuleDefinition {
   verdicts: Record<Target, Verdict>;
   /** Why the verdicts differ between protocols, in a few sentences for the report. */
   explanation: string;
+  /**
+   * For a rule the TypeScript compiler judges: the TypeScript verdict when code written against
+   * the base's types still compiles against the revision's (where it does not, `breaking`). The
+   * `typescript` verdict above then holds only where no probe was written.
+   */
+  typesAgree?: Verdict;
 }
 
 /** Whether a place is read in the base or in the revision of a contract. */
@@ -104,4 +110,6 @@ export interface Finding<RuleId extends string = string> {
   direction?: 'request' | 'response';
   /** The sunset date an operation had in the base, for the policy on removals. */
   baseSunset?: string;
+  /** The TypeScript verdict the compiler gave, with its message where code stops compiling. */
+  typescript?: { verdict: Verdict; reason?: string };
 }

@@ -5,8 +5,8 @@
  * migration guide. Dangerous changes warn and safe ones are listed.
  */
 import { acknowledgementFor, type Acknowledgement } from './changelog.ts';
-import type { Finding, Target, Verdict } from './model.ts';
-import { ruleTable, severityOf, verdictsOf, type RuleId } from './rules.ts';
+import { worstVerdict, type Finding, type Target, type Verdict } from './model.ts';
+import { ruleTable, verdictsOf, type RuleId } from './rules.ts';
 
 /**
  * What the gate makes of a finding. `fail`: blocks. `acknowledged`: breaking or dangerous, and
@@ -44,7 +44,8 @@ export type FailOn = 'breaking' | 'dangerous';
 export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, acknowledgements: readonly Acknowledgement[], today: string, lock?: LockPolicy, failOn: FailOn = 'breaking'): JudgedFinding[] {
   return findings.map((finding) => {
     const verdicts = verdictsOf(finding.rule);
-    const severity = severityOf(finding.rule);
+    if (finding.typescript) verdicts.typescript = finding.typescript.verdict;
+    const severity = worstVerdict(Object.values(verdicts));
     const judged = { ...finding, verdicts, severity };
     if (mode === 'migration') return { ...judged, status: 'migration' };
     if (severity === 'safe') return { ...judged, status: 'info' };

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { NamedType } from '../../compiler/ir.ts';
 import { getAtPointer, parentPointer } from '../../compiler/pointer.ts';
-import type { Finding, Side, SourceLocation, Subjects } from '../model.ts';
-import type { RuleId } from '../rules.ts';
+import type { Finding, RuleDefinition, Side, SourceLocation, Subjects } from '../model.ts';
+import { ruleTable, type RuleId } from '../rules.ts';
 import type { ContractSide } from '../side.ts';
+import { checkProbes } from '../typescript/check.ts';
+import { ProbeWriter, type TypeProbe } from '../typescript/probes.ts';
 import { Reach } from './reach.ts';
 
 /** What a diff step says about one change; the context locates and fingerprints it. */
@@ -36,6 +38,9 @@ export class DiffContext {
   private readonly found = new Map<string, Finding<RuleId>>();
   private readonly baseTypes: ReadonlyMap<string, NamedType>;
   private readonly revisionTypes: ReadonlyMap<string, NamedType>;
+  /** Writes the TypeScript probes of the places compared; `judgeTypes` checks them. */
+  readonly probes: ProbeWriter;
+  private readonly written = new Map<string, TypeProbe>();
 
   constructor(base: ContractSide, revision: ContractSide) {
     this.base = base;
@@ -48,6 +53,63 @@ export class DiffContext {
       : `${base.identity.name}/v${base.identity.version}->${revision.identity.name}/v${revision.identity.version}`;
     this.baseTypes = new Map(base.api.types.map((type) => [type.name, type]));
     this.revisionTypes = new Map(revision.api.types.map((type) => [type.name, type]));
+    this.probes = new ProbeWriter({ base: this.baseTypes, revision: this.revisionTypes });
+  }
+
+  /** Keeps a probe of a place (the first written for a subject, direction and kind of check). */
+  probe(place: Omit<TypeProbe, 'code'>, code: string, kind = 'value'): void {
+    const key = `${place.subject}|${place.direction}|${kind}`;
+    if (!this.written.has(key)) this.written.set(key, { ...place, code });
+  }
+
+  /**
+   * Checks every probe with the TypeScript compiler, in one program, and gives each finding of a
+   * rule the compiler judges its TypeScript verdict: breaking where a probe of its subject fails,
+   * the rule's verdict for agreeing types where they all compile. A failure no such finding
+   * covers is a finding of its own.
+   */
+  judgeTypes(): void {
+    const probes = [...this.written.values()];
+    const failures = checkProbes(this.probes.prelude(), probes.map((probe) => probe.code));
+    const bySubject = new Map<string, Array<{ probe: TypeProbe; failure?: string }>>();
+    probes.forEach((probe, index) => {
+      const failure = failures.get(index);
+      const entries = bySubject.get(probe.subject) ?? [];
+      entries.push({ probe, ...(failure !== undefined ? { failure } : {}) });
+      bySubject.set(probe.subject, entries);
+    });
+    const covered = new Set<TypeProbe>();
+    for (const finding of this.found.values()) {
+      const rule: RuleDefinition = ruleTable[finding.rule];
+      const agree = rule.typesAgree;
+      // A rule the compiler does not judge covers the probes of its subject when it already calls
+      // the change breaking for TypeScript (a schema renamed: code naming the old type breaks).
+      if (agree === undefined) {
+        if (rule.verdicts.typescript === 'breaking') for (const entry of bySubject.get(finding.subject) ?? []) covered.add(entry.probe);
+        continue;
+      }
+      // A change seen in both directions is one finding (reported for the first); its probes of
+      // either direction are its own.
+      const all = bySubject.get(finding.subject) ?? [];
+      if (all.length === 0) continue;
+      for (const entry of all) covered.add(entry.probe);
+      const same = all.filter(({ probe }) => probe.direction === finding.direction);
+      const entries = same.length > 0 ? same : all;
+      const failed = entries.find((entry) => entry.failure !== undefined);
+      finding.typescript = failed ? { verdict: 'breaking', reason: failed.failure! } : { verdict: agree };
+    }
+    probes.forEach((probe, index) => {
+      const failure = failures.get(index);
+      if (failure === undefined || covered.has(probe)) return;
+      this.report('typescript-incompatible', {
+        subject: probe.subject,
+        message: `code written against the base's TypeScript types no longer compiles at ${probe.label}`,
+        at: probe.at,
+        direction: probe.direction,
+      });
+      const finding = this.found.get(`typescript-incompatible|${probe.subject}`);
+      if (finding) finding.typescript = { verdict: 'breaking', reason: failure };
+    });
   }
 
   type(side: Side, name: string): NamedType | undefined {

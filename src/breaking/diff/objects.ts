@@ -7,6 +7,12 @@ import type { DiffContext } from './context.ts';
 import { fieldSubjects } from './names.ts';
 import type { Direction } from './reach.ts';
 import type { Place, ValueDiff } from './values.ts';
+import type { Member } from '../typescript/probes.ts';
+
+/** A property as a TypeScript probe sees it. */
+export function fieldMember(field: Field): Member {
+  return { name: field.name, type: field.type, optional: !field.required, nullable: field.nullable };
+}
 
 /**
  * Compares the properties of two object types as seen in one direction: a read-only property is
@@ -26,6 +32,10 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
     if (revisionFields.has(name)) continue;
     const newName = renamed.get(name);
     const target = newName !== undefined ? revisionFields.get(newName) : undefined;
+    context.probe(
+      { subject: `${base.name}.${name}`, direction, at: { side: 'base', pointer: field.pointer }, label: `property '${name}' of ${base.name}` },
+      context.probes.member(direction, fieldMember(field), undefined),
+    );
     if (target) {
       context.report('property-renamed-number-kept', {
         subject: `${base.name}.${name}`,
@@ -54,6 +64,10 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
   for (const [name, field] of revisionFields) {
     if (baseFields.has(name) || renameTargets.has(name)) continue;
     const rule: RuleId = direction === 'response' ? 'response-property-added' : field.required ? 'request-property-added-required' : 'request-property-added-optional';
+    context.probe(
+      { subject: `${revision.name}.${name}`, direction, at: { side: 'revision', pointer: field.pointer }, label: `property '${name}' of ${revision.name}` },
+      context.probes.member(direction, undefined, fieldMember(field)),
+    );
     context.report(rule, {
       subject: `${revision.name}.${name}`,
       message: `property '${name}' is added to ${revision.name}${field.required ? ' as required' : ''}`,
@@ -81,6 +95,9 @@ function compareField(diff: ValueDiff, owner: ObjectType, base: Field, revision:
   const report = (rule: RuleId, change: string, pointer = revision.pointer): void =>
     context.report(rule, { subject: place.subject, message: `${place.label} ${change}`, at: { side: 'revision', pointer }, subjects: place.subjects, direction });
   const requiredEntry = requiredPointer(context, owner, revision.name) ?? revision.pointer;
+  if (base.required !== revision.required || base.nullable !== revision.nullable || JSON.stringify(base.type) !== JSON.stringify(revision.type)) {
+    context.probe({ subject: place.subject, direction, at: { side: 'revision', pointer: revision.pointer }, label: place.label }, context.probes.member(direction, fieldMember(base), fieldMember(revision)));
+  }
   if (base.required !== revision.required) {
     if (direction === 'request') report(revision.required ? 'request-property-became-required' : 'request-property-became-optional', revision.required ? 'becomes required' : 'becomes optional', requiredEntry);
     else report(revision.required ? 'response-property-became-required' : 'response-property-became-optional', revision.required ? 'is now always present' : 'may now be missing', requiredEntry);

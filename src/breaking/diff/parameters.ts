@@ -4,6 +4,9 @@ import { compareConstraints } from './constraints.ts';
 import { parameterSubjects } from './names.ts';
 import type { OperationPair } from './operations.ts';
 import type { Place, ValueDiff } from './values.ts';
+import type { Member } from '../typescript/probes.ts';
+
+const parameterMember = (parameter: Parameter): Member => ({ name: parameter.name, type: parameter.type, optional: !parameter.required, nullable: false });
 
 // Header names are case-insensitive; every other location is not.
 const keyOf = (parameter: Parameter): string => `${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`;
@@ -50,9 +53,17 @@ export function compareParameters(values: ValueDiff, pair: OperationPair): void 
     }
   }
   for (const parameter of removed) {
+    context.probe(
+      { subject: `${base.id}(${parameter.name})`, direction: 'request', at: { side: 'base', pointer: parameter.pointer }, label: `${parameter.in} parameter '${parameter.name}' of '${base.id}'` },
+      context.probes.member('request', parameterMember(parameter), undefined),
+    );
     context.report('parameter-removed', { subject: `${base.id}(${parameter.name})`, message: `${parameter.in} parameter '${parameter.name}' of '${base.id}' was removed`, at: { side: 'base', pointer: parameter.pointer }, subjects: parameterSubjects(base, parameter.name), direction: 'request' });
   }
   for (const parameter of remaining.values()) {
+    context.probe(
+      { subject: `${revision.id}(${parameter.name})`, direction: 'request', at: { side: 'revision', pointer: parameter.pointer }, label: `${parameter.in} parameter '${parameter.name}' of '${revision.id}'` },
+      context.probes.member('request', undefined, parameterMember(parameter)),
+    );
     context.report(parameter.required ? 'parameter-added-required' : 'parameter-added-optional', {
       subject: `${revision.id}(${parameter.name})`,
       message: `${parameter.required ? 'required' : 'optional'} ${parameter.in} parameter '${parameter.name}' is added to '${revision.id}'`,
@@ -75,6 +86,9 @@ function compareParameter(values: ValueDiff, operation: Operation, base: Paramet
     subjects: parameterSubjects(operation, revision.name),
   };
   const report = { subject: place.subject, at: { side: 'revision' as const, pointer: revision.pointer }, subjects: place.subjects, direction: 'request' as const };
+  if (base.required !== revision.required || JSON.stringify(base.type) !== JSON.stringify(revision.type)) {
+    context.probe({ subject: place.subject, direction: 'request', at: report.at, label: place.label }, context.probes.member('request', parameterMember(base), parameterMember(revision)));
+  }
   if (base.required !== revision.required) {
     context.report(revision.required ? 'parameter-became-required' : 'parameter-became-optional', { ...report, message: `${place.label} becomes ${revision.required ? 'required' : 'optional'}` });
   }

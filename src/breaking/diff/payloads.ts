@@ -1,4 +1,5 @@
-import type { Operation, Result } from '../../compiler/ir.ts';
+import type { Operation, RequestBody, Result } from '../../compiler/ir.ts';
+import type { Member } from '../typescript/probes.ts';
 import { appendPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
 import { payloadSubjects } from './names.ts';
@@ -14,6 +15,14 @@ export function compareBodies(values: ValueDiff, pair: OperationPair): void {
   const report = (rule: RuleId, message: string, side: 'base' | 'revision' = 'revision'): void =>
     context.report(rule, { subject: `${revision.id} body`, message: `the request body of '${revision.id}' ${message}`, at: { side, pointer: side === 'base' ? appendPointer(base.pointer, 'requestBody') : revisionBody }, subjects, direction: 'request' });
   if (!base.body && !revision.body) return;
+  const member = (body: RequestBody | undefined): Member | undefined =>
+    body && { name: 'body', type: body.kind === 'json' ? body.type : { kind: 'scalar', scalar: 'bytes' }, optional: !body.required, nullable: false };
+  if (JSON.stringify([base.body?.kind, base.body?.required, base.body?.kind === 'json' ? base.body.type : undefined]) !== JSON.stringify([revision.body?.kind, revision.body?.required, revision.body?.kind === 'json' ? revision.body.type : undefined])) {
+    context.probe(
+      { subject: `${revision.id} body`, direction: 'request', at: { side: revision.body ? 'revision' : 'base', pointer: revision.body ? revisionBody : appendPointer(base.pointer, 'requestBody') }, label: `the request body of '${revision.id}'` },
+      context.probes.member('request', member(base.body), member(revision.body)),
+    );
+  }
   if (!base.body && revision.body) return report(revision.body.required ? 'request-body-added-required' : 'request-body-added-optional', `is added${revision.body.required ? ' as required' : ''}`);
   if (base.body && !revision.body) return report('request-body-removed', 'was removed', 'base');
   if (!base.body || !revision.body) return;

@@ -57,6 +57,10 @@ export class ValueDiff {
     if (baseName !== revisionName) {
       // An inline schema that became a component keeps its shape; only the generated type names move.
       const extracted = !/^\/components\/schemas\/[^/]+$/.test(base.pointer) && /^\/components\/schemas\/[^/]+$/.test(revision.pointer);
+      this.context.probe(
+        { subject: `${baseName} -> ${revisionName}`, direction: place.direction, at: { side: 'revision', pointer: place.revisionPointer }, label: `${place.label} (schema '${baseName}', now '${revisionName}')` },
+        this.context.probes.renamed(place.direction, baseName, revisionName),
+      );
       this.context.report(extracted ? 'schema-extracted' : 'schema-renamed', {
         subject: `${baseName} -> ${revisionName}`,
         message: `schema '${baseName}' is replaced by '${revisionName}' in ${place.label}`,

@@ -22,6 +22,13 @@ export function compareEnums(context: DiffContext, base: EnumType, revision: Enu
     const twin = revision.values.find((candidate) => !before.has(candidate.value) && enumValueName(candidate) === enumValueName(entry) && ![...respelled.values()].includes(candidate.value));
     if (twin) respelled.set(entry.value, twin.value);
   }
+  for (const value of before) {
+    if (after.has(value)) continue;
+    context.probe(
+      { subject: `${base.name}.${value}`, direction, at: { side: 'base', pointer: entryPointer(context.base.api.document, base.pointer, 'enum', value) }, label: `the value '${value}' of enum ${base.name}` },
+      context.probes.enumValue(direction, value, revision),
+    );
+  }
   for (const [value, spelling] of respelled) {
     context.report('enum-value-respelled', {
       subject: `${base.name}.${value}`,
@@ -82,6 +89,13 @@ export function compareUnions(diff: ValueDiff, base: UnionType, revision: UnionT
   base.variants.forEach((variant, index) => {
     const retag = retagged.get(variant.tag);
     const other = after.get(variant.tag) ?? (retag !== undefined ? after.get(retag) : undefined);
+    if (!after.has(variant.tag)) {
+      context.probe(
+        { subject: `${retag !== undefined ? revision.name : base.name}.${variant.tag}`, direction, at: { side: 'base', pointer: variantPointer(context.base.api.document, base.pointer, index) }, label: `the variant '${variant.tag}' of ${base.name}` },
+        context.probes.variant(direction, base, variant.tag, revision),
+        'variant',
+      );
+    }
     if (retag !== undefined && other) {
       context.report(direction === 'request' ? 'request-discriminator-mapping-changed' : 'response-discriminator-mapping-changed', {
         subject: `${revision.name}.${variant.tag}`,

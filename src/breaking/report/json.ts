@@ -37,6 +37,7 @@ export function writeJsonReport(report: GateReport): string {
         ...(finding.anchor ? { anchor: finding.anchor } : {}),
         subjects: finding.subjects,
         ...(finding.direction ? { direction: finding.direction } : {}),
+        ...(finding.typescript?.reason !== undefined ? { tsc: finding.typescript.reason } : {}),
         ...(finding.note !== undefined ? { note: finding.note } : {}),
         ...(finding.acknowledgement ? { acknowledgement: finding.acknowledgement } : {}),
       })),

@@ -50,6 +50,7 @@ function findingLines(report: GateReport, version: VersionReport, finding: Judge
     lines.push(`      ${gutter} | ${finding.excerpt}`, `      ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, finding.location.col - 1))}^`);
   }
   lines.push(`      ${verdictLine(finding)}`);
+  if (finding.typescript?.reason !== undefined) lines.push(`      tsc: ${finding.typescript.reason}`);
   const subjects = subjectLine(finding);
   if (subjects) lines.push(`      affects ${subjects}`);
   lines.push(`      why: ${explained.has(finding.rule) ? `as for ${finding.rule} above` : ruleTable[finding.rule].explanation}`);

@@ -66,7 +66,7 @@ export const operationRules = {
   'error-status-added': {
     area: 'responses',
     purpose: 'An operation documents a new error status.',
-    verdicts: on({ rest: D, graphql: D, wire: D, json: D, ts: S }),
+    verdicts: on({ rest: D, graphql: D, wire: D, json: D, ts: D }),
     explanation: 'Clients may meet an error (and its GraphQL code or gRPC status) they do not handle. The generated types only grow.',
   },
   'error-status-removed': {

@@ -7,24 +7,34 @@ export const valueRules = {
     area: 'types and formats',
     purpose: 'A value changes to an incompatible type (string to integer, object to list, ...).',
     verdicts: everywhere(B),
+    typesAgree: S,
     explanation: 'No protocol can carry the old values in the new type.',
+  },
+  'typescript-incompatible': {
+    area: 'types and formats',
+    purpose: 'Code written against the base\'s TypeScript types no longer compiles at a place no other rule judges so.',
+    verdicts: on({ rest: S, graphql: S, wire: S, json: S, ts: B }),
+    explanation: 'The TypeScript compiler, given code that builds or reads the value with the base\'s generated types, refuses it with the revision\'s; its message says why. No rule of the other protocols reports the change, so read the message before trusting their verdicts.',
   },
   'response-int32-to-int64': {
     area: 'types and formats',
     purpose: 'A response integer widens from int32 to int64.',
     verdicts: on({ rest: D, graphql: B, wire: D, json: B, ts: B }),
+    typesAgree: D,
     explanation: 'A JSON number looks the same, but values past 2^31 overflow clients that assumed 32 bits. GraphQL changes the field from `Int` to `Long` (a string), which typed clients reject. On the proto wire int32 and int64 share the varint encoding, so old stubs decode it and truncate large values. proto JSON writes int64 as a string (`"42"` where it wrote `42`): a protobuf parser with the old stub accepts it, but a client reading the JSON itself gets a string where it expects a number. The gRPC TypeScript (ts-proto, `forceLong=string`) changes from `number` to `string`.',
   },
   'request-int32-to-int64': {
     area: 'types and formats',
     purpose: 'A request integer widens from int32 to int64.',
     verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
+    typesAgree: S,
     explanation: 'Every int32 a client sends is a valid int64 in JSON and on the proto wire. GraphQL variables declared `Int` no longer match the `Long` argument, and the gRPC TypeScript takes a string instead of a number.',
   },
   'response-int64-to-int32': {
     area: 'types and formats',
     purpose: 'A response integer narrows from int64 to int32.',
     verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
+    typesAgree: S,
     explanation: 'Clients read smaller values than they were ready for: nothing changes in JSON or on the proto wire (a proto JSON parser reads an int64 from a number as well as from a string). GraphQL changes the field from `Long` to `Int`, and the gRPC TypeScript from a string to a number.',
   },
   'request-int64-to-int32': {
@@ -36,37 +46,42 @@ export const valueRules = {
   'float-double-changed': {
     area: 'types and formats',
     purpose: 'A number changes between float and double.',
-    verdicts: on({ rest: D, graphql: S, wire: B, json: S, ts: S }),
+    verdicts: on({ rest: D, graphql: S, wire: B, json: S, ts: D }),
+    typesAgree: D,
     explanation: 'JSON, GraphQL (`Float`) and TypeScript (`number`) carry both the same way; only the precision kept changes. On the proto wire float is a 32-bit and double a 64-bit fixed-size value, so old stubs cannot decode the field.',
   },
   'date-time-format-changed': {
     area: 'types and formats',
     purpose: 'A string gains or loses the date-time format.',
-    verdicts: on({ rest: D, graphql: B, wire: B, json: S, ts: S }),
+    verdicts: on({ rest: D, graphql: B, wire: B, json: S, ts: D }),
+    typesAgree: D,
     explanation: 'REST JSON and proto JSON carry an RFC 3339 string either way, and the TypeScript type stays `string`. GraphQL switches between `String` and `DateTime`, and the proto field between `string` and `google.protobuf.Timestamp`, a message on the wire.',
   },
   'date-time-date-changed': {
     area: 'types and formats',
     purpose: 'A string changes between the date-time and the date format.',
     verdicts: on({ rest: B, graphql: B, wire: B, json: B, ts: S }),
+    typesAgree: S,
     explanation: '`2026-01-31` is not a date-time and `2026-01-31T10:00:00Z` is not a date: the server refuses the old form in requests, and clients parsing the old form fail on responses. GraphQL switches between `DateTime` and `String`, proto between `google.protobuf.Timestamp` and `string`, whose JSON form is the date-time. The TypeScript type stays `string`.',
   },
   'integer-to-number': {
     area: 'types and formats',
     purpose: 'An integer becomes a number that may have a fraction (`integer` to `number`).',
-    verdicts: on({ rest: D, graphql: B, wire: B, json: D, ts: S }),
+    verdicts: on({ rest: D, graphql: B, wire: B, json: D, ts: D }),
+    typesAgree: D,
     explanation: 'JSON numbers stay numbers, but values with a fraction may now come. GraphQL changes `Int` or `Long` to `Float`, which typed variables and clients do not match, and proto changes a varint to a double, another wire type. The TypeScript type stays `number`.',
   },
   'string-format-changed': {
     area: 'types and formats',
     purpose: 'A string changes its format (date, email, uuid, ...) but keeps the same type everywhere.',
-    verdicts: on({ rest: D, graphql: S, wire: S, json: S, ts: S }),
+    verdicts: on({ rest: D, graphql: S, wire: S, json: S, ts: D }),
     explanation: 'Every protocol carries a plain string; the values the server sends or accepts may change shape.',
   },
   'schema-extracted': {
     area: 'types and formats',
     purpose: 'An inline schema becomes a component schema of the same shape.',
     verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: S }),
+    typesAgree: S,
     explanation: 'Nothing a JSON or gRPC client sends or reads changes. GraphQL names the type after the component instead of after its place, which fragments and variable types name. The inline schema had no name of its own in TypeScript, so nothing there named it.',
   },
   'schema-renamed': {
@@ -91,6 +106,7 @@ export const valueRules = {
     area: 'enums',
     purpose: 'A response enum loses a value.',
     verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
+    typesAgree: S,
     explanation: 'JSON and gRPC clients simply never receive it again (the lock reserves its proto number). GraphQL documents and TypeScript code that name the value stop validating or compiling.',
   },
   'request-enum-value-added': {
@@ -103,6 +119,7 @@ export const valueRules = {
     area: 'enums',
     purpose: 'A request enum no longer accepts a value.',
     verdicts: everywhere(B),
+    typesAgree: S,
     explanation: 'Clients sending it are rejected in every protocol, and code naming it stops compiling.',
   },
   'response-union-variant-added': {
@@ -115,6 +132,7 @@ export const valueRules = {
     area: 'unions',
     purpose: 'A response oneOf loses a variant.',
     verdicts: on({ rest: S, graphql: B, wire: S, json: S, ts: B }),
+    typesAgree: S,
     explanation: 'JSON and gRPC clients never receive it again. GraphQL fragments on it and TypeScript code naming it break.',
   },
   'request-union-variant-added': {
@@ -127,6 +145,7 @@ export const valueRules = {
     area: 'unions',
     purpose: 'A request oneOf no longer accepts a variant.',
     verdicts: everywhere(B),
+    typesAgree: S,
     explanation: 'Clients sending it are rejected in every protocol.',
   },
   'discriminator-changed': {
@@ -145,18 +164,21 @@ export const valueRules = {
     area: 'unions',
     purpose: 'A variant of a response oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
     verdicts: on({ rest: B, graphql: D, wire: B, json: B, ts: B }),
+    typesAgree: S,
     explanation: 'JSON bodies carry the new tag, which clients switching on the old one do not know. GraphQL tells the variants of a result apart by `__typename`, which stays, but the variant\'s discriminator field now carries the new tag. proto names the oneof field after the tag, so the field (and with it its number) changes on the wire and in proto JSON.',
   },
   'request-discriminator-mapping-changed': {
     area: 'unions',
     purpose: 'A variant of a request oneOf keeps its schema but is tagged with another discriminator value (its mapping changed).',
     verdicts: everywhere(B),
+    typesAgree: S,
     explanation: 'Clients send the old tag, which the server no longer accepts. The GraphQL `@oneOf` input names its field after the tag, and so does the proto oneof field, so old queries stop validating and old gRPC clients set a field that is gone.',
   },
   'enum-value-respelled': {
     area: 'enums',
     purpose: 'An enum value is spelled otherwise in JSON while its GraphQL and proto name stay (`entered_in_error` to `entered-in-error`).',
     verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
+    typesAgree: S,
     explanation: 'REST clients send and read the JSON spelling, and TypeScript types it as the literal. GraphQL and proto name the value in CONSTANT_CASE, which is the same, and the lock keeps its number with the name.',
   },
   'request-constraint-tightened': {
@@ -174,7 +196,7 @@ export const valueRules = {
   'response-constraint-loosened': {
     area: 'defaults and constraints',
     purpose: 'A response value may be longer, larger or shaped differently than before.',
-    verdicts: on({ rest: D, graphql: D, wire: D, json: D, ts: S }),
+    verdicts: on({ rest: D, graphql: D, wire: D, json: D, ts: D }),
     explanation: 'Clients that sized buffers or validated against the old rule may reject what they now receive.',
   },
   'response-constraint-tightened': {
