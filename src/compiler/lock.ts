@@ -100,29 +100,29 @@ function readEntry(raw: unknown, pointer: string, at: (pointer: string) => Locat
   const entry: LockEntry = { numbers: Object.create(null) as Record<string, number>, reserved: {} };
   const owner = new Map<number, string>();
   for (const [name, number] of Object.entries(numbers)) {
-    const where = at(appendPointer(pointer, 'numbers', name));
+    const where = (): Location => at(appendPointer(pointer, 'numbers', name));
     if (!Number.isInteger(number) || (number as number) < 1) {
-      diagnostics.push(diagnostic('lock-invalid', `the number of '${name}' must be a positive integer`, where));
+      diagnostics.push(diagnostic('lock-invalid', `the number of '${name}' must be a positive integer`, where()));
       continue;
     }
     const previous = owner.get(number as number);
     if (previous !== undefined) {
-      diagnostics.push(diagnostic('lock-collision', `number ${String(number)} is locked to both '${previous}' and '${name}'`, where));
+      diagnostics.push(diagnostic('lock-collision', `number ${String(number)} is locked to both '${previous}' and '${name}'`, where()));
       continue;
     }
     owner.set(number as number, name);
     entry.numbers[name] = number as number;
   }
   for (const [key, name] of Object.entries(reserved)) {
-    const where = at(appendPointer(pointer, 'reserved', key));
+    const where = (): Location => at(appendPointer(pointer, 'reserved', key));
     const number = Number(key);
     if (!Number.isInteger(number) || number < 1 || (name !== null && typeof name !== 'string')) {
-      diagnostics.push(diagnostic('lock-invalid', 'a reservation maps a number to the removed name (or null)', where));
+      diagnostics.push(diagnostic('lock-invalid', 'a reservation maps a number to the removed name (or null)', where()));
       continue;
     }
     const holder = owner.get(number);
     if (holder !== undefined) {
-      diagnostics.push(diagnostic('lock-collision', `number ${number} is locked to '${holder}' and also reserved`, where));
+      diagnostics.push(diagnostic('lock-collision', `number ${number} is locked to '${holder}' and also reserved`, where()));
       continue;
     }
     entry.reserved[key] = name;
@@ -149,7 +149,7 @@ export function applyLock(
     const items = [...message.fields, ...message.oneofs.flatMap((oneof) => oneof.fields)];
     const result = assign(message.name, items, lock.messages[message.name], fieldRange, locate, diagnostics);
     next.messages[message.name] = result.entry;
-    reportReserved(message.name, lock.messages[message.name], result.entry, locate(message.pointer ?? ''), diagnostics);
+    reportReserved(message.name, lock.messages[message.name], result.entry, () => locate(message.pointer ?? ''), diagnostics);
     const number = (field: Numbered): number => result.numberOf(field.name) ?? 0;
     return {
       ...message,
@@ -162,7 +162,7 @@ export function applyLock(
     const [zero, ...values] = protoEnum.values;
     const result = assign(protoEnum.name, values, lock.enums[protoEnum.name], enumRange, locate, diagnostics);
     next.enums[protoEnum.name] = result.entry;
-    reportReserved(protoEnum.name, lock.enums[protoEnum.name], result.entry, locate(protoEnum.pointer ?? ''), diagnostics);
+    reportReserved(protoEnum.name, lock.enums[protoEnum.name], result.entry, () => locate(protoEnum.pointer ?? ''), diagnostics);
     return {
       ...protoEnum,
       reserved: result.reserved,
@@ -175,7 +175,7 @@ export function applyLock(
     for (const [name, entry] of Object.entries(lock[section])) {
       if (next[section][name] !== undefined) continue;
       next[section][name] = retire(entry);
-      reportReserved(name, entry, next[section][name], locate(''), diagnostics, true);
+      reportReserved(name, entry, next[section][name], () => locate(''), diagnostics, true);
     }
   }
   return { file: { ...file, messages, enums }, lock: sortLock(next), diagnostics };
@@ -185,13 +185,13 @@ export function applyLock(
  * Says which names this run takes out of the lock's numbers into its reservations: on purpose
  * (a removed property) or not (a property hidden by a mistake above it), they are reserved from now on.
  */
-function reportReserved(owner: string, before: LockEntry | undefined, after: LockEntry, location: Location, diagnostics: Diagnostic[], retired = false): void {
+function reportReserved(owner: string, before: LockEntry | undefined, after: LockEntry, location: () => Location, diagnostics: Diagnostic[], retired = false): void {
   if (before === undefined) return;
   const gone = Object.entries(before.numbers).filter(([name, number]) => after.reserved[String(number)] === name);
   if (gone.length === 0) return;
   const names = gone.map(([name, number]) => `'${name}' (${number})`).join(', ');
   const what = retired ? `${owner} left the contract` : `${gone.length === 1 ? 'one name' : `${gone.length} names`} left ${owner}`;
-  diagnostics.push(diagnostic(retired ? 'lock-numbers-retired' : 'lock-numbers-reserved', `${what}; the lock now reserves ${names}`, location));
+  diagnostics.push(diagnostic(retired ? 'lock-numbers-retired' : 'lock-numbers-reserved', `${what}; the lock now reserves ${names}`, location()));
 }
 
 function retire(entry: LockEntry): LockEntry {
