@@ -18,6 +18,8 @@ export interface ContractSide {
   api: Api;
   /** Maps a pointer of the bundled document to the file, line and column it came from. */
   locate: (pointer: string) => Location;
+  /** The same for many pointers at once: one pass over each file instead of every position in it. */
+  locateAll?: (pointers: Iterable<string>) => Map<string, Location>;
   /** The numbers the generated proto uses: the committed lock brought up to date. */
   lock: NumberLock;
   lockPath: string;
@@ -58,7 +60,9 @@ export async function readSide(
 ): Promise<ContractSide | BrokenSide> {
   const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, ...options });
   if (!compiled.api || !compiled.lock) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  const locate = compiled.locate ?? loadContract(path, readText).contract?.locate;
+  const loaded = compiled.locate ? undefined : loadContract(path, readText).contract;
+  const locate = compiled.locate ?? loaded?.locate;
+  const locateAll = compiled.locate ? compiled.locateAll : loaded?.locateAll;
   if (!locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
   const lockFile = parseSource(compiled.lock.path, compiled.lock.text).file;
   const lock = readLock(lockFile).lock;
@@ -71,6 +75,7 @@ export async function readSide(
     identity: compiled.identity,
     api: compiled.api,
     locate,
+    ...(locateAll ? { locateAll } : {}),
     lock,
     lockPath: compiled.lock.path,
     ...(lockSource ? { lockSource } : {}),

@@ -18,23 +18,47 @@ interface Declared {
 export function projectToSchema(value: unknown, schema: unknown, document: unknown, depth = 0): unknown {
   const resolved = resolve(schema, document);
   if (!isRecord(resolved) || depth > 64 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => projectToSchema(item, resolved.items, document, depth + 1));
-  const properties = propertiesOf(resolved, value as Record<string, unknown>, document);
-  if (properties === undefined) return value;
-  const extra = resolved.additionalProperties;
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const item = (value as Record<string, unknown>)[key];
-    const declared = properties.get(key);
-    if (declared !== undefined) {
-      if (declared.writeOnly) continue;
-      out[key] = projectToSchema(item, declared.schema, document, depth + 1);
-    } else if (isRecord(extra)) {
-      out[key] = projectToSchema(item, extra, document, depth + 1);
+  // A value that already fits is returned as it is: handlers usually return exactly the declared
+  // shape, and a copy per response is only work for the garbage collector.
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      const kept = projectToSchema(item, resolved.items, document, depth + 1);
+      if (out === undefined && kept !== item) out = value.slice(0, index);
+      if (out !== undefined) out.push(kept);
     }
+    return out ?? value;
   }
-  return out;
+  const properties = propertiesOf(resolved, value as Record<string, unknown>, document);
+  const extra = resolved.additionalProperties;
+  // Free-form (no properties and no schema for others): nothing to cut. A map's values are cut by theirs.
+  if (properties === undefined && !isRecord(extra)) return value;
+  const record = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const item = record[key];
+    const declared = properties?.get(key);
+    const keep = declared !== undefined ? !declared.writeOnly : isRecord(extra);
+    const kept = keep ? projectToSchema(item, declared !== undefined ? declared.schema : extra, document, depth + 1) : undefined;
+    if (out === undefined) {
+      if (keep && kept === item) continue;
+      out = copyUntil(record, key);
+    }
+    if (keep) out[key] = kept;
+  }
+  return out ?? value;
+}
+
+// The own properties of `record` that come before `stop`, which were all kept as they were.
+function copyUntil(record: Record<string, unknown>, stop: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key in record) {
+    if (key === stop) break;
+    if (Object.hasOwn(record, key)) copy[key] = record[key];
+  }
+  return copy;
 }
 
 // Every result walks the same few schemas again, so what is found is kept per document and

@@ -41,6 +41,8 @@ export class DiffContext {
   /** Writes the TypeScript probes of the places compared; `judgeTypes` checks them. */
   readonly probes: ProbeWriter;
   private readonly written = new Map<string, TypeProbe>();
+  /** Findings whose place is still a pointer, by key; `place` works them out. */
+  private readonly unplaced = new Map<string, { side: Side; pointer: string }>();
 
   constructor(base: ContractSide, revision: ContractSide) {
     this.base = base;
@@ -124,14 +126,16 @@ export class DiffContext {
       if (routes.size > 0) previous.subjects.rest = [...routes].sort();
       return;
     }
-    const location = report.location ?? this.locate(report.at.side, report.at.pointer);
-    const anchor = report.anchor ?? (report.at.side === 'base' && !report.location ? this.anchorOf(report.at.pointer) : undefined);
+    // Places are worked out together once the diff is done (`findings`): one pass over each
+    // document for all of them, rather than every position of a large document.
+    if (!report.location) this.unplaced.set(key, report.at);
+    const placeholder: SourceLocation = report.location ?? { side: report.at.side, file: '', line: 0, col: 0, pointer: report.at.pointer };
     this.found.set(key, {
       rule,
       subject: report.subject,
       message: report.message,
-      location,
-      ...(anchor ? { anchor } : {}),
+      location: placeholder,
+      ...(report.anchor ? { anchor: report.anchor } : {}),
       subjects: { ...report.subjects },
       fingerprint: fingerprint(this.scope, rule, report.subject),
       ...(report.direction ? { direction: report.direction } : {}),
@@ -139,8 +143,9 @@ export class DiffContext {
     });
   }
 
-  /** Every finding, in file order. */
+  /** Every finding, placed in its file, in file order. */
   findings(): Finding<RuleId>[] {
+    this.place();
     return [...this.found.values()].sort(
       (a, b) =>
         sideRank(a.location.side) - sideRank(b.location.side) || a.location.file.localeCompare(b.location.file) ||
@@ -154,11 +159,48 @@ export class DiffContext {
     return { side, ...contract.locate(pointer) };
   }
 
-  // The nearest enclosing node that still exists in the revision: where an annotation can go.
-  private anchorOf(pointer: string): SourceLocation | undefined {
+  // Gives each finding reported with a pointer its place, and a deletion the nearest enclosing
+  // node that still exists in the revision (where an annotation can go), all found in one batch
+  // per side.
+  private place(): void {
+    const wanted: Record<Side, Set<string>> = { base: new Set(), revision: new Set() };
+    const anchors = new Map<string, string>();
+    for (const [key, at] of this.unplaced) {
+      wanted[at.side].add(at.pointer);
+      if (at.side !== 'base' || this.found.get(key)?.anchor) continue;
+      const anchor = this.survivingAncestor(at.pointer);
+      if (anchor === undefined) continue;
+      anchors.set(key, anchor);
+      wanted.revision.add(anchor);
+    }
+    const located: Record<Side, Map<string, SourceLocation>> = { base: this.locateAll('base', wanted.base), revision: this.locateAll('revision', wanted.revision) };
+    for (const [key, at] of this.unplaced) {
+      const finding = this.found.get(key);
+      if (!finding) continue;
+      finding.location = located[at.side].get(at.pointer) ?? this.locate(at.side, at.pointer);
+      const anchor = anchors.get(key);
+      if (anchor !== undefined) finding.anchor = located.revision.get(anchor) ?? this.locate('revision', anchor);
+    }
+    this.unplaced.clear();
+  }
+
+  private locateAll(side: Side, pointers: ReadonlySet<string>): Map<string, SourceLocation> {
+    const contract = side === 'base' ? this.base : this.revision;
+    const located = new Map<string, SourceLocation>();
+    if (pointers.size === 0) return located;
+    if (!contract.locateAll) {
+      for (const pointer of pointers) located.set(pointer, this.locate(side, pointer));
+      return located;
+    }
+    for (const [pointer, location] of contract.locateAll(pointers)) located.set(pointer, { side, ...location });
+    return located;
+  }
+
+  // The nearest enclosing node of a base pointer that still exists in the revision.
+  private survivingAncestor(pointer: string): string | undefined {
     let current = pointer;
     while (current !== '' && getAtPointer(this.revision.api.document, current) === undefined) current = parentPointer(current);
-    return current === '' ? undefined : this.locate('revision', current);
+    return current === '' ? undefined : current;
   }
 }
 
