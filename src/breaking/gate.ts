@@ -186,12 +186,26 @@ function sameSources(base: ContractSide, revision: ContractSide): boolean {
   return true;
 }
 
-// The source line of each finding, read from the side it points into.
+// The source line of each finding, read from the side it points into. Each text's line starts are
+// found once: a large document with many findings would otherwise be split for every one.
 function withExcerpts(findings: Array<Finding<RuleId>>, base: ContractSide, revision: ContractSide): Array<Finding<RuleId>> {
+  const lineStarts = new Map<string, number[]>();
+  const lineOfText = (text: string, line: number): string | undefined => {
+    let starts = lineStarts.get(text);
+    if (!starts) {
+      starts = [0];
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+      lineStarts.set(text, starts);
+    }
+    const start = starts[line - 1];
+    if (start === undefined) return undefined;
+    const end = starts[line];
+    return text.slice(start, end === undefined ? text.length : end - 1);
+  };
   return findings.map((finding) => {
     const side = finding.location.side === 'base' ? base : revision;
     const text = side.sources.get(finding.location.file) ?? (finding.location.file === side.lockPath ? side.lockSource?.text : undefined);
-    const line = text?.split('\n')[finding.location.line - 1];
+    const line = text === undefined ? undefined : lineOfText(text, finding.location.line);
     return line === undefined ? finding : { ...finding, excerpt: line.trimEnd() };
   });
 }
