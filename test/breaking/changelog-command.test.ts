@@ -102,14 +102,14 @@ describe('trident changelog', () => {
       `### \`${short[0]}\` 2026-03-01: Demo v1`,
     ]);
     expect(stdout).toMatch(/^# Changelog: Demo API v1\n/);
-    expect(stdout).toContain("- **Breaking for REST/JSON, GraphQL and TypeScript; dangerous for gRPC wire and gRPC JSON**: property 'patientName' of Study was removed\n");
-    expect(stdout).toContain('  - `response-property-removed` ');
+    expect(stdout).toContain("- **Breaking for GraphQL and TypeScript; dangerous for REST/JSON, gRPC wire and gRPC JSON**: property 'patientName' of Study was removed\n");
+    expect(stdout).toContain('  - `response-optional-property-removed` ');
     expect(stdout).toContain('REST/JSON breaking · GraphQL breaking · gRPC wire dangerous · gRPC JSON dangerous · TypeScript breaking');
     expect(stdout).toContain("- Safe for every client: property 'notes' is added to Study\n");
     expect(stdout).toContain('  - Acknowledged in CHANGELOG.yaml: Imported studies have no start time; every client checks it.\n');
     expect(stdout).toContain('- Safe for every client: demo v1 is added\n');
     // Explanations come from the rule table.
-    expect(stdout).toContain('  - Why: REST clients read `undefined`');
+    expect(stdout).toContain('  - Why: The property was optional, so REST clients already handle its absence');
     expect(stdout).not.toContain('Unreleased');
   });
 
@@ -133,13 +133,13 @@ describe('trident changelog', () => {
       compiles: true,
       diagnostic: null,
     });
-    const removal = removed?.changes.find((change) => change.rule === 'response-property-removed');
+    const removal = removed?.changes.find((change) => change.rule === 'response-optional-property-removed');
     expect(removal).toMatchObject({
       subject: 'Study.patientName',
       message: "property 'patientName' of Study was removed",
       severity: 'breaking',
-      verdicts: { 'rest-json': 'breaking', graphql: 'breaking', 'grpc-wire': 'dangerous', 'grpc-json': 'dangerous', typescript: 'breaking' },
-      breakingFor: ['rest-json', 'graphql', 'typescript'],
+      verdicts: { 'rest-json': 'dangerous', graphql: 'breaking', 'grpc-wire': 'dangerous', 'grpc-json': 'dangerous', typescript: 'breaking' },
+      breakingFor: ['graphql', 'typescript'],
       affects: { rest: ['GET /studies/{studyId}'], graphql: 'Study.patientName', proto: 'Study.patient_name' },
       acknowledged: null,
       retired: null,
@@ -181,7 +181,7 @@ describe('trident changelog', () => {
     const { document } = await changelog({ root: branch, key: 'demo/v1', since: commits[3], format: 'json', out: () => {}, today: '2026-03-07' });
     const [unreleased, broken] = document.releases;
     expect(unreleased).toMatchObject({ version: '1.3.0', unreleased: true, entries: [{ label: 'working tree', commit: null, base: commits[3]?.slice(0, 7), compiles: true }] });
-    expect(unreleased?.entries[0]?.changes.map((change) => change.rule)).toEqual(['response-property-removed']);
+    expect(unreleased?.entries[0]?.changes.map((change) => change.rule)).toEqual(['response-optional-property-removed']);
     expect(broken?.entries[0]).toMatchObject({ commit: { subject: 'A typo' }, compiles: false, changes: [] });
     expect(broken?.entries[0]?.diagnostic).toMatch(/^contracts\/demo\/v1\/openapi\.yaml:\d+:\d+ ref-unresolved: /);
   });
@@ -224,8 +224,8 @@ describe('trident changelog', () => {
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const html = await page.text();
       expect(html).toContain('<h1>Changelog: Demo API v1</h1>');
-      expect(html).toContain('<strong>Breaking for REST/JSON, GraphQL and TypeScript; dangerous for gRPC wire and gRPC JSON</strong>: property &#39;patientName&#39; of Study was removed');
-      expect(html).toContain('<code>response-property-removed</code>');
+      expect(html).toContain('<strong>Breaking for GraphQL and TypeScript; dangerous for REST/JSON, gRPC wire and gRPC JSON</strong>: property &#39;patientName&#39; of Study was removed');
+      expect(html).toContain('<code>response-optional-property-removed</code>');
       expect(html).toContain('<a href="/docs/demo/v1">API reference</a>');
       // The index links it beside the reference.
       expect(await (await fetch(`${fromGit.httpUrl}/docs`)).text()).toContain('<a href="/docs/demo/v1/changelog">changelog</a>');

@@ -112,7 +112,7 @@ describe('trident breaking OLD NEW: two documents', () => {
   it('numbers the second document by the first one\'s lock: a removed property moves no other number', async () => {
     const { exitCode, findings } = await compare(write('old.yaml', shop()), write('unnamed.yaml', shop({ withoutName: true })));
     expect(exitCode).toBe(1);
-    expect(findings.filter((finding) => finding.startsWith('fail'))).toEqual(['fail response-property-removed Pet.name']);
+    expect(findings.filter((finding) => finding.startsWith('fail'))).toEqual(['fail response-optional-property-removed Pet.name']);
     expect(findings.some((finding) => finding.includes('proto-number'))).toBe(false);
   });
 

@@ -12,7 +12,7 @@ describe('the version policy', () => {
   it('fails a breaking change inside a major version', async () => {
     const report = await gate([template], [renamedWeight(template)]);
     const failing = report.versions[0]?.findings.filter((finding) => finding.status === 'fail').map((finding) => finding.rule);
-    expect(failing).toEqual(['response-property-removed']);
+    expect(failing).toEqual(['response-optional-property-removed']);
     expect(outcomeOf(report)).toBe('fail');
   });
 
@@ -20,14 +20,14 @@ describe('the version policy', () => {
     const failing = (await gate([template], [renamedWeight(template)])).versions[0]?.findings.find((finding) => finding.status === 'fail');
     const changelog = `acknowledged:\n  - fingerprint: ${failing?.fingerprint ?? ''}\n    reason: Every client reads mass since 2.3.\n`;
     const report = await gate([template], [renamedWeight(template)], { changelog });
-    const acknowledged = report.versions[0]?.findings.find((finding) => finding.rule === 'response-property-removed');
+    const acknowledged = report.versions[0]?.findings.find((finding) => finding.rule === 'response-optional-property-removed');
     expect(acknowledged?.status).toBe('acknowledged');
     expect(acknowledged?.acknowledgement).toMatchObject({ reason: 'Every client reads mass since 2.3.', file: 'contracts/fixture/v1/CHANGELOG.yaml', line: 2, col: 5 });
     expect(outcomeOf(report)).toBe('pass');
   });
 
   it('also accepts an acknowledgement by rule and subject', async () => {
-    const changelog = 'acknowledged:\n  - rule: response-property-removed\n    subject: Thing.weight\n    reason: Renamed.\n';
+    const changelog = 'acknowledged:\n  - rule: response-optional-property-removed\n    subject: Thing.weight\n    reason: Renamed.\n';
     expect(outcomeOf(await gate([template], [renamedWeight(template)], { changelog }))).toBe('pass');
   });
 
@@ -55,7 +55,7 @@ describe('the version policy', () => {
   });
 
   it('cannot judge with a misspelt key in the changelog, at the top or in an entry', async () => {
-    const changelog = 'acknowleged:\n  - rule: response-property-removed\n    subject: Thing.weight\n    reason: Renamed.\nacknowledged:\n  - rule: response-property-removed\n    subjet: Thing.weight\n    subject: Thing.weight\n    reason: Renamed.\n';
+    const changelog = 'acknowleged:\n  - rule: response-optional-property-removed\n    subject: Thing.weight\n    reason: Renamed.\nacknowledged:\n  - rule: response-optional-property-removed\n    subjet: Thing.weight\n    subject: Thing.weight\n    reason: Renamed.\n';
     const report = await gate([template], [renamedWeight(template)], { changelog });
     expect(report.problems.map((problem) => problem.text)).toEqual([
       "contracts/fixture/v1/CHANGELOG.yaml:1:1 'acknowleged' is not a key of a changelog\n  hint: a changelog holds one list, `acknowledged`; a misspelt key would leave its entries unread",
@@ -69,7 +69,7 @@ describe('the version policy', () => {
     const changelog = 'acknowledged:\n  - fingerprint: 0123456789ab\n    reason: Renamed.\n';
     const report = await gate([template], [renamedWeight(template)], { changelog });
     expect(report.problems.map((problem) => problem.text)).toEqual([
-      `contracts/fixture/v1/CHANGELOG.yaml:2:5 the acknowledgement of 0123456789ab matches no finding between the base and this revision\n  hint: check the fingerprint against this change's findings: ${failing?.fingerprint ?? ''} (response-property-removed Thing.weight), ${report.versions[0]?.findings.find((finding) => finding.rule === 'response-property-added')?.fingerprint ?? ''} (response-property-added Thing.mass)`,
+      `contracts/fixture/v1/CHANGELOG.yaml:2:5 the acknowledgement of 0123456789ab matches no finding between the base and this revision\n  hint: check the fingerprint against this change's findings: ${failing?.fingerprint ?? ''} (response-optional-property-removed Thing.weight), ${report.versions[0]?.findings.find((finding) => finding.rule === 'response-property-added')?.fingerprint ?? ''} (response-property-added Thing.mass)`,
     ]);
     const malformed = await gate([template], [renamedWeight(template)], { changelog: 'acknowledged:\n  - fingerprint: 0123456789a\n    reason: Renamed.\n' });
     expect(malformed.problems.map((problem) => problem.text)).toEqual([
@@ -128,7 +128,7 @@ describe('the version policy', () => {
     expect(added?.findings.map((finding) => [finding.rule, finding.status])).toEqual([
       ['response-property-added', 'migration'],
       ['operation-removed', 'migration'],
-      ['response-property-removed', 'migration'],
+      ['response-optional-property-removed', 'migration'],
     ]);
     expect(outcomeOf(report)).toBe('pass');
   });

@@ -39,24 +39,24 @@ describe('report formats (TRIDENT_RECORD=1 re-records)', () => {
     expect(document.exitCode).toBe(1);
     const findings = document.versions.flatMap((version) => version.findings);
     expect(findings.every((finding) => /^[0-9a-f]{12}$/.test(finding.fingerprint))).toBe(true);
-    expect(findings.filter((finding) => finding.status === 'fail').map((finding) => finding.rule)).toEqual(['response-property-removed']);
+    expect(findings.filter((finding) => finding.status === 'fail').map((finding) => finding.rule)).toEqual(['response-optional-property-removed']);
   });
 
   it('GitHub annotations are workflow commands, deletions annotated where they still have a place', () => {
     const lines = writeReport(report, 'github').trimEnd().split('\n');
     expect(lines.slice(0, -1).every((line) => /^::(error|warning|notice) (file=[^,]+,line=\d+,col=\d+,)?title=[^:]+::/.test(line))).toBe(true);
-    expect(lines.find((line) => line.includes('response-property-removed'))).toMatch(/^::error file=contracts\/fixture\/v1\/openapi.yaml,line=\d+,col=\d+,title=response-property-removed \[[0-9a-f]{12}\]::property 'weight' of Thing was removed/);
+    expect(lines.find((line) => line.includes('response-optional-property-removed'))).toMatch(/^::error file=contracts\/fixture\/v1\/openapi.yaml,line=\d+,col=\d+,title=response-optional-property-removed \[[0-9a-f]{12}\]::property 'weight' of Thing was removed/);
     expect(lines.at(-1)).toBe('Result: FAILED: 1 breaking change is not allowed; exit code 1.');
   });
 
   it('GitHub annotations outside the lines of the diff go on the file, naming the line', () => {
-    const removed = (text: string): string | undefined => text.split('\n').find((line) => line.includes('response-property-removed'));
+    const removed = (text: string): string | undefined => text.split('\n').find((line) => line.includes('response-optional-property-removed'));
     const line = Number(/,line=(\d+),/.exec(removed(writeReport(report, 'github')) ?? '')?.[1]);
     expect(line).toBeGreaterThan(1);
     const inside = writeReport(report, 'github', { diffLines: () => [[line - 3, line + 3]] });
     expect(removed(inside)).toMatch(new RegExp(`^::error file=contracts/fixture/v1/openapi.yaml,line=${line},col=\\d+,title=`));
     const outside = writeReport(report, 'github', { diffLines: (file) => (file.endsWith('v1/openapi.yaml') ? [[1, 1]] : undefined) });
-    expect(removed(outside)).toMatch(new RegExp(`^::error file=contracts/fixture/v1/openapi.yaml,title=response-property-removed \\[[0-9a-f]{12}\\]::property 'weight' of Thing was removed .*\\(line ${line}, outside the diff\\)%0A`));
+    expect(removed(outside)).toMatch(new RegExp(`^::error file=contracts/fixture/v1/openapi.yaml,title=response-optional-property-removed \\[[0-9a-f]{12}\\]::property 'weight' of Thing was removed .*\\(line ${line}, outside the diff\\)%0A`));
   });
 
   it('JUnit counts each finding as a test case and each blocking one as a failure', () => {

@@ -77,7 +77,7 @@ describe('the events of a text/event-stream response', () => {
       const { exitCode, report } = await breakingDocuments({ cwd: folder, before: 'old.json', after: 'new.json', today: '2026-06-01', log: () => undefined });
       expect(exitCode).toBe(1);
       const findings = report?.versions.flatMap((version) => version.findings).map((finding) => `${finding.rule} ${finding.subject}`);
-      expect(findings).toContain('response-property-removed FeedEvent.title');
+      expect(findings).toContain('response-optional-property-removed FeedEvent.title');
       expect(findings?.some((finding) => finding.startsWith('response-enum-value-added'))).toBe(true);
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -69,7 +69,7 @@ export function keywordChanges(base: Schema, revision: Schema, revisionPointers:
     else add(keyword, before === undefined ? `${keyword} ${JSON.stringify(after)} added` : `${keyword} ${JSON.stringify(before)} -> ${JSON.stringify(after)}`, true);
   }
   // A value fixed by `const` (or a one-value `enum`) that appears or goes narrows or widens what is
-  // accepted; one that changes is its own rule (`const-changed`).
+  // accepted; one that changes is its own rule (`request-const-changed`, `response-const-changed`).
   const before = constOf(base);
   const after = constOf(revision);
   if ((before === undefined) !== (after === undefined)) {
@@ -107,7 +107,7 @@ export function compareConstraints(context: DiffContext, place: Place, baseType:
   const before = constOf(base.schema);
   const after = constOf(revision.schema);
   if (before !== undefined && after !== undefined && JSON.stringify(before) !== JSON.stringify(after)) {
-    context.report('const-changed', {
+    context.report(request ? 'request-const-changed' : 'response-const-changed', {
       subject: place.subject,
       message: `${place.label} is fixed to ${JSON.stringify(after)}, no longer ${JSON.stringify(before)}`,
       at: { side: 'revision', pointer: revision.pointers.get('const') ?? revision.pointers.get('enum') ?? place.revisionPointer },

@@ -53,7 +53,9 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
     const why = hidden ? (direction === 'request' ? 'is now read-only' : 'is now write-only') : `was removed${rename ? ` (renamed to '${rename}'?)` : ''}`;
     // A closed object refuses what it no longer lists; an open one drops it.
     const closed = direction === 'request' && !hidden && effectiveSchema(context.revision.api.document, revision.pointer).schema.additionalProperties === false;
-    context.report(direction === 'request' ? (closed ? 'request-property-removed-closed' : 'request-property-removed') : 'response-property-removed', {
+    // Readers of an optional property already handle its absence; a required one they rely on.
+    const responseRule: RuleId = field.required ? 'response-property-removed' : 'response-optional-property-removed';
+    context.report(direction === 'request' ? (closed ? 'request-property-removed-closed' : 'request-property-removed') : responseRule, {
       subject: `${base.name}.${name}`,
       message: `property '${name}' of ${base.name} ${why}${direction === 'request' ? ' (clients can no longer send it)' : ''}`,
       at: hidden ? { side: 'revision', pointer: hidden.pointer } : { side: 'base', pointer: field.pointer },

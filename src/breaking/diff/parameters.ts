@@ -84,6 +84,7 @@ function compareParameter(values: ValueDiff, operation: Operation, base: Paramet
     revisionPointer: `${resolved(context.revision.api.document, revision.pointer)}/schema`,
     direction: 'request',
     subjects: parameterSubjects(operation, revision.name),
+    parameter: true,
   };
   const report = { subject: place.subject, at: { side: 'revision' as const, pointer: revision.pointer }, subjects: place.subjects, direction: 'request' as const };
   if (base.required !== revision.required || JSON.stringify(base.type) !== JSON.stringify(revision.type)) {

@@ -17,6 +17,8 @@ export interface Place {
   revisionPointer: string;
   direction: Direction;
   subjects: Subjects;
+  /** Set for a parameter, which travels as text in a URL or header. */
+  parameter?: true;
 }
 
 /**
@@ -45,7 +47,7 @@ export class ValueDiff {
 
   private scalar(base: ScalarKind, revision: ScalarKind, place: Place): void {
     if (base === revision) return;
-    const rule = scalarRule(base, revision, place.direction);
+    const rule = place.parameter && place.direction === 'request' && revision === 'string' && widensToText.has(base) ? 'parameter-widened-to-string' : scalarRule(base, revision, place.direction);
     this.changed(rule, place, scalarNames[base], scalarNames[revision]);
   }
 
@@ -88,12 +90,16 @@ export class ValueDiff {
   }
 }
 
+// Every number or boolean a parameter carried is also a valid string.
+const widensToText = new Set<ScalarKind>(['int32', 'int64', 'float', 'double', 'boolean']);
+
 // Which rule a scalar change falls under; the direction matters only where the protocols split.
 function scalarRule(base: ScalarKind, revision: ScalarKind, direction: Direction): RuleId {
   const change = `${base}->${revision}`;
   if (change === 'int32->int64') return direction === 'request' ? 'request-int32-to-int64' : 'response-int32-to-int64';
   if (change === 'int64->int32') return direction === 'request' ? 'request-int64-to-int32' : 'response-int64-to-int32';
-  if (change === 'float->double' || change === 'double->float') return 'float-double-changed';
+  if (change === 'float->double') return direction === 'request' ? 'request-float-to-double' : 'response-float-to-double';
+  if (change === 'double->float') return direction === 'request' ? 'request-double-to-float' : 'response-double-to-float';
   if ((base === 'int32' || base === 'int64') && (revision === 'float' || revision === 'double')) return 'integer-to-number';
   if ((base === 'date' && revision === 'datetime') || (base === 'datetime' && revision === 'date')) return 'date-time-date-changed';
   const textual = new Set<ScalarKind>(['string', 'date', 'datetime']);

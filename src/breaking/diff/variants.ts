@@ -30,7 +30,7 @@ export function compareEnums(context: DiffContext, base: EnumType, revision: Enu
     );
   }
   for (const [value, spelling] of respelled) {
-    context.report('enum-value-respelled', {
+    context.report(direction === 'request' ? 'request-enum-value-respelled' : 'response-enum-value-respelled', {
       subject: `${base.name}.${value}`,
       message: `enum ${revision.name} spells the value '${value}' as '${spelling}' (${enumValueName({ value: spelling })} in GraphQL and proto, as before)`,
       at: { side: 'revision', pointer: entryPointer(context.revision.api.document, revision.pointer, 'enum', spelling) },

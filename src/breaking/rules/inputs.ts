@@ -24,6 +24,13 @@ export const inputRules = {
     typesAgree: D,
     explanation: 'A REST server ignores a query parameter it does not know, and the gRPC wire skips an unknown field: those clients keep working but their filter or option silently stops applying. A GraphQL query passing the argument no longer validates, a proto JSON parser rejects the unknown field, and TypeScript rejects the extra property.',
   },
+  'parameter-widened-to-string': {
+    area: 'parameters',
+    purpose: 'A query, path, header or cookie parameter changes from a number or boolean to a string.',
+    verdicts: on({ rest: S, graphql: B, wire: B, json: B, ts: B }),
+    typesAgree: S,
+    explanation: 'A parameter travels as text, and every number or boolean clients sent is still a valid string, so REST calls keep working. The GraphQL argument and the proto field change type (`Int` to `String`, int32 to string), so typed variables and old stubs break, and TypeScript code passing a number stops compiling.',
+  },
   'parameter-became-required': {
     area: 'parameters',
     purpose: 'An optional parameter becomes required.',

@@ -72,10 +72,17 @@ export const propertyRules = {
   },
   'response-property-removed': {
     area: 'properties',
-    purpose: 'A property clients could read is gone (removed, or made write-only).',
+    purpose: 'A required property clients read is gone (removed, or made write-only).',
     verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
     typesAgree: S,
     explanation: 'REST clients read `undefined`, GraphQL queries selecting it stop validating, and TypeScript code using it stops compiling. The lock reserves the proto number, so old gRPC clients decode the message without error and read the zero value: wrong data, no failure.',
+  },
+  'response-optional-property-removed': {
+    area: 'properties',
+    purpose: 'An optional property clients could read is gone (removed, or made write-only).',
+    verdicts: on({ rest: D, graphql: B, wire: D, json: D, ts: B }),
+    typesAgree: S,
+    explanation: 'The property was optional, so REST clients already handle its absence; now they never get it, which may change what they do. GraphQL queries selecting it stop validating and TypeScript code using it stops compiling. The lock reserves the proto number, so old gRPC clients read the zero value.',
   },
   'response-property-became-optional': {
     area: 'required and nullable',

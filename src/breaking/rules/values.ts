@@ -43,12 +43,33 @@ export const valueRules = {
     verdicts: on({ rest: B, graphql: B, wire: D, json: B, ts: B }),
     explanation: 'Values past 2^31 that were accepted are now refused by the shared validation, and a proto JSON parser refuses them for an int32 field. GraphQL variables declared `Long` no longer match, and the gRPC TypeScript takes a number instead of a string. Old gRPC stubs still encode the varint, which the server truncates or refuses depending on its size.',
   },
-  'float-double-changed': {
+  'request-float-to-double': {
     area: 'types and formats',
-    purpose: 'A number changes between float and double.',
-    verdicts: on({ rest: D, graphql: S, wire: B, json: S, ts: D }),
+    purpose: 'A request number widens from float to double.',
+    verdicts: on({ rest: S, graphql: S, wire: B, json: S, ts: S }),
+    typesAgree: S,
+    explanation: 'Every value clients send still fits, and JSON, GraphQL (`Float`) and TypeScript (`number`) carry both the same way. On the proto wire float is a 32-bit and double a 64-bit fixed-size value, so old stubs send a field the server cannot decode.',
+  },
+  'request-double-to-float': {
+    area: 'types and formats',
+    purpose: 'A request number narrows from double to float.',
+    verdicts: on({ rest: D, graphql: D, wire: B, json: D, ts: D }),
     typesAgree: D,
-    explanation: 'JSON, GraphQL (`Float`) and TypeScript (`number`) carry both the same way; only the precision kept changes. On the proto wire float is a 32-bit and double a 64-bit fixed-size value, so old stubs cannot decode the field.',
+    explanation: 'Clients keep sending the same JSON, GraphQL and TypeScript numbers, but the server keeps only float precision, so values come back changed. On the proto wire the field changes from 64-bit to 32-bit fixed size, which old stubs cannot encode.',
+  },
+  'response-float-to-double': {
+    area: 'types and formats',
+    purpose: 'A response number widens from float to double.',
+    verdicts: on({ rest: D, graphql: S, wire: B, json: D, ts: D }),
+    typesAgree: D,
+    explanation: 'JSON readers may now get values with more precision (or range) than a float holds, and proto JSON stubs parse them into a float. GraphQL `Float` is already a double. On the proto wire float is a 32-bit and double a 64-bit fixed-size value, so old stubs cannot decode the field.',
+  },
+  'response-double-to-float': {
+    area: 'types and formats',
+    purpose: 'A response number narrows from double to float.',
+    verdicts: on({ rest: S, graphql: S, wire: B, json: S, ts: S }),
+    typesAgree: S,
+    explanation: 'Every value readers get still fits what they expected. On the proto wire the field changes from 64-bit to 32-bit fixed size, which old stubs cannot decode.',
   },
   'date-time-format-changed': {
     area: 'types and formats',
@@ -154,11 +175,17 @@ export const valueRules = {
     verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
     explanation: 'JSON bodies carry the tag in that property. GraphQL tells variants apart by `__typename` and proto by the oneof field, so neither sees it.',
   },
-  'const-changed': {
+  'request-const-changed': {
     area: 'defaults and constraints',
-    purpose: 'A value fixed by `const` (or a one-value `enum`) is fixed to another value.',
+    purpose: 'A value clients send, fixed by `const` (or a one-value `enum`), is fixed to another value.',
     verdicts: everywhere(B),
-    explanation: 'Clients that send the old value are rejected by the validation every protocol shares; clients that read it (an event type, a kind) compare it with the old one, and TypeScript types it as the literal.',
+    explanation: 'Clients that send the old value are rejected by the validation every protocol shares, and TypeScript types it as the literal.',
+  },
+  'response-const-changed': {
+    area: 'defaults and constraints',
+    purpose: 'A value clients read, fixed by `const` (or a one-value `enum`), is fixed to another value.',
+    verdicts: on({ rest: D, graphql: D, wire: D, json: D, ts: B }),
+    explanation: 'Readers get a value they never saw: code that compares it with the old one (an event type, a kind) takes another branch, in every protocol. TypeScript types it as the literal, so code naming the old one stops compiling.',
   },
   'response-discriminator-mapping-changed': {
     area: 'unions',
@@ -174,12 +201,19 @@ export const valueRules = {
     typesAgree: S,
     explanation: 'Clients send the old tag, which the server no longer accepts. The GraphQL `@oneOf` input names its field after the tag, and so does the proto oneof field, so old queries stop validating and old gRPC clients set a field that is gone.',
   },
-  'enum-value-respelled': {
+  'request-enum-value-respelled': {
     area: 'enums',
-    purpose: 'An enum value is spelled otherwise in JSON while its GraphQL and proto name stay (`entered_in_error` to `entered-in-error`).',
+    purpose: 'An enum value clients send is spelled otherwise in JSON while its GraphQL and proto name stay (`entered_in_error` to `entered-in-error`).',
     verdicts: on({ rest: B, graphql: S, wire: S, json: S, ts: B }),
     typesAgree: S,
-    explanation: 'REST clients send and read the JSON spelling, and TypeScript types it as the literal. GraphQL and proto name the value in CONSTANT_CASE, which is the same, and the lock keeps its number with the name.',
+    explanation: 'REST clients send the old JSON spelling, which the validation refuses, and TypeScript types it as the literal. GraphQL and proto name the value in CONSTANT_CASE, which is the same, and the lock keeps its number with the name.',
+  },
+  'response-enum-value-respelled': {
+    area: 'enums',
+    purpose: 'An enum value clients read is spelled otherwise in JSON while its GraphQL and proto name stay.',
+    verdicts: on({ rest: D, graphql: S, wire: S, json: S, ts: B }),
+    typesAgree: S,
+    explanation: 'REST readers get a spelling they never saw where the old one was, as for a new value, and the old one no longer comes; TypeScript code comparing with the old literal stops compiling. GraphQL and proto name the value in CONSTANT_CASE, which is the same, and the lock keeps its number with the name.',
   },
   'request-constraint-tightened': {
     area: 'defaults and constraints',
@@ -196,8 +230,8 @@ export const valueRules = {
   'response-constraint-loosened': {
     area: 'defaults and constraints',
     purpose: 'A response value may be longer, larger or shaped differently than before.',
-    verdicts: on({ rest: D, graphql: D, wire: D, json: D, ts: D }),
-    explanation: 'Clients that sized buffers or validated against the old rule may reject what they now receive.',
+    verdicts: on({ rest: D, graphql: S, wire: S, json: S, ts: D }),
+    explanation: 'Clients that validate what they read against the contract\'s JSON Schema (or sized buffers by it) may reject what they now receive. GraphQL and proto types carry no length, bound or pattern, so their clients saw no rule to rely on.',
   },
   'response-constraint-tightened': {
     area: 'defaults and constraints',
