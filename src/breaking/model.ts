@@ -66,6 +66,11 @@ export interface RuleDefinition {
    * `typescript` verdict above then holds only where no probe was written.
    */
   typesAgree?: Verdict;
+  /**
+   * For a rule about a value clients must now send: the gRPC verdict (wire and JSON) where the proto
+   * zero value an old gRPC client sends in its place passes the contract's validation.
+   */
+  zeroValueValid?: Verdict;
 }
 
 /** Whether a place is read in the base or in the revision of a contract. */
@@ -112,4 +117,6 @@ export interface Finding<RuleId extends string = string> {
   baseSunset?: string;
   /** The TypeScript verdict the compiler gave, with its message where code stops compiling. */
   typescript?: { verdict: Verdict; reason?: string };
+  /** The gRPC verdict (wire and JSON) worked out for this change, where it differs from the rule's. */
+  grpc?: { verdict: Verdict; reason: string };
 }

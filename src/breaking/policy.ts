@@ -45,6 +45,7 @@ export function judge(findings: ReadonlyArray<Finding<RuleId>>, mode: Mode, ackn
   return findings.map((finding) => {
     const verdicts = verdictsOf(finding.rule);
     if (finding.typescript) verdicts.typescript = finding.typescript.verdict;
+    if (finding.grpc) verdicts['grpc-wire'] = verdicts['grpc-json'] = finding.grpc.verdict;
     const severity = worstVerdict(Object.values(verdicts));
     const judged = { ...finding, verdicts, severity };
     if (mode === 'migration') return { ...judged, status: 'migration' };

@@ -85,6 +85,7 @@ export function renderFindings(report: GateReport): string {
       lines.push(`  ${finding.message}`);
       lines.push(`  ${targets.map((target) => `${target} ${finding.verdicts[target]}`).join(', ')}`);
       if (finding.typescript?.reason !== undefined) lines.push(`  tsc: ${finding.typescript.reason}`);
+      if (finding.grpc) lines.push(`  gRPC: ${finding.grpc.reason}`);
       if (finding.note !== undefined) lines.push(`  note: ${finding.note}`);
     }
     for (const violation of version.violations) lines.push(`${violation.file}:${violation.line}:${violation.col} violation: ${violation.message}`);

@@ -20,6 +20,8 @@ export interface Report {
   subjects?: Subjects;
   baseSunset?: string;
   direction?: 'request' | 'response';
+  /** The gRPC verdict of this change, where the diff worked it out (see zero-values.ts). */
+  grpc?: Finding['grpc'];
 }
 
 /**
@@ -140,6 +142,7 @@ export class DiffContext {
       fingerprint: fingerprint(this.scope, rule, report.subject),
       ...(report.direction ? { direction: report.direction } : {}),
       ...(report.baseSunset !== undefined ? { baseSunset: report.baseSunset } : {}),
+      ...(report.grpc ? { grpc: report.grpc } : {}),
     });
   }
 

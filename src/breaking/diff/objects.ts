@@ -8,6 +8,8 @@ import { fieldSubjects } from './names.ts';
 import type { Direction } from './reach.ts';
 import type { Place, ValueDiff } from './values.ts';
 import type { Member } from '../typescript/probes.ts';
+import type { Finding } from '../model.ts';
+import { zeroValueJudgement } from './zero-values.ts';
 
 /** A property as a TypeScript probe sees it. */
 export function fieldMember(field: Field): Member {
@@ -70,12 +72,14 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
       { subject: `${revision.name}.${name}`, direction, at: { side: 'revision', pointer: field.pointer }, label: `property '${name}' of ${revision.name}` },
       context.probes.member(direction, undefined, fieldMember(field)),
     );
+    const grpc = rule === 'request-property-added-required' ? zeroValueJudgement(field.type, 'property', effectiveSchema(context.revision.api.document, field.pointer).schema) : undefined;
     context.report(rule, {
       subject: `${revision.name}.${name}`,
       message: `property '${name}' is added to ${revision.name}${field.required ? ' as required' : ''}`,
       at: { side: 'revision', pointer: field.pointer },
       subjects: fieldSubjects(revision, name, direction, routes),
       direction,
+      ...(grpc ? { grpc } : {}),
     });
   }
   for (const [name, field] of baseFields) {
@@ -94,14 +98,17 @@ function compareField(diff: ValueDiff, owner: ObjectType, base: Field, revision:
     direction,
     subjects: fieldSubjects(owner, revision.name, direction, routes),
   };
-  const report = (rule: RuleId, change: string, pointer = revision.pointer): void =>
-    context.report(rule, { subject: place.subject, message: `${place.label} ${change}`, at: { side: 'revision', pointer }, subjects: place.subjects, direction });
+  const report = (rule: RuleId, change: string, pointer = revision.pointer, grpc?: Finding['grpc']): void =>
+    context.report(rule, { subject: place.subject, message: `${place.label} ${change}`, at: { side: 'revision', pointer }, subjects: place.subjects, direction, ...(grpc ? { grpc } : {}) });
   const requiredEntry = requiredPointer(context, owner, revision.name) ?? revision.pointer;
   if (base.required !== revision.required || base.nullable !== revision.nullable || JSON.stringify(base.type) !== JSON.stringify(revision.type)) {
     context.probe({ subject: place.subject, direction, at: { side: 'revision', pointer: revision.pointer }, label: place.label }, context.probes.member(direction, fieldMember(base), fieldMember(revision)));
   }
   if (base.required !== revision.required) {
-    if (direction === 'request') report(revision.required ? 'request-property-became-required' : 'request-property-became-optional', revision.required ? 'becomes required' : 'becomes optional', requiredEntry);
+    if (direction === 'request') {
+      const grpc = revision.required ? zeroValueJudgement(revision.type, 'property', effectiveSchema(context.revision.api.document, revision.pointer).schema) : undefined;
+      report(revision.required ? 'request-property-became-required' : 'request-property-became-optional', revision.required ? 'becomes required' : 'becomes optional', requiredEntry, grpc);
+    }
     else report(revision.required ? 'response-property-became-required' : 'response-property-became-optional', revision.required ? 'is now always present' : 'may now be missing', requiredEntry);
   }
   if (base.nullable !== revision.nullable) {

@@ -38,6 +38,7 @@ export function writeJsonReport(report: GateReport): string {
         subjects: finding.subjects,
         ...(finding.direction ? { direction: finding.direction } : {}),
         ...(finding.typescript?.reason !== undefined ? { tsc: finding.typescript.reason } : {}),
+        ...(finding.grpc ? { grpc: finding.grpc.reason } : {}),
         ...(finding.note !== undefined ? { note: finding.note } : {}),
         ...(finding.acknowledgement ? { acknowledgement: finding.acknowledgement } : {}),
       })),

@@ -62,6 +62,7 @@ function explanation(finding: JudgedFinding, version: VersionReport, report: Gat
   if (subjects) lines.push(`Affects ${subjects}.`, '');
   lines.push(ruleTable[finding.rule].explanation, '');
   if (finding.typescript?.reason !== undefined) lines.push(`TypeScript compiler: ${finding.typescript.reason}`, '');
+  if (finding.grpc) lines.push(`gRPC: ${finding.grpc.reason}`, '');
   if (finding.note) lines.push(`Note: ${finding.note}.`, '');
   if (finding.acknowledgement) lines.push(`Acknowledged in \`${finding.acknowledgement.file}\`: ${finding.acknowledgement.reason}`, '');
   if (finding.status === 'fail' && finding.note === undefined && report.acknowledgeable) {

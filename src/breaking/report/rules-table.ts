@@ -3,6 +3,9 @@ import { areaOrder, listRules, type Rule } from '../rules.ts';
 
 // A rule the TypeScript compiler judges: breaking where the probes fail, else its agreeing verdict.
 function verdictCell(rule: Rule, target: Target, form: 'markdown' | 'text'): string {
+  if ((target === 'grpc-wire' || target === 'grpc-json') && rule.zeroValueValid !== undefined) {
+    return form === 'markdown' ? `${rule.verdicts[target]}; ${rule.zeroValueValid} if its zero value is valid` : `${rule.verdicts[target]}/0:${rule.zeroValueValid}`;
+  }
   if (target !== 'typescript' || rule.typesAgree === undefined) return rule.verdicts[target];
   return form === 'markdown' ? `by tsc, else ${rule.typesAgree}` : `tsc/${rule.typesAgree}`;
 }
@@ -13,7 +16,7 @@ function verdictCell(rule: Rule, target: Target, form: 'markdown' | 'text'): str
  */
 export function writeRuleTable(format: 'text' | 'json' | 'markdown' | 'github' | 'junit'): string {
   const rules = listRules();
-  if (format === 'json') return `${JSON.stringify(rules.map(({ id, area, purpose, verdicts, typesAgree, explanation }) => ({ id, area, purpose, verdicts, ...(typesAgree ? { typesAgree } : {}), explanation })), null, 2)}\n`;
+  if (format === 'json') return `${JSON.stringify(rules.map(({ id, area, purpose, verdicts, typesAgree, zeroValueValid, explanation }) => ({ id, area, purpose, verdicts, ...(typesAgree ? { typesAgree } : {}), ...(zeroValueValid ? { zeroValueValid } : {}), explanation })), null, 2)}\n`;
   if (format === 'markdown') {
     const header = `| Rule | ${targets.map((target) => targetLabels[target]).join(' | ')} | Detects |`;
     const rows = rules.map((rule) => `| \`${rule.id}\` | ${targets.map((target) => verdictCell(rule, target, 'markdown')).join(' | ')} | ${rule.purpose} |`);
@@ -28,5 +31,5 @@ export function writeRuleTable(format: 'text' | 'json' | 'markdown' | 'github' |
       lines.push(`${rule.id.padEnd(width)}  ${targets.map((target) => column(verdictCell(rule, target, 'text'))).join('')}${rule.purpose}`);
     }
   }
-  return `${lines.join('\n')}\n\n${rules.length} rules. Verdicts: breaking (existing clients fail), dangerous (they may misbehave), safe; tsc/V: breaking where code written against the base's TypeScript types no longer compiles, V where it does.\n`;
+  return `${lines.join('\n')}\n\n${rules.length} rules. Verdicts: breaking (existing clients fail), dangerous (they may misbehave), safe; tsc/V: breaking where code written against the base's TypeScript types no longer compiles, V where it does; B/0:V: V where the proto zero value an old gRPC client sends passes the validation.\n`;
 }

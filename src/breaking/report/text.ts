@@ -51,6 +51,7 @@ function findingLines(report: GateReport, version: VersionReport, finding: Judge
   }
   lines.push(`      ${verdictLine(finding)}`);
   if (finding.typescript?.reason !== undefined) lines.push(`      tsc: ${finding.typescript.reason}`);
+  if (finding.grpc) lines.push(`      gRPC: ${finding.grpc.reason}`);
   const subjects = subjectLine(finding);
   if (subjects) lines.push(`      affects ${subjects}`);
   lines.push(`      why: ${explained.has(finding.rule) ? `as for ${finding.rule} above` : ruleTable[finding.rule].explanation}`);

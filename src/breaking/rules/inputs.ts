@@ -8,7 +8,7 @@ export const inputRules = {
     purpose: 'An operation gains a required parameter.',
     verdicts: everywhere(B),
     typesAgree: S,
-    explanation: 'Existing clients do not send it. Input is validated once, on the contract\'s JSON shape, for every protocol, so REST, GraphQL and gRPC calls are all rejected; the generated TypeScript requires it too.',
+    explanation: 'Existing clients do not send it. Input is validated once, on the contract\'s JSON shape, for every protocol, so REST, GraphQL and gRPC calls are all rejected (a parameter an old gRPC client leaves out stays missing); the generated TypeScript requires it too.',
   },
   'parameter-added-optional': {
     area: 'parameters',

@@ -12,7 +12,8 @@ export const propertyRules = {
     purpose: 'A request object gains a required property.',
     verdicts: everywhere(B),
     typesAgree: S,
-    explanation: 'Existing clients do not send it, and the shared input validation rejects their calls in every protocol.',
+    zeroValueValid: D,
+    explanation: 'Existing clients do not send it, and the shared input validation rejects their calls in every protocol. An old gRPC client leaves the field out and the server takes its proto zero value (`""`, `0`, `false`, `[]`): where the validation accepts that value the call goes through with a value nobody chose (dangerous), else it is refused.',
   },
   'request-property-added-optional': {
     area: 'properties',
@@ -40,7 +41,8 @@ export const propertyRules = {
     purpose: 'An optional request property becomes required.',
     verdicts: everywhere(B),
     typesAgree: S,
-    explanation: 'Clients that leave it out are rejected by the validation every protocol shares.',
+    zeroValueValid: D,
+    explanation: 'Clients that leave it out are rejected by the validation every protocol shares. An old gRPC client leaves the field out and the server takes its proto zero value (`""`, `0`, `false`, `[]`): where the validation accepts that value the call goes through with a value nobody chose (dangerous), else it is refused.',
   },
   'request-property-became-optional': {
     area: 'required and nullable',

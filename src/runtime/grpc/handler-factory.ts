@@ -151,7 +151,8 @@ function announceRequestId(grpcCall: AnyCall): void {
   grpcCall.sendMetadata(metadata);
 }
 
-function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes): OperationInput {
+/** The contract's input of a call from its request message: what the shared validation and the handler see. */
+export function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes): OperationInput {
   const input: OperationInput = {};
   for (const parameter of operation.parameters) {
     if (parameter.in === 'cookie') continue;
