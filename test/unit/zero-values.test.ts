@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { diffContracts } from '../../src/breaking/diff.ts';
 import { judge } from '../../src/breaking/policy.ts';
 import { isBroken, readSide, type ContractSide } from '../../src/breaking/side.ts';
-import { acceptsValue, grpcZeroValue } from '../../src/breaking/diff/zero-values.ts';
+import { acceptsValue, grpcZeroValue, setFromOneof } from '../../src/breaking/diff/zero-values.ts';
+import type { Api } from '../../src/compiler/ir.ts';
 import { writeLock } from '../../src/compiler/lock.ts';
 import { ProtoShapes } from '../../src/runtime/grpc/convert.ts';
 import { grpcInput } from '../../src/runtime/grpc/handler-factory.ts';
@@ -96,5 +97,17 @@ describe('required values and what an old gRPC client sends instead', () => {
     expect(acceptsValue({ type: 'string', format: 'email' }, '')).toBe(false);
     expect(acceptsValue({ type: 'integer', maximum: 10 }, 0)).toBe(true);
     expect(acceptsValue({ type: 'string', enum: ['a', 'b'] }, '')).toBe(false);
+  });
+
+  it('knows a union\'s discriminator is set from the oneof case, where the object is reached only through the union', () => {
+    const documented = { deprecated: false, pointer: '' };
+    const circle = { ...documented, kind: 'object' as const, name: 'Circle', fields: [] };
+    const shape = { ...documented, kind: 'union' as const, name: 'Shape', discriminator: 'kind', variants: [{ tag: 'circle', type: 'Circle' }] };
+    const api = (extra: Api['types']): Api => ({ name: 'x', version: 1, title: 'X', infoVersion: '1', types: [circle, shape, ...extra], operations: [], document: {} });
+    expect(setFromOneof(api([]), 'Circle', 'kind')).toBe(true);
+    expect(setFromOneof(api([]), 'Circle', 'radius')).toBe(false);
+    // Also held by a property of its own: there the binding does not set it.
+    const holder = { ...documented, kind: 'object' as const, name: 'Holder', fields: [{ ...documented, name: 'circle', type: { kind: 'named' as const, name: 'Circle' }, required: true, nullable: false, readOnly: false, writeOnly: false, sensitive: false }] };
+    expect(setFromOneof(api([holder]), 'Circle', 'kind')).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import type { Direction } from './reach.ts';
 import type { Place, ValueDiff } from './values.ts';
 import type { Member } from '../typescript/probes.ts';
 import type { Finding } from '../model.ts';
-import { zeroValueJudgement } from './zero-values.ts';
+import { setFromOneof, zeroValueJudgement } from './zero-values.ts';
 
 /** A property as a TypeScript probe sees it. */
 export function fieldMember(field: Field): Member {
@@ -57,7 +57,8 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
     const closed = direction === 'request' && !hidden && effectiveSchema(context.revision.api.document, revision.pointer).schema.additionalProperties === false;
     // Readers of an optional property already handle its absence; a required one they rely on.
     const responseRule: RuleId = field.required ? 'response-property-removed' : 'response-optional-property-removed';
-    context.report(direction === 'request' ? (closed ? 'request-property-removed-closed' : 'request-property-removed') : responseRule, {
+    const requestRule: RuleId = hidden ? 'request-property-became-read-only' : closed ? 'request-property-removed-closed' : 'request-property-removed';
+    context.report(direction === 'request' ? requestRule : responseRule, {
       subject: `${base.name}.${name}`,
       message: `property '${name}' of ${base.name} ${why}${direction === 'request' ? ' (clients can no longer send it)' : ''}`,
       at: hidden ? { side: 'revision', pointer: hidden.pointer } : { side: 'base', pointer: field.pointer },
@@ -72,7 +73,7 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
       { subject: `${revision.name}.${name}`, direction, at: { side: 'revision', pointer: field.pointer }, label: `property '${name}' of ${revision.name}` },
       context.probes.member(direction, undefined, fieldMember(field)),
     );
-    const grpc = rule === 'request-property-added-required' ? zeroValueJudgement(field.type, 'property', effectiveSchema(context.revision.api.document, field.pointer).schema) : undefined;
+    const grpc = rule === 'request-property-added-required' ? requiredForGrpc(context, revision, field) : undefined;
     context.report(rule, {
       subject: `${revision.name}.${name}`,
       message: `property '${name}' is added to ${revision.name}${field.required ? ' as required' : ''}`,
@@ -106,18 +107,36 @@ function compareField(diff: ValueDiff, owner: ObjectType, base: Field, revision:
   }
   if (base.required !== revision.required) {
     if (direction === 'request') {
-      const grpc = revision.required ? zeroValueJudgement(revision.type, 'property', effectiveSchema(context.revision.api.document, revision.pointer).schema) : undefined;
+      const grpc = revision.required ? requiredForGrpc(context, owner, revision) : undefined;
       report(revision.required ? 'request-property-became-required' : 'request-property-became-optional', revision.required ? 'becomes required' : 'becomes optional', requiredEntry, grpc);
     }
     else report(revision.required ? 'response-property-became-required' : 'response-property-became-optional', revision.required ? 'is now always present' : 'may now be missing', requiredEntry);
   }
   if (base.nullable !== revision.nullable) {
-    if (direction === 'request') report(revision.nullable ? 'request-property-became-nullable' : 'request-property-became-non-nullable', revision.nullable ? 'now accepts null' : 'no longer accepts null');
+    if (direction === 'request') {
+      // Proto has no null: a gRPC client that meant null leaves the field unset. Optional, that is
+      // still fine; required, the server now takes the zero value for it instead of null.
+      const grpc: Finding['grpc'] = revision.nullable
+        ? undefined
+        : !revision.required
+          ? { verdict: 'safe', reason: 'proto has no null: a gRPC client that meant null leaves the field unset, which the optional property still allows' }
+          : (zeroValueJudgement(revision.type, 'property', effectiveSchema(context.revision.api.document, revision.pointer).schema) ?? { verdict: 'breaking', reason: 'a gRPC client that meant null leaves the field unset, and the server now takes the proto zero value for it, which the validation refuses' });
+      report(revision.nullable ? 'request-property-became-nullable' : 'request-property-became-non-nullable', revision.nullable ? 'now accepts null' : 'no longer accepts null', revision.pointer, grpc);
+    }
     else report(revision.nullable ? 'response-property-became-nullable' : 'response-property-became-non-nullable', revision.nullable ? 'may now be null' : 'is no longer null');
   }
   if (!base.deprecated && revision.deprecated) report('deprecation-added', 'is deprecated');
   diff.value(base.type, revision.type, place);
   compareConstraints(context, place, base.type, revision.type);
+}
+
+// What an old gRPC client's call meets where a property of a request must now be sent: the tag a
+// union's oneof case sets, or the zero value the binding fills in (src/breaking/diff/zero-values.ts).
+function requiredForGrpc(context: DiffContext, owner: ObjectType, field: Field): Finding['grpc'] {
+  if (setFromOneof(context.revision.api, owner.name, field.name)) {
+    return { verdict: 'safe', reason: `'${field.name}' is the discriminator of the union ${owner.name} belongs to, which the gRPC binding sets from the oneof case the client chose` };
+  }
+  return zeroValueJudgement(field.type, 'property', effectiveSchema(context.revision.api.document, field.pointer).schema);
 }
 
 // The `required` entry naming a property, when the object lists it there directly.

@@ -8,7 +8,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { TypeRef } from '../../compiler/ir.ts';
+import type { Api, TypeRef } from '../../compiler/ir.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
@@ -65,4 +65,23 @@ export function zeroValueJudgement(type: TypeRef, place: ZeroPlace, schema: Reco
     verdict: 'dangerous',
     reason: `an old gRPC client leaves it out, so the server takes the proto default ${JSON.stringify(zero)}, which the validation accepts: the call succeeds with a value nobody chose`,
   };
+}
+
+/**
+ * Whether a property is the discriminator of every union that has its object as a variant, and
+ * the object is reached only through such unions: the gRPC binding then sets it from the oneof
+ * case the client chose, so an old client never leaves it unset.
+ */
+export function setFromOneof(api: Api, objectName: string, property: string): boolean {
+  const unions = api.types.filter((type) => type.kind === 'union' && type.variants.some((variant) => variant.type === objectName));
+  if (unions.length === 0 || unions.some((union) => union.kind === 'union' && union.discriminator !== property)) return false;
+  const names = (type: TypeRef): boolean => (type.kind === 'named' ? type.name === objectName : type.kind === 'list' || type.kind === 'map' ? names(type.of) : false);
+  for (const type of api.types) if (type.kind === 'object' && type.fields.some((field) => names(field.type))) return false;
+  for (const operation of api.operations) {
+    if (operation.parameters.some((parameter) => names(parameter.type))) return false;
+    if (operation.body?.kind === 'json' && names(operation.body.type)) return false;
+    if (operation.result.kind === 'json' && names(operation.result.type)) return false;
+    if (operation.result.kind === 'stream' && names(operation.result.item)) return false;
+  }
+  return true;
 }

@@ -12,8 +12,8 @@ export const lifecycleRules = {
   'sunset-added': {
     area: 'deprecation and sunset',
     purpose: 'An operation or version gets a sunset date (`x-sunset`).',
-    verdicts: everywhere(D),
-    explanation: 'Clients must move before that date; after it the operation may be removed without acknowledgement.',
+    verdicts: everywhere(S),
+    explanation: 'A notice: nothing a client does changes now, but clients must move before that date, after which the operation may be removed without acknowledgement.',
   },
   'sunset-brought-forward': {
     area: 'deprecation and sunset',

@@ -24,10 +24,17 @@ export const propertyRules = {
   },
   'request-property-removed': {
     area: 'properties',
-    purpose: 'A property clients could send is gone (removed, or made read-only).',
+    purpose: 'A property clients could send is gone.',
     verdicts: on({ rest: D, graphql: B, wire: D, json: B, ts: B }),
     typesAgree: D,
     explanation: 'A REST server drops a property it does not know and the gRPC wire skips the unknown field, so the value is silently lost. GraphQL rejects the unknown input field, proto JSON the unknown name, TypeScript the extra property.',
+  },
+  'request-property-became-read-only': {
+    area: 'properties',
+    purpose: 'A property clients could send becomes read-only.',
+    verdicts: on({ rest: D, graphql: B, wire: D, json: D, ts: B }),
+    typesAgree: S,
+    explanation: 'The server ignores what clients still send for it, over REST and over gRPC, where the proto message keeps the field (marked output only): the value is silently lost. GraphQL drops it from the input type, so queries that set it stop validating, and the TypeScript request type leaves it out.',
   },
   'request-property-removed-closed': {
     area: 'properties',
@@ -56,7 +63,7 @@ export const propertyRules = {
     purpose: 'A request property no longer accepts null.',
     verdicts: on({ rest: B, graphql: B, wire: D, json: D, ts: B }),
     typesAgree: S,
-    explanation: 'REST and GraphQL clients that send null are rejected, and TypeScript no longer accepts `null`. Proto has no null: a gRPC client leaves the field unset, which may now be refused if the property is also required.',
+    explanation: 'REST and GraphQL clients that send null are rejected, and TypeScript no longer accepts `null`. Proto has no null: a gRPC client that meant null leaves the field unset, which an optional property still allows (safe for gRPC), while for a required one the server now takes the zero value instead of null (dangerous where the validation accepts it, else breaking); the finding says which.',
   },
   'request-property-became-nullable': {
     area: 'required and nullable',
