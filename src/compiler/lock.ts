@@ -211,6 +211,9 @@ function assign(
 ): NumberedItems {
   // Nothing locked and nothing explicit (a first run): numbers follow the order of the items.
   if (previous === undefined && items.every((item) => item.explicitNumber === undefined)) return numberInOrder(items, range);
+  // Nothing changed (the usual case for most messages of a run): every item holds its locked
+  // number, no other name is locked, no reservation names an item, and nothing is explicit.
+  if (previous !== undefined && unchanged(items, previous)) return keptAsLocked(previous);
   const locked = previous?.numbers ?? {};
   const reserved = new Map<number, string | null>(Object.entries(previous?.reserved ?? {}).map(([key, name]) => [Number(key), name]));
   const lockedOwner = new Map<number, string>(Object.entries(locked).map(([name, number]) => [number, name]));
@@ -293,6 +296,28 @@ function assign(
   };
   const names = reservedNumbers.map((number) => reserved.get(number)).filter((name): name is string => typeof name === 'string');
   return { numberOf: (name) => numbers.get(name), entry, reserved: { numbers: reservedNumbers, names } };
+}
+
+function unchanged(items: readonly Numbered[], previous: LockEntry): boolean {
+  let count = 0;
+  for (const item of items) {
+    if (item.explicitNumber !== undefined || previous.numbers[item.name] === undefined) return false;
+    count += 1;
+  }
+  if (count !== Object.keys(previous.numbers).length || new Set(items.map((item) => item.name)).size !== count) return false;
+  const names = new Set(items.map((item) => item.name));
+  return Object.values(previous.reserved).every((name) => name === null || !names.has(name));
+}
+
+function keptAsLocked(previous: LockEntry): NumberedItems {
+  const numbers = Object.keys(previous.reserved).map(Number).sort((a, b) => a - b);
+  const names = numbers.map((number) => previous.reserved[String(number)]).filter((name): name is string => typeof name === 'string');
+  // The entry as the general path writes it: numbers in number order, reservations in order.
+  const entry: LockEntry = {
+    numbers: Object.fromEntries(Object.entries(previous.numbers).sort((a, b) => a[1] - b[1])),
+    reserved: Object.fromEntries(numbers.map((number) => [String(number), previous.reserved[String(number)] ?? null])),
+  };
+  return { numberOf: (name) => previous.numbers[name], entry, reserved: { numbers, names } };
 }
 
 /** The number of each name, the lock entry that records them, and what stays reserved. */
