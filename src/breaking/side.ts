@@ -64,11 +64,13 @@ export async function readSide(
   const locate = compiled.locate ?? loaded?.locate;
   const locateAll = compiled.locate ? compiled.locateAll : loaded?.locateAll;
   if (!locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  const lockFile = parseSource(compiled.lock.path, compiled.lock.text).file;
-  const lock = readLock(lockFile).lock;
+  // The proto model and lock the compiler numbered (names made to fit, in a lenient compile, as
+  // the generated proto has them); a compile that did not keep them is numbered again here.
+  const lockText = compiled.lock.text;
+  const lock = compiled.numbered?.lock ?? readLock(parseSource(compiled.lock.path, lockText).file).lock;
   const committed = readText(compiled.lock.path);
-  const lockSource = committed !== undefined ? parseSource(compiled.lock.path, committed).file : lockFile;
-  const proto = applyLock(toProtoFile(compiled.api), lock, locate).file;
+  const lockSource = parseSource(compiled.lock.path, committed ?? lockText).file;
+  const proto = compiled.numbered?.proto ?? applyLock(toProtoFile(compiled.api), lock, locate).file;
   return {
     side,
     path,

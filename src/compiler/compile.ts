@@ -36,6 +36,8 @@ export interface CompiledContract {
   /** Where a pointer of the bundled document is in the source files (set once loaded). */
   locate?: LoadedContract['locate'];
   locateAll?: LoadedContract['locateAll'];
+  /** The numbered proto model and the lock it was numbered by, brought up to date (what `lock` holds as text). */
+  numbered?: { proto: ProtoFile; lock: NumberLock };
 }
 
 /** The outputs of one API version. */
@@ -180,6 +182,7 @@ async function buildInto(
   const outputs = new Set(options.outputs ?? allOutputs);
   const paths = outputPaths(identity, numbered.file);
   result.api = api;
+  result.numbered = { proto: numbered.file, lock: numbered.lock };
   if (outputs.has('openapi')) result.files.set(paths.openapi, writeOpenapiDocument(api));
   const graphql = outputs.has('graphql') || outputs.has('clients') ? toGraphqlDocument(api, (loss) => losses.entries.push(loss)) : undefined;
   if (graphql && outputs.has('graphql')) result.files.set(paths.graphql, writeGraphqlSchema(graphql));
@@ -247,7 +250,7 @@ function numberProto(
   diagnostics: Diagnostic[],
   losses: LossLog,
   lenient: boolean,
-): { file: ProtoFile; lockText: string } | undefined {
+): { file: ProtoFile; lock: NumberLock; lockText: string } | undefined {
   let unnumbered = toProtoFile(api);
   if (lenient) {
     const resolved = resolveProtoClashes(unnumbered);
@@ -262,7 +265,8 @@ function numberProto(
   const applied = applyLock(unnumbered, lock, contract.locate);
   diagnostics.push(...applied.diagnostics);
   const names = book.chosen;
-  return { file: applied.file, lockText: writeLock(Object.keys(names).length > 0 ? { ...applied.lock, names } : applied.lock) };
+  const updated = Object.keys(names).length > 0 ? { ...applied.lock, names } : applied.lock;
+  return { file: applied.file, lock: updated, lockText: writeLock(updated) };
 }
 
 // A component may be named like a generated request message (`GetStudyRequest`); proto has one namespace.
