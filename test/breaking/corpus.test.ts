@@ -15,8 +15,9 @@ import { writeLock } from '../../src/compiler/lock.ts';
  * the revision numbered by the lock the base compiles to. A target's gate verdict is the worst
  * verdict of the case's findings for that target, `safe` when there are none.
  *
- * The agreement with the reviewer is printed, not asserted. What is asserted is what the gate must
- * never do: let a change the reviewer calls breaking for a client pass as safe for that client.
+ * The agreement with the reviewer is printed, with a floor of 95% per client under it. What is
+ * asserted case by case is what the gate must never do: let a change the reviewer calls breaking for
+ * a client pass as safe for that client.
  */
 
 const corpusRoot = join(import.meta.dirname, '..', 'corpus-breaking');
@@ -170,5 +171,11 @@ describe('breaking-change corpus: the gate against a reviewer', () => {
   it('prints how often the gate agrees with the expected verdicts', () => {
     console.log(renderTable(outcomes));
     expect(outcomes.length).toBe(cases.length);
+    // A floor under the agreement of each column, below the goal of 97%: a rule change that makes
+    // the gate disagree with the reviewer more often shows here, not only in the printed table.
+    for (const target of targets) {
+      const agreed = outcomes.filter((outcome) => outcome.expected.verdicts[target] === outcome.gate[target]).length;
+      expect(agreed / outcomes.length, `${target} agreement`).toBeGreaterThanOrEqual(0.95);
+    }
   });
 });
