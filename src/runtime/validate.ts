@@ -1,12 +1,22 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Api, Operation } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
 import type { FieldViolation } from './errors.ts';
 import type { OperationInput } from './handler.ts';
 import { unstorableText } from './storable-text.ts';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+// Ajv is loaded on first use: the breaking-change gate imports this module for one check that
+// most of its runs never make.
+let ajvModules: { Ajv: typeof Ajv2020; addFormats: (ajv: Ajv2020) => void } | undefined;
+function ajvClasses(): NonNullable<typeof ajvModules> {
+  if (!ajvModules) {
+    const require = createRequire(import.meta.url);
+    const formats = require('ajv-formats') as { default: (ajv: Ajv2020) => void };
+    ajvModules = { Ajv: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020, addFormats: formats.default };
+  }
+  return ajvModules;
+}
 
 /**
  * Validates an operation's input, in the contract's JSON shape, against the contract's JSON
@@ -45,7 +55,8 @@ const instances = { assert: new WeakMap<Api, Ajv2020>(), annotate: new WeakMap<A
 function ajvFor(api: Api, formats: 'assert' | 'annotate'): Ajv2020 {
   let ajv = instances[formats].get(api);
   if (!ajv) {
-    ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: formats === 'assert' });
+    const { Ajv, addFormats } = ajvClasses();
+    ajv = new Ajv({ strict: false, allErrors: true, validateFormats: formats === 'assert' });
     addFormats(ajv);
     ajv.addSchema({ $id: contractId(api), components: (api.document as { components?: unknown }).components ?? {} });
     instances[formats].set(api, ajv);
@@ -54,6 +65,11 @@ function ajvFor(api: Api, formats: 'assert' | 'annotate'): Ajv2020 {
 }
 
 const contractId = (api: Api): string => `urn:trident:contract:${api.name}:v${api.version}`;
+
+/** Whether `value` passes the schema at `pointer` of the contract's document, as the server validates a request. */
+export function acceptsValueAt(api: Api, pointer: string, value: unknown): boolean {
+  return ajvFor(api, 'assert').validate(rebase(getAtPointer(api.document, pointer) ?? {}, contractId(api)) as object, value) === true;
+}
 
 /** The JSON Schema of `{path, query, header, body}` for one operation, refs pointing into the contract. */
 export function inputSchema(api: Api, operation: Operation): Record<string, unknown> {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { diffContracts } from '../../src/breaking/diff.ts';
 import { judge } from '../../src/breaking/policy.ts';
 import { isBroken, readSide, type ContractSide } from '../../src/breaking/side.ts';
-import { acceptsValue, grpcZeroValue, setFromOneof } from '../../src/breaking/diff/zero-values.ts';
-import type { Api } from '../../src/compiler/ir.ts';
+import { setFromOneof } from '../../src/breaking/diff/zero-values.ts';
+import type { Api, TypeRef } from '../../src/compiler/ir.ts';
 import { writeLock } from '../../src/compiler/lock.ts';
-import { ProtoShapes } from '../../src/runtime/grpc/convert.ts';
+import { missingRequiredValue, ProtoShapes } from '../../src/runtime/grpc/convert.ts';
 import { grpcInput } from '../../src/runtime/grpc/handler-factory.ts';
-import { inputValidator } from '../../src/runtime/validate.ts';
+import { acceptsValueAt, inputValidator } from '../../src/runtime/validate.ts';
 
 // A contract whose createItem gains required values: some whose proto zero value the validation
 // accepts (a plain string, an unbounded integer, a boolean) and some it refuses.
@@ -86,17 +86,20 @@ describe('required values and what an old gRPC client sends instead', () => {
     expect(findings.find((finding) => finding.subject === 'NewItem.note')?.grpc?.reason).toMatch(/proto default "", which the validation accepts/);
   });
 
-  it('knows the zero value of each kind of value, and where none is sent', () => {
-    expect(grpcZeroValue({ kind: 'scalar', scalar: 'string' }, 'property')).toBe('');
-    expect(grpcZeroValue({ kind: 'scalar', scalar: 'string' }, 'parameter')).toBeUndefined();
-    expect(grpcZeroValue({ kind: 'scalar', scalar: 'double' }, 'parameter')).toBeUndefined();
-    expect(grpcZeroValue({ kind: 'scalar', scalar: 'double' }, 'property')).toBe(0);
-    expect(grpcZeroValue({ kind: 'list', of: { kind: 'scalar', scalar: 'string' } }, 'property')).toEqual([]);
-    expect(grpcZeroValue({ kind: 'scalar', scalar: 'datetime' }, 'property')).toBeUndefined();
-    expect(grpcZeroValue({ kind: 'named', name: 'Status' }, 'property')).toBeUndefined();
-    expect(acceptsValue({ type: 'string', format: 'email' }, '')).toBe(false);
-    expect(acceptsValue({ type: 'integer', maximum: 10 }, 0)).toBe(true);
-    expect(acceptsValue({ type: 'string', enum: ['a', 'b'] }, '')).toBe(false);
+  it('fills the proto default of a scalar, an empty list or null, and leaves the rest missing', async () => {
+    const value = (type: TypeRef, nullable = false): unknown => missingRequiredValue({ type, nullable });
+    expect(value({ kind: 'scalar', scalar: 'string' })).toBe('');
+    expect(value({ kind: 'scalar', scalar: 'double' })).toBe(0);
+    expect(value({ kind: 'scalar', scalar: 'boolean' })).toBe(false);
+    expect(value({ kind: 'list', of: { kind: 'scalar', scalar: 'string' } })).toEqual([]);
+    expect(value({ kind: 'scalar', scalar: 'string' }, true)).toBeNull();
+    expect(value({ kind: 'scalar', scalar: 'datetime' })).toBeUndefined();
+    expect(value({ kind: 'named', name: 'Status' })).toBeUndefined();
+    // The server's validator judges it, references into the contract included.
+    const revision = await compile(contract(true), 'revision');
+    const at = (name: string): string => `/components/schemas/NewItem/properties/${name}`;
+    expect([acceptsValueAt(revision.api, at('note'), ''), acceptsValueAt(revision.api, at('code'), ''), acceptsValueAt(revision.api, at('count'), 0)]).toEqual([true, false, true]);
+    expect(acceptsValueAt(revision.api, '/components/schemas/NewItem', { label: 'x' })).toBe(false);
   });
 
   it('knows a union\'s discriminator is set from the oneof case, where the object is reached only through the union', () => {

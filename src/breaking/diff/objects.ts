@@ -120,7 +120,7 @@ function compareField(diff: ValueDiff, owner: ObjectType, base: Field, revision:
         ? undefined
         : !revision.required
           ? { verdict: 'safe', reason: 'proto has no null: a gRPC client that meant null leaves the field unset, which the optional property still allows' }
-          : (zeroValueJudgement(revision.type, 'property', effectiveSchema(context.revision.api.document, revision.pointer).schema) ?? { verdict: 'breaking', reason: 'a gRPC client that meant null leaves the field unset, and the server now takes the proto zero value for it, which the validation refuses' });
+          : (zeroValueJudgement(context.revision.api, revision) ?? { verdict: 'breaking', reason: 'a gRPC client that meant null leaves the field unset, and the server now takes the proto zero value for it, which the validation refuses' });
       report(revision.nullable ? 'request-property-became-nullable' : 'request-property-became-non-nullable', revision.nullable ? 'now accepts null' : 'no longer accepts null', revision.pointer, grpc);
     }
     else report(revision.nullable ? 'response-property-became-nullable' : 'response-property-became-non-nullable', revision.nullable ? 'may now be null' : 'is no longer null');
@@ -136,7 +136,7 @@ function requiredForGrpc(context: DiffContext, owner: ObjectType, field: Field):
   if (setFromOneof(context.revision.api, owner.name, field.name)) {
     return { verdict: 'safe', reason: `'${field.name}' is the discriminator of the union ${owner.name} belongs to, which the gRPC binding sets from the oneof case the client chose` };
   }
-  return zeroValueJudgement(field.type, 'property', effectiveSchema(context.revision.api.document, field.pointer).schema);
+  return zeroValueJudgement(context.revision.api, field);
 }
 
 // The `required` entry naming a property, when the object lists it there directly.

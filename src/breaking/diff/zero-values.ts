@@ -1,69 +1,25 @@
 /**
  * What an old gRPC client sends for a value it does not know it must send. proto3 has no required
- * fields: a field the client leaves out is absent from the message, and the gRPC binding fills the
- * proto zero value into the contract's JSON for a required property of a body (`""`, `0`, `false`,
- * `[]`; src/runtime/grpc/convert.ts), while a parameter stays absent. Whether the call then fails
- * depends on the contract's validation of that zero value: refused, the change breaks old gRPC
- * clients; accepted, their calls go through with a value nobody chose.
+ * fields: a field the client leaves out is absent from the message, and the gRPC binding fills in
+ * a value for a required property of a body (`missingRequiredValue`), while a parameter stays
+ * missing. Whether the call then fails depends on the contract's validation of that value, run
+ * here with the server's own validator: refused, the change breaks old gRPC clients; accepted,
+ * their calls go through with a value nobody chose.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import type { Api, TypeRef } from '../../compiler/ir.ts';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
-
-/** Where the value goes: a property of a request body, or a parameter. */
-export type ZeroPlace = 'property' | 'parameter';
-
-/** The value the server takes for a missing one, or undefined where it stays missing. */
-export function grpcZeroValue(type: TypeRef, place: ZeroPlace): unknown {
-  if (place === 'parameter') return undefined;
-  if (type.kind === 'list') return [];
-  if (type.kind !== 'scalar') return undefined;
-  switch (type.scalar) {
-    case 'boolean':
-      return false;
-    case 'int32':
-    case 'int64':
-    case 'float':
-    case 'double':
-      return 0;
-    case 'string':
-    case 'date':
-    case 'bytes':
-      return '';
-    case 'datetime':
-      return undefined;
-  }
-}
-
-let ajv: Ajv2020 | undefined;
-
-/** Whether `value` passes `schema` as the server validates requests (formats asserted). */
-export function acceptsValue(schema: Record<string, unknown>, value: unknown): boolean {
-  ajv ??= (() => {
-    const instance = new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
-    addFormats(instance);
-    return instance;
-  })();
-  try {
-    return ajv.validate(schema, value) === true;
-  } catch {
-    // A schema the validator cannot take on its own (a reference it cannot follow): assume refused.
-    return false;
-  }
-}
+import type { Api, Field, TypeRef } from '../../compiler/ir.ts';
+import { missingRequiredValue } from '../../runtime/grpc/convert.ts';
+import { acceptsValueAt } from '../../runtime/validate.ts';
 
 /**
- * The gRPC verdict of a newly required value, where it differs from the rule's: dangerous, with
- * why, when the zero value an old client sends passes the validation.
+ * The gRPC verdict of a request property that must now be sent, where it differs from the rule's:
+ * dangerous, with why, when the value the binding fills in for an old client passes the validation.
  */
-export function zeroValueJudgement(type: TypeRef, place: ZeroPlace, schema: Record<string, unknown>): { verdict: 'dangerous'; reason: string } | undefined {
-  const zero = grpcZeroValue(type, place);
-  if (zero === undefined || !acceptsValue(schema, zero)) return undefined;
+export function zeroValueJudgement(api: Api, field: Field): { verdict: 'dangerous'; reason: string } | undefined {
+  const filled = missingRequiredValue(field);
+  if (filled === undefined || !acceptsValueAt(api, field.pointer, filled)) return undefined;
   return {
     verdict: 'dangerous',
-    reason: `an old gRPC client leaves it out, so the server takes the proto default ${JSON.stringify(zero)}, which the validation accepts: the call succeeds with a value nobody chose`,
+    reason: `an old gRPC client leaves it out, so the server takes the proto default ${JSON.stringify(filled)}, which the validation accepts: the call succeeds with a value nobody chose`,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
+import type { Api, Field, NamedType, TypeRef } from '../../compiler/ir.ts';
 import { fieldProtoName, protoEnumValueName, snakeCase } from '../../compiler/names.ts';
 
 type Message = Record<string, unknown>;
@@ -89,10 +89,10 @@ export class ProtoShapes {
     for (const field of type.fields) {
       const item = this.toJson(message[fieldProtoName(field)], field.type);
       if (item !== undefined) out[field.name] = item;
-      // A required field is always present in the contract's JSON: null when it may be, else the proto default.
-      else if (field.required && field.nullable) out[field.name] = null;
-      else if (field.required && field.type.kind === 'scalar') out[field.name] = protoDefault(field.type.scalar);
-      else if (field.required && field.type.kind === 'list') out[field.name] = [];
+      else if (field.required) {
+        const filled = missingRequiredValue(field);
+        if (filled !== undefined) out[field.name] = filled;
+      }
     }
     return out;
   }
@@ -113,6 +113,17 @@ export class ProtoShapes {
     }
     return out;
   }
+}
+
+/**
+ * What a required property of a message the client left unset becomes in the contract's JSON:
+ * null when it may be null, else the proto default of a scalar (`""`, `0`, `false`) or an empty
+ * list; undefined (left missing) for a message, an enum and a date-time.
+ */
+export function missingRequiredValue(field: Pick<Field, 'type' | 'nullable'>): unknown {
+  if (field.nullable) return null;
+  if (field.type.kind === 'scalar') return protoDefault(field.type.scalar);
+  return field.type.kind === 'list' ? [] : undefined;
 }
 
 function protoDefault(scalar: string): unknown {
