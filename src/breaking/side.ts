@@ -2,10 +2,9 @@ import type { ApiIdentity } from '../compiler/build-ir.ts';
 import { compileContract, type CompileOptions } from '../compiler/compile.ts';
 import type { Diagnostic, Location } from '../compiler/diagnostics.ts';
 import type { ProtoFile } from '../compiler/emit/proto/ast.ts';
-import { toProtoFile } from '../compiler/emit/proto/transform.ts';
 import type { Api } from '../compiler/ir.ts';
-import { loadContract, type ReadText } from '../compiler/load.ts';
-import { applyLock, readLock, type NumberLock } from '../compiler/lock.ts';
+import type { ReadText } from '../compiler/load.ts';
+import type { NumberLock } from '../compiler/lock.ts';
 import { parseSource, type SourceFile } from '../compiler/source.ts';
 import type { Side } from './model.ts';
 
@@ -59,29 +58,23 @@ export async function readSide(
   options: CompileOptions = {},
 ): Promise<ContractSide | BrokenSide> {
   const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, ...options });
-  if (!compiled.api || !compiled.lock) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  const loaded = compiled.locate ? undefined : loadContract(path, readText).contract;
-  const locate = compiled.locate ?? loaded?.locate;
-  const locateAll = compiled.locate ? compiled.locateAll : loaded?.locateAll;
-  if (!locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  // The proto model and lock the compiler numbered (names made to fit, in a lenient compile, as
-  // the generated proto has them); a compile that did not keep them is numbered again here.
-  const lockText = compiled.lock.text;
-  const lock = compiled.numbered?.lock ?? readLock(parseSource(compiled.lock.path, lockText).file).lock;
-  const committed = readText(compiled.lock.path);
-  const lockSource = parseSource(compiled.lock.path, committed ?? lockText).file;
-  const proto = compiled.numbered?.proto ?? applyLock(toProtoFile(compiled.api), lock, locate).file;
+  const { api, lock: written, numbered, locate, locateAll } = compiled;
+  if (!api || !written || !numbered || !locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
+  // The lock file as committed, or as written when there is none: for the positions of lock findings.
+  const lockSource = parseSource(written.path, readText(written.path) ?? written.text).file;
   return {
     side,
     path,
     identity: compiled.identity,
-    api: compiled.api,
+    api,
     locate,
     ...(locateAll ? { locateAll } : {}),
-    lock,
-    lockPath: compiled.lock.path,
-    ...(lockSource ? { lockSource } : {}),
-    proto,
+    // The proto model and lock the compiler numbered (in a lenient compile with the proto names
+    // made to fit, as the generated proto has them).
+    lock: numbered.lock,
+    lockPath: written.path,
+    lockSource,
+    proto: numbered.proto,
     sources: compiled.sources,
     files: compiled.files,
   };

@@ -146,6 +146,22 @@ export interface Api {
   document: Record<string, unknown>;
 }
 
+/** Whether two type references are the same type (a named one by name). */
+export function sameType(a: TypeRef, b: TypeRef): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'scalar':
+      return a.scalar === (b as typeof a).scalar;
+    case 'named':
+      return a.name === (b as typeof a).name;
+    case 'json':
+      return a.shape === (b as typeof a).shape;
+    case 'list':
+    case 'map':
+      return sameType(a.of, (b as typeof a).of);
+  }
+}
+
 /** Who may call an operation, as one sentence for generated documentation. */
 export function describeAccess(operation: Pick<Operation, 'security'>): string {
   if (operation.security.length === 0) return 'Public: no credentials needed.';

@@ -299,13 +299,12 @@ function assign(
 }
 
 function unchanged(items: readonly Numbered[], previous: LockEntry): boolean {
-  let count = 0;
+  const names = new Set<string>();
   for (const item of items) {
     if (item.explicitNumber !== undefined || previous.numbers[item.name] === undefined) return false;
-    count += 1;
+    names.add(item.name);
   }
-  if (count !== Object.keys(previous.numbers).length || new Set(items.map((item) => item.name)).size !== count) return false;
-  const names = new Set(items.map((item) => item.name));
+  if (names.size !== items.length || names.size !== Object.keys(previous.numbers).length) return false;
   return Object.values(previous.reserved).every((name) => name === null || !names.has(name));
 }
 

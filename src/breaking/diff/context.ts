@@ -60,10 +60,10 @@ export class DiffContext {
     this.probes = new ProbeWriter({ base: this.baseTypes, revision: this.revisionTypes });
   }
 
-  /** Keeps a probe of a place (the first written for a subject, direction and kind of check). */
-  probe(place: Omit<TypeProbe, 'code'>, code: string, kind = 'value'): void {
+  /** Keeps a probe of a place: the first for a subject, direction and kind of check is written. */
+  probe(place: Omit<TypeProbe, 'code'>, code: () => string, kind = 'value'): void {
     const key = `${place.subject}|${place.direction}|${kind}`;
-    if (!this.written.has(key)) this.written.set(key, { ...place, code });
+    if (!this.written.has(key)) this.written.set(key, { ...place, code: code() });
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Field, ObjectType } from '../../compiler/ir.ts';
+import { sameType, type Field, type ObjectType } from '../../compiler/ir.ts';
 import { fieldProtoName } from '../../compiler/names.ts';
 import { getAtPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
@@ -36,7 +36,7 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
     const target = newName !== undefined ? revisionFields.get(newName) : undefined;
     context.probe(
       { subject: `${base.name}.${name}`, direction, at: { side: 'base', pointer: field.pointer }, label: `property '${name}' of ${base.name}` },
-      context.probes.member(direction, fieldMember(field), undefined),
+      () => context.probes.member(direction, fieldMember(field), undefined),
     );
     if (target) {
       context.report('property-renamed-number-kept', {
@@ -71,7 +71,7 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
     const rule: RuleId = direction === 'response' ? 'response-property-added' : field.required ? 'request-property-added-required' : 'request-property-added-optional';
     context.probe(
       { subject: `${revision.name}.${name}`, direction, at: { side: 'revision', pointer: field.pointer }, label: `property '${name}' of ${revision.name}` },
-      context.probes.member(direction, undefined, fieldMember(field)),
+      () => context.probes.member(direction, undefined, fieldMember(field)),
     );
     const grpc = rule === 'request-property-added-required' ? requiredForGrpc(context, revision, field) : undefined;
     context.report(rule, {
@@ -102,8 +102,8 @@ function compareField(diff: ValueDiff, owner: ObjectType, base: Field, revision:
   const report = (rule: RuleId, change: string, pointer = revision.pointer, grpc?: Finding['grpc']): void =>
     context.report(rule, { subject: place.subject, message: `${place.label} ${change}`, at: { side: 'revision', pointer }, subjects: place.subjects, direction, ...(grpc ? { grpc } : {}) });
   const requiredEntry = requiredPointer(context, owner, revision.name) ?? revision.pointer;
-  if (base.required !== revision.required || base.nullable !== revision.nullable || JSON.stringify(base.type) !== JSON.stringify(revision.type)) {
-    context.probe({ subject: place.subject, direction, at: { side: 'revision', pointer: revision.pointer }, label: place.label }, context.probes.member(direction, fieldMember(base), fieldMember(revision)));
+  if (base.required !== revision.required || base.nullable !== revision.nullable || !sameType(base.type, revision.type)) {
+    context.probe({ subject: place.subject, direction, at: { side: 'revision', pointer: revision.pointer }, label: place.label }, () => context.probes.member(direction, fieldMember(base), fieldMember(revision)));
   }
   if (base.required !== revision.required) {
     if (direction === 'request') {
@@ -174,6 +174,6 @@ function renamesKeepingNumbers(
 function likelyRename(removed: Field, baseFields: ReadonlyMap<string, Field>, revisionFields: ReadonlyMap<string, Field>): string | undefined {
   const added = [...revisionFields.values()].filter((field) => !baseFields.has(field.name));
   const gone = [...baseFields.values()].filter((field) => !revisionFields.has(field.name));
-  const sameType = added.filter((field) => JSON.stringify(field.type) === JSON.stringify(removed.type));
-  return gone.length === 1 && sameType.length === 1 ? sameType[0]?.name : undefined;
+  const alike = added.filter((field) => sameType(field.type, removed.type));
+  return gone.length === 1 && alike.length === 1 ? alike[0]?.name : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Operation, Parameter } from '../../compiler/ir.ts';
+import { sameType, type Operation, type Parameter } from '../../compiler/ir.ts';
 import { fragmentToPointer, getAtPointer } from '../../compiler/pointer.ts';
 import { compareConstraints } from './constraints.ts';
 import { parameterSubjects } from './names.ts';
@@ -55,14 +55,14 @@ export function compareParameters(values: ValueDiff, pair: OperationPair): void 
   for (const parameter of removed) {
     context.probe(
       { subject: `${base.id}(${parameter.name})`, direction: 'request', at: { side: 'base', pointer: parameter.pointer }, label: `${parameter.in} parameter '${parameter.name}' of '${base.id}'` },
-      context.probes.member('request', parameterMember(parameter), undefined),
+      () => context.probes.member('request', parameterMember(parameter), undefined),
     );
     context.report('parameter-removed', { subject: `${base.id}(${parameter.name})`, message: `${parameter.in} parameter '${parameter.name}' of '${base.id}' was removed`, at: { side: 'base', pointer: parameter.pointer }, subjects: parameterSubjects(base, parameter.name), direction: 'request' });
   }
   for (const parameter of remaining.values()) {
     context.probe(
       { subject: `${revision.id}(${parameter.name})`, direction: 'request', at: { side: 'revision', pointer: parameter.pointer }, label: `${parameter.in} parameter '${parameter.name}' of '${revision.id}'` },
-      context.probes.member('request', undefined, parameterMember(parameter)),
+      () => context.probes.member('request', undefined, parameterMember(parameter)),
     );
     context.report(parameter.required ? 'parameter-added-required' : 'parameter-added-optional', {
       subject: `${revision.id}(${parameter.name})`,
@@ -87,8 +87,8 @@ function compareParameter(values: ValueDiff, operation: Operation, base: Paramet
     parameter: true,
   };
   const report = { subject: place.subject, at: { side: 'revision' as const, pointer: revision.pointer }, subjects: place.subjects, direction: 'request' as const };
-  if (base.required !== revision.required || JSON.stringify(base.type) !== JSON.stringify(revision.type)) {
-    context.probe({ subject: place.subject, direction: 'request', at: report.at, label: place.label }, context.probes.member('request', parameterMember(base), parameterMember(revision)));
+  if (base.required !== revision.required || !sameType(base.type, revision.type)) {
+    context.probe({ subject: place.subject, direction: 'request', at: report.at, label: place.label }, () => context.probes.member('request', parameterMember(base), parameterMember(revision)));
   }
   if (base.required !== revision.required) {
     context.report(revision.required ? 'parameter-became-required' : 'parameter-became-optional', { ...report, message: `${place.label} becomes ${revision.required ? 'required' : 'optional'}` });

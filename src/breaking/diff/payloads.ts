@@ -1,4 +1,4 @@
-import type { Operation, RequestBody, Result } from '../../compiler/ir.ts';
+import { sameType, type Operation, type RequestBody, type Result } from '../../compiler/ir.ts';
 import type { Member } from '../typescript/probes.ts';
 import { appendPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
@@ -17,10 +17,11 @@ export function compareBodies(values: ValueDiff, pair: OperationPair): void {
   if (!base.body && !revision.body) return;
   const member = (body: RequestBody | undefined): Member | undefined =>
     body && { name: 'body', type: body.kind === 'json' ? body.type : { kind: 'scalar', scalar: 'bytes' }, optional: !body.required, nullable: false };
-  if (JSON.stringify([base.body?.kind, base.body?.required, base.body?.kind === 'json' ? base.body.type : undefined]) !== JSON.stringify([revision.body?.kind, revision.body?.required, revision.body?.kind === 'json' ? revision.body.type : undefined])) {
+  const sameBody = base.body?.kind === revision.body?.kind && base.body?.required === revision.body?.required && (base.body?.kind !== 'json' || revision.body?.kind !== 'json' || sameType(base.body.type, revision.body.type));
+  if (!sameBody) {
     context.probe(
       { subject: `${revision.id} body`, direction: 'request', at: { side: revision.body ? 'revision' : 'base', pointer: revision.body ? revisionBody : appendPointer(base.pointer, 'requestBody') }, label: `the request body of '${revision.id}'` },
-      context.probes.member('request', member(base.body), member(revision.body)),
+      () => context.probes.member('request', member(base.body), member(revision.body)),
     );
   }
   if (!base.body && revision.body) return report(revision.body.required ? 'request-body-added-required' : 'request-body-added-optional', `is added${revision.body.required ? ' as required' : ''}`);

@@ -61,7 +61,7 @@ export class ValueDiff {
       const extracted = !/^\/components\/schemas\/[^/]+$/.test(base.pointer) && /^\/components\/schemas\/[^/]+$/.test(revision.pointer);
       this.context.probe(
         { subject: `${baseName} -> ${revisionName}`, direction: place.direction, at: { side: 'revision', pointer: place.revisionPointer }, label: `${place.label} (schema '${baseName}', now '${revisionName}')` },
-        this.context.probes.renamed(place.direction, baseName, revisionName),
+        () => this.context.probes.renamed(place.direction, baseName, revisionName),
       );
       this.context.report(extracted ? 'schema-extracted' : 'schema-renamed', {
         subject: `${baseName} -> ${revisionName}`,

@@ -26,7 +26,7 @@ export function compareEnums(context: DiffContext, base: EnumType, revision: Enu
     if (after.has(value)) continue;
     context.probe(
       { subject: `${base.name}.${value}`, direction, at: { side: 'base', pointer: entryPointer(context.base.api.document, base.pointer, 'enum', value) }, label: `the value '${value}' of enum ${base.name}` },
-      context.probes.enumValue(direction, value, revision),
+      () => context.probes.enumValue(direction, value, revision),
     );
   }
   for (const [value, spelling] of respelled) {
@@ -92,7 +92,7 @@ export function compareUnions(diff: ValueDiff, base: UnionType, revision: UnionT
     if (!after.has(variant.tag)) {
       context.probe(
         { subject: `${retag !== undefined ? revision.name : base.name}.${variant.tag}`, direction, at: { side: 'base', pointer: variantPointer(context.base.api.document, base.pointer, index) }, label: `the variant '${variant.tag}' of ${base.name}` },
-        context.probes.variant(direction, base, variant.tag, revision),
+        () => context.probes.variant(direction, base, variant.tag, revision),
         'variant',
       );
     }

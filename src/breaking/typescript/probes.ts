@@ -66,6 +66,7 @@ export class ProbeWriter {
   private readonly types: TypeLookup;
   private readonly opaque = new Set<string>();
   private readonly identifiers = new Map<string, string>();
+  private readonly takenIdentifiers = new Set<string>();
   private readonly whole: Record<Side, Map<string, string>> = { base: new Map(), revision: new Map() };
   private count = 0;
 
@@ -197,10 +198,11 @@ export class ProbeWriter {
   private identifier(name: string): string {
     const known = this.identifiers.get(name);
     if (known !== undefined) return known;
-    let candidate = name.replace(/[^A-Za-z0-9_]/g, '_');
-    const taken = new Set(this.identifiers.values());
-    for (let suffix = 2; taken.has(candidate); suffix += 1) candidate = `${name.replace(/[^A-Za-z0-9_]/g, '_')}_${suffix}`;
+    const base = name.replace(/[^A-Za-z0-9_]/g, '_');
+    let candidate = base;
+    for (let suffix = 2; this.takenIdentifiers.has(candidate); suffix += 1) candidate = `${base}_${suffix}`;
     this.identifiers.set(name, candidate);
+    this.takenIdentifiers.add(candidate);
     return candidate;
   }
 
