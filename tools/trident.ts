@@ -30,23 +30,21 @@ function enableCompileCache(command: Command): void {
 /** The option of the `#!` line, which sizes V8's young generation for a batch compile (see README, "Node options"). */
 const compileSemiSpace = '--max-semi-space-size=8';
 
-/** The semi-spaces of V8's young generation while serving, in MB: V8's own default on 64-bit machines. */
-const servingSemiSpaceMb = 16;
-
 /**
  * A server's allocations are short-lived, but each request's objects live across its database
  * round trips: with small semi-spaces they survive scavenges and are promoted, and the collector
- * costs more per request. `serve` runs with 16 MB semi-spaces, which V8 takes only from the
- * command line: the process replaces itself (same pid, same standard streams) with one started
- * with the flag, unless another size was given (in NODE_OPTIONS, or on the command line other
- * than the compile size of the `#!` line) or the platform cannot (Windows has no execve). What
- * start-up leaves in the young generation is given back once serving (./serve/heap.ts).
+ * costs more per request. `serve` therefore leaves the young generation to V8, which sizes it from
+ * the memory it may use (64 MB semi-spaces on a machine with 24 GB, less in a small container), or
+ * to the size NODE_OPTIONS gives. V8 takes heap options only from the command line, where the
+ * compile size of the `#!` line would also win over NODE_OPTIONS: the process replaces itself
+ * (same pid, same standard streams) with one started without it and with `--expose-gc`, with
+ * which it gives back what start-up left in the young generation once serving (./serve/heap.ts).
+ * A platform without execve (Windows) serves as started.
  */
 function withServingHeap(): void {
-  const given = [...process.execArgv.filter((arg) => arg !== compileSemiSpace), ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => arg.startsWith('--max-semi-space-size'));
-  if (given || typeof process.execve !== 'function') return;
+  if (process.execArgv.includes('--expose-gc') || typeof process.execve !== 'function') return;
   const execArgv = process.execArgv.filter((arg) => arg !== compileSemiSpace);
-  process.execve(process.execPath, [process.execPath, `--max-semi-space-size=${servingSemiSpaceMb}`, ...execArgv, ...process.argv.slice(1)], process.env);
+  process.execve(process.execPath, [process.execPath, '--expose-gc', ...execArgv, ...process.argv.slice(1)], process.env);
 }
 
 /** One command: its usage lines (as `trident --help` lists them) and what runs it. */

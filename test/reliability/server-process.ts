@@ -28,14 +28,16 @@ export function scratchDataDir(): { dir: string; remove(): void } {
 }
 
 /**
- * Starts `node tools/trident.ts serve` on free loopback ports with its data in `dataDir` (PGlite
- * unless `databaseUrl` is given) and waits for the banner; `env` with a token key starts it in
- * production mode.
+ * Starts `node tools/trident.ts serve` (`tools/trident.ts serve` with `asProgram`) on free loopback
+ * ports with its data in `dataDir` (PGlite unless `databaseUrl` is given) and waits for the banner;
+ * `env` with a token key starts it in production mode.
  */
-export async function startServerProcess(dataDir: string, options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
-  const child = spawn(join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve'], {
+export async function startServerProcess(dataDir: string, options: { databaseUrl?: string; env?: Record<string, string>; asProgram?: boolean } = {}): Promise<ServerProcess> {
+  // As a program, the command starts through its `#!` line, as npx and node_modules/.bin run it.
+  const [command, args] = options.asProgram ? [join(repoRoot, 'tools/trident.ts'), ['serve']] : [join(repoRoot, 'node_modules/.bin/node'), ['tools/trident.ts', 'serve']];
+  const child = spawn(command, args, {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: dataDir, DATABASE_URL: options.databaseUrl ?? '', ...options.env },
+    env: { ...process.env, PORT: '0', GRPC_PORT: '0', TRIDENT_DATA_DIR: dataDir, DATABASE_URL: options.databaseUrl ?? '', ...(options.asProgram ? { PATH: `${join(repoRoot, 'node_modules/.bin')}:${process.env.PATH ?? ''}` } : {}), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -70,7 +72,7 @@ export async function killServer(server: ServerProcess | undefined): Promise<voi
  * One server process for the tests of the calling file or `describe` block: started before them,
  * killed and its data removed after. Returns the running server.
  */
-export function useServerProcess(options: { env?: Record<string, string>; databaseUrl?: string } = {}): () => ServerProcess {
+export function useServerProcess(options: { env?: Record<string, string>; databaseUrl?: string; asProgram?: boolean } = {}): () => ServerProcess {
   const data = scratchDataDir();
   let server: ServerProcess | undefined;
   beforeAll(async () => {

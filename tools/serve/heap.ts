@@ -1,21 +1,16 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
 /**
  * Gives back what start-up took: loading modules, compiling contracts and seeding fill V8's
- * young generation up to its largest size, which V8 keeps committed afterwards. One collection of
- * the kind V8 runs on a low-memory notification (`flavor: 'last-resort'`) shrinks it back to its
- * first size and returns the pages; under load it grows again. The collector function is taken
- * from a fresh context, so `gc` never becomes a global of the serving process.
+ * young generation, which V8 keeps committed afterwards. One collection of the kind V8 runs on a
+ * low-memory notification (`flavor: 'last-resort'`) shrinks it back to its first size and returns
+ * the pages; under load it grows again. The collector is V8's `gc`, which `serve` gets from
+ * `--expose-gc` on the command line it restarts itself with (../trident.ts); without it (a
+ * platform with no execve) nothing is given back. Turning `--expose-gc` on and off at run time
+ * instead, as `serve` once did, left V8 running two to three times as many major collections
+ * under load for as long as the process lived (`npm run bench:replicas`, see the README).
  */
 export function releaseStartupMemory(): boolean {
-  setFlagsFromString('--expose-gc');
-  try {
-    const collect = runInNewContext('typeof gc === "function" ? gc : undefined') as ((options: object) => unknown) | undefined;
-    if (collect === undefined) return false;
-    collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-    return true;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
+  const collect = (globalThis as { gc?: (options: object) => unknown }).gc;
+  if (typeof collect !== 'function') return false;
+  collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return true;
 }
