@@ -76,7 +76,9 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
-    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), log: { info: (fields, message) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) }, traceHeaders: traceHeadersOf((name) => grpcCall.metadata.get(name)[0]?.toString()) }, authenticator);
+    // The call's line is built only when info is logged (at the default level, errors, it is not).
+    const callLog = infoLogged(log) ? { log: { info: (fields: object, message: string) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) } } : {};
+    return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), ...callLog, traceHeaders: traceHeadersOf((name) => grpcCall.metadata.get(name)[0]?.toString()) }, authenticator);
   };
   const status = (grpcCall: AnyCall, error: unknown) => toGrpcStatus(reportFailure(log, error, { protocol: 'grpc', operation: operation.id, reqId: requestIdOf(grpcCall) }));
   if (operation.body?.kind === 'binary') {
@@ -134,14 +136,19 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
   };
 }
 
-const requestIds = new WeakMap<AnyCall, string>();
+// Whether a logger writes info lines: a pino logger says so, a plain one is taken to.
+function infoLogged(log: BindingLogger): boolean {
+  return (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') !== false;
+}
+
+// Kept on the call itself rather than in a WeakMap, whose entries every major collection must trace.
+const requestIdKey = Symbol('trident request id');
 
 // One id per call: the caller's `x-request-id` metadata when usable, else one made when first
 // asked for. The handler's context and the failure's log line share it.
 function requestIdOf(grpcCall: AnyCall): string {
-  let id = requestIds.get(grpcCall);
-  if (id === undefined) requestIds.set(grpcCall, (id = requestIdFrom(grpcCall.metadata.get(requestIdHeader)[0])));
-  return id;
+  const holder = grpcCall as AnyCall & { [requestIdKey]?: string };
+  return (holder[requestIdKey] ??= requestIdFrom(grpcCall.metadata.get(requestIdHeader)[0]));
 }
 
 // The id goes back in the response's initial metadata, which every outcome (an error too) carries.
