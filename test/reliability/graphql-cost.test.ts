@@ -78,6 +78,20 @@ describe.each(databases)('GraphQL cost and budgets on $name', ({ name }) => {
     expect(await version()).toBe(before);
   });
 
+  it('refuses a small document over the call limit each time it is sent, and answers one within it each time', async () => {
+    // Small enough for the parsed-document cache: the second sending gets the verdict on the same document.
+    const over = `query { ${aliases(21, (index) => `s${index}: getStudy(studyId: "${studyId}") { id }`)} }`;
+    const within = `query { ${aliases(2, (index) => `s${index}: getStudy(studyId: "${studyId}") { id }`)} }`;
+    for (let sending = 0; sending < 2; sending += 1) {
+      const refused = await graphql('defaults', over);
+      expect(refused.status).toBe(400);
+      expect(refused.errors[0]?.message).toContain('calls more than 20 operations');
+      const answered = await graphql('defaults', within);
+      expect(answered.errors ?? []).toEqual([]);
+      expect((answered.data as Record<string, { id: string }>).s1?.id).toBe(studyId);
+    }
+  });
+
   it('counts a root field repeated without an alias, or spread from a fragment, as one call each time', async () => {
     const repeated = `query { ${aliases(21, () => `getStudy(studyId: "${studyId}") { id }`)} }`;
     const spread = `query { ${aliases(21, () => '...S')} } fragment S on Query { getStudy(studyId: "${studyId}") { id } }`;

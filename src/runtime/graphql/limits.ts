@@ -201,10 +201,16 @@ function listSize(field: FieldNode): number | undefined {
  * milliseconds and more over a few hundred aliases: refusing stays cheaper than answering.
  */
 export function queryLimitsPlugin(limits: QueryLimits): Plugin {
+  // The verdict on a document, per schema: yoga's document cache hands back the same parsed
+  // document for the same query text, so a query sent again is not walked again.
+  const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, GraphQLError | null>>();
   return {
     onParse: ({ setParseFn }) => setParseFn((source, options) => parseWithin(limits, source, options)),
     onValidate: ({ params, setResult }) => {
-      const refusal = overLimits(limits, params.schema, params.documentAST);
+      let bySchema = verdicts.get(params.schema);
+      if (!bySchema) verdicts.set(params.schema, (bySchema = new WeakMap()));
+      let refusal = bySchema.get(params.documentAST);
+      if (refusal === undefined) bySchema.set(params.documentAST, (refusal = overLimits(limits, params.schema, params.documentAST) ?? null));
       if (refusal) setResult([refusal]);
     },
   };
