@@ -42,7 +42,8 @@ const compileSemiSpace = '--max-semi-space-size=8';
  * A platform without execve (Windows) serves as started.
  */
 function withServingHeap(): void {
-  if (process.execArgv.includes('--expose-gc') || typeof process.execve !== 'function') return;
+  // Already restarted: --expose-gc is there and the compile size is not.
+  if ((process.execArgv.includes('--expose-gc') && !process.execArgv.includes(compileSemiSpace)) || typeof process.execve !== 'function') return;
   const execArgv = process.execArgv.filter((arg) => arg !== compileSemiSpace);
   process.execve(process.execPath, [process.execPath, '--expose-gc', ...execArgv, ...process.argv.slice(1)], process.env);
 }

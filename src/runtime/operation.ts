@@ -76,6 +76,13 @@ export interface CallOptions {
 /** The info method of the server's pino logger (or any alike), bound to the request's id (`reqId`). */
 export interface CallLogger {
   info(fields: object, message: string): void;
+  /** pino's: whether lines of a level are written. A logger without it is taken to write info. */
+  isLevelEnabled?(level: string): boolean;
+}
+
+/** Whether `log` writes info lines, so that a call's line is worth building. */
+export function logsInfo(log: CallLogger | undefined): log is CallLogger {
+  return log !== undefined && log.isLevelEnabled?.('info') !== false;
 }
 
 /**
@@ -124,7 +131,7 @@ export async function invoke(bound: BoundOperation, input: OperationInput, optio
     throw error;
   } finally {
     // Built only when it is written: at the default level (errors) a call record is not.
-    if (options.log && (options.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') !== false) {
+    if (logsInfo(options.log)) {
       const record: CallRecord = { api: `${bound.api.name}/v${bound.api.version}`, operation: bound.operation.id, protocol: options.protocol, outcome, durationMs: Math.round((performance.now() - started) * 100) / 100 };
       options.log.info(record, `${options.protocol} ${bound.operation.id} ${outcome}`);
     }

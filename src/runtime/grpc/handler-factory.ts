@@ -8,7 +8,7 @@ import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { reportFailure, type BindingLogger } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
-import { invoke, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
+import { invoke, logsInfo, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
 import { requestIdFrom, requestIdHeader } from '../request-id.ts';
 import { ProtoShapes } from './convert.ts';
 import { toGrpcStatus } from './errors.ts';
@@ -77,7 +77,7 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
     const input = grpcInput(operation, request, shapes);
     if (upload) input.body = upload;
     // The call's line is built only when info is logged (at the default level, errors, it is not).
-    const callLog = infoLogged(log) ? { log: { info: (fields: object, message: string) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) } } : {};
+    const callLog = logsInfo(log) ? { log: { info: (fields: object, message: string) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) } } : {};
     return invoke(bound, input, { token, protocol: 'grpc', signal: aborter.signal, requestId: requestIdOf(grpcCall), ...callLog, traceHeaders: traceHeadersOf((name) => grpcCall.metadata.get(name)[0]?.toString()) }, authenticator);
   };
   const status = (grpcCall: AnyCall, error: unknown) => toGrpcStatus(reportFailure(log, error, { protocol: 'grpc', operation: operation.id, reqId: requestIdOf(grpcCall) }));
@@ -134,11 +134,6 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
       (error: unknown) => callback(status(grpcCall, error)),
     );
   };
-}
-
-// Whether a logger writes info lines: a pino logger says so, a plain one is taken to.
-function infoLogged(log: BindingLogger): boolean {
-  return (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') !== false;
 }
 
 // Kept on the call itself rather than in a WeakMap, whose entries every major collection must trace.
