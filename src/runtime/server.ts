@@ -7,6 +7,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Authenticator } from './auth.ts';
 import { registerHttpConventions } from './http-conventions.ts';
 import { requestIdFrom, requestIdHeader } from './request-id.ts';
+import { lazyRequestLogger } from './request-logger.ts';
 import { ApiError } from './errors.ts';
 import { reportFailure } from './failure-log.ts';
 import { registerDocs } from './docs.ts';
@@ -126,6 +127,7 @@ export async function startServers(options: ServerOptions): Promise<RunningServe
   const http = Fastify({
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     logger: requestLogger(options.logger, options.logStream),
+    childLoggerFactory: lazyRequestLogger,
     // A request id sent by the caller (or a proxy in front) is kept, so one id follows the request through.
     genReqId: (request) => requestIdFrom(request.headers[requestIdHeader]),
     bodyLimit: 1024 * 1024,

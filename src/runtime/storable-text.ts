@@ -24,6 +24,8 @@ export function unstorableTextReason(text: string): string | undefined {
  * it from `pointer`. Iterative rather than recursive: a deeply nested body must not exhaust the stack.
  */
 export function unstorableText(value: unknown, pointer: string): FieldViolation[] {
+  // Nearly every request holds only storable text: a walk that builds no pointers says so first.
+  if (!holdsUnstorableText(value)) return [];
   const violations: FieldViolation[] = [];
   const pending: Array<[unknown, string]> = [[value, pointer]];
   while (pending.length > 0 && violations.length < maxViolations) {
@@ -45,6 +47,32 @@ export function unstorableText(value: unknown, pointer: string): FieldViolation[
     }
   }
   return violations;
+}
+
+/** Whether any string or property name under `value` cannot be stored; iterative, like the walk above. */
+function holdsUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return unstorableTextReason(value) !== undefined;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (Array.isArray(current)) {
+      for (const item of current) {
+        if (typeof item === 'string') {
+          if (unstorableTextReason(item) !== undefined) return true;
+        } else if (item !== null && typeof item === 'object') pending.push(item);
+      }
+    } else if (isPlainObject(current)) {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue;
+        if (unstorableTextReason(key) !== undefined) return true;
+        const item = current[key];
+        if (typeof item === 'string') {
+          if (unstorableTextReason(item) !== undefined) return true;
+        } else if (item !== null && typeof item === 'object') pending.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 // Parsed JSON and converted protocol input only: uploads, streams and class instances are not text.

@@ -58,7 +58,7 @@ describe('required values and what an old gRPC client sends instead', () => {
     const revision = await compile(contract(true), 'revision');
     const operation = revision.api.operations[0]!;
     // An old client knows none of the new fields: its message has only the label.
-    const input = grpcInput(operation, { body: { label: 'x' } }, new ProtoShapes(revision.api));
+    const input = grpcInput(operation, new ProtoShapes(revision.api))({ body: { label: 'x' } });
     expect(input.body).toEqual({ label: 'x', note: '', count: 0, code: '', tags: [] });
     // Parameters are not filled: one the client leaves out is missing.
     expect(input.query ?? {}).toEqual({});

@@ -1,6 +1,13 @@
 import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
 import { camelCase, enumValueName, fieldGraphqlName } from '../../compiler/names.ts';
 
+interface ConvertedField {
+  json: string;
+  graphql: string;
+  type: TypeRef;
+  writeOnly: boolean;
+}
+
 /**
  * Converts between GraphQL values and the contract's JSON, guided by the IR: field and argument
  * names, enum spellings (`IN_REVIEW` <-> `in_review`), int64 (`Long` strings <-> JSON numbers) and
@@ -11,10 +18,21 @@ export class GraphqlShapes {
   /** By enum: GraphQL name -> JSON value, and JSON value -> GraphQL name. */
   private readonly enumValues = new Map<string, Map<string, string>>();
   private readonly enumNames = new Map<string, Map<string, string>>();
+  /**
+   * By object type: each property's JSON name, GraphQL name and type, worked out once rather than
+   * on every value converted (output leaves write-only properties out).
+   */
+  private readonly inputFields = new Map<string, readonly ConvertedField[]>();
+  private readonly outputFields = new Map<string, readonly ConvertedField[]>();
 
   constructor(api: Api) {
     this.types = new Map(api.types.map((type) => [type.name, type]));
     for (const type of api.types) {
+      if (type.kind === 'object') {
+        const fields = type.fields.map((field) => ({ json: field.name, graphql: fieldGraphqlName(field), type: field.type, writeOnly: field.writeOnly === true }));
+        this.inputFields.set(type.name, fields);
+        this.outputFields.set(type.name, fields.filter((field) => !field.writeOnly));
+      }
       if (type.kind !== 'enum') continue;
       this.enumValues.set(type.name, new Map(type.values.map((value) => [enumValueName(value), value.value])));
       this.enumNames.set(type.name, new Map(type.values.map((value) => [value.value, enumValueName(value)])));
@@ -66,9 +84,9 @@ export class GraphqlShapes {
       return { ...member, [type.discriminator]: variant.tag };
     }
     const out: Record<string, unknown> = {};
-    for (const field of type.fields) {
-      const item = record[fieldGraphqlName(field)];
-      if (item !== undefined) out[field.name] = this.toJson(item, field.type);
+    for (const field of this.inputFields.get(name) ?? []) {
+      const item = record[field.graphql];
+      if (item !== undefined) out[field.json] = this.toJson(item, field.type);
     }
     return out;
   }
@@ -84,9 +102,9 @@ export class GraphqlShapes {
       return variant ? this.namedFromJson(value, variant.type) : value;
     }
     const out: Record<string, unknown> = { __typename: type.name };
-    for (const field of type.fields) {
-      if (field.writeOnly || record[field.name] === undefined) continue;
-      out[fieldGraphqlName(field)] = this.fromJson(record[field.name], field.type);
+    for (const field of this.outputFields.get(name) ?? []) {
+      const item = record[field.json];
+      if (item !== undefined) out[field.graphql] = this.fromJson(item, field.type);
     }
     return out;
   }

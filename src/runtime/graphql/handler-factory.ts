@@ -148,7 +148,8 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
     const root = operation.kind === 'query' ? 'Query' : operation.kind === 'mutation' ? 'Mutation' : 'Subscription';
     const callWith = (input: OperationInput, state: RequestState): Promise<unknown> =>
       invoke(bound, input, { token: state.token, protocol: 'graphql', signal: state.signal, requestId: state.requestId, log: state.log, traceHeaders: state.traceHeaders }, authenticator);
-    const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> => callWith(graphqlInput(operation, args, shapes), state);
+    const inputOf = graphqlInput(operation, shapes);
+    const call = (args: Record<string, unknown>, state: RequestState): Promise<unknown> => callWith(inputOf(args), state);
     const target = roots[root] as Record<string, unknown>;
     if (root === 'Subscription') {
       target[operation.graphqlName] = {
@@ -164,7 +165,7 @@ export function executableSchema(served: ServedApi, sdl: string, authenticator: 
     } else if (operation.result.kind === 'binary') {
       target[operation.graphqlName] = async (_: unknown, args: Record<string, unknown>, state: RequestState) => {
         try {
-          const input = graphqlInput(operation, args, shapes);
+          const input = inputOf(args);
           return await contentResult(operation, served.basePath, input, (await callWith(input, state)) as BinaryContent);
         } catch (error) {
           throw answered(error, state.log, { protocol: 'graphql', operation: operation.id });
@@ -206,18 +207,21 @@ function toResult(bound: BoundOperation, value: unknown, shapes: GraphqlShapes):
   return true;
 }
 
-function graphqlInput(operation: Operation, args: Record<string, unknown>, shapes: GraphqlShapes): OperationInput {
-  const input: OperationInput = {};
-  for (const parameter of operation.parameters) {
-    if (parameter.in === 'cookie') continue;
-    const group = (input[parameter.in] ??= {});
-    const value = args[parameterGraphqlName(parameter)];
-    if (value !== undefined && value !== null) group[parameter.name] = shapes.toJson(value, parameter.type);
-  }
+/** Reads an operation's input from its field's arguments; the argument names are worked out once. */
+function graphqlInput(operation: Operation, shapes: GraphqlShapes): (args: Record<string, unknown>) => OperationInput {
+  const parameters = operation.parameters.filter((parameter) => parameter.in !== 'cookie').map((parameter) => ({ in: parameter.in as Exclude<typeof parameter.in, 'cookie'>, name: parameter.name, argument: parameterGraphqlName(parameter), type: parameter.type }));
   const body = operation.body;
-  if (body?.kind === 'json' && args.input !== undefined && args.input !== null) input.body = shapes.toJson(args.input, body.type);
-  if (body?.kind === 'binary') input.body = fileUpload(args.file as File);
-  return input;
+  return (args) => {
+    const input: OperationInput = {};
+    for (const parameter of parameters) {
+      const group = (input[parameter.in] ??= {});
+      const value = args[parameter.argument];
+      if (value !== undefined && value !== null) group[parameter.name] = shapes.toJson(value, parameter.type);
+    }
+    if (body?.kind === 'json' && args.input !== undefined && args.input !== null) input.body = shapes.toJson(args.input, body.type);
+    if (body?.kind === 'binary') input.body = fileUpload(args.file as File);
+    return input;
+  };
 }
 
 function fileUpload(file: File): BinaryUpload {

@@ -3,6 +3,12 @@ import { fieldProtoName, protoEnumValueName, snakeCase } from '../../compiler/na
 
 type Message = Record<string, unknown>;
 
+interface ConvertedField {
+  json: string;
+  proto: string;
+  field: Field;
+}
+
 /**
  * Converts between messages as `@grpc/proto-loader` decodes them (snake_case fields, enums as
  * names, int64 as strings, oneof names set) and the contract's JSON, guided by the IR.
@@ -12,10 +18,13 @@ export class ProtoShapes {
   private readonly types: ReadonlyMap<string, NamedType>;
   private readonly toEnumName = new Map<string, Map<string, string>>();
   private readonly fromEnumName = new Map<string, Map<string, string>>();
+  /** By object type: each property's JSON and proto names, worked out once rather than per message. */
+  private readonly fields = new Map<string, readonly ConvertedField[]>();
 
   constructor(api: Api) {
     this.types = new Map(api.types.map((type) => [type.name, type]));
     for (const type of api.types) {
+      if (type.kind === 'object') this.fields.set(type.name, type.fields.map((field) => ({ json: field.name, proto: fieldProtoName(field), field })));
       if (type.kind !== 'enum') continue;
       const pairs = type.values.map((value) => [value.value, protoEnumValueName(type.name, value)] as const);
       this.toEnumName.set(type.name, new Map(pairs));
@@ -86,12 +95,12 @@ export class ProtoShapes {
       return { ...(this.namedToJson(message[snakeCase(set.tag)], set.type) as Message), [type.discriminator]: set.tag };
     }
     const out: Message = {};
-    for (const field of type.fields) {
-      const item = this.toJson(message[fieldProtoName(field)], field.type);
-      if (item !== undefined) out[field.name] = item;
+    for (const { json, proto, field } of this.fields.get(name) ?? []) {
+      const item = this.toJson(message[proto], field.type);
+      if (item !== undefined) out[json] = item;
       else if (field.required) {
         const filled = missingRequiredValue(field);
-        if (filled !== undefined) out[field.name] = filled;
+        if (filled !== undefined) out[json] = filled;
       }
     }
     return out;
@@ -107,9 +116,9 @@ export class ProtoShapes {
       return variant ? { [snakeCase(variant.tag)]: this.namedFromJson(value, variant.type) } : {};
     }
     const out: Message = {};
-    for (const field of type.fields) {
-      const item = this.fromJson(record[field.name], field.type);
-      if (item !== undefined) out[fieldProtoName(field)] = item;
+    for (const { json, proto, field } of this.fields.get(name) ?? []) {
+      const item = this.fromJson(record[json], field.type);
+      if (item !== undefined) out[proto] = item;
     }
     return out;
   }

@@ -69,12 +69,13 @@ function assertDecoded(operation: Operation, message: Message): void {
 
 function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Authenticator, log: BindingLogger) {
   const operation = bound.operation;
+  const inputOf = grpcInput(operation, shapes);
   const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
     const aborter = new AbortController();
     (grpcCall as ServerUnaryCall<Message, Message>).on('cancelled', () => aborter.abort());
     assertDecoded(operation, request);
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
-    const input = grpcInput(operation, request, shapes);
+    const input = inputOf(request);
     if (upload) input.body = upload;
     // The call's line is built only when info is logged (at the default level, errors, it is not).
     const callLog = logsInfo(log) ? { log: { info: (fields: object, message: string) => log.info({ reqId: requestIdOf(grpcCall), ...fields }, message) } } : {};
@@ -154,16 +155,20 @@ function announceRequestId(grpcCall: AnyCall): void {
 }
 
 /** The contract's input of a call from its request message: what the shared validation and the handler see. */
-export function grpcInput(operation: Operation, request: Message, shapes: ProtoShapes): OperationInput {
-  const input: OperationInput = {};
-  for (const parameter of operation.parameters) {
-    if (parameter.in === 'cookie') continue;
-    const group = (input[parameter.in] ??= {});
-    const value = shapes.toJson(request[parameterProtoName(parameter)], parameter.type);
-    if (value !== undefined && value !== '') group[parameter.name] = value;
-  }
-  if (operation.body?.kind === 'json' && request.body !== undefined && request.body !== null) input.body = shapes.toJson(request.body, operation.body.type);
-  return input;
+export function grpcInput(operation: Operation, shapes: ProtoShapes): (request: Message) => OperationInput {
+  // The request message's field names are worked out once per method, not per call.
+  const parameters = operation.parameters.filter((parameter) => parameter.in !== 'cookie').map((parameter) => ({ in: parameter.in as Exclude<typeof parameter.in, 'cookie'>, name: parameter.name, field: parameterProtoName(parameter), type: parameter.type }));
+  const body = operation.body;
+  return (request) => {
+    const input: OperationInput = {};
+    for (const parameter of parameters) {
+      const group = (input[parameter.in] ??= {});
+      const value = shapes.toJson(request[parameter.field], parameter.type);
+      if (value !== undefined && value !== '') group[parameter.name] = value;
+    }
+    if (body?.kind === 'json' && request.body !== undefined && request.body !== null) input.body = shapes.toJson(request.body, body.type);
+    return input;
+  };
 }
 
 function responseMessage(operation: Operation, result: unknown, shapes: ProtoShapes): Message {
