@@ -29,23 +29,34 @@ function enableCompileCache(command: Command): void {
 
 /** The option of the `#!` line, which sizes V8's young generation for a batch compile (see README, "Node options"). */
 const compileSemiSpace = '--max-semi-space-size=8';
+/** The smallest the serving process's young generation gets (see withServingHeap). */
+const servingSemiSpaceFloor = '--min-semi-space-size=16';
 
 /**
  * A server's allocations are short-lived, but each request's objects live across its database
  * round trips: with small semi-spaces they survive scavenges and are promoted, and the collector
- * costs more per request. `serve` therefore leaves the young generation to V8, which sizes it from
- * the memory it may use (64 MB semi-spaces on a machine with 24 GB, less in a small container), or
- * to the size NODE_OPTIONS gives. V8 takes heap options only from the command line, where the
- * compile size of the `#!` line would also win over NODE_OPTIONS: the process replaces itself
- * (same pid, same standard streams) with one started without it and with `--expose-gc`, with
- * which it gives back what start-up left in the young generation once serving (./serve/heap.ts).
- * A platform without execve (Windows) serves as started.
+ * costs more per request. `serve` therefore leaves the young generation's ceiling to V8, which
+ * sizes it from the memory it may use (64 MB semi-spaces on a machine with 24 GB, less in a small
+ * container), or to the size NODE_OPTIONS gives. V8 takes heap options only from the command line,
+ * where the compile size of the `#!` line would also win over NODE_OPTIONS: the process replaces
+ * itself (same pid, same standard streams) with one started without it and with `--expose-gc`,
+ * with which it gives back what start-up left in the young generation once serving
+ * (./serve/heap.ts). A platform without execve (Windows) serves as started.
+ *
+ * Giving back start-up's memory shrinks the young generation to its smallest (1 MB), from which V8
+ * doubles it only after scavenges in which much survived: the first seconds of every busy spell ran
+ * three times the scavenges of a server that kept its size (`npm run bench:replicas`, see the
+ * README). The restart therefore also sets a floor of 16 MB semi-spaces (`--min-semi-space-size`,
+ * which NODE_OPTIONS may not carry), unless NODE_OPTIONS sizes the semi-spaces itself. Pages of the
+ * floor that no request touches are not resident, so idle memory stays as it was.
  */
 function withServingHeap(): void {
   // Already restarted: --expose-gc is there and the compile size is not.
   if ((process.execArgv.includes('--expose-gc') && !process.execArgv.includes(compileSemiSpace)) || typeof process.execve !== 'function') return;
   const execArgv = process.execArgv.filter((arg) => arg !== compileSemiSpace);
-  process.execve(process.execPath, [process.execPath, '--expose-gc', ...execArgv, ...process.argv.slice(1)], process.env);
+  const sizedByUser = /--(?:min|max)[-_]semi[-_]space[-_]size/.test(`${process.env.NODE_OPTIONS ?? ''} ${execArgv.join(' ')}`);
+  const floor = sizedByUser ? [] : [servingSemiSpaceFloor];
+  process.execve(process.execPath, [process.execPath, '--expose-gc', ...floor, ...execArgv, ...process.argv.slice(1)], process.env);
 }
 
 /** One command: its usage lines (as `trident --help` lists them) and what runs it. */
