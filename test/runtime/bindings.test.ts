@@ -22,8 +22,20 @@ const metadataWith = (token: string) => {
   return metadata;
 };
 
+// The signal each call of these handlers was given, to see when the binding aborts it.
+const signals: { getNote: AbortSignal[]; watchNotes: AbortSignal[] } = { getNote: [], watchNotes: [] };
+
 beforeAll(async () => {
   notes = notesService();
+  const { getNote, watchNotes } = notes;
+  notes.getNote = (input, context) => {
+    signals.getNote.push(context.signal);
+    return getNote(input, context);
+  };
+  notes.watchNotes = (input, context) => {
+    signals.watchNotes.push(context.signal);
+    return watchNotes(input, context);
+  };
   harness = await startHarness(notesRoot, { 'notes/v1': notes });
   writer = await harness.token(['writer']);
   reader = await harness.token(['reader']);
@@ -331,6 +343,25 @@ describe('streams', () => {
     });
     expect(code).toBe(grpcStatus.DEADLINE_EXCEEDED);
     expect(received[0]).toMatchObject({ note_created: { sequence: '1', note_id: expect.any(String) } });
+  });
+});
+
+describe('the handler signal over gRPC', () => {
+  it('stays unaborted once the server has answered, and aborts when the caller cancels a stream', async () => {
+    const created = (await (await rest('/notes', { method: 'POST', token: writer, body: JSON.stringify({ title: 'Signal' }) })).json()) as { id: string };
+    signals.getNote.length = 0;
+    expect((await grpc('GetNote', { note_id: created.id }, reader)).response).toBeDefined();
+    // grpc-js reports every ended call as cancelled, a turn after its status: give it that turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(signals.getNote.map((signal) => signal.aborted)).toEqual([false]);
+
+    signals.watchNotes.length = 0;
+    const call = harness.grpcClient(service).WatchNotes?.({ after: '0' }, metadataWith(reader)) as ClientReadableStream<{ body: Record<string, unknown> }>;
+    call.on('error', () => {});
+    await new Promise((resolve) => call.once('data', resolve));
+    call.cancel();
+    for (let waited = 0; waited < 2000 && !signals.watchNotes[0]?.aborted; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(signals.watchNotes.map((signal) => signal.aborted)).toEqual([true]);
   });
 });
 

@@ -72,7 +72,11 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
   const inputOf = grpcInput(operation, shapes);
   const call = async (grpcCall: AnyCall, request: Message, upload?: BinaryUpload): Promise<unknown> => {
     const aborter = new AbortController();
-    (grpcCall as ServerUnaryCall<Message, Message>).on('cancelled', () => aborter.abort());
+    // grpc-js reports every call as cancelled once it has ended, answered or not: only a call the
+    // caller left before its answer aborts the handler's signal (an abort costs an error object).
+    (grpcCall as ServerUnaryCall<Message, Message>).on('cancelled', () => {
+      if (!answered(grpcCall)) aborter.abort();
+    });
     assertDecoded(operation, request);
     const token = bearerToken(String(grpcCall.metadata.get('authorization')[0] ?? ''));
     const input = inputOf(request);
@@ -99,7 +103,10 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
         }
         const upload: BinaryUpload = { contentType: String(head.content_type ?? ''), chunks: chunks() };
         return responseMessage(operation, await call(grpcCall, head, upload), shapes);
-      })().then((response) => callback(null, response), (error: unknown) => callback(status(grpcCall, error)));
+      })().then(
+        (response) => answer(grpcCall, () => callback(null, response)),
+        (error: unknown) => answer(grpcCall, () => callback(status(grpcCall, error))),
+      );
     };
   }
   if (operation.result.kind === 'stream' || operation.result.kind === 'binary') {
@@ -121,24 +128,35 @@ function methodFor(bound: BoundOperation, shapes: ProtoShapes, authenticator: Au
             grpcCall.write({ body: shapes.fromJson(item, operation.result.kind === 'stream' ? operation.result.item : { kind: 'json', shape: 'any' }) });
           }
         }
-        grpcCall.end();
+        answer(grpcCall, () => grpcCall.end());
       })().catch((error: unknown) => {
         // grpc-js sends the status of an 'error' event; destroy() would end the call without one.
-        grpcCall.emit('error', Object.assign(new Error('failed'), status(grpcCall, error)));
+        answer(grpcCall, () => grpcCall.emit('error', Object.assign(new Error('failed'), status(grpcCall, error))));
       });
     };
   }
   return (grpcCall: ServerUnaryCall<Message, Message>, callback: sendUnaryData<Message>) => {
     announceRequestId(grpcCall);
     call(grpcCall, grpcCall.request, undefined).then(
-      (result) => callback(null, responseMessage(operation, result, shapes)),
-      (error: unknown) => callback(status(grpcCall, error)),
+      (result) => answer(grpcCall, () => callback(null, responseMessage(operation, result, shapes))),
+      (error: unknown) => answer(grpcCall, () => callback(status(grpcCall, error))),
     );
   };
 }
 
 // Kept on the call itself rather than in a WeakMap, whose entries every major collection must trace.
 const requestIdKey = Symbol('trident request id');
+const answeredKey = Symbol('trident call answered');
+
+function answered(grpcCall: AnyCall): boolean {
+  return (grpcCall as unknown as Record<symbol, boolean | undefined>)[answeredKey] === true;
+}
+
+/** Ends the call with `send`, marked first as answered by the server, so that its end is not taken for the caller leaving. */
+function answer(grpcCall: AnyCall, send: () => void): void {
+  (grpcCall as unknown as Record<symbol, boolean>)[answeredKey] = true;
+  send();
+}
 
 // One id per call: the caller's `x-request-id` metadata when usable, else one made when first
 // asked for. The handler's context and the failure's log line share it.
