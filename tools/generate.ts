@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import type { ApiIdentity, ValidationPolicy } from '../src/compiler/build-ir.ts';
-import { compileContract, identityOf, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
+import { compileContract, finishTypes, identityOf, type CompiledContract, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../src/compiler/identity.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
@@ -15,7 +15,8 @@ import { discoverContracts, resolveInputs, type GenerateInput } from './generate
 import { findStale, foreignContent, swapDirectory, writeIfChanged } from './generate/output.ts';
 import { silentProgress, type Progress } from './generate/progress.ts';
 import { generateTargets, wants, type GenerateTarget } from './generate/targets.ts';
-import { typesThread, type TypesThread } from './generate/types.ts';
+import { releaseMemory } from './generate/memory.ts';
+import { largeDocument, largeDocumentTypes, typesThread, type TypesThread } from './generate/types.ts';
 
 export { bufBinary } from './generate/grpc.ts';
 export { discoverContracts } from './generate/inputs.ts';
@@ -28,6 +29,7 @@ export { generateTargets, type GenerateTarget } from './generate/targets.ts';
  * proto: 1.06 GB, 54 MB of TypeScript), so this keeps its process under 400 MB.
  */
 export const largeProto = 1_000_000;
+
 
 export interface GenerateOptions {
   /** The repository root (or the working folder); relative paths are resolved from it. */
@@ -278,7 +280,8 @@ async function compileInput(
     return { ...cached, path: input.path, sources: new Map(), cached: true };
   }
 
-  types?.start();
+  const deferTypes = types !== undefined && outputs.includes('types') && (readText(input.path)?.length ?? 0) > largeDocument;
+  if (!deferTypes) types?.start();
   grpc?.prepare();
   const read = new Map<string, string | undefined>();
   const recordingRead = (path: string): string | undefined => {
@@ -286,23 +289,40 @@ async function compileInput(
     read.set(path, text);
     return text;
   };
-  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, onProto, ...(types ? { writeTypes: types.write } : {}) });
+  const result = await compileContract(input.path, recordingRead, identify, { ...compileOptions, onProto, ...(types === undefined ? {} : deferTypes ? { deferTypes: true } : { writeTypes: types.write }) });
   const report = result.locateAll && result.losses.length > 0 ? buildLossReport(input.path, result.identity, result.losses, result.locateAll) : undefined;
   if (input.contract && result.api) {
     const manifest = servingManifest(result.api, result.files, read, result.lock);
     if (manifest) result.files.set(manifestPath(result.identity.name, result.identity.version), manifest);
   }
-  const entry: CachedCompilation = {
-    identity: result.identity,
-    files: [...result.files],
-    ...(result.lock ? { lock: result.lock } : {}),
-    diagnostics: result.diagnostics,
-    ...(report ? { report } : {}),
-    operations: result.api?.operations.length ?? 0,
-  };
-  cache?.store(key, read, entry);
-  return { ...entry, path: input.path, sources: result.sources, cached: false };
+  if (result.typesLater && types) {
+    // Only the outputs, the diagnostics and the JSON text the types need are kept.
+    const operations = result.api?.operations.length ?? 0;
+    delete result.api;
+    delete result.locate;
+    delete result.locateAll;
+    delete result.numbered;
+    result.losses = [];
+    releaseMemory();
+    await finishTypes(result, (document) => largeDocumentTypes(document));
+    return finish(result, operations);
+  }
+  return finish(result, result.api?.operations.length ?? 0);
+
+  function finish(result: CompiledContract, operations: number): Compiled {
+    const entry: CachedCompilation = {
+      identity: result.identity,
+      files: [...result.files],
+      ...(result.lock ? { lock: result.lock } : {}),
+      diagnostics: result.diagnostics,
+      ...(report ? { report } : {}),
+      operations,
+    };
+    cache?.store(key, read, entry);
+    return { ...entry, path: input.path, sources: result.sources, cached: false };
+  }
 }
+
 
 /**
  * What a server starts from (see src/runtime/generated.ts): written for a contract whose OpenAPI,

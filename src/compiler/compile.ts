@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { buildApi, type ApiIdentity, type BuildOptions } from './build-ir.ts';
 import { deepestNode, isStackOverflow } from './depth.ts';
-import { diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { diagnostic, hasErrors, type Diagnostic, type Location } from './diagnostics.ts';
 import { writeGraphqlSchema } from './emit/graphql/print.ts';
 import { toGraphqlDocument } from './emit/graphql/transform.ts';
 import { writeOpenapiDocument } from './emit/openapi.ts';
@@ -13,7 +13,7 @@ import { writeGraphqlClient } from './emit/clients/graphql.ts';
 import { grpcMethodName, writeGrpcClient } from './emit/clients/grpc.ts';
 import { writeRestClient } from './emit/clients/rest.ts';
 import { writeServerTypes } from './emit/server.ts';
-import { writeTypescriptTypes } from './emit/typescript.ts';
+import { typesDocument, typesHeader, writeTypescriptTypes } from './emit/typescript.ts';
 import type { Api } from './ir.ts';
 import { loadContract, type LoadedContract, type ReadText } from './load.ts';
 import { pascalCase } from './names.ts';
@@ -38,6 +38,24 @@ export interface CompiledContract {
   locateAll?: LoadedContract['locateAll'];
   /** The numbered proto model and the lock it was numbered by, brought up to date (what `lock` holds as text). */
   numbered?: { proto: ProtoFile; lock: NumberLock };
+  /** With `deferTypes`: what the types still need, for finishTypes once the caller has let go of the rest. */
+  typesLater?: PendingTypes;
+}
+
+/**
+ * The TypeScript types of a compiled contract, not yet written: the document openapi-typescript
+ * reads, as JSON text (a fraction of the memory of the parsed document and the IR, which can then
+ * be collected before openapi-typescript builds its own syntax tree).
+ */
+export interface PendingTypes {
+  /** The document's path, where a failure is reported. */
+  file: string;
+  /** Where the types go; the REST client, which imports them, goes when they cannot be written. */
+  path: string;
+  restClient: string;
+  header: string;
+  document: string;
+  lenient: boolean;
 }
 
 /** The outputs of one API version. */
@@ -54,6 +72,11 @@ export interface CompileOptions extends BuildOptions {
   writeTypes?: (api: Api) => Promise<string>;
   /** Called with the proto file (its output path and text) as soon as it is printed, before the types are done. */
   onProto?: (path: string, text: string) => void;
+  /**
+   * Leaves the types to the caller: `typesLater` holds what they need and finishTypes writes them,
+   * so that a very large document's IR need not stay in memory beside openapi-typescript's tree.
+   */
+  deferTypes?: boolean;
 }
 
 const contractPaths = new Map<string, RegExp>();
@@ -208,7 +231,10 @@ async function buildInto(
       if (method !== rpc.charAt(0).toLowerCase() + rpc.slice(1)) losses.add(operation.pointer, 'renamed', `gRPC TypeScript method '${rpc.charAt(0).toLowerCase() + rpc.slice(1)}'`, { proto: `'${method}' (ts-proto's spelling)` });
     }
   }
-  if (outputs.has('types')) {
+  result.lock = { path: lockPath, text: numbered.lockText };
+  if (outputs.has('types') && options.deferTypes === true) {
+    result.typesLater = { file: contract.path, path: paths.types, restClient: paths.restClient, header: typesHeader(api), document: JSON.stringify(typesDocument(api)), lenient: options.lenient === true };
+  } else if (outputs.has('types')) {
     try {
       result.files.set(paths.types, await (options.writeTypes ?? writeTypescriptTypes)(api));
     } catch (error) {
@@ -216,15 +242,45 @@ async function buildInto(
       if (options.lenient !== true) throw error;
       result.files.delete(paths.types);
       result.files.delete(paths.restClient);
-      if (isStackOverflow(error)) {
-        result.diagnostics.push(tooDeep(contract, 'openapi-typescript', 'typescript-types-failed'));
-      } else {
-        const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
-        result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, contract.locate('')));
-      }
+      result.diagnostics.push(isStackOverflow(error) ? tooDeep(contract, 'openapi-typescript', 'typescript-types-failed') : typesFailed(error, contract.locate('')));
     }
   }
-  result.lock = { path: lockPath, text: numbered.lockText };
+}
+
+function typesFailed(error: unknown, at: Location): Diagnostic {
+  const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+  return diagnostic('typescript-types-failed', `openapi-typescript failed: ${message}`, at);
+}
+
+/**
+ * Writes the types a compile with `deferTypes` left pending, with `write` (openapi-typescript over
+ * the JSON text of the document), as the compile would have: a foreign document whose types fail
+ * keeps its other outputs and gets a diagnostic; a contract's failure fails the whole compile.
+ */
+export async function finishTypes(result: CompiledContract, write: (document: string) => Promise<string>): Promise<void> {
+  const pending = result.typesLater;
+  if (pending === undefined) return;
+  delete result.typesLater;
+  try {
+    result.files.set(pending.path, pending.header + (await write(pending.document)));
+  } catch (error) {
+    const at: Location = { file: pending.file, line: 1, col: 1, pointer: '' };
+    if (!pending.lenient) {
+      result.files.clear();
+      delete result.lock;
+      result.diagnostics.push(diagnostic('compiler-failure', `compiling '${pending.file}' failed: ${error instanceof Error ? error.message : String(error)}`, at));
+      return;
+    }
+    result.files.delete(pending.path);
+    result.files.delete(pending.restClient);
+    if (!isStackOverflow(error)) {
+      result.diagnostics.push(typesFailed(error, at));
+      return;
+    }
+    // The document is no longer in memory as parsed: the deepest place is found in the JSON text.
+    const deepest = deepestNode(JSON.parse(pending.document));
+    result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript ran out of call stack on this document, which nests ${deepest.depth} levels deep here (references may lead deeper)`, { ...at, pointer: deepest.pointer }));
+  }
 }
 
 function readLockFile(lockPath: string, readText: ReadText, diagnostics: Diagnostic[]): NumberLock {

@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 
 export interface TypesRequest {
   id: number;
-  document: Record<string, unknown>;
+  /** The document, or its JSON text (parsed here, so that only the text crosses between threads). */
+  document: Record<string, unknown> | string;
   options: Record<string, unknown>;
 }
 
@@ -22,7 +23,10 @@ loading.catch(() => {});
 
 parentPort?.on('message', (request: TypesRequest) => {
   loading
-    .then(async ({ default: openapiTS, astToString }) => astToString(await openapiTS(request.document as never, request.options)))
+    .then(async ({ default: openapiTS, astToString }) => {
+      const document: unknown = typeof request.document === 'string' ? JSON.parse(request.document) : request.document;
+      return astToString(await openapiTS(document as never, request.options));
+    })
     .then(
       (text) => parentPort?.postMessage({ id: request.id, text } satisfies TypesReply),
       (error: unknown) => parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies TypesReply),

@@ -1,7 +1,16 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { openapiTypescriptOptions, typesDocument, typesHeader } from '../../src/compiler/emit/typescript.ts';
 import type { Api } from '../../src/compiler/ir.ts';
 import type { TypesReply, TypesRequest } from './types-thread.ts';
+
+/**
+ * A document larger than this (its own file, in characters) has its TypeScript types written after
+ * the rest of its compile, once the IR and the parsed document are collected (see finishTypes in
+ * src/compiler/compile.ts), and the thread is not started ahead of its compile: openapi-typescript's
+ * syntax tree of GitHub's description alone takes about 250 MB. A smaller document's types are
+ * written on the thread beside its compile, which is faster.
+ */
+export const largeDocument = 1_000_000;
 
 /**
  * Writes the TypeScript types on a thread of their own. openapi-typescript and the TypeScript
@@ -26,8 +35,7 @@ export class TypesThread {
   /** Starts the thread (once), so that loading begins now. */
   start(): void {
     if (this.worker) return;
-    const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const worker = new Worker(new URL(`./types-thread${extension}`, import.meta.url));
+    const worker = new Worker(threadModule());
     worker.on('message', (reply: TypesReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -46,17 +54,54 @@ export class TypesThread {
     this.worker = worker;
   }
 
-  readonly write = (api: Api): Promise<string> => {
+  readonly write = async (api: Api): Promise<string> => typesHeader(api) + (await this.writeDocument(typesDocument(api)));
+
+  /** The types of a document prepared by the compiler (see finishTypes in src/compiler/compile.ts), without their header. */
+  readonly writeDocument = (document: Record<string, unknown> | string): Promise<string> => {
     this.start();
     const worker = this.worker as Worker;
     const id = (this.next += 1);
-    const request: TypesRequest = { id, document: typesDocument(api), options: { ...openapiTypescriptOptions } };
+    const request: TypesRequest = { id, document, options: { ...openapiTypescriptOptions } };
     return new Promise<string>((resolve, reject) => {
-      this.pending.set(id, { resolve: (text) => resolve(typesHeader(api) + text), reject });
+      this.pending.set(id, { resolve, reject });
       worker.ref();
       worker.postMessage(request);
     }).finally(() => {
       if (this.pending.size === 0) this.worker?.unref();
     });
   };
+}
+
+function threadModule(): URL {
+  return new URL(`./types-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+}
+
+/**
+ * The types of a large document (see largeDocument), from its JSON text, on a thread of their own
+ * that ends with them, so that its memory is given back at once. Its heap is bounded: about 16 MB
+ * per MB of JSON (GitHub's description, 14 MB, needs less than 160), with a young generation of
+ * 8 MB, which keeps openapi-typescript's garbage from piling up beside its tree. A document that
+ * needs more is written again on a thread without the bound: slower, never refused.
+ */
+export async function largeDocumentTypes(document: string, limits: ResourceLimits = boundFor(document)): Promise<string> {
+  try {
+    return await typesOnOwnThread(document, limits);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+    return typesOnOwnThread(document, undefined);
+  }
+}
+
+function boundFor(document: string): ResourceLimits {
+  return { maxOldGenerationSizeMb: Math.max(192, Math.ceil((16 * document.length) / 1_000_000)), maxYoungGenerationSizeMb: 8 };
+}
+
+export function typesOnOwnThread(document: string, limits: ResourceLimits | undefined): Promise<string> {
+  const worker = new Worker(threadModule(), limits === undefined ? {} : { resourceLimits: limits });
+  return new Promise<string>((resolve, reject) => {
+    worker.once('message', (reply: TypesReply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply.text)));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the openapi-typescript thread stopped (exit code ${code})`)));
+    worker.postMessage({ id: 1, document, options: { ...openapiTypescriptOptions } } satisfies TypesRequest);
+  }).finally(() => void worker.terminate());
 }
