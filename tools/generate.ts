@@ -16,7 +16,7 @@ import { findStale, foreignContent, swapDirectory, writeIfChanged } from './gene
 import { silentProgress, type Progress } from './generate/progress.ts';
 import { generateTargets, wants, type GenerateTarget } from './generate/targets.ts';
 import { releaseMemory } from './generate/memory.ts';
-import { largeDocument, largeDocumentTypes, typesThread, type TypesThread } from './generate/types.ts';
+import { isLargeDocument, largeDocumentTypes, typesThread, type TypesThread } from './generate/types.ts';
 
 export { bufBinary } from './generate/grpc.ts';
 export { discoverContracts } from './generate/inputs.ts';
@@ -280,7 +280,7 @@ async function compileInput(
     return { ...cached, path: input.path, sources: new Map(), cached: true };
   }
 
-  const deferTypes = types !== undefined && outputs.includes('types') && (readText(input.path)?.length ?? 0) > largeDocument;
+  const deferTypes = types !== undefined && outputs.includes('types') && isLargeDocument(resolve(options.root, input.path));
   if (!deferTypes) types?.start();
   grpc?.prepare();
   const read = new Map<string, string | undefined>();

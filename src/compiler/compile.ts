@@ -136,13 +136,17 @@ export async function compileContract(
   try {
     await compileInto(result, path, trackedRead, identify, options);
   } catch (error) {
-    // A document the compiler does not expect gets a diagnostic, never a crash.
-    const message = error instanceof Error ? error.message : String(error);
-    result.files.clear();
-    delete result.lock;
-    result.diagnostics.push(diagnostic('compiler-failure', `compiling '${path}' failed: ${message}`, { file: path, line: 1, col: 1, pointer: '' }));
+    compileFailed(result, path, error);
   }
   return result;
+}
+
+// A document the compiler does not expect gets a diagnostic, never a crash; nothing is written.
+function compileFailed(result: CompiledContract, path: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  result.files.clear();
+  delete result.lock;
+  result.diagnostics.push(diagnostic('compiler-failure', `compiling '${path}' failed: ${message}`, { file: path, line: 1, col: 1, pointer: '' }));
 }
 
 async function compileInto(
@@ -174,7 +178,11 @@ async function compileInto(
 // A diagnostic at the deepest place of the document, naming who could not follow it there.
 function tooDeep(contract: LoadedContract, who: string, code: 'schema-too-deep' | 'typescript-types-failed' = 'schema-too-deep'): Diagnostic {
   const deepest = deepestNode(contract.document);
-  return diagnostic(code, `${who} ran out of call stack on this document, which nests ${deepest.depth} levels deep here (references may lead deeper)`, contract.locate(deepest.pointer));
+  return outOfStack(who, deepest.depth, contract.locate(deepest.pointer), code);
+}
+
+function outOfStack(who: string, depth: number, at: Location, code: 'schema-too-deep' | 'typescript-types-failed'): Diagnostic {
+  return diagnostic(code, `${who} ran out of call stack on this document, which nests ${depth} levels deep here (references may lead deeper)`, at);
 }
 
 async function buildInto(
@@ -264,22 +272,21 @@ export async function finishTypes(result: CompiledContract, write: (document: st
   try {
     result.files.set(pending.path, pending.header + (await write(pending.document)));
   } catch (error) {
-    const at: Location = { file: pending.file, line: 1, col: 1, pointer: '' };
     if (!pending.lenient) {
-      result.files.clear();
-      delete result.lock;
-      result.diagnostics.push(diagnostic('compiler-failure', `compiling '${pending.file}' failed: ${error instanceof Error ? error.message : String(error)}`, at));
+      compileFailed(result, pending.file, error);
       return;
     }
     result.files.delete(pending.path);
     result.files.delete(pending.restClient);
+    const at: Location = { file: pending.file, line: 1, col: 1, pointer: '' };
     if (!isStackOverflow(error)) {
       result.diagnostics.push(typesFailed(error, at));
       return;
     }
-    // The document is no longer in memory as parsed: the deepest place is found in the JSON text.
+    // The document is no longer in memory as parsed (nor its source locations): the deepest place
+    // is found in the JSON text and named by its pointer.
     const deepest = deepestNode(JSON.parse(pending.document));
-    result.diagnostics.push(diagnostic('typescript-types-failed', `openapi-typescript ran out of call stack on this document, which nests ${deepest.depth} levels deep here (references may lead deeper)`, { ...at, pointer: deepest.pointer }));
+    result.diagnostics.push(outOfStack('openapi-typescript', deepest.depth, { ...at, pointer: deepest.pointer }, 'typescript-types-failed'));
   }
 }
 

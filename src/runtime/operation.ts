@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { admits, apiBasePath, rolesOf, type Api, type Operation } from '../compiler/ir.ts';
+import { admits, apiBasePath, rolesOf, type Api, type Operation, type Parameter, type TypeRef } from '../compiler/ir.ts';
 import { appendPointer, getAtPointer } from '../compiler/pointer.ts';
 import { streamItemSchemaOf } from '../compiler/stream-items.ts';
 import type { Authenticator } from './auth.ts';
@@ -78,6 +78,22 @@ export interface CallLogger {
   info(fields: object, message: string): void;
   /** pino's: whether lines of a level are written. A logger without it is taken to write info. */
   isLevelEnabled?(level: string): boolean;
+}
+
+/** A parameter as a GraphQL or gRPC binding reads it: under the name `named` gives it in that protocol. */
+export interface NamedParameter {
+  in: 'path' | 'query' | 'header';
+  name: string;
+  named: string;
+  type: TypeRef;
+}
+
+/**
+ * The path, query and header parameters of an operation (cookies travel over REST only) with
+ * their names in one protocol, worked out once per operation rather than on every call.
+ */
+export function namedParameters(operation: Operation, nameOf: (parameter: Parameter) => string): NamedParameter[] {
+  return operation.parameters.flatMap((parameter) => (parameter.in === 'cookie' ? [] : [{ in: parameter.in, name: parameter.name, named: nameOf(parameter), type: parameter.type }]));
 }
 
 /** Whether `log` writes info lines, so that a call's line is worth building. */

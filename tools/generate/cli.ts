@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { statSync } from 'node:fs';
 import type { ValidationPolicy } from '../../src/compiler/build-ir.ts';
 import type { GenerateOptions } from '../generate.ts';
 import { UsageError } from '../usage-error.ts';
 import { terminalProgress } from './progress.ts';
 import { generateTargets, wants, type GenerateTarget } from './targets.ts';
-import { largeDocument, typesThread } from './types.ts';
+import { isLargeDocument, typesThread } from './types.ts';
 
 /**
  * `trident generate ...`: parses the arguments and runs `generate` (or `watchGenerate`). A wrong
@@ -51,7 +50,7 @@ export async function main(args: string[]): Promise<number> {
   const validate: ValidationPolicy | undefined = values.validate ? 'always' : values['no-validate'] ? 'never' : undefined;
   // The types' thread loads while the documents compile, unless one is large enough for its types
   // to be written after its compile (see largeDocument).
-  if (wants(only, 'types') && !positionals.some((path) => fileSize(path) > largeDocument)) typesThread().start();
+  if (wants(only, 'types') && !positionals.some(isLargeDocument)) typesThread().start();
   return run({
     root: process.cwd(),
     ...(positionals.length > 0 ? { contracts: positionals } : {}),
@@ -87,12 +86,4 @@ async function run(options: GenerateOptions, watch: boolean, report: string): Pr
   const result = await generate(options);
   if (report === 'json') console.log(JSON.stringify({ documents: result.reports }, null, 2));
   return result.ok ? 0 : 1;
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }

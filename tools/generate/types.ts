@@ -1,16 +1,26 @@
+import { statSync } from 'node:fs';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { openapiTypescriptOptions, typesDocument, typesHeader } from '../../src/compiler/emit/typescript.ts';
 import type { Api } from '../../src/compiler/ir.ts';
 import type { TypesReply, TypesRequest } from './types-thread.ts';
 
 /**
- * A document larger than this (its own file, in characters) has its TypeScript types written after
+ * A document larger than this (its own file, in bytes) has its TypeScript types written after
  * the rest of its compile, once the IR and the parsed document are collected (see finishTypes in
  * src/compiler/compile.ts), and the thread is not started ahead of its compile: openapi-typescript's
  * syntax tree of GitHub's description alone takes about 250 MB. A smaller document's types are
  * written on the thread beside its compile, which is faster.
  */
 export const largeDocument = 1_000_000;
+
+/** Whether the file at `path` is over largeDocument (false when it cannot be read: the compile says why). */
+export function isLargeDocument(path: string): boolean {
+  try {
+    return statSync(path).size > largeDocument;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Writes the TypeScript types on a thread of their own. openapi-typescript and the TypeScript

@@ -1,11 +1,10 @@
-import type { Api, NamedType, TypeRef } from '../../compiler/ir.ts';
+import type { Api, Field, NamedType, TypeRef } from '../../compiler/ir.ts';
 import { camelCase, enumValueName, fieldGraphqlName } from '../../compiler/names.ts';
 
 interface ConvertedField {
   json: string;
   graphql: string;
   type: TypeRef;
-  writeOnly: boolean;
 }
 
 /**
@@ -29,9 +28,9 @@ export class GraphqlShapes {
     this.types = new Map(api.types.map((type) => [type.name, type]));
     for (const type of api.types) {
       if (type.kind === 'object') {
-        const fields = type.fields.map((field) => ({ json: field.name, graphql: fieldGraphqlName(field), type: field.type, writeOnly: field.writeOnly === true }));
-        this.inputFields.set(type.name, fields);
-        this.outputFields.set(type.name, fields.filter((field) => !field.writeOnly));
+        const converted = (field: Field): ConvertedField => ({ json: field.name, graphql: fieldGraphqlName(field), type: field.type });
+        this.inputFields.set(type.name, type.fields.map(converted));
+        this.outputFields.set(type.name, type.fields.filter((field) => !field.writeOnly).map(converted));
       }
       if (type.kind !== 'enum') continue;
       this.enumValues.set(type.name, new Map(type.values.map((value) => [enumValueName(value), value.value])));

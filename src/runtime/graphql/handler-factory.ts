@@ -11,7 +11,7 @@ import { isErrorCode } from '../errors.ts';
 import { logServerFailure, type BindingLogger, type FailureLogger, type FailureSite } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
 import { contentResult } from './content.ts';
-import { invoke, traceHeadersOf, type BoundOperation, type ServedApi, type TraceHeaders } from '../operation.ts';
+import { invoke, namedParameters, traceHeadersOf, type BoundOperation, type ServedApi, type TraceHeaders } from '../operation.ts';
 import { GraphqlShapes } from './convert.ts';
 import { toGraphqlError } from './errors.ts';
 import { budgetedSchema, executionBudgetPlugin } from './budget.ts';
@@ -209,13 +209,13 @@ function toResult(bound: BoundOperation, value: unknown, shapes: GraphqlShapes):
 
 /** Reads an operation's input from its field's arguments; the argument names are worked out once. */
 function graphqlInput(operation: Operation, shapes: GraphqlShapes): (args: Record<string, unknown>) => OperationInput {
-  const parameters = operation.parameters.filter((parameter) => parameter.in !== 'cookie').map((parameter) => ({ in: parameter.in as Exclude<typeof parameter.in, 'cookie'>, name: parameter.name, argument: parameterGraphqlName(parameter), type: parameter.type }));
+  const parameters = namedParameters(operation, parameterGraphqlName);
   const body = operation.body;
   return (args) => {
     const input: OperationInput = {};
     for (const parameter of parameters) {
       const group = (input[parameter.in] ??= {});
-      const value = args[parameter.argument];
+      const value = args[parameter.named];
       if (value !== undefined && value !== null) group[parameter.name] = shapes.toJson(value, parameter.type);
     }
     if (body?.kind === 'json' && args.input !== undefined && args.input !== null) input.body = shapes.toJson(args.input, body.type);

@@ -8,7 +8,7 @@ import { bearerToken } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { reportFailure, type BindingLogger } from '../failure-log.ts';
 import type { BinaryContent, BinaryUpload, OperationInput } from '../handler.ts';
-import { invoke, logsInfo, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
+import { invoke, logsInfo, namedParameters, traceHeadersOf, type BoundOperation, type ServedApi } from '../operation.ts';
 import { requestIdFrom, requestIdHeader } from '../request-id.ts';
 import { ProtoShapes } from './convert.ts';
 import { toGrpcStatus } from './errors.ts';
@@ -175,13 +175,13 @@ function announceRequestId(grpcCall: AnyCall): void {
 /** The contract's input of a call from its request message: what the shared validation and the handler see. */
 export function grpcInput(operation: Operation, shapes: ProtoShapes): (request: Message) => OperationInput {
   // The request message's field names are worked out once per method, not per call.
-  const parameters = operation.parameters.filter((parameter) => parameter.in !== 'cookie').map((parameter) => ({ in: parameter.in as Exclude<typeof parameter.in, 'cookie'>, name: parameter.name, field: parameterProtoName(parameter), type: parameter.type }));
+  const parameters = namedParameters(operation, parameterProtoName);
   const body = operation.body;
   return (request) => {
     const input: OperationInput = {};
     for (const parameter of parameters) {
       const group = (input[parameter.in] ??= {});
-      const value = shapes.toJson(request[parameter.field], parameter.type);
+      const value = shapes.toJson(request[parameter.named], parameter.type);
       if (value !== undefined && value !== '') group[parameter.name] = value;
     }
     if (body?.kind === 'json' && request.body !== undefined && request.body !== null) input.body = shapes.toJson(request.body, body.type);
