@@ -13,7 +13,8 @@ import { writeGraphqlClient } from './emit/clients/graphql.ts';
 import { grpcMethodName, writeGrpcClient } from './emit/clients/grpc.ts';
 import { writeRestClient } from './emit/clients/rest.ts';
 import { writeServerTypes } from './emit/server.ts';
-import { typesDocument, typesHeader, writeTypescriptTypes } from './emit/typescript.ts';
+import { typesHeader, writeTypesDocument, writeTypescriptTypes } from './emit/typescript.ts';
+import { typesCuts } from './emit/typescript-cycles.ts';
 import type { Api } from './ir.ts';
 import { loadContract, type LoadedContract, type ReadText } from './load.ts';
 import { pascalCase } from './names.ts';
@@ -54,7 +55,11 @@ export interface PendingTypes {
   path: string;
   restClient: string;
   header: string;
-  document: string;
+  /**
+   * Writes the JSON text in pieces (see writeTypesDocument), so that whoever holds it may keep it
+   * elsewhere than in memory; until then it holds the IR.
+   */
+  writeDocument: (write: (chunk: string) => void) => void;
   lenient: boolean;
 }
 
@@ -77,6 +82,8 @@ export interface CompileOptions extends BuildOptions {
    * so that a very large document's IR need not stay in memory beside openapi-typescript's tree.
    */
   deferTypes?: boolean;
+  /** The map the outputs are put in (a new one by default): a caller may pass one that keeps them elsewhere than in memory. */
+  files?: Map<string, string>;
 }
 
 const contractPaths = new Map<string, RegExp>();
@@ -132,7 +139,7 @@ export async function compileContract(
     return text;
   };
   const identify = typeof identity === 'function' ? identity : () => identity;
-  const result: CompiledContract = { identity: identify(undefined), files: new Map(), diagnostics: [], sources, losses: [] };
+  const result: CompiledContract = { identity: identify(undefined), files: options.files ?? new Map(), diagnostics: [], sources, losses: [] };
   try {
     await compileInto(result, path, trackedRead, identify, options);
   } catch (error) {
@@ -240,8 +247,12 @@ async function buildInto(
     }
   }
   result.lock = { path: lockPath, text: numbered.lockText };
+  const cuts = outputs.has('types') ? typesCuts(api.document) : [];
+  for (const cut of cuts) {
+    result.diagnostics.push(diagnostic('typescript-reference-cut', `'${cut.target}' leads back to itself here through no object's property, which TypeScript cannot type; in types.ts this reference is unknown`, contract.locate(cut.pointer)));
+  }
   if (outputs.has('types') && options.deferTypes === true) {
-    result.typesLater = { file: contract.path, path: paths.types, restClient: paths.restClient, header: typesHeader(api), document: JSON.stringify(typesDocument(api)), lenient: options.lenient === true };
+    result.typesLater = { file: contract.path, path: paths.types, restClient: paths.restClient, header: typesHeader(api), writeDocument: (write) => writeTypesDocument(api, write, cuts), lenient: options.lenient === true };
   } else if (outputs.has('types')) {
     try {
       result.files.set(paths.types, await (options.writeTypes ?? writeTypescriptTypes)(api));
@@ -262,15 +273,16 @@ function typesFailed(error: unknown, at: Location): Diagnostic {
 
 /**
  * Writes the types a compile with `deferTypes` left pending, with `write` (openapi-typescript over
- * the JSON text of the document), as the compile would have: a foreign document whose types fail
- * keeps its other outputs and gets a diagnostic; a contract's failure fails the whole compile.
+ * the JSON text of the document, which puts the file, header first, at `pending.path` of `files`),
+ * as the compile would have: a foreign document whose types fail keeps its other outputs and gets
+ * a diagnostic; a contract's failure fails the whole compile.
  */
-export async function finishTypes(result: CompiledContract, write: (document: string) => Promise<string>): Promise<void> {
+export async function finishTypes(result: CompiledContract, write: (pending: PendingTypes, files: Map<string, string>) => Promise<void>): Promise<void> {
   const pending = result.typesLater;
   if (pending === undefined) return;
   delete result.typesLater;
   try {
-    result.files.set(pending.path, pending.header + (await write(pending.document)));
+    await write(pending, result.files);
   } catch (error) {
     if (!pending.lenient) {
       compileFailed(result, pending.file, error);
@@ -285,7 +297,9 @@ export async function finishTypes(result: CompiledContract, write: (document: st
     }
     // The document is no longer in memory as parsed (nor its source locations): the deepest place
     // is found in the JSON text and named by its pointer.
-    const deepest = deepestNode(JSON.parse(pending.document));
+    const chunks: string[] = [];
+    pending.writeDocument((chunk) => chunks.push(chunk));
+    const deepest = deepestNode(JSON.parse(chunks.join('')));
     result.diagnostics.push(outOfStack('openapi-typescript', deepest.depth, { ...at, pointer: deepest.pointer }, 'typescript-types-failed'));
   }
 }

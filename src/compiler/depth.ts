@@ -40,43 +40,6 @@ export function deepestNode(document: unknown): DeepestNode {
 }
 
 /**
- * A copy of a parsed document in which every mapping more than `limit` levels down is `{}` (in a
- * schema: any value) and every list is empty, for a tool that recurses as deep as the document goes. It is made
- * without recursion (structuredClone recurses too); a value reached twice is copied once.
- */
-export function copyUpTo<T>(document: T, limit: number): T {
-  if (document === null || typeof document !== 'object') return document;
-  const copies = new Map<object, object>();
-  const copyOf = (value: object): object => (Array.isArray(value) ? [] : {});
-  const root = copyOf(document);
-  copies.set(document, root);
-  const pending: Array<{ from: object; to: object; depth: number }> = [{ from: document, to: root, depth: 0 }];
-  for (let step = pending.pop(); step !== undefined; step = pending.pop()) {
-    const from = step.from as Record<string, unknown>;
-    const to = step.to as Record<string, unknown>;
-    for (const key of Object.keys(from)) {
-      const child = from[key];
-      if (child === null || typeof child !== 'object') {
-        to[key] = child;
-        continue;
-      }
-      if (step.depth + 1 >= limit) {
-        to[key] = copyOf(child);
-        continue;
-      }
-      let copy = copies.get(child);
-      if (copy === undefined) {
-        copy = copyOf(child);
-        copies.set(child, copy);
-        pending.push({ from: child, to: copy, depth: step.depth + 1 });
-      }
-      to[key] = copy;
-    }
-  }
-  return root as T;
-}
-
-/**
  * The pointer of the first value that contains itself (a YAML alias inside its own anchor), or
  * undefined. JSON, and so the OpenAPI output, cannot hold such a value.
  */

@@ -109,6 +109,11 @@ export const diagnosticRegistry = {
     summary: 'openapi-typescript could not type a foreign document; its types.ts is left out, the other outputs are written.',
     hint: 'the message is openapi-typescript\'s; the GraphQL and proto outputs do not depend on it',
   },
+  'typescript-reference-cut': {
+    severity: 'warning',
+    summary: 'A component schema leads back to itself through aliases, array items or compositions alone, which TypeScript cannot type; in types.ts the reference that closes the cycle is `unknown`.',
+    hint: 'let the schema reach itself through an object\'s property (the GraphQL and proto outputs say how they carry it)',
+  },
   'compiler-failure': {
     severity: 'error',
     summary: 'The compiler stopped on something it did not expect; the message says what.',

@@ -96,19 +96,18 @@ describe('deep schemas', () => {
     }
   });
 
-  it('openapi-typescript gets the document cut at 400 levels; where it still runs out of stack, a contract gets schema-too-deep', async () => {
+  it('openapi-typescript gets the document cut at 400 levels, and a chain of 2,000 references types', async () => {
     // Uncut, openapi-typescript runs out of stack on 600 levels of properties.
     const typed = await compile(deepDocument('properties', 600), { lenient: true, validate: 'never', outputs: ['types'] });
     expect(typed.diagnostics.filter((entry) => entry.code === 'typescript-types-failed')).toEqual([]);
     expect([...typed.files.keys()].some((path) => path.endsWith('types.ts'))).toBe(true);
-    // It follows each reference as it meets it, so a chain of 2,000 components is too deep for it.
+    // Its transform writes a reference as a type reference without following it (Redocly's bundle
+    // step, which followed each one as it met it and ran out of stack here, is not run).
     const compiled = await compile(deepDocument('refs', 2_000), { validate: 'never', outputs: ['types'] });
-    const [error] = errorsOf(compiled);
-    expect(error?.code).toBe('schema-too-deep');
-    expect(error?.message).toMatch(/^the compiler or openapi-typescript ran out of call stack on this document, which nests \d+ levels deep here/);
-    expect(error?.pointer).not.toBe('');
-    expect(error?.line).toBe(1);
-    expect(compiled.files.size).toBe(0);
+    expect(errorsOf(compiled)).toEqual([]);
+    const types = [...compiled.files].find(([path]) => path.endsWith('types.ts'))?.[1] ?? '';
+    expect(types).toContain('S1999: string;');
+    expect(types).toContain('next?: components["schemas"]["S1999"];');
   });
 
   it('YAML nested past what its parser follows gets schema-too-deep where it stopped; an alias inside its own anchor is named', async () => {

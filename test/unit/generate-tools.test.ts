@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatLossReport, type LossReport } from '../../src/compiler/losses.ts';
-import { CompileCache } from '../../tools/generate/cache.ts';
+import { CompileCache, inputHashes } from '../../tools/generate/cache.ts';
 import { terminalProgress } from '../../tools/generate/progress.ts';
 
 describe('progress', () => {
@@ -50,12 +50,37 @@ describe('the compile cache', () => {
   it('gives a result back while every file it read is unchanged, and not after', () => {
     const cache = new CompileCache(root);
     const files = new Map<string, string | undefined>([['a.yaml', 'openapi: 3.1.0\n'], ['proto.lock.json', undefined]]);
-    cache.store('key', files, result);
+    cache.store('key', inputHashes(files), result);
     expect(cache.lookup('key', (path) => files.get(path))).toEqual(result);
     expect(cache.lookup('other key', (path) => files.get(path))).toBeUndefined();
     expect(cache.lookup('key', (path) => (path === 'a.yaml' ? 'openapi: 3.0.3\n' : undefined))).toBeUndefined();
     // A file that was absent and now exists (a lock written since) also invalidates it.
     expect(cache.lookup('key', (path) => (path === 'a.yaml' ? 'openapi: 3.1.0\n' : '{}'))).toBeUndefined();
+  });
+
+  it('keeps each output as a file of its own, and misses when one is gone or damaged', () => {
+    const own = mkdtempSync(join(tmpdir(), 'trident-cache-blobs-'));
+    try {
+      const cache = new CompileCache(own);
+      const inputs = inputHashes(new Map([['a.yaml', 'openapi: 3.1.0\n']]));
+      const text = 'type Query { a: Int }\n';
+      cache.store('key', inputs, result);
+      const blobs = join(own, '.cache', 'trident', 'blobs');
+      const [blob] = readdirSync(blobs);
+      expect(readFileSync(join(blobs, blob ?? ''), 'utf8')).toBe(text);
+      // The entry names the output by its hash, not by its text.
+      const [entryFile] = readdirSync(join(own, '.cache', 'trident', 'compile'));
+      expect(readFileSync(join(own, '.cache', 'trident', 'compile', entryFile ?? ''), 'utf8')).not.toContain('type Query');
+      const read = () => 'openapi: 3.1.0\n';
+      writeFileSync(join(blobs, blob ?? ''), 'type Query { b: Int }\n');
+      expect(cache.lookup('key', read)).toBeUndefined();
+      rmSync(join(blobs, blob ?? ''));
+      expect(cache.lookup('key', read)).toBeUndefined();
+      cache.store('key', inputs, result);
+      expect(cache.lookup('key', read)).toEqual(result);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('keeps the gRPC TypeScript of a proto file by its text', () => {

@@ -22,7 +22,13 @@ export interface CachedCompilation {
 interface Entry {
   /** Every file the compilation read (or looked for: null), with the hash of its text. */
   inputs: Array<[string, string | null]>;
-  result: CachedCompilation;
+  /** The result, each output file by the hash of its text (kept as a file of its own). */
+  result: Omit<CachedCompilation, 'files'> & { files: Array<[string, string]> };
+}
+
+/** The hash of each text a compilation read (null for a file it looked for and did not find). */
+export function inputHashes(read: ReadonlyMap<string, string | undefined>): Map<string, string | null> {
+  return new Map([...read].map(([path, text]) => [path, text === undefined ? null : sha256(text)]));
 }
 
 
@@ -83,11 +89,23 @@ export class CompileCache {
       const text = readText(path);
       if ((text === undefined ? null : sha256(text)) !== hash) return undefined;
     }
-    return entry.result;
+    const files: Array<[string, string]> = [];
+    for (const [path, hash] of entry.result.files) {
+      const text = this.readBlob(hash);
+      if (text === undefined) return undefined;
+      files.push([path, text]);
+    }
+    return { ...entry.result, files };
   }
 
-  store(key: string, inputs: ReadonlyMap<string, string | undefined>, result: CachedCompilation): void {
-    const entry: Entry = { inputs: [...inputs].map(([path, text]) => [path, text === undefined ? null : sha256(text)]), result };
+  /**
+   * Keeps a compilation's result. Each output file is written as a file of its own, named by its
+   * hash, rather than inside one JSON text: a very large document's outputs (GitHub's: 40 MB)
+   * would make that text several times their size in memory.
+   */
+  store(key: string, inputs: ReadonlyMap<string, string | null>, result: CachedCompilation): void {
+    const files = result.files.map(([path, text]): [string, string] => [path, this.writeBlob(text)]);
+    const entry: Entry = { inputs: [...inputs], result: { ...result, files } };
     this.write(this.path('compile', key), entry);
   }
 
@@ -100,6 +118,28 @@ export class CompileCache {
     this.write(this.path('grpc', `${protoPath}\n${protoText}`), files);
   }
 
+  private blobPath(hash: string): string {
+    return join(this.folder, 'blobs', hash);
+  }
+
+  private writeBlob(text: string): string {
+    const hash = sha256(text);
+    const path = this.blobPath(hash);
+    if (!existsSync(path)) this.writeText(path, text);
+    return hash;
+  }
+
+  private readBlob(hash: string): string | undefined {
+    const path = this.blobPath(hash);
+    if (!existsSync(path)) return undefined;
+    try {
+      const text = readFileSync(path, 'utf8');
+      return sha256(text) === hash ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private read<T>(path: string): T | undefined {
     if (!existsSync(path)) return undefined;
     try {
@@ -110,10 +150,14 @@ export class CompileCache {
   }
 
   private write(path: string, value: unknown): void {
+    this.writeText(path, JSON.stringify(value));
+  }
+
+  private writeText(path: string, text: string): void {
     try {
       mkdirSync(dirname(path), { recursive: true });
       const temporary = `${path}.tmp-${process.pid}`;
-      writeFileSync(temporary, JSON.stringify(value));
+      writeFileSync(temporary, text);
       renameSync(temporary, path);
     } catch {
       // A cache that cannot be written only costs time.

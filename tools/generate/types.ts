@@ -1,15 +1,17 @@
-import { statSync } from 'node:fs';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { openapiTypescriptOptions, typesDocument, typesHeader } from '../../src/compiler/emit/typescript.ts';
+import { readFileSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { typesDocumentText, typesHeader, writeTypes } from '../../src/compiler/emit/typescript.ts';
+import { loadOpenapiTypescript } from './openapi-typescript.ts';
 import type { Api } from '../../src/compiler/ir.ts';
 import type { TypesReply, TypesRequest } from './types-thread.ts';
 
 /**
- * A document larger than this (its own file, in bytes) has its TypeScript types written after
- * the rest of its compile, once the IR and the parsed document are collected (see finishTypes in
- * src/compiler/compile.ts), and the thread is not started ahead of its compile: openapi-typescript's
- * syntax tree of GitHub's description alone takes about 250 MB. A smaller document's types are
- * written on the thread beside its compile, which is faster.
+ * A document larger than this (its own file, in bytes) keeps its outputs on disk while it compiles
+ * (see SpilledFiles) and has its TypeScript types written after the rest of its compile, once the
+ * IR and the parsed document are collected (see finishTypes in src/compiler/compile.ts), in the
+ * main thread: openapi-typescript's syntax tree of GitHub's description alone takes about 60 MB,
+ * and the TypeScript compiler with it 50 MB more. A smaller document's types are written on the
+ * thread beside its compile, which is faster.
  */
 export const largeDocument = 1_000_000;
 
@@ -64,14 +66,14 @@ export class TypesThread {
     this.worker = worker;
   }
 
-  readonly write = async (api: Api): Promise<string> => typesHeader(api) + (await this.writeDocument(typesDocument(api)));
+  readonly write = async (api: Api): Promise<string> => typesHeader(api) + (await this.writeDocument(typesDocumentText(api)));
 
   /** The types of a document prepared by the compiler (see finishTypes in src/compiler/compile.ts), without their header. */
-  readonly writeDocument = (document: Record<string, unknown> | string): Promise<string> => {
+  readonly writeDocument = (document: string): Promise<string> => {
     this.start();
     const worker = this.worker as Worker;
     const id = (this.next += 1);
-    const request: TypesRequest = { id, document, options: { ...openapiTypescriptOptions } };
+    const request: TypesRequest = { id, document };
     return new Promise<string>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.ref();
@@ -87,31 +89,13 @@ function threadModule(): URL {
 }
 
 /**
- * The types of a large document (see largeDocument), from its JSON text, on a thread of their own
- * that ends with them, so that its memory is given back at once. Its heap is bounded: about 16 MB
- * per MB of JSON (GitHub's description, 14 MB, needs less than 160), with a young generation of
- * 8 MB, which keeps openapi-typescript's garbage from piling up beside its tree. A document that
- * needs more is written again on a thread without the bound: slower, never refused.
+ * The types of a large document (see largeDocument), from the file holding its JSON text, written
+ * in pieces to `write` in the calling thread once the rest of the compile has let go of its memory.
+ * Not on a thread of their own: a worker's memory stays with the process after it ends (a worker
+ * that built openapi-typescript's tree of GitHub's description left the process 170 MB larger after
+ * it stopped), where the main thread's is given back by its next full collection, and a thread
+ * brings a second copy of the TypeScript compiler.
  */
-export async function largeDocumentTypes(document: string, limits: ResourceLimits = boundFor(document)): Promise<string> {
-  try {
-    return await typesOnOwnThread(document, limits);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
-    return typesOnOwnThread(document, undefined);
-  }
-}
-
-function boundFor(document: string): ResourceLimits {
-  return { maxOldGenerationSizeMb: Math.max(192, Math.ceil((16 * document.length) / 1_000_000)), maxYoungGenerationSizeMb: 8 };
-}
-
-export function typesOnOwnThread(document: string, limits: ResourceLimits | undefined): Promise<string> {
-  const worker = new Worker(threadModule(), limits === undefined ? {} : { resourceLimits: limits });
-  return new Promise<string>((resolve, reject) => {
-    worker.once('message', (reply: TypesReply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply.text)));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the openapi-typescript thread stopped (exit code ${code})`)));
-    worker.postMessage({ id: 1, document, options: { ...openapiTypescriptOptions } } satisfies TypesRequest);
-  }).finally(() => void worker.terminate());
+export function largeDocumentTypes(document: { file: string }, write: (chunk: string) => void): void {
+  writeTypes(loadOpenapiTypescript(), readFileSync(document.file, 'utf8'), write);
 }
