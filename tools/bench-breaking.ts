@@ -3,7 +3,8 @@
  * Benchmark (not a test): Trident's breaking-change diff beside oasdiff on real pairs of a large
  * public API, the GitHub Enterprise Server descriptions 3.17, 3.18 and 3.19 of `@octokit/openapi`.
  * Both run in the same run, each in its own process, timed and with its peak memory: Trident as a
- * user runs it (`trident breaking OLD NEW --format json`), then once more in one process to split
+ * user runs it (`trident breaking OLD NEW --format json`, with the Node options of the command's
+ * `#!` line), then once more in one process to split
  * its time into phases. The REST-breaking findings of the two are matched (oasdiff ERR against
  * Trident's REST/JSON verdict).
  *
@@ -28,6 +29,16 @@ const cache = join(root, '.cache', 'octokit');
 const descriptions = join(cache, 'node_modules', '@octokit', 'openapi', 'generated');
 const versions = ['3.17', '3.18', '3.19'];
 const cli = join(root, 'tools', 'trident.ts');
+
+/**
+ * The Node options the `trident` command starts with (its `#!` line, as `npx trident` runs it):
+ * what is timed is the command as a user runs it.
+ */
+function cliNodeOptions(): string[] {
+  const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const words = shebang.replace(/^#!\S*\s*(?:-S\s+)?/, '').split(/\s+/).filter((word) => word !== '');
+  return words[0] === 'node' ? words.slice(1) : [];
+}
 
 /** The findings of `trident breaking --format json`: one API version, the two documents. */
 function findingsOf(path: string): JudgedFinding[] {
@@ -132,7 +143,7 @@ async function main(): Promise<void> {
       const report = join(scratch, `report-${from}-${to}.json`);
       // What is timed is the command a user runs; the phases come from a second, untimed run in
       // one process.
-      const trident = measure(process.execPath, [cli, 'breaking', base, revision, '--format', 'json', '--output', report]);
+      const trident = measure(process.execPath, [...cliNodeOptions(), cli, 'breaking', base, revision, '--format', 'json', '--output', report]);
       measure(process.execPath, [import.meta.filename, '--run-trident', base, revision, out]);
       const run = JSON.parse(readFileSync(out, 'utf8')) as TridentRun;
       if (!run.blocked) run.findings = findingsOf(report);

@@ -20,6 +20,8 @@ import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/b
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from '../src/breaking/base.ts';
 import { bufBinary, discoverContracts, foreignLockPath } from './generate.ts';
+import { releaseMemory } from './generate/memory.ts';
+import { isLargeDocument } from './generate/types.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -129,6 +131,10 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
   // The API is named by its title, not by file names such as old.yaml and new.yaml.
   const named = (document: Record<string, unknown> | undefined) => foreignIdentity('openapi.yaml', document);
   const before = await readSide(options.before, read, named, 'base', compile);
+  // What compiling a very large document left behind is collected, and its memory given back,
+  // before the second one is compiled beside it (GitHub Enterprise Server's 11 MB description:
+  // 345 MB at the peak of the whole run rather than 375, for about 0.1 s).
+  if (isLargeDocument(resolve(cwd, options.after))) releaseMemory();
   // Without the first document's identity (it did not compile) the second names itself.
   const identity = isBroken(before) ? named : before.identity;
   const lock = isBroken(before) ? undefined : { path: before.lockPath, text: writeLock(before.lock) };

@@ -17,10 +17,10 @@ export function appendPointer(pointer: string, ...tokens: Array<string | number>
 /** Splits a pointer into unescaped tokens; `''` is the whole document. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return pointer === '' ? [] : [''];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const tokens = pointer.slice(1).split('/');
+  // Most pointers escape nothing: their tokens are the pieces as they are.
+  if (!pointer.includes('~')) return tokens;
+  return tokens.map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** The value at a pointer, or undefined when any step is missing. */
