@@ -3,8 +3,9 @@
  * Benchmark (not a test): Trident's breaking-change diff beside oasdiff on real pairs of a large
  * public API, the GitHub Enterprise Server descriptions 3.17, 3.18 and 3.19 of `@octokit/openapi`.
  * Both run in the same run, each in its own process, timed and with its peak memory: Trident as a
- * user runs it (`trident breaking OLD NEW --format json`, with the Node options of the command's
- * `#!` line), then once more in one process to split
+ * user runs it (the package's `trident` command as built by `npm run build`, `dist/tools/trident.js`,
+ * with the Node options of its `#!` line: `trident breaking OLD NEW --format json`), then once more
+ * in one process to split
  * its time into phases. The REST-breaking findings of the two are matched (oasdiff ERR against
  * Trident's REST/JSON verdict).
  *
@@ -22,20 +23,20 @@ import { oasdiffSide } from '../src/breaking/crosscheck/oasdiff.ts';
 import { diffContracts } from '../src/breaking/diff.ts';
 import { judge, type JudgedFinding } from '../src/breaking/policy.ts';
 import { isBroken, readSide, type ContractSide } from '../src/breaking/side.ts';
-import { writeLock } from '../src/compiler/lock.ts';
 
 const root = join(import.meta.dirname, '..');
 const cache = join(root, '.cache', 'octokit');
 const descriptions = join(cache, 'node_modules', '@octokit', 'openapi', 'generated');
 const versions = ['3.17', '3.18', '3.19'];
-const cli = join(root, 'tools', 'trident.ts');
+// What `npx trident` runs in a project that installed the package: the JavaScript of `npm run build`.
+const builtCli = join(root, 'dist', 'tools', 'trident.js');
 
 /**
  * The Node options the `trident` command starts with (its `#!` line, as `npx trident` runs it):
  * what is timed is the command as a user runs it.
  */
 function cliNodeOptions(): string[] {
-  const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const shebang = readFileSync(builtCli, 'utf8').split('\n', 1)[0] ?? '';
   const words = shebang.replace(/^#!\S*\s*(?:-S\s+)?/, '').split(/\s+/).filter((word) => word !== '');
   return words[0] === 'node' ? words.slice(1) : [];
 }
@@ -78,10 +79,9 @@ async function runTrident(basePath: string, revisionPath: string, out: string): 
   const options = { lenient: true, validate: 'auto', outputs: [] } as const;
   const base = await timed('compile base', () => readSide(basePath, (path) => (path === basePath ? read(path) : undefined), identity, 'base', options));
   if (isBroken(base)) return writeRun(out, { phases, blocked: blocking(base.path, base.diagnostics) });
-  // The revision is numbered by the base's lock, as a committed lock would do.
-  const lock = writeLock(base.lock);
+  // The revision is numbered by the base's lock, as `trident breaking` hands it over.
   const revision = await timed('compile revision', () =>
-    readSide(revisionPath, (path) => (path === revisionPath ? read(path) : path.endsWith('proto.lock.json') ? lock : undefined), identity, 'revision', options),
+    readSide(revisionPath, (path) => (path === revisionPath ? read(path) : undefined), identity, 'revision', { ...options, lock: base.lock }),
   );
   if (isBroken(revision)) return writeRun(out, { phases, blocked: blocking(revision.path, revision.diagnostics) });
   const findings = await timed('diff', () => judge(diffContracts(base as ContractSide, revision), 'gate', [], new Date().toISOString().slice(0, 10)));
@@ -131,6 +131,9 @@ async function oasdiffBinary(): Promise<string> {
 
 async function main(): Promise<void> {
   ensureDescriptions();
+  // The package is built from the working tree, so that what is timed is this tree's code.
+  console.log('building the package (npm run build) ...');
+  execFileSync(process.execPath, [join(root, 'tools', 'build.ts')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const oasdiff = await oasdiffBinary();
   const scratch = mkdtempSync(join(tmpdir(), 'trident-bench-'));
   console.log(`Breaking-change diff on GitHub Enterprise Server descriptions (@octokit/openapi), node ${process.version}\n`);
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
       const report = join(scratch, `report-${from}-${to}.json`);
       // What is timed is the command a user runs; the phases come from a second, untimed run in
       // one process.
-      const trident = measure(process.execPath, [...cliNodeOptions(), cli, 'breaking', base, revision, '--format', 'json', '--output', report]);
+      const trident = measure(process.execPath, [...cliNodeOptions(), builtCli, 'breaking', base, revision, '--format', 'json', '--output', report]);
       measure(process.execPath, [import.meta.filename, '--run-trident', base, revision, out]);
       const run = JSON.parse(readFileSync(out, 'utf8')) as TridentRun;
       if (!run.blocked) run.findings = findingsOf(report);

@@ -4,7 +4,7 @@ import type { Diagnostic, Location } from '../compiler/diagnostics.ts';
 import type { ProtoFile } from '../compiler/emit/proto/ast.ts';
 import type { Api } from '../compiler/ir.ts';
 import type { ReadText } from '../compiler/load.ts';
-import type { NumberLock } from '../compiler/lock.ts';
+import { writeLock, type NumberLock } from '../compiler/lock.ts';
 import { parseSource, type SourceFile } from '../compiler/source.ts';
 import type { Side } from './model.ts';
 
@@ -57,11 +57,16 @@ export async function readSide(
   side: Side,
   options: CompileOptions = {},
 ): Promise<ContractSide | BrokenSide> {
-  const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, ...options });
+  // The gate reads a side's errors only: the converters' warnings are not located.
+  const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, warnings: false, ...options });
   const { api, lock: written, numbered, locate, locateAll } = compiled;
   if (!api || !written || !numbered || !locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  // The lock file as committed, or as written when there is none: for the positions of lock findings.
-  const lockSource = parseSource(written.path, readText(written.path) ?? written.text).file;
+  // The lock file as committed, or as written when there is none: for the positions of lock
+  // findings, parsed when the first one needs it.
+  // A lock handed over by another compile stands for the committed one.
+  const committed = options.lock ? undefined : readText(written.path);
+  const handed = options.lock;
+  let lockSource: SourceFile | undefined;
   return {
     side,
     path,
@@ -73,7 +78,10 @@ export async function readSide(
     // made to fit, as the generated proto has them).
     lock: numbered.lock,
     lockPath: written.path,
-    lockSource,
+    get lockSource() {
+      lockSource ??= parseSource(written.path, committed ?? (handed ? writeLock(handed) : written.text)).file;
+      return lockSource;
+    },
     proto: numbered.proto,
     sources: compiled.sources,
     files: compiled.files,

@@ -36,6 +36,11 @@ export interface BuildOptions {
   losses?: LossLog;
   /** The names the lock keeps from earlier runs; it records this run's choices. */
   book?: NameBook;
+  /**
+   * `false` when the caller reads errors only (the breaking-change gate): the converters' warnings
+   * are then dropped rather than located, which on a large JSON document is a pass over its text.
+   */
+  warnings?: boolean;
 }
 
 /**
@@ -79,9 +84,10 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
       losses.add(pointer, 'fallback', what, jsonFallback);
     }
   }
-  const places = contract.locateAll(converted.map((entry) => entry.pointer));
-  for (const entry of converted) Object.assign(entry, places.get(entry.pointer));
-  diagnostics.push(...converted);
+  const kept = options.warnings === false ? converted.filter((entry) => entry.severity === 'error') : converted;
+  const places = contract.locateAll(kept.map((entry) => entry.pointer));
+  for (const entry of kept) Object.assign(entry, places.get(entry.pointer));
+  diagnostics.push(...kept);
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const info = isSchema(document.info) ? document.info : {};

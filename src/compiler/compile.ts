@@ -84,6 +84,11 @@ export interface CompileOptions extends BuildOptions {
   deferTypes?: boolean;
   /** The map the outputs are put in (a new one by default): a caller may pass one that keeps them elsewhere than in memory. */
   files?: Map<string, string>;
+  /**
+   * The lock as another compile left it, used instead of reading the lock file (the second of two
+   * documents is numbered by the first one's lock); it is only read.
+   */
+  lock?: NumberLock;
 }
 
 const contractPaths = new Map<string, RegExp>();
@@ -205,7 +210,7 @@ async function buildInto(
   // The lock is read first: the names it keeps are chosen again while the IR is built.
   const lockPath = typeof options.lockPath === 'function' ? options.lockPath(identity) : options.lockPath ?? posix.join(posix.dirname(path), lockFileName);
   const lockProblems: Diagnostic[] = [];
-  const lock = readLockFile(lockPath, readText, lockProblems);
+  const lock = options.lock ?? readLockFile(lockPath, readText, lockProblems);
   const book = new NameBook(lock.names);
   const built = await buildApi(contract, identity, { ...options, losses, book });
   result.diagnostics.push(...built.diagnostics);
@@ -246,7 +251,7 @@ async function buildInto(
       if (method !== rpc.charAt(0).toLowerCase() + rpc.slice(1)) losses.add(operation.pointer, 'renamed', `gRPC TypeScript method '${rpc.charAt(0).toLowerCase() + rpc.slice(1)}'`, { proto: `'${method}' (ts-proto's spelling)` });
     }
   }
-  result.lock = { path: lockPath, text: numbered.lockText };
+  result.lock = lockFile(lockPath, numbered.lock);
   const cuts = outputs.has('types') ? typesCuts(api.document) : [];
   for (const cut of cuts) {
     result.diagnostics.push(diagnostic('typescript-reference-cut', `'${cut.target}' leads back to itself here through no object's property, which TypeScript cannot type; in types.ts this reference is unknown`, contract.locate(cut.pointer)));
@@ -327,7 +332,7 @@ function numberProto(
   diagnostics: Diagnostic[],
   losses: LossLog,
   lenient: boolean,
-): { file: ProtoFile; lock: NumberLock; lockText: string } | undefined {
+): { file: ProtoFile; lock: NumberLock } | undefined {
   let unnumbered = toProtoFile(api);
   if (lenient) {
     const resolved = resolveProtoClashes(unnumbered);
@@ -343,7 +348,20 @@ function numberProto(
   diagnostics.push(...applied.diagnostics);
   const names = book.chosen;
   const updated = Object.keys(names).length > 0 ? { ...applied.lock, names } : applied.lock;
-  return { file: applied.file, lock: updated, lockText: writeLock(updated) };
+  return { file: applied.file, lock: updated };
+}
+
+// The lock file a compile leaves, its text written when first read: `generate` writes it, the
+// breaking-change gate mostly never reads it (a 1.5 MB lock of a very large document).
+function lockFile(path: string, lock: NumberLock): { path: string; text: string } {
+  let text: string | undefined;
+  return {
+    path,
+    get text() {
+      text ??= writeLock(lock);
+      return text;
+    },
+  };
 }
 
 // A component may be named like a generated request message (`GetStudyRequest`); proto has one namespace.

@@ -137,24 +137,36 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   // The pointer of a node is only spelled out when it is needed, which keeps this walk cheap on
   // documents with millions of nodes.
   const walk = (node: unknown, file: SourceFile, filePointer: string): void => {
-    const tokens: string[] = [];
-    // Depth first and in document order, with a stack of its own: a document may nest deeper than
-    // the call stack goes. `depth` is the length of the node's token path.
-    const pending: { value: unknown; depth: number; key?: string }[] = [{ value: node, depth: 0 }];
+    const tokens: Array<string | number> = [];
+    // Depth first and in document order, with a stack of its own (three arrays side by side): a
+    // document may nest deeper than the call stack goes. A depth is the length of a node's token path.
+    const values: unknown[] = [node];
+    const depths: number[] = [0];
+    const keys: Array<string | number | undefined> = [undefined];
     // A YAML alias makes one value appear at many places, or inside itself: it is walked once.
-    const seen = new Set<object>();
-    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      const { value, depth, key } = next;
+    // Parsed JSON is a tree, where no value is met twice.
+    const seen = file.aliases ? new Set<object>() : undefined;
+    while (values.length > 0) {
+      const value = values.pop();
+      const depth = depths.pop() as number;
+      const key = keys.pop();
       tokens.length = Math.max(depth - 1, 0);
       if (key !== undefined) tokens.push(key);
-      if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-      seen.add(value);
+      if (value === null || typeof value !== 'object') continue;
+      if (seen) {
+        if (seen.has(value)) continue;
+        seen.add(value);
+      }
       if (Array.isArray(value)) {
-        for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], depth: depth + 1, key: String(index) });
+        for (let index = value.length - 1; index >= 0; index -= 1) {
+          values.push(value[index]);
+          depths.push(depth + 1);
+          keys.push(index);
+        }
         continue;
       }
       // Imported components are walked once, in their own file, when they are imported.
-      if (file === root && tokens.length <= 3 && importedPointers.has(appendPointer(filePointer, ...tokens))) continue;
+      if (file === root && tokens.length <= 3 && importedPointers.size > 0 && importedPointers.has(appendPointer(filePointer, ...tokens))) continue;
       const record = value as Record<string, unknown>;
       const ref = record.$ref;
       if (typeof ref === 'string') {
@@ -172,18 +184,18 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
           if (targetFile) resolveRef(record, ref, targetFile, fragmentToPointer(fragment), from);
         }
       }
-      const literals = !namedMaps.has(tokens[tokens.length - 1] ?? '');
+      const last = tokens[tokens.length - 1];
+      const literals = typeof last !== 'string' || !namedMaps.has(last);
       const exampleObject = tokens[tokens.length - 2] === 'examples';
-      const children: string[] = [];
-      for (const child in record) {
+      const children = Object.keys(record);
+      for (let index = children.length - 1; index >= 0; index -= 1) {
+        const child = children[index] as string;
         if (child === '$ref') continue;
         // Examples, defaults and enum values are data: a `$ref` in them is no reference.
         if (literals && (literalKeywords.has(child) || (child === 'examples' && Array.isArray(record[child])) || (child === 'value' && exampleObject))) continue;
-        children.push(child);
-      }
-      for (let index = children.length - 1; index >= 0; index -= 1) {
-        const child = children[index] as string;
-        pending.push({ value: record[child], depth: depth + 1, key: child });
+        values.push(record[child]);
+        depths.push(depth + 1);
+        keys.push(child);
       }
     }
   };
