@@ -15,7 +15,7 @@ import { writeLock } from '../../src/compiler/lock.ts';
  * the revision numbered by the lock the base compiles to. A target's gate verdict is the worst
  * verdict of the case's findings for that target, `safe` when there are none.
  *
- * The agreement with the reviewer is printed, with a floor of 95% per client under it. What is
+ * The agreement with the reviewer is printed, with a floor of 97% per client under it. What is
  * asserted case by case is what the gate must never do: let a change the reviewer calls breaking for
  * a client pass as safe for that client.
  */
@@ -175,7 +175,7 @@ describe('breaking-change corpus: the gate against a reviewer', () => {
     // the gate disagree with the reviewer more often shows here, not only in the printed table.
     for (const target of targets) {
       const agreed = outcomes.filter((outcome) => outcome.expected.verdicts[target] === outcome.gate[target]).length;
-      expect(agreed / outcomes.length, `${target} agreement`).toBeGreaterThanOrEqual(0.95);
+      expect(agreed / outcomes.length, `${target} agreement`).toBeGreaterThanOrEqual(0.97);
     }
   });
 });

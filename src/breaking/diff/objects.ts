@@ -39,7 +39,9 @@ export function compareObjects(diff: ValueDiff, base: ObjectType, revision: Obje
       () => context.probes.member(direction, fieldMember(field), undefined),
     );
     if (target) {
-      context.report('property-renamed-number-kept', {
+      // Readers of the old name are judged as for a removal; writers as for an unknown name.
+      const renameRule: RuleId = direction === 'request' ? 'property-renamed-number-kept' : field.required ? 'response-property-renamed-number-kept' : 'response-optional-property-renamed-number-kept';
+      context.report(renameRule, {
         subject: `${base.name}.${name}`,
         message: `property '${name}' of ${revision.name} is renamed to '${target.name}' and keeps its proto number`,
         at: { side: 'revision', pointer: target.pointer },

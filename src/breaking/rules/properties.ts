@@ -123,10 +123,24 @@ export const propertyRules = {
   },
   'property-renamed-number-kept': {
     area: 'proto numbering',
-    purpose: 'A property is renamed and the lock keeps its proto number for the new name.',
+    purpose: 'A property clients send is renamed and the lock keeps its proto number for the new name.',
     verdicts: on({ rest: B, graphql: B, wire: S, json: B, ts: B }),
     typesAgree: S,
-    explanation: 'The binary proto wire identifies fields by number, so gRPC clients are unaffected. JSON (REST and proto JSON), GraphQL and TypeScript identify them by name, and for them the old property is gone.',
+    explanation: 'The binary proto wire identifies fields by number, so gRPC clients are unaffected. JSON (REST and proto JSON), GraphQL and TypeScript identify them by name: old clients send the old name, which REST drops or refuses, a proto JSON parser refuses, and GraphQL and TypeScript no longer know.',
+  },
+  'response-property-renamed-number-kept': {
+    area: 'proto numbering',
+    purpose: 'A required property clients read is renamed and the lock keeps its proto number for the new name.',
+    verdicts: on({ rest: B, graphql: B, wire: S, json: D, ts: B }),
+    typesAgree: S,
+    explanation: 'The binary proto wire identifies fields by number, so gRPC clients read the field as before. REST clients read `undefined` where the old name was always present, and GraphQL queries and TypeScript code naming it stop validating and compiling. A proto JSON client skips the new name it does not know (as ts-proto\'s fromJSON does) and reads the old one\'s zero value: wrong data, no failure.',
+  },
+  'response-optional-property-renamed-number-kept': {
+    area: 'proto numbering',
+    purpose: 'An optional property clients read is renamed and the lock keeps its proto number for the new name.',
+    verdicts: on({ rest: D, graphql: B, wire: S, json: D, ts: B }),
+    typesAgree: S,
+    explanation: 'The binary proto wire identifies fields by number, so gRPC clients read the field as before. REST and proto JSON clients already handle the old name\'s absence; now they never get it, which may change what they do. GraphQL queries and TypeScript code naming it stop validating and compiling.',
   },
   'graphql-name-changed': {
     area: 'properties',
