@@ -6,7 +6,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
@@ -18,7 +17,8 @@ import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '.
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from '../src/breaking/base.ts';
-import { bufBinary, discoverContracts, foreignLockPath } from './generate.ts';
+import { bufBinary } from './generate/buf.ts';
+import { discoverContracts, foreignLockPath } from './generate/inputs.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -86,7 +86,7 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
       failOn: options.failOn ?? 'breaking',
       ...(directory ? { restoreLock: (path: string) => `cp ${join(options.base, path)} ${path}` } : {}),
     });
-    if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, bufBreakingRules(root));
+    if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, await bufBreakingRules(root));
     return finish(report, baseTree, revisionTree, options, root, log);
   } finally {
     base.cleanup();
@@ -209,7 +209,9 @@ async function attachCrosschecks(report: GateReport, base: ContractTree, revisio
 }
 
 // The breaking rules buf applies are the repository's own (buf.yaml), FILE and WIRE_JSON by default.
-function bufBreakingRules(root: string): string[] {
+async function bufBreakingRules(root: string): Promise<string[]> {
+  // Loaded here: only the cross-checks read buf.yaml.
+  const { parse: parseYaml } = await import('yaml');
   try {
     const config = parseYaml(readFileSync(join(root, 'buf.yaml'), 'utf8')) as { breaking?: { use?: unknown } };
     const use = config.breaking?.use;

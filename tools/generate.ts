@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import type { ApiIdentity, ValidationPolicy } from '../src/compiler/build-ir.ts';
+import type { ValidationPolicy } from '../src/compiler/build-ir.ts';
 import { compileContract, finishTypes, identityOf, type CompiledContract, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
 import { foreignIdentity } from '../src/compiler/identity.ts';
@@ -11,7 +11,7 @@ import { ownPackage } from './own-package.ts';
 import { buildLossReport, formatLossReport, type LossReport } from '../src/compiler/losses.ts';
 import { CompileCache, inputHashes, type CachedCompilation } from './generate/cache.ts';
 import { GrpcGenerator } from './generate/grpc.ts';
-import { discoverContracts, resolveInputs, type GenerateInput } from './generate/inputs.ts';
+import { discoverContracts, foreignLockPath, resolveInputs, type GenerateInput } from './generate/inputs.ts';
 import { findStale, foreignContent, swapDirectory, writeIfChanged } from './generate/output.ts';
 import { silentProgress, type Progress } from './generate/progress.ts';
 import { generateTargets, wants, type GenerateTarget } from './generate/targets.ts';
@@ -20,7 +20,7 @@ import { SpilledFiles } from './generate/spill.ts';
 import { isLargeDocument, largeDocumentTypes, typesThread, type TypesThread } from './generate/types.ts';
 
 export { bufBinary } from './generate/grpc.ts';
-export { discoverContracts } from './generate/inputs.ts';
+export { discoverContracts, foreignLockPath } from './generate/inputs.ts';
 
 export { generateTargets, type GenerateTarget } from './generate/targets.ts';
 
@@ -211,10 +211,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   return { ok: true, diagnostics, stale: [], written: files.size, reports };
 }
 
-/** Where `generate` keeps the proto lock of a document outside the contracts folder. */
-export function foreignLockPath(outDir: string, identity: ApiIdentity): string {
-  return `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`;
-}
 
 /**
  * Numbers reserved in a lock are reserved for good; under `--strict` and in `--watch` (where one

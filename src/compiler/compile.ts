@@ -2,14 +2,11 @@ import { posix } from 'node:path';
 import { buildApi, type ApiIdentity, type BuildOptions } from './build-ir.ts';
 import { deepestNode, isStackOverflow } from './depth.ts';
 import { diagnostic, hasErrors, type Diagnostic, type Location } from './diagnostics.ts';
-import { writeGraphqlSchema } from './emit/graphql/print.ts';
-import { toGraphqlDocument } from './emit/graphql/transform.ts';
 import { writeOpenapiDocument } from './emit/openapi.ts';
 import type { ProtoFile } from './emit/proto/ast.ts';
 import { resolveProtoClashes } from './emit/proto/clashes.ts';
 import { writeProtoFile } from './emit/proto/print.ts';
 import { toProtoFile } from './emit/proto/transform.ts';
-import { writeGraphqlClient } from './emit/clients/graphql.ts';
 import { grpcMethodName, writeGrpcClient } from './emit/clients/grpc.ts';
 import { writeRestClient } from './emit/clients/rest.ts';
 import { writeServerTypes } from './emit/server.ts';
@@ -227,8 +224,9 @@ async function buildInto(
   result.api = api;
   result.numbered = { proto: numbered.file, lock: numbered.lock };
   if (outputs.has('openapi')) result.files.set(paths.openapi, writeOpenapiDocument(api));
-  const graphql = outputs.has('graphql') || outputs.has('clients') ? toGraphqlDocument(api, (loss) => losses.entries.push(loss)) : undefined;
-  if (graphql && outputs.has('graphql')) result.files.set(paths.graphql, writeGraphqlSchema(graphql));
+  const emitGraphql = outputs.has('graphql') || outputs.has('clients') ? await graphqlEmitters() : undefined;
+  const graphql = emitGraphql?.toGraphqlDocument(api, (loss) => losses.entries.push(loss));
+  if (emitGraphql && graphql && outputs.has('graphql')) result.files.set(paths.graphql, emitGraphql.writeGraphqlSchema(graphql));
   if (outputs.has('proto')) {
     const proto = writeProtoFile(numbered.file);
     result.files.set(paths.proto, proto);
@@ -239,10 +237,10 @@ async function buildInto(
   if (outputs.has('types')) result.files.set(paths.types, '');
   // The server interface imports the runtime's types from the package, so it works wherever it is written.
   if (outputs.has('server')) result.files.set(paths.server, writeServerTypes(api));
-  if (graphql && outputs.has('clients')) {
+  if (emitGraphql && graphql && outputs.has('clients')) {
     // The clients import their runtime from the package, so they work wherever they are written.
     result.files.set(paths.restClient, writeRestClient(api, 'trident/client/rest'));
-    result.files.set(paths.graphqlClient, writeGraphqlClient(api, graphql, 'trident/client/graphql'));
+    result.files.set(paths.graphqlClient, emitGraphql.writeGraphqlClient(api, graphql, 'trident/client/graphql'));
     result.files.set(paths.grpcClient, writeGrpcClient(api, numbered.file, 'trident/client/grpc', posix.relative(posix.dirname(paths.grpcClient), paths.grpc)));
     for (const operation of api.operations) {
       // The REST and GraphQL clients call the method `assignIPv4s`; ts-proto's gRPC TypeScript spells it its own way.
@@ -269,6 +267,19 @@ async function buildInto(
       result.diagnostics.push(isStackOverflow(error) ? tooDeep(contract, 'openapi-typescript', 'typescript-types-failed') : typesFailed(error, contract.locate('')));
     }
   }
+}
+
+/**
+ * The GraphQL emitters, loaded with graphql-js when a compile asks for a GraphQL output: the
+ * breaking-change gate compiles without them, and starts sooner.
+ */
+async function graphqlEmitters(): Promise<{
+  toGraphqlDocument: typeof import('./emit/graphql/transform.ts').toGraphqlDocument;
+  writeGraphqlSchema: typeof import('./emit/graphql/print.ts').writeGraphqlSchema;
+  writeGraphqlClient: typeof import('./emit/clients/graphql.ts').writeGraphqlClient;
+}> {
+  const [transform, print, client] = await Promise.all([import('./emit/graphql/transform.ts'), import('./emit/graphql/print.ts'), import('./emit/clients/graphql.ts')]);
+  return { toGraphqlDocument: transform.toGraphqlDocument, writeGraphqlSchema: print.writeGraphqlSchema, writeGraphqlClient: client.writeGraphqlClient };
 }
 
 function typesFailed(error: unknown, at: Location): Diagnostic {

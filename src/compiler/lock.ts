@@ -311,12 +311,26 @@ function unchanged(items: readonly Numbered[], previous: LockEntry): boolean {
 function keptAsLocked(previous: LockEntry): NumberedItems {
   const numbers = Object.keys(previous.reserved).map(Number).sort((a, b) => a - b);
   const names = numbers.map((number) => previous.reserved[String(number)]).filter((name): name is string => typeof name === 'string');
-  // The entry as the general path writes it: numbers in number order, reservations in order.
-  const entry: LockEntry = {
-    numbers: Object.fromEntries(Object.entries(previous.numbers).sort((a, b) => a[1] - b[1])),
-    reserved: Object.fromEntries(numbers.map((number) => [String(number), previous.reserved[String(number)] ?? null])),
-  };
+  // The entry as the general path writes it: numbers in number order, reservations in order
+  // (which their keys, being numbers, always are). An entry already in that order is kept as it
+  // is, so that the diff sees at once that nothing moved.
+  const entry: LockEntry = inNumberOrder(previous.numbers)
+    ? previous
+    : {
+        numbers: Object.fromEntries(Object.entries(previous.numbers).sort((a, b) => a[1] - b[1])),
+        reserved: Object.fromEntries(numbers.map((number) => [String(number), previous.reserved[String(number)] ?? null])),
+      };
   return { numberOf: (name) => previous.numbers[name], entry, reserved: { numbers, names } };
+}
+
+function inNumberOrder(numbers: Readonly<Record<string, number>>): boolean {
+  let last = -Infinity;
+  for (const name in numbers) {
+    const number = numbers[name] as number;
+    if (!(number > last)) return false;
+    last = number;
+  }
+  return true;
 }
 
 /** The number of each name, the lock entry that records them, and what stays reserved. */

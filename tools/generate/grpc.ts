@@ -1,6 +1,4 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
@@ -9,12 +7,7 @@ import { toFileDescriptorSet } from '../../src/compiler/emit/proto/descriptor.ts
 import { readProtoFile } from '../../src/compiler/emit/proto/parse.ts';
 import type { CompileCache } from './cache.ts';
 
-const require = createRequire(import.meta.url);
-
-/** The buf binary shipped in the `@bufbuild/buf` npm package (an optional peer: `buf breaking` and `buf lint`). */
-export function bufBinary(): string {
-  return join(dirname(require.resolve('@bufbuild/buf/package.json')), 'bin', 'buf');
-}
+export { bufBinary } from './buf.ts';
 
 /** ts-proto's options, as a plugin parameter. */
 const tsProtoParameter = ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.ts', 'enumsAsLiterals=true', 'stringEnums=true', 'useOptionals=messages'].join(',');

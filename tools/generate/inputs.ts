@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import type { ApiIdentity } from '../../src/compiler/build-ir.ts';
 import { identityOf } from '../../src/compiler/compile.ts';
 
 /** One document to compile: one of this repository's contracts, or a foreign OpenAPI document. */
@@ -69,4 +70,9 @@ function toDisplayPath(root: string, given: string, absoluteFolder: string, file
   const inside = relative(absoluteFolder, file);
   const folder = given.startsWith('/') ? absoluteFolder : relative(root, absoluteFolder);
   return (folder === '' ? inside : join(folder, inside)).split(sep).join('/');
+}
+
+/** Where `generate` keeps the proto lock of a document outside the contracts folder. */
+export function foreignLockPath(outDir: string, identity: ApiIdentity): string {
+  return `${outDir.replace(/\/+$/, '')}/locks/${identity.name}/v${identity.version}/proto.lock.json`;
 }

@@ -12,13 +12,15 @@ import type { DiffContext } from './context.ts';
  * (A renamed property that keeps its number is found with the properties.)
  */
 export function compareProtoNumbers(context: DiffContext): void {
-  const fields = numberedItems(context);
+  // Where the revision's fields are is worked out for the first finding: most runs have none.
+  let items: Map<string, string> | undefined;
+  const fields = (): ReadonlyMap<string, string> => (items ??= numberedItems(context));
   for (const section of ['messages', 'enums'] as const) {
     const before = context.base.lock[section];
     const after = context.revision.lock[section];
     for (const [owner, entry] of Object.entries(before)) {
       const next = after[owner];
-      if (next) compareEntry(context, section, owner, entry, next, fields);
+      if (next && next !== entry) compareEntry(context, section, owner, entry, next, fields);
     }
   }
 }
@@ -29,10 +31,10 @@ function compareEntry(
   owner: string,
   before: LockEntry,
   after: LockEntry,
-  fields: ReadonlyMap<string, string>,
+  fields: () => ReadonlyMap<string, string>,
 ): void {
   const qualified = (name: string): string => (section === 'messages' ? `${owner}.${name}` : name);
-  const at = (name: string): { side: 'revision'; pointer: string } => ({ side: 'revision', pointer: fields.get(`${owner}|${name}`) ?? '' });
+  const at = (name: string): { side: 'revision'; pointer: string } => ({ side: 'revision', pointer: fields().get(`${owner}|${name}`) ?? '' });
   const reused = new Set<string>();
   for (const [name, number] of Object.entries(after.numbers)) {
     const previous = before.numbers[name];
