@@ -61,9 +61,8 @@ export async function readSide(
   const compiled = await compileContract(path, readText, identity, { outputs: gateOutputs, warnings: false, ...options });
   const { api, lock: written, numbered, locate, locateAll } = compiled;
   if (!api || !written || !numbered || !locate) return { path, diagnostics: compiled.diagnostics, sources: compiled.sources };
-  // The lock file as committed, or as written when there is none: for the positions of lock
-  // findings, parsed when the first one needs it.
-  // A lock handed over by another compile stands for the committed one.
+  // The lock file as committed (a lock handed over by another compile stands for it), or as
+  // written when there is none: for the positions of lock findings, parsed when the first needs it.
   const committed = options.lock ? undefined : readText(written.path);
   const handed = options.lock;
   let lockSource: SourceFile | undefined;
