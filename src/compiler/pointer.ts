@@ -34,34 +34,6 @@ export function getAtPointer(root: unknown, pointer: string): unknown {
   return node;
 }
 
-const parentValues = new WeakMap<object, Map<string, unknown>>();
-
-/**
- * `getAtPointer` for a document that no longer changes and is read at many places that share a
- * parent (the breaking-change gate reads every property of every schema it compares): the value at
- * each parent pointer is kept, so most lookups are one step from it.
- */
-export function valueAt(document: unknown, pointer: string): unknown {
-  if (document === null || typeof document !== 'object') return getAtPointer(document, pointer);
-  const cut = pointer.lastIndexOf('/');
-  if (cut === -1) return pointer === '' ? document : undefined;
-  let parents = parentValues.get(document);
-  if (!parents) {
-    parents = new Map();
-    parentValues.set(document, parents);
-  }
-  const parentPointer = pointer.slice(0, cut);
-  let parent = parents.get(parentPointer);
-  if (parent === undefined && !parents.has(parentPointer)) {
-    parent = getAtPointer(document, parentPointer);
-    parents.set(parentPointer, parent);
-  }
-  if (parent === null || typeof parent !== 'object') return undefined;
-  const raw = pointer.slice(cut + 1);
-  const token = raw.includes('~') ? raw.replaceAll('~1', '/').replaceAll('~0', '~') : raw;
-  return Object.hasOwn(parent, token) ? (parent as Record<string, unknown>)[token] : undefined;
-}
-
 /** The pointer one level up; the root is its own parent. */
 export function parentPointer(pointer: string): string {
   const cut = pointer.lastIndexOf('/');

@@ -1,5 +1,5 @@
 import type { ScalarKind, TypeRef } from '../../compiler/ir.ts';
-import { appendPointer, fragmentToPointer, valueAt } from '../../compiler/pointer.ts';
+import { appendPointer, fragmentToPointer, getAtPointer } from '../../compiler/pointer.ts';
 import type { DiffContext } from './context.ts';
 import type { Place } from './values.ts';
 
@@ -29,7 +29,7 @@ export interface KeywordChange {
 export function effectiveSchema(document: unknown, pointer: string): { schema: Schema; pointers: Map<string, string> } {
   const schema: Schema = {};
   const pointers = new Map<string, string>();
-  let current: unknown = valueAt(document, pointer);
+  let current: unknown = getAtPointer(document, pointer);
   let at = pointer;
   for (let depth = 0; depth < 8 && isRecord(current); depth += 1) {
     for (const [key, value] of Object.entries(current)) {
@@ -39,7 +39,7 @@ export function effectiveSchema(document: unknown, pointer: string): { schema: S
     }
     if (typeof current.$ref !== 'string') break;
     at = fragmentToPointer(current.$ref.slice(current.$ref.indexOf('#')));
-    current = valueAt(document, at);
+    current = getAtPointer(document, at);
   }
   return { schema, pointers };
 }

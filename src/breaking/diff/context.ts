@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NamedType } from '../../compiler/ir.ts';
-import { valueAt, parentPointer } from '../../compiler/pointer.ts';
+import { getAtPointer, parentPointer } from '../../compiler/pointer.ts';
 import type { Finding, RuleDefinition, Side, SourceLocation, Subjects } from '../model.ts';
 import { ruleTable, type RuleId } from '../rules.ts';
 import type { ContractSide } from '../side.ts';
@@ -202,7 +202,7 @@ export class DiffContext {
   // The nearest enclosing node of a base pointer that still exists in the revision.
   private survivingAncestor(pointer: string): string | undefined {
     let current = pointer;
-    while (current !== '' && valueAt(this.revision.api.document, current) === undefined) current = parentPointer(current);
+    while (current !== '' && getAtPointer(this.revision.api.document, current) === undefined) current = parentPointer(current);
     return current === '' ? undefined : current;
   }
 }

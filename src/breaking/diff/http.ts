@@ -1,4 +1,4 @@
-import { appendPointer, valueAt } from '../../compiler/pointer.ts';
+import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
 import { resolveSchema } from '../../compiler/schema-shapes.ts';
 import type { Subjects } from '../model.ts';
 import type { DiffContext } from './context.ts';
@@ -38,8 +38,8 @@ function compareSerialization(context: DiffContext, pair: OperationPair, subject
   for (const parameter of pair.base.parameters) {
     const next = pair.revision.parameters.find((candidate) => candidate.in === parameter.in && candidate.name === parameter.name);
     if (!next) continue;
-    const before = resolved(baseDocument, valueAt(baseDocument, parameter.pointer));
-    const after = resolved(revisionDocument, valueAt(revisionDocument, next.pointer));
+    const before = resolved(baseDocument, getAtPointer(baseDocument, parameter.pointer));
+    const after = resolved(revisionDocument, getAtPointer(revisionDocument, next.pointer));
     if (!before || !after) continue;
     const was = serialization(before);
     const is = serialization(after);
@@ -66,7 +66,7 @@ function compareSerialization(context: DiffContext, pair: OperationPair, subject
 /** The headers of the operation's success responses, by lower-cased name, with their place. */
 function successHeaders(document: Node, pointer: string): Map<string, { required: boolean; pointer: string; name: string }> {
   const headers = new Map<string, { required: boolean; pointer: string; name: string }>();
-  const responses = valueAt(document, appendPointer(pointer, 'responses'));
+  const responses = getAtPointer(document, appendPointer(pointer, 'responses'));
   if (!isNode(responses)) return headers;
   for (const [status, response] of Object.entries(responses)) {
     if (!/^2/.test(status)) continue;
@@ -97,7 +97,7 @@ function compareResponseHeaders(context: DiffContext, pair: OperationPair, subje
 
 function compareCallbacks(context: DiffContext, pair: OperationPair, subjects: Subjects): void {
   const names = (document: Node, pointer: string): string[] => {
-    const callbacks = valueAt(document, appendPointer(pointer, 'callbacks'));
+    const callbacks = getAtPointer(document, appendPointer(pointer, 'callbacks'));
     return isNode(callbacks) ? Object.keys(callbacks) : [];
   };
   const after = new Set(names(context.revision.api.document, pair.revision.pointer));

@@ -1,7 +1,7 @@
 import type { Subjects } from '../model.ts';
 import type { DiffContext } from './context.ts';
 import type { Operation } from '../../compiler/ir.ts';
-import { valueAt } from '../../compiler/pointer.ts';
+import { getAtPointer } from '../../compiler/pointer.ts';
 import type { OperationPair } from './operations.ts';
 
 /** Deprecation and the operation's own sunset date. */
@@ -49,6 +49,6 @@ function compareSunset(context: DiffContext, what: Dated, before: string | undef
 
 /** The `x-sunset` written on the operation itself, not inherited from `info`. */
 function ownSunset(document: unknown, operation: Operation): string | undefined {
-  const value = valueAt(document, `${operation.pointer}/x-sunset`);
+  const value = getAtPointer(document, `${operation.pointer}/x-sunset`);
   return typeof value === 'string' ? value : undefined;
 }

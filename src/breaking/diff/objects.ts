@@ -1,6 +1,6 @@
 import { sameType, type Field, type ObjectType } from '../../compiler/ir.ts';
 import { fieldProtoName } from '../../compiler/names.ts';
-import { valueAt } from '../../compiler/pointer.ts';
+import { getAtPointer } from '../../compiler/pointer.ts';
 import type { RuleId } from '../rules.ts';
 import { compareConstraints, effectiveSchema } from './constraints.ts';
 import type { DiffContext } from './context.ts';
@@ -143,7 +143,7 @@ function requiredForGrpc(context: DiffContext, owner: ObjectType, field: Field):
 
 // The `required` entry naming a property, when the object lists it there directly.
 function requiredPointer(context: DiffContext, owner: ObjectType, name: string): string | undefined {
-  const list = valueAt(context.revision.api.document, `${owner.pointer}/required`);
+  const list = getAtPointer(context.revision.api.document, `${owner.pointer}/required`);
   const index = Array.isArray(list) ? list.indexOf(name) : -1;
   return index === -1 ? undefined : `${owner.pointer}/required/${index}`;
 }

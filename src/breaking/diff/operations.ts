@@ -1,7 +1,7 @@
 import type { Operation } from '../../compiler/ir.ts';
 import { protoServiceName } from '../../compiler/emit/proto/transform.ts';
 import { pascalCase } from '../../compiler/names.ts';
-import { valueAt } from '../../compiler/pointer.ts';
+import { getAtPointer } from '../../compiler/pointer.ts';
 import { compareLifecycle } from './lifecycle.ts';
 import { operationSubjects } from './names.ts';
 import { compareParameters } from './parameters.ts';
@@ -93,7 +93,7 @@ function compareOperation(values: ValueDiff, pair: OperationPair, service: strin
     context.report('graphql-field-renamed', {
       subject: base.id,
       message: `the GraphQL field '${base.graphqlName}' is now '${revision.graphqlName}'`,
-      at: valueAt(context.revision.api.document, `${revision.pointer}/x-graphql-name`) !== undefined ? at('x-graphql-name') : at('operationId'),
+      at: getAtPointer(context.revision.api.document, `${revision.pointer}/x-graphql-name`) !== undefined ? at('x-graphql-name') : at('operationId'),
       subjects: { ...subjects, graphql: operationSubjects(base, service).graphql ?? '' },
     });
   }

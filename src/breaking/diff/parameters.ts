@@ -1,5 +1,5 @@
 import { sameType, type Operation, type Parameter } from '../../compiler/ir.ts';
-import { fragmentToPointer, valueAt } from '../../compiler/pointer.ts';
+import { fragmentToPointer, getAtPointer } from '../../compiler/pointer.ts';
 import { compareConstraints } from './constraints.ts';
 import { parameterSubjects } from './names.ts';
 import type { OperationPair } from './operations.ts';
@@ -102,7 +102,7 @@ function compareParameter(values: ValueDiff, operation: Operation, base: Paramet
 function resolved(document: unknown, pointer: string): string {
   let current = pointer;
   for (let depth = 0; depth < 8; depth += 1) {
-    const node = valueAt(document, current) as { $ref?: unknown } | undefined;
+    const node = getAtPointer(document, current) as { $ref?: unknown } | undefined;
     if (typeof node?.$ref !== 'string') return current;
     current = fragmentToPointer(node.$ref.slice(node.$ref.indexOf('#')));
   }

@@ -1,5 +1,5 @@
 import { describeRequirement, type Operation, type SecurityRequirement } from '../../compiler/ir.ts';
-import { appendPointer, valueAt } from '../../compiler/pointer.ts';
+import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
 import { resolveSchema } from '../../compiler/schema-shapes.ts';
 import type { Subjects } from '../model.ts';
 import type { DiffContext } from './context.ts';
@@ -64,7 +64,7 @@ const schemeFields = ['type', 'scheme', 'bearerFormat', 'in', 'name', 'openIdCon
 const flowFields = ['authorizationUrl', 'tokenUrl', 'refreshUrl'] as const;
 
 function schemeDefinition(document: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
-  const value = resolveSchema(document, valueAt(document, appendPointer('/components/securitySchemes', name)));
+  const value = resolveSchema(document, getAtPointer(document, appendPointer('/components/securitySchemes', name)));
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
 }
 
@@ -102,7 +102,7 @@ export function compareSecurity(context: DiffContext, pair: OperationPair, subje
   // The requirement may be the operation's own or the document's default.
   const own = appendPointer(revision.pointer, 'security');
   const document = context.revision.api.document;
-  const pointer = valueAt(document, own) !== undefined ? own : valueAt(document, '/security') !== undefined ? '/security' : revision.pointer;
+  const pointer = getAtPointer(document, own) !== undefined ? own : getAtPointer(document, '/security') !== undefined ? '/security' : revision.pointer;
   const report = { subject: revision.id, at: { side: 'revision' as const, pointer }, subjects };
   const list = (requirements: SecurityRequirement[]) => requirements.map(describeRequirement).join('; or ');
   if (base.security.length === 0 && revision.security.length > 0) {
@@ -134,7 +134,7 @@ function compareSchemes(context: DiffContext, pair: OperationPair, subjects: Sub
     context.report('security-scheme-changed', {
       subject: `securityScheme ${scheme}`,
       message: `security scheme '${scheme}' changes: ${differences.join(', ')}`,
-      at: { side: 'revision', pointer: valueAt(context.revision.api.document, pointer) !== undefined ? pointer : '/components' },
+      at: { side: 'revision', pointer: getAtPointer(context.revision.api.document, pointer) !== undefined ? pointer : '/components' },
       subjects,
     });
   }

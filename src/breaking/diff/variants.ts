@@ -1,5 +1,5 @@
 import type { EnumType, UnionType } from '../../compiler/ir.ts';
-import { appendPointer, valueAt } from '../../compiler/pointer.ts';
+import { appendPointer, getAtPointer } from '../../compiler/pointer.ts';
 import type { DiffContext } from './context.ts';
 import { enumValueName } from '../../compiler/names.ts';
 import { enumValueSubjects, typeSubjects, variantSubjects } from './names.ts';
@@ -145,19 +145,19 @@ function routesOf(context: DiffContext, baseName: string, revisionName: string, 
 
 // The entry of a value in the schema's `enum` list (a nullable enum also lists null there).
 function entryPointer(document: unknown, pointer: string, keyword: string, value: string): string {
-  const list = valueAt(document, `${pointer}/${keyword}`);
+  const list = getAtPointer(document, `${pointer}/${keyword}`);
   const index = Array.isArray(list) ? list.indexOf(value) : -1;
   return index === -1 ? pointer : `${pointer}/${keyword}/${index}`;
 }
 
 // The mapping entry of a tag, when the discriminator lists one.
 function mappingPointer(document: unknown, pointer: string, tag: string): string | undefined {
-  const mapping = valueAt(document, `${pointer}/discriminator/mapping`);
+  const mapping = getAtPointer(document, `${pointer}/discriminator/mapping`);
   return mapping !== null && typeof mapping === 'object' && Object.hasOwn(mapping, tag) ? appendPointer(`${pointer}/discriminator/mapping`, tag) : undefined;
 }
 
 // A union is a `oneOf` or an `anyOf`; its variants are the branches in order.
 function variantPointer(document: unknown, pointer: string, index: number): string {
-  const keyword = Array.isArray(valueAt(document, `${pointer}/oneOf`)) ? 'oneOf' : 'anyOf';
+  const keyword = Array.isArray(getAtPointer(document, `${pointer}/oneOf`)) ? 'oneOf' : 'anyOf';
   return `${pointer}/${keyword}/${index}`;
 }
