@@ -19,7 +19,7 @@ import { releaseMemory } from './generate/memory.ts';
 import { SpilledFiles } from './generate/spill.ts';
 import { isLargeDocument, largeDocumentTypes, typesThread, type TypesThread } from './generate/types.ts';
 
-export { bufBinary } from './generate/grpc.ts';
+export { bufBinary } from './generate/buf.ts';
 export { discoverContracts, foreignLockPath } from './generate/inputs.ts';
 
 export { generateTargets, type GenerateTarget } from './generate/targets.ts';

@@ -7,8 +7,6 @@ import { toFileDescriptorSet } from '../../src/compiler/emit/proto/descriptor.ts
 import { readProtoFile } from '../../src/compiler/emit/proto/parse.ts';
 import type { CompileCache } from './cache.ts';
 
-export { bufBinary } from './buf.ts';
-
 /** ts-proto's options, as a plugin parameter. */
 const tsProtoParameter = ['outputServices=grpc-js', 'env=node', 'esModuleInterop=true', 'forceLong=string', 'useDate=string', 'importSuffix=.ts', 'enumsAsLiterals=true', 'stringEnums=true', 'useOptionals=messages'].join(',');
 
