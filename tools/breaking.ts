@@ -17,6 +17,7 @@ import { reportFormats, writeReport, writeRuleTable, type ReportFormat } from '.
 import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/breaking/side.ts';
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from '../src/breaking/base.ts';
+import { startProbeThread } from '../src/breaking/typescript/check.ts';
 import { bufBinary } from './generate/buf.ts';
 import { discoverContracts, foreignLockPath } from './generate/inputs.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -74,6 +75,8 @@ export async function breaking(options: BreakingOptions): Promise<{ exitCode: nu
     log(`trident breaking: ${base.error}\n`);
     return { exitCode: 2 };
   }
+  // The TypeScript compiler loads on the other core while the contracts compile.
+  startProbeThread();
   try {
     // The generated layers are only read by the cross-checks.
     const compile: CompileOptions = options.crosscheck ? {} : { outputs: [] };
@@ -117,6 +120,8 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
     log(missing);
     return { exitCode: 2 };
   }
+  // The TypeScript compiler loads on the other core while the documents compile.
+  startProbeThread();
   const { output: outDir } = loadConfig(cwd);
   const read = textReader(cwd);
   const compile: CompileOptions = {

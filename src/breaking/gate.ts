@@ -186,26 +186,48 @@ function sameSources(base: ContractSide, revision: ContractSide): boolean {
   return true;
 }
 
-// The source line of each finding, read from the side it points into. Each text's line starts are
-// found once: a large document with many findings would otherwise be split for every one.
+// The source line of each finding, read from the side it points into: the lines wanted of each
+// file are found in one pass over its text, up to the last of them.
 function withExcerpts(findings: Array<Finding<RuleId>>, base: ContractSide, revision: ContractSide): Array<Finding<RuleId>> {
-  const lineStarts = new Map<string, number[]>();
-  const lineOfText = (text: string, line: number): string | undefined => {
-    let starts = lineStarts.get(text);
-    if (!starts) {
-      starts = [0];
-      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
-      lineStarts.set(text, starts);
-    }
-    const start = starts[line - 1];
-    if (start === undefined) return undefined;
-    const end = starts[line];
-    return text.slice(start, end === undefined ? text.length : end - 1);
-  };
-  return findings.map((finding) => {
+  const textOf = (finding: Finding<RuleId>): string | undefined => {
     const side = finding.location.side === 'base' ? base : revision;
-    const text = side.sources.get(finding.location.file) ?? (finding.location.file === side.lockPath ? side.lockSource?.text : undefined);
-    const line = text === undefined ? undefined : lineOfText(text, finding.location.line);
+    return side.sources.get(finding.location.file) ?? (finding.location.file === side.lockPath ? side.lockSource?.text : undefined);
+  };
+  const fileOf = (finding: Finding<RuleId>): string => `${finding.location.side}:${finding.location.file}`;
+  const wanted = new Map<string, { text: string; lines: Set<number> }>();
+  for (const finding of findings) {
+    const file = fileOf(finding);
+    const entry = wanted.get(file) ?? (() => {
+      const text = textOf(finding);
+      return text === undefined ? undefined : { text, lines: new Set<number>() };
+    })();
+    if (!entry) continue;
+    entry.lines.add(finding.location.line);
+    wanted.set(file, entry);
+  }
+  const excerpts = new Map<string, Map<number, string>>();
+  for (const [file, { text, lines }] of wanted) excerpts.set(file, linesOf(text, lines));
+  return findings.map((finding) => {
+    const line = excerpts.get(fileOf(finding))?.get(finding.location.line);
     return line === undefined ? finding : { ...finding, excerpt: line.trimEnd() };
   });
+}
+
+/** The text of some lines (1-based) of a text, by number; a line past the end has none. */
+export function linesOf(text: string, wanted: ReadonlySet<number>): Map<number, string> {
+  const found = new Map<number, string>();
+  const sorted = [...wanted].filter((line) => line >= 1).sort((a, b) => a - b);
+  let line = 1;
+  let start = 0;
+  for (const target of sorted) {
+    while (line < target && start !== -1) {
+      const end = text.indexOf('\n', start);
+      start = end === -1 ? -1 : end + 1;
+      line += 1;
+    }
+    if (start === -1) break;
+    const end = text.indexOf('\n', start);
+    found.set(target, text.slice(start, end === -1 ? text.length : end));
+  }
+  return found;
 }

@@ -74,7 +74,7 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
   // large JSON document is far cheaper than finding each as it comes.
   const converted: Diagnostic[] = [];
   const unplaced = (pointer: string): Location => ({ file: contract.path, line: 0, col: 0, pointer });
-  const schemas = new SchemaConverter(document, unplaced, converted, { lenient: options.lenient === true, losses, ...(options.book ? { book: options.book } : {}) });
+  const schemas = new SchemaConverter(document, unplaced, converted, { lenient: options.lenient === true, losses, refs: contract.refs, ...(options.book ? { book: options.book } : {}) });
   schemas.convertComponents();
   const operations = convertOperations(document, schemas, unplaced, converted, locate);
   if (!hasErrors(converted)) {

@@ -17,6 +17,11 @@ export interface LoadedContract {
   locate: (pointer: string) => Location;
   /** `locate` for many pointers at once: a large JSON document is scanned once for all of them. */
   locateAll: (pointers: Iterable<string>) => Map<string, Location>;
+  /**
+   * Every `$ref` of the bundled document, each once (all local, `#/...`, once bundled): the
+   * places a schema may be reached from other than where it is.
+   */
+  refs: ReadonlySet<string>;
 }
 
 interface Origin {
@@ -201,6 +206,8 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
   };
   // Whether each local `$ref` of the root file resolves, so a reference used a thousand times is looked up once.
   const localTargets = new Map<string, boolean>();
+  // The references bundling wrote, in place of references into other files.
+  const bundledRefs = new Set<string>();
 
   const resolveRef = (
     record: Record<string, unknown>,
@@ -224,7 +231,9 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     const [, section = '', name = ''] = match;
     const [decodedName = name] = parsePointer(`/${name}`);
     if (importComponent(targetFile, section, decodedName, from)) {
-      record.$ref = `#${appendPointer('/components', section, decodedName)}`;
+      const local = `#${appendPointer('/components', section, decodedName)}`;
+      record.$ref = local;
+      bundledRefs.add(local);
     }
   };
 
@@ -237,6 +246,7 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     if (error !== externalRefFound) throw error;
     diagnostics.length = before;
     localTargets.clear();
+    bundledRefs.clear();
     readOnly = false;
     document = structuredClone(root.value) as Record<string, unknown>;
     walk(document, root, '');
@@ -272,7 +282,8 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     return located;
   };
 
-  return { contract: { path, document, files, locate, locateAll }, diagnostics };
+  const refs = new Set([...localTargets.keys(), ...bundledRefs]);
+  return { contract: { path, document, files, locate, locateAll, refs }, diagnostics };
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -25,6 +25,12 @@ export interface ConverterOptions {
   losses?: LossLog;
   /** The names earlier runs chose where derived ones clashed (from the lock), and this run's. */
   book?: NameBook;
+  /**
+   * Every `$ref` of the document (see LoadedContract.refs). Only a schema a reference leads into
+   * other than a component's own (`#/components/schemas/Pet/properties/owner`), or one inside it,
+   * can be reached twice at one place; without the list every schema is remembered.
+   */
+  refs?: ReadonlySet<string>;
 }
 
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
@@ -72,6 +78,10 @@ export class SchemaConverter {
   private readonly componentNames = new Map<string, string>();
   private readonly inProgress = new Set<string>();
   private readonly converted = new Map<string, Typed>();
+  /** The schemas references lead into, other than components (see ConverterOptions.refs); undefined: every schema may be. */
+  private readonly refTargets: ReadonlySet<object> | undefined;
+  /** How many such schemas are being converted, one inside the other: inside one, each schema is remembered. */
+  private insideTarget = 0;
   /** The component schema each `$ref` names, or null when it names something else. */
   private readonly componentOfRef = new Map<string, string | null>();
   private depth = 0;
@@ -89,6 +99,7 @@ export class SchemaConverter {
     this.lenient = options.lenient === true;
     this.losses = options.losses ?? new LossLog();
     this.book = options.book ?? new NameBook();
+    this.refTargets = options.refs ? refTargets(document, options.refs) : undefined;
   }
 
   /** Converts every component schema, so unused ones are emitted too. */
@@ -114,19 +125,24 @@ export class SchemaConverter {
   typeOf(schema: unknown, pointer: string, hint: string): Typed {
     // One schema is one type, however often it is reached (a `$ref` into a component's property
     // is reached from everywhere that uses it); converting it again would multiply the types.
-    const converted = this.converted.get(pointer);
+    // Elsewhere a schema is met once, and is not looked up by its (long) pointer.
+    const target = this.refTargets !== undefined && schema !== null && typeof schema === 'object' && this.refTargets.has(schema);
+    const remembered = this.refTargets === undefined || this.insideTarget > 0 || target;
+    const converted = remembered ? this.converted.get(pointer) : undefined;
     if (converted) return converted;
     if (this.depth >= maxDepth) {
       this.fallback(pointer, 'a schema nested more than 64 levels deep', jsonFallbackText, jsonFallback);
       return { type: json('any'), nullable: true };
     }
     this.depth += 1;
+    if (target) this.insideTarget += 1;
     try {
       const typed = this.convert(schema, pointer, hint);
-      this.converted.set(pointer, typed);
+      if (remembered) this.converted.set(pointer, typed);
       return typed;
     } finally {
       this.depth -= 1;
+      if (target) this.insideTarget -= 1;
     }
   }
 
@@ -507,6 +523,20 @@ export class SchemaConverter {
   report(code: Parameters<typeof diagnostic>[0], message: string, pointer: string, hint?: string): void {
     this.diagnostics.push(diagnostic(code, message, this.locate(pointer), hint));
   }
+}
+
+// The schemas local references lead into, other than whole component schemas (which are
+// converted once by name).
+function refTargets(document: Record<string, unknown>, refs: ReadonlySet<string>): Set<object> {
+  const targets = new Set<object>();
+  for (const ref of refs) {
+    if (!ref.startsWith('#')) continue;
+    const pointer = fragmentToPointer(ref);
+    if (/^\/components\/schemas\/[^/]+$/.test(pointer)) continue;
+    const value = getAtPointer(document, pointer);
+    if (value !== null && typeof value === 'object') targets.add(value);
+  }
+  return targets;
 }
 
 export function isSchema(value: unknown): value is Schema {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EnumType, NamedType, ObjectType, TypeRef, UnionType } from '../../src/compiler/ir.ts';
-import { checkProbes } from '../../src/breaking/typescript/check.ts';
+import { createRequire } from 'node:module';
+import type * as TypeScript from 'typescript';
+import { checkProbes, probeFailures, startProbeThread } from '../../src/breaking/typescript/check.ts';
 import { ProbeWriter, type Member } from '../../src/breaking/typescript/probes.ts';
 
 const documented = { deprecated: false, pointer: '' };
@@ -108,5 +110,24 @@ describe('TypeScript probes: what the compiler says about code written for the b
     const failures = checkProbes(probes.prelude(), [probes.member('response', member(scalar('string')), member(scalar('string'), true)), probes.member('request', member(scalar('int32')), member(scalar('int64')))]);
     expect([...failures.keys()]).toEqual([0]);
     expect(failures.get(0)).toMatch(/not assignable to type '\{ count: string; \}'/);
+  });
+});
+
+describe('the checker thread (started by the gate, so the compiler loads while contracts compile)', () => {
+  it('answers each check as this thread does, and passes on why a check cannot run', () => {
+    const ts = createRequire(import.meta.url)('typescript') as typeof TypeScript;
+    const probes = writer();
+    const codes = [
+      probes.member('response', member(scalar('string')), member(scalar('string'), true)),
+      probes.member('request', member(scalar('int32')), member(scalar('int64'))),
+      probes.member('response', member(scalar('string')), undefined),
+    ];
+    const here = probeFailures(ts, probes.prelude(), codes);
+    expect([...here.keys()]).toEqual([0, 2]);
+    startProbeThread();
+    expect(checkProbes(probes.prelude(), codes)).toEqual(here);
+    // A second check on the same thread.
+    expect(checkProbes(probes.prelude(), codes.slice(1))).toEqual(new Map([[1, here.get(2)]]));
+    expect(() => checkProbes('type Broken = ;', codes)).toThrow(/declarations do not compile/);
   });
 });

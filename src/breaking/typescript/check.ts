@@ -5,6 +5,7 @@
  * after the compiler has loaded.
  */
 import { createRequire } from 'node:module';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type * as TypeScript from 'typescript';
 
 /** The least of a standard library that the checker needs to type arrays, literals and functions. */
@@ -31,12 +32,18 @@ function typescript(): typeof TypeScript {
 
 /**
  * Checks each probe (statements) after the prelude (declarations). The result has, for each probe
- * that does not compile, the compiler's first message about it, by index.
+ * that does not compile, the compiler's first message about it, by index. With a checker thread
+ * started (startProbeThread), the check runs there, where the compiler has been loading meanwhile.
  */
 export function checkProbes(prelude: string, probes: readonly string[]): Map<number, string> {
+  if (probes.length === 0) return new Map();
+  const threaded = probeThread?.check(prelude, probes);
+  return threaded ?? probeFailures(typescript(), prelude, probes);
+}
+
+/** The check itself, with the compiler given: the same in this thread and in the checker thread. */
+export function probeFailures(ts: typeof TypeScript, prelude: string, probes: readonly string[]): Map<number, string> {
   const failures = new Map<number, string>();
-  if (probes.length === 0) return failures;
-  const ts = typescript();
   const starts: number[] = [];
   let text = `${prelude}\n`;
   for (const probe of probes) {
@@ -102,4 +109,68 @@ function upperBound(sorted: readonly number[], value: number): number {
     else high = middle;
   }
   return low;
+}
+
+/** A check asked of the checker thread. */
+export interface ProbeRequest {
+  prelude: string;
+  probes: readonly string[];
+}
+
+/** Its answer: the failures by probe index, or why the check could not run. */
+export type ProbeReply = { failures: Array<[number, string]> } | { error: string };
+
+/**
+ * How long a check waits for the thread to start, then for its answer, before it runs here
+ * instead: a thread that could not start, or died, never answers.
+ */
+const startPatience = 10_000;
+const answerPatience = 60_000;
+
+let probeThread: ProbeThread | undefined;
+
+/**
+ * Starts loading the TypeScript compiler on a thread of its own, on the other core, while this one
+ * compiles the contracts; the diff's check (checkProbes) then runs there. Loading takes as long as
+ * compiling a large contract, and only a few strings cross between the threads. An idle thread
+ * never keeps the process alive.
+ */
+export function startProbeThread(): void {
+  probeThread ??= new ProbeThread();
+}
+
+class ProbeThread {
+  private readonly worker: Worker;
+  private readonly replies: MessagePort;
+  /** Set by the thread: [0] to 1 when a reply is on `replies`, [1] to 1 once it runs. This thread waits on them. */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.replies = port1;
+    this.worker = new Worker(new URL(`./thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
+      workerData: { replies: port2, signal: this.signal },
+      transferList: [port2],
+    });
+    // A thread that fails leaves the check to this one.
+    this.worker.on('error', () => undefined);
+    this.worker.unref();
+    this.replies.unref();
+  }
+
+  /** The check, run by the thread; undefined when the thread gave no answer (the caller checks here). */
+  check(prelude: string, probes: readonly string[]): Map<number, string> | undefined {
+    const started = Atomics.wait(this.signal, 1, 0, startPatience) !== 'timed-out';
+    Atomics.store(this.signal, 0, 0);
+    if (started) this.worker.postMessage({ prelude, probes } satisfies ProbeRequest);
+    const answered = started && Atomics.wait(this.signal, 0, 0, answerPatience) !== 'timed-out';
+    const reply = answered ? (receiveMessageOnPort(this.replies)?.message as ProbeReply | undefined) : undefined;
+    if (reply === undefined) {
+      void this.worker.terminate();
+      probeThread = undefined;
+      return undefined;
+    }
+    if ('error' in reply) throw new Error(reply.error);
+    return new Map(reply.failures);
+  }
 }

@@ -1,0 +1,34 @@
+/**
+ * The checker thread of the TypeScript probes (see startProbeThread in ./check.ts): it loads the
+ * compiler as soon as it starts, then answers each check on the port it was given, and wakes the
+ * waiting thread through the shared signal.
+ */
+import { createRequire } from 'node:module';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type * as TypeScript from 'typescript';
+import { probeFailures, type ProbeReply, type ProbeRequest } from './check.ts';
+
+const { replies, signal } = workerData as { replies: MessagePort; signal: Int32Array };
+// Running: the waiting thread now waits for the answer, however long the compiler takes to load.
+Atomics.store(signal, 1, 1);
+Atomics.notify(signal, 1);
+
+let compiler: typeof TypeScript | Error;
+try {
+  compiler = createRequire(import.meta.url)('typescript') as typeof TypeScript;
+} catch (error) {
+  compiler = error instanceof Error ? error : new Error(String(error));
+}
+
+parentPort?.on('message', (request: ProbeRequest) => {
+  let reply: ProbeReply;
+  try {
+    if (compiler instanceof Error) throw compiler;
+    reply = { failures: [...probeFailures(compiler, request.prelude, request.probes)] };
+  } catch (error) {
+    reply = { error: error instanceof Error ? error.message : String(error) };
+  }
+  replies.postMessage(reply);
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});
