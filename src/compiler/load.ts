@@ -237,11 +237,15 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
     }
   };
 
-  // A self-contained document (most large public ones) is walked as parsed; at the first external
-  // reference the walk starts again on a copy, which bundling may change.
+  // A JSON document whose references are all local and all resolve has nothing to bundle or
+  // report: its text says so without a walk. Otherwise a self-contained document (most large
+  // public ones) is walked as parsed; at the first external reference the walk starts again on a
+  // copy, which bundling may change.
   const before = diagnostics.length;
+  const found = root.json ? resolvedLocalRefs(root) : undefined;
   try {
-    walk(document, root, '');
+    if (found) for (const ref of found) localTargets.set(ref, true);
+    else walk(document, root, '');
   } catch (error) {
     if (error !== externalRefFound) throw error;
     diagnostics.length = before;
@@ -287,6 +291,28 @@ export function loadContract(path: string, readText: ReadText): { contract?: Loa
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Every `$ref` of a JSON file, read from its text, when all of them are local and resolve;
+ * otherwise (or when an escaped character could spell a `$ref` the text search misses) undefined,
+ * and the document is walked. A `$ref` in an example is found too: it is not a reference, but
+ * resolving it does no harm, and one that does not resolve sends the document to the walk, which
+ * knows examples.
+ */
+function resolvedLocalRefs(file: SourceFile): Set<string> | undefined {
+  const { text } = file;
+  if (/\\u00[0-7]/.test(text)) return undefined;
+  const refs = new Set<string>();
+  const pattern = /"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const raw = match[1] ?? '';
+    refs.add(raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw);
+  }
+  for (const ref of refs) {
+    if (!ref.startsWith('#') || getAtPointer(file.value, fragmentToPointer(ref)) === undefined) return undefined;
+  }
+  return refs;
+}
 
 // Thrown to leave a read-only walk that met a reference into another file.
 const externalRefFound = new Error('external reference');

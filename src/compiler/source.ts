@@ -24,18 +24,21 @@ export interface SourceFile {
   value: unknown;
   /** Whether one value may appear at several places of `value` (YAML aliases); parsed JSON is a tree. */
   aliases: boolean;
+  /** Whether the text is JSON (and `value` what JSON.parse made of it). */
+  json: boolean;
   readonly positions: ReadonlyMap<string, Position>;
   /** The positions of some pointers and their ancestors, found without working out all the others. */
   positionsOf(pointers: Iterable<string>): ReadonlyMap<string, Position>;
 }
 
-function lazyPositions(path: string, text: string, value: unknown, aliases: boolean, compute: () => Map<string, Position>, some?: (pointers: ReadonlySet<string>) => Map<string, Position>): SourceFile {
+function lazyPositions(path: string, text: string, value: unknown, aliases: boolean, json: boolean, compute: () => Map<string, Position>, some?: (pointers: ReadonlySet<string>) => Map<string, Position>): SourceFile {
   let positions: Map<string, Position> | undefined;
   return {
     path,
     text,
     value,
     aliases,
+    json,
     get positions() {
       positions ??= compute();
       return positions;
@@ -64,7 +67,7 @@ function parseJson(path: string, text: string): SourceFile | undefined {
     for (const [pointer, offset] of offsets) positions.set(pointer, places.get(offset) ?? { line: 1, col: 1 });
     return positions;
   };
-  return lazyPositions(path, text, value, false, () => toPositions(scanJsonOffsets(text)), (pointers) => toPositions(scanJsonOffsets(text, pointers)));
+  return lazyPositions(path, text, value, false, true, () => toPositions(scanJsonOffsets(text)), (pointers) => toPositions(scanJsonOffsets(text, pointers)));
 }
 
 /** A syntax problem found while parsing, with where it is. */
@@ -149,7 +152,7 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
     return { problems: [{ message, position: { line: 1, col: 1 }, hint: 'define each anchor (&name) before its aliases (*name)' }] };
   }
-  const file = lazyPositions(path, text, value, true, () => {
+  const file = lazyPositions(path, text, value, true, false, () => {
     visit(document.contents as Node | null, '');
     return positions;
   });
