@@ -25,13 +25,20 @@ export function parsePointer(pointer: string): string[] {
 
 /** The value at a pointer, or undefined when any step is missing. */
 export function getAtPointer(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  // Token by token along the pointer, as parsePointer splits it, without building the list.
   let node: unknown = root;
-  for (const token of parsePointer(pointer)) {
+  let start = 1;
+  for (;;) {
     if (node === null || typeof node !== 'object') return undefined;
+    const end = pointer.indexOf('/', start);
+    const piece = end === -1 ? pointer.slice(start) : pointer.slice(start, end);
+    const token = piece.includes('~') ? piece.replaceAll('~1', '/').replaceAll('~0', '~') : piece;
     if (!Object.hasOwn(node, token)) return undefined;
     node = (node as Record<string, unknown>)[token];
+    if (end === -1) return node;
+    start = end + 1;
   }
-  return node;
 }
 
 /** The pointer one level up; the root is its own parent. */

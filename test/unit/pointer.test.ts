@@ -22,6 +22,9 @@ describe('JSON pointers', () => {
 
   it('reads the value at a pointer, through escaped tokens, and undefined where a step is missing', () => {
     expect(getAtPointer(document, '')).toBe(document);
+    expect(getAtPointer(document, '/')).toBeUndefined();
+    expect(getAtPointer({ '': { '': 1 } }, '//')).toBe(1);
+    expect(getAtPointer(document, '/paths/~1studies~1{id}/get/parameters/2')).toBeUndefined();
     expect(getAtPointer(document, '/paths/~1studies~1{id}/get/parameters/0/name')).toBe('id');
     expect(getAtPointer(document, '/paths/~1studies~1{id}/get/parameters/1/$ref')).toBe('#/components/parameters/Page');
     expect(getAtPointer(document, '/components/schemas/a~0b/properties/size/default')).toBe(0);
