@@ -4,12 +4,13 @@
  * public API, the GitHub Enterprise Server descriptions 3.17, 3.18 and 3.19 of `@octokit/openapi`.
  * Both run in the same run, each in its own process, timed and with its peak memory: Trident as a
  * user runs it (the package's `trident` command as built by `npm run build`, `dist/tools/trident.js`,
- * with the Node options of its `#!` line: `trident breaking OLD NEW --format json`), then once more
- * in one process to split
- * its time into phases. The REST-breaking findings of the two are matched (oasdiff ERR against
- * Trident's REST/JSON verdict).
+ * with the Node options of its `#!` line: `trident breaking OLD NEW --format json`), then oasdiff,
+ * in turn, for a number of rounds (3 by default, `--rounds N`); the medians are compared, since a
+ * shared machine's speed drifts from one minute to the next. Trident runs once more in one process
+ * to split its time into phases. The REST-breaking findings of the two are matched (oasdiff ERR
+ * against Trident's REST/JSON verdict).
  *
- *   npm run bench:breaking
+ *   npm run bench:breaking [-- --rounds N]
  *
  * The package is installed on demand into .cache/octokit, outside the dependency tree.
  */
@@ -129,6 +130,42 @@ async function oasdiffBinary(): Promise<string> {
   return resolveBinary();
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** The rounds of one tool summed up: medians, and the range of the wall times. */
+interface Summary {
+  seconds: number;
+  low: number;
+  high: number;
+  peakMb?: number;
+  highestPeakMb?: number;
+  cpuSeconds?: number;
+  stdout: string;
+}
+
+function summary(rounds: readonly Measured[]): Summary {
+  const seconds = rounds.map((round) => round.seconds);
+  const peaks = rounds.flatMap((round) => (round.peakMb !== undefined ? [round.peakMb] : []));
+  const cpu = rounds.flatMap((round) => (round.cpuSeconds !== undefined ? [round.cpuSeconds] : []));
+  return {
+    seconds: median(seconds),
+    low: Math.min(...seconds),
+    high: Math.max(...seconds),
+    ...(peaks.length > 0 ? { peakMb: Math.round(median(peaks)), highestPeakMb: Math.max(...peaks) } : {}),
+    ...(cpu.length > 0 ? { cpuSeconds: median(cpu) } : {}),
+    stdout: rounds.at(-1)?.stdout ?? '',
+  };
+}
+
+const roundsOption = process.argv.indexOf('--rounds');
+const rounds = roundsOption === -1 ? 3 : Number(process.argv[roundsOption + 1]);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of rounds, at least 1, not '${process.argv[roundsOption + 1] ?? ''}'`);
+
 async function main(): Promise<void> {
   ensureDescriptions();
   // The package is built from the working tree, so that what is timed is this tree's code.
@@ -146,27 +183,36 @@ async function main(): Promise<void> {
       const report = join(scratch, `report-${from}-${to}.json`);
       // What is timed is the command a user runs; the phases come from a second, untimed run in
       // one process.
-      const trident = measure(process.execPath, [...cliNodeOptions(), builtCli, 'breaking', base, revision, '--format', 'json', '--output', report]);
+      const tridentRounds: Measured[] = [];
+      const referenceRounds: Measured[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        tridentRounds.push(measure(process.execPath, [...cliNodeOptions(), builtCli, 'breaking', base, revision, '--format', 'json', '--output', report]));
+        referenceRounds.push(measure(oasdiff, ['breaking', base, revision, '--format', 'json']));
+      }
       measure(process.execPath, [import.meta.filename, '--run-trident', base, revision, out]);
       const run = JSON.parse(readFileSync(out, 'utf8')) as TridentRun;
       if (!run.blocked) run.findings = findingsOf(report);
-      const reference = measure(oasdiff, ['breaking', base, revision, '--format', 'json']);
-      printPair(`${from} -> ${to}`, trident, run, reference);
+      printPair(`${from} -> ${to}`, tridentRounds, run, referenceRounds);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function printPair(pair: string, trident: Measured, run: TridentRun, reference: Measured): void {
-  const memory = (measured: Measured): string =>
-    measured.peakMb !== undefined ? `, cpu ${measured.cpuSeconds?.toFixed(2) ?? '?'} s, peak ${measured.peakMb} MB` : '';
+function printPair(pair: string, tridentRounds: readonly Measured[], run: TridentRun, referenceRounds: readonly Measured[]): void {
+  const trident = summary(tridentRounds);
+  const reference = summary(referenceRounds);
+  const range = (summed: Summary): string => (tridentRounds.length > 1 ? ` (${summed.low.toFixed(2)} to ${summed.high.toFixed(2)})` : '');
+  const memory = (summed: Summary): string =>
+    summed.peakMb !== undefined ? `, cpu ${summed.cpuSeconds?.toFixed(2) ?? '?'} s, peak ${summed.peakMb} MB${summed.highestPeakMb !== summed.peakMb ? ` (at most ${summed.highestPeakMb} MB)` : ''}` : '';
   const phases = Object.entries(run.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)} s`).join(', ');
-  console.log(`ghes ${pair}`);
-  console.log(`  trident: ${trident.seconds.toFixed(2)} s${memory(trident)} (\`trident breaking OLD NEW --format json\`; in one process: ${phases})`);
-  console.log(`  oasdiff: ${reference.seconds.toFixed(2)} s${memory(reference)}`);
+  const medians = tridentRounds.length > 1 ? `, medians of ${tridentRounds.length} rounds` : '';
+  console.log(`ghes ${pair}${medians}`);
+  console.log(`  trident: ${trident.seconds.toFixed(2)} s${range(trident)}${memory(trident)} (\`trident breaking OLD NEW --format json\`; in one process: ${phases})`);
+  console.log(`  oasdiff: ${reference.seconds.toFixed(2)} s${range(reference)}${memory(reference)}`);
   const cpu = trident.cpuSeconds !== undefined && reference.cpuSeconds !== undefined ? `, ${(reference.cpuSeconds / trident.cpuSeconds).toFixed(2)}x by CPU time` : '';
-  console.log(`  trident is ${(reference.seconds / trident.seconds).toFixed(2)}x the speed of oasdiff by wall time${cpu}`);
+  const each = tridentRounds.length > 1 ? ` (round by round: ${tridentRounds.map((round, index) => `${((referenceRounds[index]?.seconds ?? 0) / round.seconds).toFixed(2)}x`).join(', ')})` : '';
+  console.log(`  trident is ${(reference.seconds / trident.seconds).toFixed(2)}x the speed of oasdiff by wall time${each}${cpu}`);
   if (run.blocked) {
     console.log(`  trident could not compile ${basename(run.blocked.file)}: ${Object.entries(run.blocked.codes).map(([code, count]) => `${count} ${code}`).join(', ')}`);
     for (const line of run.blocked.first) console.log(`    ${line}`);
