@@ -3,12 +3,13 @@
  * compiler as soon as it starts, then answers each check on the port it was given, and wakes the
  * waiting thread through the shared signal.
  */
-import { createRequire } from 'node:module';
+import module, { createRequire } from 'node:module';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type * as TypeScript from 'typescript';
 import { probeFailures, type ProbeReply, type ProbeRequest } from './check.ts';
 
-const { replies, signal } = workerData as { replies: MessagePort; signal: Int32Array };
+const { replies, signal, compileCache } = workerData as { replies: MessagePort; signal: Int32Array; compileCache?: string };
+if (compileCache !== undefined) module.enableCompileCache?.(compileCache);
 // Running: the waiting thread now waits for the answer, however long the compiler takes to load.
 Atomics.store(signal, 1, 1);
 Atomics.notify(signal, 1);
