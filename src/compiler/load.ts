@@ -19,7 +19,8 @@ export interface LoadedContract {
   locateAll: (pointers: Iterable<string>) => Map<string, Location>;
   /**
    * Every `$ref` of the bundled document, each once (all local, `#/...`, once bundled): the
-   * places a schema may be reached from other than where it is.
+   * places a schema may be reached from other than where it is. A JSON document's list may also
+   * hold a `$ref` written in an example, which is data.
    */
   refs: ReadonlySet<string>;
 }

@@ -171,7 +171,8 @@ function readParameters(
   deref: (value: unknown) => unknown,
 ): Parameter[] {
   const byKey = new Map<string, Parameter>();
-  const collect = (list: unknown, listPointer: string): void => {
+  // A path item's parameters are read for each of its operations, at the same pointers.
+  const collect = (list: unknown, listPointer: string, shared: boolean): void => {
     if (!Array.isArray(list)) return;
     list.forEach((entry, index) => {
       const parameter = deref(entry);
@@ -181,7 +182,8 @@ function readParameters(
       const parameterPointer = appendPointer(listPointer, index);
       const content = isSchema(parameter.content) ? Object.values(parameter.content)[0] : undefined;
       const schema = parameter.schema ?? (isSchema(content) ? content.schema : undefined);
-      const typed = schemas.typeOf(schema, appendPointer(parameterPointer, 'schema'), rpcName + pascalCase(parameter.name));
+      const convert = shared ? schemas.sharedTypeOf.bind(schemas) : schemas.typeOf.bind(schemas);
+      const typed = convert(schema, appendPointer(parameterPointer, 'schema'), rpcName + pascalCase(parameter.name));
       byKey.set(`${location}:${parameter.name.toLowerCase()}`, {
         name: parameter.name,
         in: location,
@@ -193,8 +195,8 @@ function readParameters(
       });
     });
   };
-  collect(pathItem.parameters, appendPointer(pathPointer, 'parameters'));
-  collect(operation.parameters, appendPointer(pointer, 'parameters'));
+  collect(pathItem.parameters, appendPointer(pathPointer, 'parameters'), true);
+  collect(operation.parameters, appendPointer(pointer, 'parameters'), false);
   return [...byKey.values()];
 }
 

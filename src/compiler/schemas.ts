@@ -26,9 +26,10 @@ export interface ConverterOptions {
   /** The names earlier runs chose where derived ones clashed (from the lock), and this run's. */
   book?: NameBook;
   /**
-   * Every `$ref` of the document (see LoadedContract.refs). Only a schema a reference leads into
-   * other than a component's own (`#/components/schemas/Pet/properties/owner`), or one inside it,
-   * can be reached twice at one place; without the list every schema is remembered.
+   * Every `$ref` of the document (see LoadedContract.refs). Apart from what sharedTypeOf converts,
+   * only a schema a reference leads into other than a component's own
+   * (`#/components/schemas/Pet/properties/owner`), or one inside it, can be reached twice at one
+   * place; without the list every schema is remembered.
    */
   refs?: ReadonlySet<string>;
 }
@@ -80,8 +81,11 @@ export class SchemaConverter {
   private readonly converted = new Map<string, Typed>();
   /** The schemas references lead into, other than components (see ConverterOptions.refs); undefined: every schema may be. */
   private readonly refTargets: ReadonlySet<object> | undefined;
-  /** How many such schemas are being converted, one inside the other: inside one, each schema is remembered. */
-  private insideTarget = 0;
+  /**
+   * How many schemas that may be reached again at their pointer (see refTargets, sharedTypeOf) are
+   * being converted, one inside the other: inside one, each schema is remembered.
+   */
+  private remembering = 0;
   /** The component schema each `$ref` names, or null when it names something else. */
   private readonly componentOfRef = new Map<string, string | null>();
   private depth = 0;
@@ -127,7 +131,7 @@ export class SchemaConverter {
     // is reached from everywhere that uses it); converting it again would multiply the types.
     // Elsewhere a schema is met once, and is not looked up by its (long) pointer.
     const target = this.refTargets !== undefined && schema !== null && typeof schema === 'object' && this.refTargets.has(schema);
-    const remembered = this.refTargets === undefined || this.insideTarget > 0 || target;
+    const remembered = this.refTargets === undefined || this.remembering > 0 || target;
     const converted = remembered ? this.converted.get(pointer) : undefined;
     if (converted) return converted;
     if (this.depth >= maxDepth) {
@@ -135,14 +139,28 @@ export class SchemaConverter {
       return { type: json('any'), nullable: true };
     }
     this.depth += 1;
-    if (target) this.insideTarget += 1;
+    if (target) this.remembering += 1;
     try {
       const typed = this.convert(schema, pointer, hint);
       if (remembered) this.converted.set(pointer, typed);
       return typed;
     } finally {
       this.depth -= 1;
-      if (target) this.insideTarget -= 1;
+      if (target) this.remembering -= 1;
+    }
+  }
+
+  /**
+   * typeOf for a schema converted from several places at one pointer (a parameter of a path item,
+   * once for each of its operations): it, and everything in it, is remembered by its pointer, so
+   * the first conversion is the one all of them get.
+   */
+  sharedTypeOf(schema: unknown, pointer: string, hint: string): Typed {
+    this.remembering += 1;
+    try {
+      return this.typeOf(schema, pointer, hint);
+    } finally {
+      this.remembering -= 1;
     }
   }
 

@@ -68,4 +68,31 @@ describe('references of a JSON document', () => {
       expect(operation?.result).toMatchObject({ type: { kind: 'named', name: 'ThingSize' } });
     }
   });
+
+  it("gives a path's parameter one type, however many operations read it", async () => {
+    const pets = [
+      'openapi: 3.0.3',
+      'info: { title: Pets, version: 1.0.0 }',
+      'paths:',
+      '  /pets:',
+      '    parameters:',
+      '      - { name: status, in: query, schema: { type: string, enum: [open, closed] } }',
+      '      - { name: tag, in: query, schema: { oneOf: [{ type: string }, { type: integer }] } }',
+      '    get:',
+      '      operationId: listPets',
+      "      responses: { '200': { description: ok, content: { application/json: { schema: { type: string } } } } }",
+      '    post:',
+      '      operationId: createPet',
+      "      responses: { '200': { description: ok, content: { application/json: { schema: { type: string } } } } }",
+      '',
+    ].join('\n');
+    const yaml = await compile({ 'openapi.yaml': pets }, 'openapi.yaml');
+    const json = await compile({ 'openapi.json': JSON.stringify((await import('yaml')).parse(pets)) });
+    for (const result of [yaml, json]) {
+      expect(result.api?.types.map((type) => type.name)).toEqual(['ListPetsStatus']);
+      expect(result.api?.operations.map((operation) => operation.parameters[0]?.type)).toEqual([{ kind: 'named', name: 'ListPetsStatus' }, { kind: 'named', name: 'ListPetsStatus' }]);
+      // The oneOf has no clean mapping: said once, for the one place it is.
+      expect(result.diagnostics.filter((entry) => entry.code === 'no-clean-mapping')).toHaveLength(1);
+    }
+  });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EnumType, NamedType, ObjectType, TypeRef, UnionType } from '../../src/compiler/ir.ts';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as TypeScript from 'typescript';
-import { checkProbes, probeFailures, startProbeThread } from '../../src/breaking/typescript/check.ts';
+import { checkProbes, probeFailures, probeThreadRunning, startProbeThread } from '../../src/breaking/typescript/check.ts';
 import { ProbeWriter, type Member } from '../../src/breaking/typescript/probes.ts';
 
 const documented = { deprecated: false, pointer: '' };
@@ -124,10 +128,33 @@ describe('the checker thread (started by the gate, so the compiler loads while c
     ];
     const here = probeFailures(ts, probes.prelude(), codes);
     expect([...here.keys()]).toEqual([0, 2]);
+    expect(probeThreadRunning()).toBe(false);
     startProbeThread();
+    expect(probeThreadRunning()).toBe(true);
     expect(checkProbes(probes.prelude(), codes)).toEqual(here);
-    // A second check on the same thread.
+    // A second check on the same thread, and one that cannot run.
     expect(checkProbes(probes.prelude(), codes.slice(1))).toEqual(new Map([[1, here.get(2)]]));
     expect(() => checkProbes('type Broken = ;', codes)).toThrow(/declarations do not compile/);
+    // The thread answered every time: one that gives no answer is let go, and the check runs here.
+    expect(probeThreadRunning()).toBe(true);
+  });
+
+  it('checks in this thread where no thread may be started (Node\'s permission model without --allow-worker)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'trident-probes-'));
+    try {
+      const script = join(folder, 'check.mts');
+      const module = new URL('../../src/breaking/typescript/check.ts', import.meta.url).pathname;
+      writeFileSync(script, [
+        `import { checkProbes, probeThreadRunning, startProbeThread } from ${JSON.stringify(module)};`,
+        'startProbeThread();',
+        "const failures = checkProbes('interface A { x: string }', ['const a: A = { x: 1 };', 'const b: A = { x: \"y\" };']);",
+        'console.log(JSON.stringify({ thread: probeThreadRunning(), failures: [...failures.keys()] }));',
+      ].join('\n'));
+      const child = spawnSync(process.execPath, ['--permission', '--allow-fs-read=*', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(child.stderr).not.toMatch(/Error/);
+      expect(JSON.parse(child.stdout)).toEqual({ thread: false, failures: [0] });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

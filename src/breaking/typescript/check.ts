@@ -111,18 +111,26 @@ function upperBound(sorted: readonly number[], value: number): number {
   return low;
 }
 
-/** A check asked of the checker thread. */
+/** A check asked of the checker thread; `id` numbers the checks, so that an answer is known for its own. */
 export interface ProbeRequest {
+  id: number;
   prelude: string;
   probes: readonly string[];
 }
 
 /** Its answer: the failures by probe index, or why the check could not run. */
-export type ProbeReply = { failures: Array<[number, string]> } | { error: string };
+export type ProbeReply = { id: number; failures: Array<[number, string]> } | { id: number; error: string };
+
+/**
+ * The shared signal between the threads: [0] the id of the last answer posted, [1] 1 once the
+ * thread runs. -1 in either says the thread has stopped.
+ */
+export const answered = 0;
+export const running = 1;
 
 /**
  * How long a check waits for the thread to start, then for its answer, before it runs here
- * instead: a thread that could not start, or died, never answers.
+ * instead: a thread that could not start, or died without a word, never answers.
  */
 const startPatience = 10_000;
 const answerPatience = 60_000;
@@ -133,17 +141,28 @@ let probeThread: ProbeThread | undefined;
  * Starts loading the TypeScript compiler on a thread of its own, on the other core, while this one
  * compiles the contracts; the diff's check (checkProbes) then runs there. Loading takes as long as
  * compiling a large contract, and only a few strings cross between the threads. An idle thread
- * never keeps the process alive.
+ * never keeps the process alive. Where no thread can be started (Node's permission model without
+ * --allow-worker), the check runs in this thread, as without one.
  */
 export function startProbeThread(): void {
-  probeThread ??= new ProbeThread();
+  if (probeThread) return;
+  try {
+    probeThread = new ProbeThread();
+  } catch {
+    probeThread = undefined;
+  }
+}
+
+/** Whether a checker thread is there to take the next check (none was started, or it failed). */
+export function probeThreadRunning(): boolean {
+  return probeThread !== undefined;
 }
 
 class ProbeThread {
   private readonly worker: Worker;
   private readonly replies: MessagePort;
-  /** Set by the thread: [0] to 1 when a reply is on `replies`, [1] to 1 once it runs. This thread waits on them. */
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  private next = 0;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -162,11 +181,7 @@ class ProbeThread {
 
   /** The check, run by the thread; undefined when the thread gave no answer (the caller checks here). */
   check(prelude: string, probes: readonly string[]): Map<number, string> | undefined {
-    const started = Atomics.wait(this.signal, 1, 0, startPatience) !== 'timed-out';
-    Atomics.store(this.signal, 0, 0);
-    if (started) this.worker.postMessage({ prelude, probes } satisfies ProbeRequest);
-    const answered = started && Atomics.wait(this.signal, 0, 0, answerPatience) !== 'timed-out';
-    const reply = answered ? (receiveMessageOnPort(this.replies)?.message as ProbeReply | undefined) : undefined;
+    const reply = this.ask({ id: (this.next += 1), prelude, probes });
     if (reply === undefined) {
       void this.worker.terminate();
       probeThread = undefined;
@@ -174,5 +189,29 @@ class ProbeThread {
     }
     if ('error' in reply) throw new Error(reply.error);
     return new Map(reply.failures);
+  }
+
+  private ask(request: ProbeRequest): ProbeReply | undefined {
+    if (!this.await(running, (value) => value !== 0, startPatience) || Atomics.load(this.signal, running) !== 1) return undefined;
+    this.worker.postMessage(request);
+    // A thread that stopped may have answered first: what is on the port is read either way.
+    if (!this.await(answered, (value) => value === request.id || value === -1, answerPatience)) return undefined;
+    // Answers come in order, one for each check: an earlier one left unread is passed over.
+    for (let message = receiveMessageOnPort(this.replies); message !== undefined; message = receiveMessageOnPort(this.replies)) {
+      const reply = message.message as ProbeReply;
+      if (reply.id === request.id) return reply;
+    }
+    return undefined;
+  }
+
+  // Waits until the signal at `index` satisfies `done`, or the time is up; whether it did.
+  private await(index: number, done: (value: number) => boolean, patience: number): boolean {
+    const deadline = performance.now() + patience;
+    for (let value = Atomics.load(this.signal, index); !done(value); value = Atomics.load(this.signal, index)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.signal, index, value, left);
+    }
+    return true;
   }
 }

@@ -6,20 +6,30 @@
 import module, { createRequire } from 'node:module';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type * as TypeScript from 'typescript';
-import { probeFailures, type ProbeReply, type ProbeRequest } from './check.ts';
+import { answered, probeFailures, running, type ProbeReply, type ProbeRequest } from './check.ts';
 
 const { replies, signal, compileCache } = workerData as { replies: MessagePort; signal: Int32Array; compileCache?: string };
-if (compileCache !== undefined) module.enableCompileCache?.(compileCache);
-// Running: the waiting thread now waits for the answer, however long the compiler takes to load.
-Atomics.store(signal, 1, 1);
-Atomics.notify(signal, 1);
+
+// However the thread stops, the waiting thread is told at once rather than when its patience ends.
+const stopped = (): void => {
+  Atomics.store(signal, running, -1);
+  Atomics.store(signal, answered, -1);
+  Atomics.notify(signal, running);
+  Atomics.notify(signal, answered);
+};
+process.on('exit', stopped);
 
 let compiler: typeof TypeScript | Error;
 try {
+  if (compileCache !== undefined) module.enableCompileCache?.(compileCache);
   compiler = createRequire(import.meta.url)('typescript') as typeof TypeScript;
 } catch (error) {
   compiler = error instanceof Error ? error : new Error(String(error));
 }
+
+// Running: the waiting thread now waits for the answer, however long the compiler took to load.
+Atomics.store(signal, running, 1);
+Atomics.notify(signal, running);
 
 // A first, small check while nothing waits: the compiler's own code is compiled by V8 on its first
 // run, which the gate's check then does not wait for.
@@ -35,11 +45,11 @@ parentPort?.on('message', (request: ProbeRequest) => {
   let reply: ProbeReply;
   try {
     if (compiler instanceof Error) throw compiler;
-    reply = { failures: [...probeFailures(compiler, request.prelude, request.probes)] };
+    reply = { id: request.id, failures: [...probeFailures(compiler, request.prelude, request.probes)] };
   } catch (error) {
-    reply = { error: error instanceof Error ? error.message : String(error) };
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
   }
   replies.postMessage(reply);
-  Atomics.store(signal, 0, 1);
-  Atomics.notify(signal, 0);
+  Atomics.store(signal, answered, request.id);
+  Atomics.notify(signal, answered);
 });
