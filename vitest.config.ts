@@ -1,4 +1,5 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Inside this repository `trident/...` resolves to the TypeScript sources (the `trident-source`
@@ -16,6 +17,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Vitest's default (one file per core but one) runs the files one after the other on two cores;
+    // most of them wait on the servers and child processes they start, so two run at once there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Type-level tests (`*.test-d.ts`) are checked by tsc within the same run.
     typecheck: {
       enabled: true,
