@@ -7,6 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
+import { autoValidationLimit } from '../src/compiler/build-ir.ts';
+import { hasErrors } from '../src/compiler/diagnostics.ts';
+import { loadContract, type LoadedContract, type ReadText } from '../src/compiler/load.ts';
+import { focusOnChanges } from '../src/breaking/focus.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
 import { diffLinesOf } from '../src/breaking/diff-lines.ts';
@@ -52,6 +56,11 @@ export interface DocumentsOptions extends Omit<BreakingOptions, 'root' | 'base' 
   /** The document before the change and after it: YAML or JSON, OpenAPI 3.0 or 3.1. */
   before: string;
   after: string;
+  /**
+   * Compile only what changed between the documents (and what it refers to): by default when both
+   * are larger than `autoValidationLimit`; `true` always, `false` never.
+   */
+  focus?: boolean;
 }
 
 /** Runs the gate; the exit code is 0 (passed), 1 (a change or a policy violation blocks) or 2 (could not judge). */
@@ -132,11 +141,16 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
   };
   // The API is named by its title, not by file names such as old.yaml and new.yaml.
   const named = (document: Record<string, unknown> | undefined) => foreignIdentity('openapi.yaml', document);
-  const before = await readSide(options.before, read, named, 'base', compile);
+  const focus = options.crosscheck ? undefined : focusedDocuments(options, read, (document) => read(foreignLockPath(outDir, named(document))) !== undefined);
+  const before = await readSide(options.before, read, named, 'base', { ...compile, ...(focus ? { loaded: focus.before } : {}) });
   // Without the first document's identity (it did not compile) the second names itself.
   const identity = isBroken(before) ? named : before.identity;
   // The second is numbered by the first one's lock, handed over as it is.
-  const after = await readSide(options.after, read, identity, 'revision', isBroken(before) ? compile : { ...compile, lock: before.lock });
+  const after = await readSide(options.after, read, identity, 'revision', {
+    ...compile,
+    ...(isBroken(before) ? {} : { lock: before.lock }),
+    ...(focus ? { loaded: focus.after } : {}),
+  });
   const key = (side: typeof before): string => (isBroken(side) ? 'document' : `${side.identity.name}/v${side.identity.version}`);
   const baseTree: ContractTree = { label: options.before, contracts: new Map([[key(before), before]]), changelogs: new Map() };
   const revisionTree: ContractTree = { label: options.after, contracts: new Map([[isBroken(before) ? 'document' : key(before), after]]), changelogs: new Map() };
@@ -148,6 +162,36 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
   if (options.crosscheck) await attachCrosschecks(report, baseTree, revisionTree, ['FILE', 'WIRE_JSON']);
   return finish(report, baseTree, revisionTree, options, cwd, log);
 }
+
+/**
+ * Both documents loaded (undefined when either does not: `compileContract` then reports it), and
+ * cut down to what changed between them (see focusOnChanges) when they are large: above the size `generate` validates in full (`autoValidationLimit`), or always with
+ * `focus: true`. Whole documents are compiled when either is small, when a lock
+ * committed for the first one names every field of the whole, or when the cross-checks, which
+ * run on the generated files, are asked for.
+ */
+function focusedDocuments(
+  options: Pick<DocumentsOptions, 'before' | 'after' | 'focus'>,
+  read: ReadText,
+  hasLock: (document: Record<string, unknown>) => boolean,
+): { before: Loaded; after: Loaded } | undefined {
+  if (options.focus === false) return undefined;
+  const before = loadContract(options.before, read);
+  const after = loadContract(options.after, read);
+  const whole = { before, after };
+  if (!before.contract || !after.contract || hasErrors(before.diagnostics) || hasErrors(after.diagnostics)) return undefined;
+  const size = (loaded: LoadedContract): number => loaded.files.get(loaded.path)?.text.length ?? 0;
+  if (options.focus !== true && Math.min(size(before.contract), size(after.contract)) <= autoValidationLimit) return whole as { before: Loaded; after: Loaded };
+  if (hasLock(before.contract.document)) return whole as { before: Loaded; after: Loaded };
+  const focus = focusOnChanges(before.contract.document, after.contract.document);
+  if (focus === undefined) return whole as { before: Loaded; after: Loaded };
+  return {
+    before: { contract: { ...before.contract, document: focus.before }, diagnostics: before.diagnostics },
+    after: { contract: { ...after.contract, document: focus.after }, diagnostics: after.diagnostics },
+  };
+}
+
+type Loaded = NonNullable<CompileOptions['loaded']>;
 
 // Writes the report where it was asked for and turns the outcome into the exit code.
 function finish(report: GateReport, base: ContractTree, revision: ContractTree, options: Pick<BreakingOptions, 'format' | 'output' | 'verbose'>, root: string, log: (text: string) => void): { exitCode: number; report: GateReport } {

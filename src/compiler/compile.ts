@@ -86,6 +86,11 @@ export interface CompileOptions extends BuildOptions {
    * documents is numbered by the first one's lock); it is only read.
    */
   lock?: NumberLock;
+  /**
+   * The contract as the caller loaded it (with the same `readText`), compiled instead of loading
+   * it again; the caller may have changed its document, e.g. left out parts it need not compile.
+   */
+  loaded?: { contract: LoadedContract; diagnostics: Diagnostic[] };
 }
 
 const contractPaths = new Map<string, RegExp>();
@@ -165,7 +170,8 @@ async function compileInto(
   identify: (document: Record<string, unknown> | undefined) => ApiIdentity,
   options: CompileOptions,
 ): Promise<void> {
-  const loaded = loadContract(path, readText);
+  const loaded = options.loaded ?? loadContract(path, readText);
+  if (options.loaded) for (const file of options.loaded.contract.files.values()) result.sources.set(file.path, file.text);
   result.diagnostics.push(...loaded.diagnostics);
   if (!loaded.contract || hasErrors(result.diagnostics)) return;
   result.locate = loaded.contract.locate;

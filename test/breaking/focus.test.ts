@@ -1,0 +1,112 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { focusOnChanges } from '../../src/breaking/focus.ts';
+import { breakingDocuments } from '../../tools/breaking.ts';
+
+/**
+ * `trident breaking OLD NEW` compiles only what changed between two large documents (and what it
+ * refers to). Cutting the documents must change nothing the gate reports: every pair of the
+ * corpus and of the rule fixtures is gated with the cut made and without it, and the two JSON
+ * reports are equal to the byte.
+ */
+
+const testRoot = join(import.meta.dirname, '..');
+const pairs = ['corpus-breaking', 'fixtures-breaking'].flatMap((folder) =>
+  readdirSync(join(testRoot, folder), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `${folder}/${entry.name}`)
+    .sort(),
+);
+
+async function report(pair: string, focus: boolean): Promise<{ exitCode: number; text: string }> {
+  let text = '';
+  const { exitCode } = await breakingDocuments({
+    cwd: testRoot,
+    before: `${pair}/base.yaml`,
+    after: `${pair}/revision.yaml`,
+    format: 'json',
+    verbose: true,
+    today: '2026-06-01',
+    focus,
+    log: (chunk) => (text += chunk),
+  });
+  return { exitCode, text };
+}
+
+describe('the gate on the changed parts only', () => {
+  it(`reports what it reports on the whole documents, for all ${pairs.length} pairs of the corpus and the rule fixtures`, async () => {
+    expect(pairs.length).toBeGreaterThan(150);
+    const differing: string[] = [];
+    let findings = 0;
+    for (const pair of pairs) {
+      const whole = await report(pair, false);
+      const focused = await report(pair, true);
+      if (focused.exitCode !== whole.exitCode || focused.text !== whole.text) differing.push(pair);
+      // A pair that cannot be judged (a document that does not compile) says so in a line of text.
+      if (whole.text.startsWith('{')) findings += (JSON.parse(whole.text) as { versions: Array<{ findings: unknown[] }> }).versions.reduce((sum, version) => sum + version.findings.length, 0);
+    }
+    expect(differing).toEqual([]);
+    // The pairs are real changes: most of them report something.
+    expect(findings).toBeGreaterThan(pairs.length);
+  }, 600_000);
+});
+
+type Schema = Record<string, unknown> & { properties: Record<string, unknown> };
+interface Document extends Record<string, unknown> {
+  info: unknown;
+  paths: Record<string, { get: Record<string, unknown> }>;
+  components: { schemas: Record<string, Schema> };
+}
+const pet = (properties: Record<string, unknown>, description = 'A pet.'): Schema => ({ type: 'object', description, properties });
+const document = (schemas: Record<string, unknown>, paths: Record<string, unknown>): Document =>
+  ({ openapi: '3.1.0', info: { title: 'Shop', version: '1' }, paths, components: { schemas } }) as Document;
+const read = (operationId: string, schema: string, description = 'Reads.') => ({
+  get: { operationId, description, responses: { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } } } },
+});
+const keys = (value: unknown, ...path: string[]): string[] => Object.keys(path.reduce((node, key) => (node as Record<string, unknown>)[key], value) as object);
+
+describe('focusOnChanges', () => {
+  const schemas = { Pet: pet({ name: { type: 'string' }, description: { type: 'string' } }), Owner: pet({ name: { type: 'string' } }), Toy: pet({ size: { type: 'integer' } }) };
+  const paths = { '/pets': read('listPets', 'Pet'), '/owners': read('listOwners', 'Owner'), '/toys': read('listToys', 'Toy') };
+
+  it('leaves out on both sides what differs only in prose, and keeps what refers to a change and what that refers to', () => {
+    const after = structuredClone(document(schemas, paths));
+    after.paths['/owners']!.get.description = 'Lists the owners, now documented.';
+    after.components.schemas.Toy!.description = 'A toy.';
+    after.components.schemas.Pet!.properties.tag = { type: 'string' };
+    const focus = focusOnChanges(document(schemas, paths), after)!;
+    expect(keys(focus.before, 'paths')).toEqual(['/pets']);
+    expect(keys(focus.after, 'paths')).toEqual(['/pets']);
+    expect(keys(focus.after, 'components', 'schemas')).toEqual(['Pet']);
+    expect(focus.kept).toEqual({ before: 2, after: 2, of: { before: 6, after: 6 } });
+    // The rest of the document is kept as it is.
+    expect(focus.after.info).toBe(after.info);
+  });
+
+  it('counts a property called `description`, a reordered property, an example and an added or removed part as changes', () => {
+    const base = document(schemas, paths);
+    const variants: Array<[string, (copy: Document) => void]> = [
+      ['the property description', (copy) => (copy.components.schemas.Toy!.properties.description = { type: 'string' })],
+      ['reordered properties', (copy) => (copy.components.schemas.Pet!.properties = { description: { type: 'string' }, name: { type: 'string' } })],
+      ['an example', (copy) => (copy.components.schemas.Toy!.example = { size: 1, description: 'big' })],
+      ['a removed path', (copy) => delete copy.paths['/toys']],
+    ];
+    for (const [what, change] of variants) {
+      const after = structuredClone(base);
+      change(after);
+      const focus = focusOnChanges(base, after)!;
+      expect(keys(focus.before, 'paths').length + keys(focus.after, 'paths').length, what).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps the targets of a discriminator mapping, and compiles whole documents when a reference leaves the parts', () => {
+    const union = { oneOf: [{ $ref: '#/components/schemas/Pet' }], discriminator: { propertyName: 'kind', mapping: { toy: '#/components/schemas/Toy' } } };
+    const base = document({ ...schemas, Thing: union }, { ...paths, '/things': read('listThings', 'Thing') });
+    const after = structuredClone(base);
+    after.paths['/things']!.get.deprecated = true;
+    expect(keys(focusOnChanges(base, after)!.after, 'components', 'schemas')).toEqual(['Pet', 'Toy', 'Thing']);
+    const outside = document(schemas, { ...paths, '/info': { $ref: '#/info' } });
+    expect(focusOnChanges(outside, structuredClone(outside))).toBeUndefined();
+  });
+});
