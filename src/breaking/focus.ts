@@ -1,3 +1,4 @@
+import { operationMethods } from '../compiler/operations.ts';
 import { fragmentToPointer, parsePointer } from '../compiler/pointer.ts';
 
 /**
@@ -126,11 +127,35 @@ function partOfRef(ref: string): PartKey | undefined {
   return undefined;
 }
 
-/** The document without its parts and `info`. */
+/** Whether every operation of the paths and webhooks has an operationId that no other one has. */
+function ownOperationIds(document: Node): boolean {
+  const ids = new Set<string>();
+  for (const map of partMaps) {
+    const items = document[map];
+    if (!isNode(items)) continue;
+    for (const item of Object.values(items)) {
+      if (!isNode(item)) continue;
+      for (const method of operationMethods) {
+        const operation = item[method];
+        if (operation === undefined) continue;
+        const id = isNode(operation) ? operation.operationId : undefined;
+        if (typeof id !== 'string' || id === '' || ids.has(id)) return false;
+        ids.add(id);
+      }
+    }
+  }
+  return true;
+}
+
+/** The document without its parts and `info` (but for `info.x-sunset`, which every operation inherits). */
 function remainder(document: Node): Node {
   const rest: Node = {};
   for (const [key, value] of Object.entries(document)) {
-    if (key === 'info' || (partMaps as readonly string[]).includes(key)) continue;
+    if ((partMaps as readonly string[]).includes(key)) continue;
+    if (key === 'info') {
+      if (isNode(value) && value['x-sunset'] !== undefined) rest['x-sunset'] = value['x-sunset'];
+      continue;
+    }
     if (key !== 'components' || !isNode(value)) {
       rest[key] = value;
       continue;
@@ -170,13 +195,16 @@ export function focusOnChanges(before: Node, after: Node): Focus | undefined {
     if (components !== undefined && !isNode(components)) return undefined;
     if (isNode(components)) for (const section of componentSections) if (components[section] !== undefined && !isNode(components[section])) return undefined;
   }
-  // What is not a part (the version of OpenAPI, `security`, the security schemes) may change how
-  // every operation compiles: it must be the same on both sides. `info` concerns the version as a
-  // whole, which the gate compares as such.
+  // What is not a part (the version of OpenAPI, `security`, the security schemes, the sunset of the
+  // version) may change how every operation compiles: it must be the same on both sides. The rest
+  // of `info` concerns the version as a whole, which the gate compares as such.
   const rootRefs: string[] = [];
   if (!sameBut(remainder(before), remainder(after), 'object', rootRefs)) return undefined;
   const roots = partsReferred(rootRefs);
   if (roots === undefined) return undefined;
+  // An operation without an operationId of its own is named after its method and path, each name
+  // unique among all of them: both documents are compiled whole then.
+  if (!ownOperationIds(before) || !ownOperationIds(after)) return undefined;
   const partsBefore = partsOf(before);
   const partsAfter = partsOf(after);
   // Changed: on one side only, or different but for prose. The references of a part equal on both

@@ -11,7 +11,8 @@ import { appendPointer } from './pointer.ts';
 import { resolveSchema } from './schema-shapes.ts';
 import { isSchema, type SchemaConverter } from './schemas.ts';
 
-const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** The keys of a path item that hold operations. */
+export const operationMethods: readonly string[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const parameterLocations = new Set<ParameterLocation>(['path', 'query', 'header', 'cookie']);
 const streamMediaTypes = new Set(['text/event-stream', 'application/x-ndjson', 'application/jsonl']);
 const operationKinds = new Set<OperationKind>(['query', 'mutation', 'subscription']);
@@ -52,7 +53,7 @@ export function convertOperations(
     if (!isSchema(pathItem)) continue;
     const pathPointer = appendPointer('/paths', path);
     for (const [method, operationValue] of Object.entries(pathItem)) {
-      if (!methods.includes(method) || !isSchema(operationValue)) continue;
+      if (!operationMethods.includes(method) || !isSchema(operationValue)) continue;
       entries.push({ path, method, pathItem, pathPointer, operation: operationValue, pointer: appendPointer(pathPointer, method) });
     }
   }

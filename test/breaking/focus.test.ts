@@ -109,4 +109,34 @@ describe('focusOnChanges', () => {
     const outside = document(schemas, { ...paths, '/info': { $ref: '#/info' } });
     expect(focusOnChanges(outside, structuredClone(outside))).toBeUndefined();
   });
+
+  it('compiles whole documents when what every operation inherits changes, or an operation has no operationId of its own', () => {
+    const base = document(schemas, paths);
+    const secured = { ...structuredClone(base), security: [{ bearer: [] }] };
+    expect(focusOnChanges(base, secured)).toBeUndefined();
+    const sunset = structuredClone(base);
+    sunset.info = { title: 'Shop', version: '1', 'x-sunset': '2027-01-01' };
+    expect(focusOnChanges(base, sunset)).toBeUndefined();
+    // Only the version's own description and number changed: nothing every operation inherits.
+    const described = structuredClone(base);
+    described.info = { title: 'Shop', version: '2', description: 'The shop.' };
+    expect(focusOnChanges(base, described)?.kept.after).toBe(0);
+    const unnamed = structuredClone(base);
+    delete unnamed.paths['/toys']!.get.operationId;
+    expect(focusOnChanges(unnamed, structuredClone(unnamed))).toBeUndefined();
+    const twice = structuredClone(base);
+    twice.paths['/toys']!.get.operationId = 'listPets';
+    expect(focusOnChanges(twice, structuredClone(twice))).toBeUndefined();
+  });
+
+  it('keeps a part on both sides when a change on either side refers to it', () => {
+    const base = document(schemas, paths);
+    const after = structuredClone(base);
+    delete after.paths['/toys'];
+    const focus = focusOnChanges(base, after)!;
+    // Toy is unchanged, but the removed path refers to it: left out of the revision alone, it would read as removed.
+    expect(keys(focus.before, 'components', 'schemas')).toEqual(['Toy']);
+    expect(keys(focus.after, 'components', 'schemas')).toEqual(['Toy']);
+    expect(keys(focus.after, 'paths')).toEqual([]);
+  });
 });
