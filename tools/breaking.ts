@@ -10,7 +10,7 @@ import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
 import { autoValidationLimit } from '../src/compiler/build-ir.ts';
 import { hasErrors } from '../src/compiler/diagnostics.ts';
 import { loadContract, type LoadedContract, type ReadText } from '../src/compiler/load.ts';
-import { focusOnChanges } from '../src/breaking/focus.ts';
+import { focusOnChanges } from '../src/breaking/focus/index.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
 import { diffLinesOf } from '../src/breaking/diff-lines.ts';
@@ -165,10 +165,10 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
 
 /**
  * Both documents loaded (undefined when either does not: `compileContract` then reports it), and
- * cut down to what changed between them (see focusOnChanges) when they are large: above the size `generate` validates in full (`autoValidationLimit`), or always with
- * `focus: true`. Whole documents are compiled when either is small, when a lock
- * committed for the first one names every field of the whole, or when the cross-checks, which
- * run on the generated files, are asked for.
+ * cut down to what changed between them (see focusOnChanges) when they are large: above the size
+ * `generate` validates in full (`autoValidationLimit`), or always with `focus: true`. Whole
+ * documents are compiled when either is small, when a lock committed for the first one names
+ * every field of the whole, or when the cross-checks, which run on the generated files, are asked for.
  */
 function focusedDocuments(
   options: Pick<DocumentsOptions, 'before' | 'after' | 'focus'>,
@@ -178,13 +178,13 @@ function focusedDocuments(
   if (options.focus === false) return undefined;
   const before = loadContract(options.before, read);
   const after = loadContract(options.after, read);
-  const whole = { before, after };
   if (!before.contract || !after.contract || hasErrors(before.diagnostics) || hasErrors(after.diagnostics)) return undefined;
+  const whole = { before: { contract: before.contract, diagnostics: before.diagnostics }, after: { contract: after.contract, diagnostics: after.diagnostics } };
   const size = (loaded: LoadedContract): number => loaded.files.get(loaded.path)?.text.length ?? 0;
-  if (options.focus !== true && Math.min(size(before.contract), size(after.contract)) <= autoValidationLimit) return whole as { before: Loaded; after: Loaded };
-  if (hasLock(before.contract.document)) return whole as { before: Loaded; after: Loaded };
+  const large = options.focus === true || Math.min(size(before.contract), size(after.contract)) > autoValidationLimit;
+  if (!large || hasLock(before.contract.document)) return whole;
   const focus = focusOnChanges(before.contract.document, after.contract.document);
-  if (focus === undefined) return whole as { before: Loaded; after: Loaded };
+  if (focus === undefined) return whole;
   return {
     before: { contract: { ...before.contract, document: focus.before }, diagnostics: before.diagnostics },
     after: { contract: { ...after.contract, document: focus.after }, diagnostics: after.diagnostics },

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { focusOnChanges } from '../../src/breaking/focus.ts';
+import { focusOnChanges } from '../../src/breaking/focus/index.ts';
 import { breakingDocuments } from '../../tools/breaking.ts';
 
 /**

@@ -1,0 +1,74 @@
+import { fragmentToPointer, parsePointer } from '../../compiler/pointer.ts';
+
+/**
+ * What a document is cut into for the gate's focus (see ./index.ts): its parts (path items,
+ * webhooks, components), each compared with its namesake on the other side, and the rest, which
+ * must be equal.
+ */
+
+export type Node = Record<string, unknown>;
+
+export const isNode = (value: unknown): value is Node => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+// The maps whose entries are the parts: path items by path, webhooks by name (`x-webhooks` is how
+// OpenAPI 3.0 documents write them), components by section and name. Security schemes are named,
+// not referred to by `$ref`: they stay whole.
+export const partMaps: readonly string[] = ['paths', 'webhooks', 'x-webhooks'];
+export const componentSections: readonly string[] = ['schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'links', 'callbacks', 'pathItems'];
+
+// Prose, where an OpenAPI or schema object has it: no rule reads it.
+export const prose = new Set(['description', 'summary', 'externalDocs']);
+// Maps whose keys are names chosen by the author: a property may be called `description`.
+export const namedMaps = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'securitySchemes', 'links', 'callbacks', 'pathItems', 'paths', 'content', 'encoding', 'variables', 'mapping', 'webhooks']);
+// Keywords whose values are data, compared whole.
+export const dataKeywords = new Set(['example', 'examples', 'default', 'const', 'enum', 'value']);
+
+/**
+ * How the keys and values of an object are read: an OpenAPI or schema object (prose skipped), a
+ * map of names to such objects, data compared whole, or a discriminator's mapping (tag to target).
+ */
+export type Mode = 'object' | 'named' | 'data' | 'mapping';
+
+/** The mode of the value of `key` in an object read in `mode`. */
+export function childMode(mode: Mode, key: string): Mode {
+  if (mode === 'data') return 'data';
+  if (mode !== 'object') return 'object';
+  return dataKeywords.has(key) ? 'data' : key === 'mapping' ? 'mapping' : namedMaps.has(key) ? 'named' : 'object';
+}
+
+/** A part's key: `paths /studies`, `schemas Study`. */
+export type PartKey = string;
+
+/** One document cut into parts. */
+export interface DocumentParts {
+  /** Every part by key, in document order. */
+  readonly parts: ReadonlyMap<PartKey, unknown>;
+  /** The document but for its parts and `info` (save `info.x-sunset`, which every operation inherits). */
+  readonly remainder: Node;
+  /** Whether every operation of the paths and webhooks has an operationId that no other one has. */
+  readonly ownOperationIds: boolean;
+  /** The document with only these parts, each where it was; the rest as it is. */
+  narrowed(kept: ReadonlySet<PartKey>): Node;
+}
+
+/**
+ * The parts references lead to; undefined when one points anywhere but into a part (`#/info`,
+ * another document): the documents are then compiled whole.
+ */
+export function partsReferred(refs: readonly string[]): Set<PartKey> | undefined {
+  const found = new Set<PartKey>();
+  for (const ref of refs) {
+    const key = partOfRef(ref);
+    if (key === undefined) return undefined;
+    found.add(key);
+  }
+  return found;
+}
+
+function partOfRef(ref: string): PartKey | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  const [first = '', second, third] = parsePointer(fragmentToPointer(ref));
+  if (partMaps.includes(first) && second !== undefined) return `${first} ${second}`;
+  if (first === 'components' && second !== undefined && third !== undefined && componentSections.includes(second)) return `${second} ${third}`;
+  return undefined;
+}
