@@ -24,6 +24,8 @@ import { oasdiffSide } from '../src/breaking/crosscheck/oasdiff.ts';
 import { diffContracts } from '../src/breaking/diff.ts';
 import { judge, type JudgedFinding } from '../src/breaking/policy.ts';
 import { isBroken, readSide, type ContractSide } from '../src/breaking/side.ts';
+import { focusOnChanges } from '../src/breaking/focus/index.ts';
+import { loadContract } from '../src/compiler/load.ts';
 
 const root = join(import.meta.dirname, '..');
 const cache = join(root, '.cache', 'octokit');
@@ -65,7 +67,8 @@ interface Measured {
 }
 
 // Child mode: compile both descriptions as the gate does (a foreign document: lenient names, full
-// validation skipped above the compiler's size limit), diff them, and write the judged findings.
+// validation skipped above the compiler's size limit, only the parts that changed between the two),
+// diff them, and write the judged findings.
 async function runTrident(basePath: string, revisionPath: string, out: string): Promise<void> {
   const phases: Record<string, number> = {};
   const read = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
@@ -78,12 +81,17 @@ async function runTrident(basePath: string, revisionPath: string, out: string): 
   const identity = { name: 'ghes', version: 3 };
   // Only the IR and the lock are diffed here; the emitted layers are for the cross-checks.
   const options = { lenient: true, validate: 'auto', outputs: [] } as const;
-  const base = await timed('compile base', () => readSide(basePath, (path) => (path === basePath ? read(path) : undefined), identity, 'base', options));
+  const loaded = await timed('read both', () => [loadContract(basePath, read), loadContract(revisionPath, read)] as const);
+  const focus = await timed('focus', () => (loaded[0].contract && loaded[1].contract ? focusOnChanges(loaded[0].contract.document, loaded[1].contract.document) : undefined));
+  const side = (index: 0 | 1) => {
+    const { contract, diagnostics } = loaded[index];
+    const document = index === 0 ? focus?.before : focus?.after;
+    return contract ? { loaded: { contract: document ? { ...contract, document } : contract, diagnostics } } : {};
+  };
+  const base = await timed('compile base', () => readSide(basePath, read, identity, 'base', { ...options, ...side(0) }));
   if (isBroken(base)) return writeRun(out, { phases, blocked: blocking(base.path, base.diagnostics) });
   // The revision is numbered by the base's lock, as `trident breaking` hands it over.
-  const revision = await timed('compile revision', () =>
-    readSide(revisionPath, (path) => (path === revisionPath ? read(path) : undefined), identity, 'revision', { ...options, lock: base.lock }),
-  );
+  const revision = await timed('compile revision', () => readSide(revisionPath, read, identity, 'revision', { ...options, lock: base.lock, ...side(1) }));
   if (isBroken(revision)) return writeRun(out, { phases, blocked: blocking(revision.path, revision.diagnostics) });
   const findings = await timed('diff', () => judge(diffContracts(base as ContractSide, revision), 'gate', [], new Date().toISOString().slice(0, 10)));
   writeRun(out, { phases, findings });

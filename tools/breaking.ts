@@ -26,6 +26,7 @@ import { bufBinary } from './generate/buf.ts';
 import { discoverContracts, foreignLockPath } from './generate/inputs.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';
+import { breakingOptions, readAheadTexts } from './breaking-args.ts';
 
 /** What `trident breaking` is asked to do. */
 export interface BreakingOptions {
@@ -132,7 +133,8 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
   // The TypeScript compiler loads on the other core while the documents compile.
   startProbeThread();
   const { output: outDir } = loadConfig(cwd);
-  const read = textReader(cwd);
+  // The documents, when the command line has read them ahead (see ./breaking-args.ts).
+  const read = textReader(cwd, await readAheadTexts());
   const compile: CompileOptions = {
     lenient: true,
     validate: 'auto',
@@ -219,9 +221,11 @@ function missingReferenceTools(): string | undefined {
   return `trident breaking: --crosscheck runs the reference tools, and ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed: npm install --save-dev ${missing.join(' ')}\n`;
 }
 
-/** Reads a file by its path under `root` (or an absolute path); undefined when there is none. */
-function textReader(root: string): (path: string) => string | undefined {
+/** Reads a file by its path under `root` (or an absolute path); undefined when there is none. Texts already read are taken by absolute path. */
+function textReader(root: string, read: ReadonlyMap<string, string> = new Map()): (path: string) => string | undefined {
   return (path) => {
+    const early = read.get(resolve(root, path));
+    if (early !== undefined) return early;
     try {
       return readFileSync(resolve(root, path), 'utf8');
     } catch {
@@ -276,21 +280,7 @@ async function bufBreakingRules(root: string): Promise<string[]> {
  * `parseArgs`' own error), which the command line prints with the usage.
  */
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      base: { type: 'string' },
-      'fail-on': { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
-      crosscheck: { type: 'boolean' },
-      today: { type: 'string' },
-      verbose: { type: 'boolean' },
-      rules: { type: 'boolean' },
-      'accept-renumbering': { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: breakingOptions });
   const format = (values.format ?? 'text') as ReportFormat;
   if (!reportFormats.includes(format)) throw new UsageError(`--format takes ${reportFormats.join(', ')}, not '${values.format}'`);
   if (values.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.today)) throw new UsageError(`--today takes a date as YYYY-MM-DD, not '${values.today}'`);

@@ -116,7 +116,11 @@ const commands: Record<string, Command> = {
       --rules          print the table of breaking-change rules instead
       exit codes: 0 passed, 1 a breaking (or, with --fail-on dangerous, dangerous) change or a policy
                   violation blocks, 2 the gate could not judge`,
-    run: async (argv) => (await import('./breaking.ts')).main(argv),
+    run: async (argv) => {
+      // Two documents start being read while the gate loads.
+      (await import('./breaking-args.ts')).readAhead(argv);
+      return (await import('./breaking.ts')).main(argv);
+    },
   },
   changelog: {
     tools: true,

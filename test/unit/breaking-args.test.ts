@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readAhead, readAheadTexts } from '../../tools/breaking-args.ts';
+
+// `trident breaking OLD NEW` starts reading the two documents before the gate loads; the gate then
+// takes the texts, which must be what readFileSync would have read.
+describe('reading the documents of trident breaking ahead', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'trident-read-ahead-'));
+  const old = join(folder, 'old.json');
+  const next = join(folder, 'new.yaml');
+  writeFileSync(old, '\uFEFF{"openapi": "3.1.0", "info": {"title": "Caf\u00e9 \u{1F600}"}}\n');
+  writeFileSync(next, 'openapi: 3.1.0\n');
+
+  it('reads both documents named, relative to the working directory, with the options around them', async () => {
+    readAhead(['--format', 'json', 'old.json', '--output', 'report.json', 'new.yaml', '--verbose'], folder);
+    const texts = await readAheadTexts();
+    expect([...texts.keys()]).toEqual([old, next]);
+    // The bytes decoded as UTF-8, the byte order mark kept, as readFileSync keeps it.
+    expect(texts.get(old)).toBe('\uFEFF{"openapi": "3.1.0", "info": {"title": "Caf\u00e9 \u{1F600}"}}\n');
+    // Taken once: the gate's later reads go to the files.
+    expect((await readAheadTexts()).size).toBe(0);
+  });
+
+  it('reads nothing for the contracts mode, a wrong argument list or a file that is not there', async () => {
+    readAhead(['--base', 'HEAD~1'], folder);
+    readAhead(['old.json'], folder);
+    readAhead(['old.json', 'new.yaml', '--no-such-option'], folder);
+    expect((await readAheadTexts()).size).toBe(0);
+    readAhead(['old.json', 'missing.json'], folder);
+    expect([...(await readAheadTexts()).keys()]).toEqual([old]);
+  });
+});
