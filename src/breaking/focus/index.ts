@@ -38,9 +38,10 @@ function focus(before: DocumentParts, after: DocumentParts): Focus | undefined {
   // What is not a part (the version of OpenAPI, `security`, the security schemes, the sunset of the
   // version) may change how every operation compiles: it must be the same on both sides. The rest
   // of `info` concerns the version as a whole, which the gate compares as such.
+  const known = new Map<string, PartKey | null>();
   const rootRefs: string[] = [];
   if (!sameBut(before.remainder, after.remainder, 'object', rootRefs)) return undefined;
-  const roots = partsReferred(rootRefs);
+  const roots = partsReferred(rootRefs, known);
   if (roots === undefined) return undefined;
   // An operation without an operationId of its own is named after its method and path, each name
   // unique among all of them: both documents are compiled whole then.
@@ -54,13 +55,13 @@ function focus(before: DocumentParts, after: DocumentParts): Focus | undefined {
   const walked = (value: unknown): Set<PartKey> | undefined => {
     const refs: string[] = [];
     collectRefs(value, refs);
-    return partsReferred(refs);
+    return partsReferred(refs, known);
   };
   for (const [key, value] of before.parts) {
     const refs: string[] = [];
     const counterpart = after.parts.get(key);
     const same = after.parts.has(key) && sameBut(value, counterpart, 'object', refs);
-    const found = same ? partsReferred(refs) : walked(value);
+    const found = same ? partsReferred(refs, known) : walked(value);
     const other = same ? found : after.parts.has(key) ? walked(counterpart) : new Set<PartKey>();
     if (found === undefined || other === undefined) return undefined;
     if (!same) changed.add(key);

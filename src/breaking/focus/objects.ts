@@ -1,5 +1,5 @@
 import { operationMethods } from '../../compiler/operations.ts';
-import { childMode, componentSections, isNode, partMaps, prose, type DocumentParts, type Mode, type Node, type PartKey } from './parts.ts';
+import { componentSections, kindOf, isNode, partMaps, prose, type DocumentParts, type Mode, type Node, type PartKey } from './parts.ts';
 
 /** A parsed document cut into parts; undefined when a map of parts is no mapping. */
 export function objectParts(document: Node): DocumentParts | undefined {
@@ -33,7 +33,8 @@ export function sameBut(a: unknown, b: unknown, mode: Mode, refs: string[]): boo
   let j = 0;
   for (let i = 0; i < left.length; i += 1) {
     const key = left[i] as string;
-    if (skips && prose.has(key)) continue;
+    const kind = kindOf(mode, key);
+    if (kind === 'prose') continue;
     while (skips && j < right.length && prose.has(right[j] as string)) j += 1;
     if (right[j] !== key) return false;
     j += 1;
@@ -44,7 +45,7 @@ export function sameBut(a: unknown, b: unknown, mode: Mode, refs: string[]): boo
       if (key === '$ref' || (mode === 'mapping' && x.startsWith('#'))) refs.push(x);
       continue;
     }
-    if (!sameBut(x, y, childMode(mode, key), refs)) return false;
+    if (!sameBut(x, y, kind, refs)) return false;
   }
   while (skips && j < right.length && prose.has(right[j] as string)) j += 1;
   return j === right.length;

@@ -29,11 +29,22 @@ export const dataKeywords = new Set(['example', 'examples', 'default', 'const', 
  */
 export type Mode = 'object' | 'named' | 'data' | 'mapping';
 
-/** The mode of the value of `key` in an object read in `mode`. */
-export function childMode(mode: Mode, key: string): Mode {
+// What a key of an OpenAPI or schema object holds, when it is not another such object: one lookup per key.
+const keyKinds = new Map<string, Mode | 'prose'>([
+  ...[...namedMaps].map((key): [string, Mode] => [key, 'named']),
+  ['mapping', 'mapping'],
+  ...[...dataKeywords].map((key): [string, Mode] => [key, 'data']),
+  ...[...prose].map((key): [string, 'prose'] => [key, 'prose']),
+]);
+
+/**
+ * What the value of `key` is in an object read in `mode`: prose (in an OpenAPI or schema object
+ * only), or the mode its own keys are read in.
+ */
+export function kindOf(mode: Mode, key: string): Mode | 'prose' {
   if (mode === 'data') return 'data';
   if (mode !== 'object') return 'object';
-  return dataKeywords.has(key) ? 'data' : key === 'mapping' ? 'mapping' : namedMaps.has(key) ? 'named' : 'object';
+  return keyKinds.get(key) ?? 'object';
 }
 
 /** A part's key: `paths /studies`, `schemas Study`. */
@@ -53,13 +64,18 @@ export interface DocumentParts {
 
 /**
  * The parts references lead to; undefined when one points anywhere but into a part (`#/info`,
- * another document): the documents are then compiled whole.
+ * another document): the documents are then compiled whole. `known` keeps the part of each
+ * reference read, since one is written the same way hundreds of times.
  */
-export function partsReferred(refs: readonly string[]): Set<PartKey> | undefined {
+export function partsReferred(refs: readonly string[], known: Map<string, PartKey | null>): Set<PartKey> | undefined {
   const found = new Set<PartKey>();
   for (const ref of refs) {
-    const key = partOfRef(ref);
-    if (key === undefined) return undefined;
+    let key = known.get(ref);
+    if (key === undefined) {
+      key = partOfRef(ref) ?? null;
+      known.set(ref, key);
+    }
+    if (key === null) return undefined;
     found.add(key);
   }
   return found;
