@@ -12,7 +12,6 @@ import { hasErrors } from '../src/compiler/diagnostics.ts';
 import { loadContract, type LoadedContract, type ReadText } from '../src/compiler/load.ts';
 import { focusOnChanges } from '../src/breaking/focus/index.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
-import { crosscheckVersion } from '../src/breaking/crosscheck/run.ts';
 import { diffLinesOf } from '../src/breaking/diff-lines.ts';
 import { outcomeOf, runGate, type ContractTree, type GateReport } from '../src/breaking/gate.ts';
 import type { FailOn } from '../src/breaking/policy.ts';
@@ -22,7 +21,6 @@ import { isBroken, readSide, type BrokenSide, type ContractSide } from '../src/b
 import type { Side } from '../src/breaking/model.ts';
 import { materialiseBase } from '../src/breaking/base.ts';
 import { startProbeThread } from '../src/breaking/typescript/check.ts';
-import { bufBinary } from './generate/buf.ts';
 import { discoverContracts, foreignLockPath } from './generate/inputs.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { UsageError } from './usage-error.ts';
@@ -251,6 +249,8 @@ async function readTree(root: string, label: string, side: Side, compile: Compil
 }
 
 async function attachCrosschecks(report: GateReport, base: ContractTree, revision: ContractTree, rules: string[]): Promise<void> {
+  // Loaded here: only the cross-checks run the reference tools.
+  const [{ crosscheckVersion }, { bufBinary }] = await Promise.all([import('../src/breaking/crosscheck/run.ts'), import('./generate/buf.ts')]);
   for (const version of report.versions) {
     if (version.change !== 'changed') continue;
     const key = `${version.api}/v${version.version}`;

@@ -31,7 +31,10 @@ export function diffContracts(base: ContractSide, revision: ContractSide): Array
     compareVersionSunset(context);
     compareProtoNumbers(context);
   }
-  context.judgeTypes();
+  // The findings are placed while the TypeScript compiler checks the probes on its thread.
+  const judgeTypes = context.startJudgingTypes();
+  context.placeFindings();
+  judgeTypes();
   return context.findings();
 }
 

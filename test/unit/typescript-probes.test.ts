@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as TypeScript from 'typescript';
-import { checkProbes, probeFailures, probeThreadRunning, startProbeThread } from '../../src/breaking/typescript/check.ts';
+import { checkProbes, probeFailures, probeThreadRunning, startProbeCheck, startProbeThread } from '../../src/breaking/typescript/check.ts';
 import { ProbeWriter, type Member } from '../../src/breaking/typescript/probes.ts';
 
 const documented = { deprecated: false, pointer: '' };
@@ -135,6 +135,12 @@ describe('the checker thread (started by the gate, so the compiler loads while c
     // A second check on the same thread, and one that cannot run.
     expect(checkProbes(probes.prelude(), codes.slice(1))).toEqual(new Map([[1, here.get(2)]]));
     expect(() => checkProbes('type Broken = ;', codes)).toThrow(/declarations do not compile/);
+    // Two checks posted before either answer is awaited (the diff places its findings
+    // meanwhile): each answer is its own, whichever is awaited first.
+    const first = startProbeCheck(probes.prelude(), codes);
+    const second = startProbeCheck(probes.prelude(), codes.slice(2));
+    expect(second()).toEqual(new Map([[0, here.get(2)]]));
+    expect(first()).toEqual(here);
     // The thread answered every time: one that gives no answer is let go, and the check runs here.
     expect(probeThreadRunning()).toBe(true);
   });

@@ -4,7 +4,7 @@ import { getAtPointer, parentPointer } from '../../compiler/pointer.ts';
 import type { Finding, RuleDefinition, Side, SourceLocation, Subjects } from '../model.ts';
 import { ruleTable, type RuleId } from '../rules.ts';
 import type { ContractSide } from '../side.ts';
-import { checkProbes } from '../typescript/check.ts';
+import { startProbeCheck } from '../typescript/check.ts';
 import { ProbeWriter, type TypeProbe } from '../typescript/probes.ts';
 import { Reach } from './reach.ts';
 
@@ -70,11 +70,16 @@ export class DiffContext {
    * Checks every probe with the TypeScript compiler, in one program, and gives each finding of a
    * rule the compiler judges its TypeScript verdict: breaking where a probe of its subject fails,
    * the rule's verdict for agreeing types where they all compile. A failure no such finding
-   * covers is a finding of its own.
+   * covers is a finding of its own. The probes go to the compiler now (on its thread, when one
+   * runs); the function returned judges with its answer, so that the caller may work meanwhile.
    */
-  judgeTypes(): void {
+  startJudgingTypes(): () => void {
     const probes = [...this.written.values()];
-    const failures = checkProbes(this.probes.prelude(), probes.map((probe) => probe.code));
+    const answer = startProbeCheck(this.probes.prelude(), probes.map((probe) => probe.code));
+    return () => this.judgeWith(probes, answer());
+  }
+
+  private judgeWith(probes: TypeProbe[], failures: Map<number, string>): void {
     const bySubject = new Map<string, Array<{ probe: TypeProbe; failure?: string }>>();
     probes.forEach((probe, index) => {
       const failure = failures.get(index);
@@ -144,6 +149,11 @@ export class DiffContext {
       ...(report.baseSunset !== undefined ? { baseSunset: report.baseSunset } : {}),
       ...(report.grpc ? { grpc: report.grpc } : {}),
     });
+  }
+
+  /** Places the findings reported so far: one pass over each document for all of them. */
+  placeFindings(): void {
+    this.place();
   }
 
   /** Every finding, placed in its file, in file order. */

@@ -36,9 +36,18 @@ function typescript(): typeof TypeScript {
  * started (startProbeThread), the check runs there, where the compiler has been loading meanwhile.
  */
 export function checkProbes(prelude: string, probes: readonly string[]): Map<number, string> {
-  if (probes.length === 0) return new Map();
-  const threaded = probeThread?.check(prelude, probes);
-  return threaded ?? probeFailures(typescript(), prelude, probes);
+  return startProbeCheck(prelude, probes)();
+}
+
+/**
+ * checkProbes in two steps: the probes go to the checker thread at once, and the function returned
+ * waits for its answer, so that the caller may work meanwhile. Without a thread the check runs when
+ * the function is called.
+ */
+export function startProbeCheck(prelude: string, probes: readonly string[]): () => Map<number, string> {
+  if (probes.length === 0) return () => new Map();
+  const answer = probeThread?.start(prelude, probes);
+  return () => answer?.() ?? probeFailures(typescript(), prelude, probes);
 }
 
 /** The check itself, with the compiler given: the same in this thread and in the checker thread. */
@@ -163,6 +172,8 @@ class ProbeThread {
   private readonly replies: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private next = 0;
+  /** Answers read from the port before their checks were awaited, by id. */
+  private readonly unclaimed = new Map<number, ProbeReply>();
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -179,29 +190,37 @@ class ProbeThread {
     this.replies.unref();
   }
 
-  /** The check, run by the thread; undefined when the thread gave no answer (the caller checks here). */
-  check(prelude: string, probes: readonly string[]): Map<number, string> | undefined {
-    const reply = this.ask({ id: (this.next += 1), prelude, probes });
-    if (reply === undefined) {
-      void this.worker.terminate();
-      probeThread = undefined;
-      return undefined;
-    }
-    if ('error' in reply) throw new Error(reply.error);
-    return new Map(reply.failures);
+  /**
+   * Posts the check to the thread, which takes it once the compiler has loaded; the function
+   * returned waits for the answer, undefined when the thread gave none (the caller checks here).
+   */
+  start(prelude: string, probes: readonly string[]): () => Map<number, string> | undefined {
+    const request: ProbeRequest = { id: (this.next += 1), prelude, probes };
+    this.worker.postMessage(request);
+    return () => {
+      const reply = this.answer(request);
+      if (reply === undefined) {
+        void this.worker.terminate();
+        if (probeThread === this) probeThread = undefined;
+        return undefined;
+      }
+      if ('error' in reply) throw new Error(reply.error);
+      return new Map(reply.failures);
+    };
   }
 
-  private ask(request: ProbeRequest): ProbeReply | undefined {
+  private answer(request: ProbeRequest): ProbeReply | undefined {
     if (!this.await(running, (value) => value !== 0, startPatience) || Atomics.load(this.signal, running) !== 1) return undefined;
-    this.worker.postMessage(request);
-    // A thread that stopped may have answered first: what is on the port is read either way.
-    if (!this.await(answered, (value) => value === request.id || value === -1, answerPatience)) return undefined;
-    // Answers come in order, one for each check: an earlier one left unread is passed over.
+    // Answers come in order, one for each check, so a later one says this one is on the port. A
+    // thread that stopped may have answered first: what is on the port is read either way.
+    if (!this.await(answered, (value) => value >= request.id || value === -1, answerPatience)) return undefined;
     for (let message = receiveMessageOnPort(this.replies); message !== undefined; message = receiveMessageOnPort(this.replies)) {
       const reply = message.message as ProbeReply;
-      if (reply.id === request.id) return reply;
+      this.unclaimed.set(reply.id, reply);
     }
-    return undefined;
+    const reply = this.unclaimed.get(request.id);
+    this.unclaimed.delete(request.id);
+    return reply;
   }
 
   // Waits until the signal at `index` satisfies `done`, or the time is up; whether it did.
