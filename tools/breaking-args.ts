@@ -38,23 +38,34 @@ export function readAhead(argv: string[], cwd = process.cwd()): void {
   }
 }
 
-/** The texts of the files read ahead, by absolute path (a file that could not be read is left out). */
+/**
+ * The texts of the files read ahead, by absolute path. One that was not read (not there, not a
+ * regular file such as a pipe, or too large for a string) is left out: the gate reads it itself,
+ * and says what is wrong.
+ */
 export async function readAheadTexts(): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   for (const [path, bytes] of reading) {
     const read = await bytes;
-    if (read !== undefined) texts.set(path, read.toString('utf8'));
+    if (read === undefined) continue;
+    try {
+      texts.set(path, read.toString('utf8'));
+    } catch {
+      // Longer than a string may be.
+    }
   }
   reading.clear();
   return texts;
 }
 
-// The whole file in one read of its size (a short read reads on), off the main thread.
+// A regular file, whole, in one read of its size (a short read reads on), off the main thread.
 async function readWhole(path: string): Promise<Buffer | undefined> {
   try {
     const handle = await open(path, 'r');
     try {
-      const { size } = await handle.stat();
+      const stat = await handle.stat();
+      if (!stat.isFile()) return undefined;
+      const { size } = stat;
       const buffer = Buffer.allocUnsafe(size);
       let offset = 0;
       while (offset < size) {

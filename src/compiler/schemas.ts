@@ -35,7 +35,8 @@ export interface ConverterOptions {
 }
 
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
-const reservedTypeNames = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'Download', 'String', 'Int', 'Float', 'Boolean', 'ID']);
+/** Type names the generated GraphQL schema defines itself; a foreign document's schema of that name gets `Model` after it. */
+export const reservedTypeNames: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'Download', 'String', 'Int', 'Float', 'Boolean', 'ID']);
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
 const unionKeywords = ['oneOf', 'anyOf'] as const;

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { focusOnChanges } from '../../src/breaking/focus/index.ts';
@@ -19,10 +20,10 @@ const pairs = ['corpus-breaking', 'fixtures-breaking'].flatMap((folder) =>
     .sort(),
 );
 
-async function report(pair: string, focus: boolean): Promise<{ exitCode: number; text: string }> {
+async function report(pair: string, focus: boolean, cwd = testRoot): Promise<{ exitCode: number; text: string }> {
   let text = '';
   const { exitCode } = await breakingDocuments({
-    cwd: testRoot,
+    cwd,
     before: `${pair}/base.yaml`,
     after: `${pair}/revision.yaml`,
     format: 'json',
@@ -34,7 +35,85 @@ async function report(pair: string, focus: boolean): Promise<{ exitCode: number;
   return { exitCode, text };
 }
 
+// Pairs where a change shows in a part that did not change, or where the compiler's names depend
+// on parts other than the one compiled: the cut must keep what the whole compile sees.
+const object = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+const returning = (operationId: string, schema: unknown, extra: Record<string, unknown> = {}) => ({
+  get: { operationId, ...extra, responses: { '200': { description: 'OK', content: { 'application/json': { schema } } } } },
+});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const query = (name: string, required = false) => ({ parameters: [{ name, in: 'query', required, schema: { type: 'string' } }] });
+const doc = (paths: Record<string, unknown>, schemas: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  openapi: '3.1.0',
+  info: { title: 'Shop', version: '1' },
+  paths,
+  components: { schemas, ...extra },
+});
+const entangled: Record<string, [unknown, unknown]> = {
+  // Ids the compiler cannot keep (alike in PascalCase): operations named after method and path.
+  'ids alike': [
+    doc({ '/a': returning('getPet', { type: 'string' }), '/b': returning('GetPet', { type: 'string' }) }),
+    doc({ '/a': returning('getPet', { type: 'string' }, query('q', true)), '/b': returning('GetPet', { type: 'string' }) }),
+  ],
+  // A path item given by reference, whose operation shares its id with another.
+  'path item by reference': [
+    doc({ '/a': { $ref: '#/components/pathItems/P' }, '/b': returning('listP', { type: 'string' }) }, {}, { pathItems: { P: returning('listP', { type: 'string' }) } }),
+    doc({ '/a': { $ref: '#/components/pathItems/P' }, '/b': returning('listP', { type: 'string' }, query('q', true)) }, {}, { pathItems: { P: returning('listP', { type: 'string' }) } }),
+  ],
+  // A reference inside a property called `mapping`.
+  'a property called mapping': [
+    doc({ '/s': returning('getS', ref('S')) }, { S: object({ mapping: object({ x: { type: 'string' } }) }), X: object({ y: { type: 'integer' } }) }),
+    doc({ '/s': returning('getS', ref('S')) }, { S: object({ mapping: object({ x: ref('X') }) }), X: object({ y: { type: 'integer' } }) }),
+  ],
+  // A property of A reached from C and B: its type is named after whichever converts it first.
+  'a schema named by its first referrer': [
+    doc({ '/a': returning('getA', ref('A')) }, { C: object({ o: { $ref: '#/components/schemas/A/properties/owner' } }), B: object({ o: { $ref: '#/components/schemas/A/properties/owner' } }), A: object({ owner: object({ name: { type: 'string' } }) }) }),
+    doc({ '/a': returning('getA', ref('A'), query('q')) }, { C: object({ o: { $ref: '#/components/schemas/A/properties/owner' } }), A: object({ owner: object({ name: { type: 'string' } }) }) }),
+  ],
+  // Operations are paired by route, whatever their parameters are called.
+  'one route, two path keys': [
+    doc({ '/a/{x}': returning('opA', { type: 'string' }, { parameters: [{ name: 'x', in: 'path', required: true, schema: { type: 'string' } }] }) }),
+    doc({
+      '/a/{x}': returning('opA', { type: 'string' }, { parameters: [{ name: 'x', in: 'path', required: true, schema: { type: 'string' } }] }),
+      '/a/{y}': returning('opB', { type: 'string' }, { parameters: [{ name: 'y', in: 'path', required: true, schema: { type: 'string' } }] }),
+    }),
+  ],
+  // Two component schemas whose names read alike, in the other order.
+  'names alike, reordered': [
+    doc({ '/p': returning('getP', ref('pet_store')), '/q': returning('getQ', ref('PetStore')) }, { pet_store: object({ a: { type: 'string' } }), PetStore: object({ b: { type: 'string' } }) }),
+    doc({ '/p': returning('getP', ref('pet_store')), '/q': returning('getQ', ref('PetStore')) }, { PetStore: object({ b: { type: 'string' } }), pet_store: object({ a: { type: 'string' } }) }),
+  ],
+  // An extension keyed by enum values, one of them `description`.
+  'an extension keyed by names': [
+    doc({ '/e': returning('getE', ref('E')) }, { E: { type: 'string', enum: ['description', 'other'], 'x-proto-numbers': { description: 1, other: 2 } } }),
+    doc({ '/e': returning('getE', ref('E')) }, { E: { type: 'string', enum: ['description', 'other'], 'x-proto-numbers': { description: 5, other: 2 } } }),
+  ],
+  // A security scheme called `summary`, whose requirement gains a scope.
+  'a scheme called summary': [
+    doc({ '/s': returning('getS', { type: 'string' }, { security: [{ summary: ['read'] }] }) }, {}, { securitySchemes: { summary: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://x/token', scopes: { read: 'r', admin: 'a' } } } } } }),
+    doc({ '/s': returning('getS', { type: 'string' }, { security: [{ summary: ['read', 'admin'] }] }) }, {}, { securitySchemes: { summary: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://x/token', scopes: { read: 'r', admin: 'a' } } } } } }),
+  ],
+};
+
 describe('the gate on the changed parts only', () => {
+  it('keeps together what the compiler names or pairs across parts, so the report is the whole one', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'trident-focus-'));
+    const differing: string[] = [];
+    for (const [name, [base, revision]] of Object.entries(entangled)) {
+      const pair = name.replaceAll(' ', '-');
+      mkdirSync(join(folder, pair));
+      writeFileSync(join(folder, pair, 'base.yaml'), JSON.stringify(base, null, 2));
+      writeFileSync(join(folder, pair, 'revision.yaml'), JSON.stringify(revision, null, 2));
+      const whole = await report(pair, false, folder);
+      const focused = await report(pair, true, folder);
+      // Each pair is a change the whole compile reports.
+      expect(whole.exitCode, `${name}: ${whole.text}`).not.toBe(2);
+      expect((JSON.parse(whole.text) as { versions: Array<{ findings: unknown[] }> }).versions[0]?.findings.length, name).toBeGreaterThan(0);
+      if (focused.text !== whole.text) differing.push(name);
+    }
+    expect(differing).toEqual([]);
+  });
+
   it(`reports what it reports on the whole documents, for all ${pairs.length} pairs of the corpus and the rule fixtures`, async () => {
     expect(pairs.length).toBeGreaterThan(150);
     const differing: string[] = [];

@@ -1,4 +1,7 @@
 import { collectRefs, objectParts, sameBut } from './objects.ts';
+import { fallbackPascalCase } from '../../compiler/names.ts';
+import { fragmentToPointer, getAtPointer } from '../../compiler/pointer.ts';
+import { reservedTypeNames } from '../../compiler/schemas.ts';
 import { partsReferred, type DocumentParts, type Node, type PartKey } from './parts.ts';
 
 /**
@@ -49,31 +52,85 @@ function focus(before: DocumentParts, after: DocumentParts): Focus | undefined {
 
   // Changed: on one side only, or different but for prose. The references of a part equal on both
   // sides are found while comparing it; those of the others by a walk of each side.
-  const referencesBefore = new Map<PartKey, Set<PartKey>>();
-  const referencesAfter = new Map<PartKey, Set<PartKey>>();
+  const refsBefore = new Map<PartKey, string[]>();
+  const refsAfter = new Map<PartKey, string[]>();
   const changed = new Set<PartKey>();
-  const walked = (value: unknown): Set<PartKey> | undefined => {
+  const walked = (value: unknown): string[] => {
     const refs: string[] = [];
     collectRefs(value, refs);
-    return partsReferred(refs, known);
+    return refs;
   };
   for (const [key, value] of before.parts) {
     const refs: string[] = [];
     const counterpart = after.parts.get(key);
     const same = after.parts.has(key) && sameBut(value, counterpart, 'object', refs);
-    const found = same ? partsReferred(refs, known) : walked(value);
-    const other = same ? found : after.parts.has(key) ? walked(counterpart) : new Set<PartKey>();
-    if (found === undefined || other === undefined) return undefined;
     if (!same) changed.add(key);
-    referencesBefore.set(key, found);
-    if (after.parts.has(key)) referencesAfter.set(key, other);
+    refsBefore.set(key, same ? refs : walked(value));
+    if (after.parts.has(key)) refsAfter.set(key, same ? refs : walked(counterpart));
   }
   for (const [key, value] of after.parts) {
     if (before.parts.has(key)) continue;
-    const found = walked(value);
-    if (found === undefined) return undefined;
     changed.add(key);
-    referencesAfter.set(key, found);
+    refsAfter.set(key, walked(value));
+  }
+  const referencesBefore = new Map<PartKey, Set<PartKey>>();
+  const referencesAfter = new Map<PartKey, Set<PartKey>>();
+  for (const [refs, references] of [[refsBefore, referencesBefore], [refsAfter, referencesAfter]] as const) {
+    for (const [key, list] of refs) {
+      const found = partsReferred(list, known);
+      if (found === undefined) return undefined;
+      references.set(key, found);
+    }
+  }
+
+  // A schema reached by a reference into a component or a path item is converted once, and its
+  // type named after whichever part converts it first; operations are paired by route (`/a/{x}`
+  // with `/a/{y}`); component schemas whose names read alike are told apart in document order.
+  // Such parts are kept together, so that what the whole document names and pairs, the cut one does.
+  // Most groups have one member: a set is made for a group once a second member comes.
+  const sharers = new Map<string, Set<PartKey>>();
+  const firsts = new Map<string, PartKey>();
+  const share = (group: string, key: PartKey): void => {
+    const members = sharers.get(group);
+    if (members) members.add(key);
+    else {
+      const first = firsts.get(group);
+      if (first === undefined) firsts.set(group, key);
+      else if (first !== key) sharers.set(group, new Set([first, key]));
+    }
+  };
+  const naming = new Map<string, boolean>();
+  for (const refs of [refsBefore, refsAfter]) {
+    for (const [key, list] of refs) {
+      for (const ref of list) {
+        let named = naming.get(ref);
+        if (named === undefined) naming.set(ref, (named = namedByReferrer(ref, before, after)));
+        // A reference's group holds its target too, which a single referrer may convert first.
+        if (named) {
+          share(`ref ${ref}`, key);
+          const target = known.get(ref);
+          if (target) share(`ref ${ref}`, target);
+        }
+      }
+    }
+  }
+  for (const parts of [before.parts, after.parts]) {
+    for (const key of parts.keys()) {
+      if (key.startsWith('paths ')) share(`route ${routeOf(key.slice('paths '.length))}`, key);
+      if (key.startsWith('schemas ')) share(`type ${typeNameOf(key.slice('schemas '.length))}`, key);
+    }
+  }
+  // Within a group of names or routes the order decides (the first keeps the name, the last the
+  // route): a group whose order differs between the sides has changed.
+  const positions = (parts: ReadonlyMap<PartKey, unknown>): Map<PartKey, number> => new Map([...parts.keys()].map((key, index) => [key, index]));
+  const beforeAt = positions(before.parts);
+  const afterAt = positions(after.parts);
+  for (const [group, members] of sharers) {
+    if (group.startsWith('ref ')) continue;
+    const common = [...members].filter((key) => beforeAt.has(key) && afterAt.has(key));
+    const inBefore = [...common].sort((x, y) => (beforeAt.get(x) ?? 0) - (beforeAt.get(y) ?? 0));
+    const inAfter = [...common].sort((x, y) => (afterAt.get(x) ?? 0) - (afterAt.get(y) ?? 0));
+    if (inBefore.some((key, index) => inAfter[index] !== key)) for (const key of common) changed.add(key);
   }
   // Whatever refers to a changed part, on either side, is changed too.
   const referrers = new Map<PartKey, PartKey[]>();
@@ -95,20 +152,73 @@ function focus(before: DocumentParts, after: DocumentParts): Focus | undefined {
     }
   }
 
+  const groupsOf = new Map<PartKey, string[]>();
+  for (const [group, members] of sharers) for (const member of members) groupsOf.set(member, [...(groupsOf.get(member) ?? []), group]);
+
   // Both sides keep every changed part and everything it refers to on either side (a part kept on
-  // one side only would read as added or removed), and what the rest of the document refers to.
+  // one side only would read as added or removed), what the rest of the document refers to, and
+  // the parts that share a name or a route with a kept one.
   const kept = new Set<PartKey>();
   const pending = [...changed, ...roots];
   for (let key = pending.pop(); key !== undefined; key = pending.pop()) {
     if (kept.has(key)) continue;
     kept.add(key);
     for (const references of [referencesBefore, referencesAfter]) for (const target of references.get(key) ?? []) if (!kept.has(target)) pending.push(target);
+    for (const group of groupsOf.get(key) ?? []) for (const member of sharers.get(group) ?? []) if (!kept.has(member)) pending.push(member);
   }
   const keptBefore = new Set([...kept].filter((key) => before.parts.has(key)));
   const keptAfter = new Set([...kept].filter((key) => after.parts.has(key)));
+  const narrowedBefore = before.narrowed(keptBefore);
+  const narrowedAfter = after.narrowed(keptAfter);
+  // Every reference of what is kept must still lead somewhere; if one does not, the cut missed it.
+  for (const [document, keptParts, refs] of [[narrowedBefore, keptBefore, refsBefore], [narrowedAfter, keptAfter, refsAfter]] as const) {
+    for (const key of keptParts) for (const ref of refs.get(key) ?? []) if (getAtPointer(document, fragmentToPointer(ref)) === undefined) return undefined;
+    for (const ref of rootRefs) if (getAtPointer(document, fragmentToPointer(ref)) === undefined) return undefined;
+  }
   return {
-    before: before.narrowed(keptBefore),
-    after: after.narrowed(keptAfter),
+    before: narrowedBefore,
+    after: narrowedAfter,
     kept: { before: keptBefore.size, after: keptAfter.size, of: { before: before.parts.size, after: after.parts.size } },
   };
+}
+
+// The type name a foreign document's component schema asks for (see SchemaConverter.convertComponents).
+function typeNameOf(name: string): string {
+  const pascal = fallbackPascalCase(name);
+  return reservedTypeNames.has(pascal) ? `${pascal}Model` : pascal;
+}
+
+// A reference whose target is converted once, at its own pointer, and so named after whichever
+// part reaches it first: one into a component (`#/components/schemas/A/properties/owner`) or into
+// the paths, unless the target holds nothing typed. A whole component schema is named after
+// itself; a whole parameter, response or body is read where it is used, as that operation's own.
+function namedByReferrer(ref: string, before: DocumentParts, after: DocumentParts): boolean {
+  if (/^#\/components\/[^/]+\/[^/]+$/.test(ref)) return false;
+  const pointer = fragmentToPointer(ref);
+  return [before, after].some((side) => namesTypes(getAtPointer(side.document, pointer)));
+}
+
+// Whether a value holds anything the compiler names a type for: an object's properties, an enum,
+// a union or a merge (a conservative reading: any such keyword anywhere in it).
+function namesTypes(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      pending.push(...(node as unknown[]));
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (typedKeywords.has(key)) return true;
+      pending.push(child);
+    }
+  }
+  return false;
+}
+
+const typedKeywords = new Set(['properties', 'additionalProperties', 'patternProperties', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'items', 'prefixItems', 'discriminator']);
+
+/** The route of a path, its parameters unnamed: `/a/{x}` and `/a/{y}` are one route to the diff. */
+function routeOf(path: string): string {
+  return path.replace(/\{[^}]*\}/g, '{}');
 }

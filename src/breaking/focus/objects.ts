@@ -1,3 +1,4 @@
+import { isIdentifier, pascalCase } from '../../compiler/names.ts';
 import { operationMethods } from '../../compiler/operations.ts';
 import { componentSections, kindOf, isNode, partMaps, prose, type DocumentParts, type Mode, type Node, type PartKey } from './parts.ts';
 
@@ -7,7 +8,7 @@ export function objectParts(document: Node): DocumentParts | undefined {
   const components = document.components;
   if (components !== undefined && !isNode(components)) return undefined;
   if (isNode(components)) for (const section of componentSections) if (components[section] !== undefined && !isNode(components[section])) return undefined;
-  return { parts: partsOf(document), remainder: remainder(document), ownOperationIds: ownOperationIds(document), narrowed: (kept) => narrowed(document, kept) };
+  return { document, parts: partsOf(document), remainder: remainder(document), ownOperationIds: ownOperationIds(document), narrowed: (kept) => narrowed(document, kept) };
 }
 
 /**
@@ -65,15 +66,23 @@ export function collectRefs(value: unknown, refs: string[]): void {
       const child = (node as Node)[key];
       if (typeof child === 'string') {
         if (key === '$ref') refs.push(child);
-      } else if (key === 'mapping' && isNode(child)) {
-        for (const target of Object.values(child)) if (typeof target === 'string' && target.startsWith('#')) refs.push(target);
       } else if (child !== null && typeof child === 'object') {
+        // A discriminator's mapping names its targets as strings; a property called `mapping`
+        // holds schemas, which are walked as well.
+        if (key === 'mapping' && isNode(child)) for (const target of Object.values(child)) if (typeof target === 'string' && target.startsWith('#')) refs.push(target);
         pending.push(child);
       }
     }
   }
 }
 
+/**
+ * Whether every operation keeps its own operationId as the compiler names a foreign document's
+ * operations (deriveOperationIds): a usable id that no other operation has, even only in its
+ * PascalCase form; otherwise the compiler names operations after their method and path, unique
+ * among all of them. A path item given by reference, or an operation choosing its GraphQL name
+ * (which must be unique among all of them too), counts as not.
+ */
 function ownOperationIds(document: Node): boolean {
   const ids = new Set<string>();
   for (const map of partMaps) {
@@ -81,12 +90,14 @@ function ownOperationIds(document: Node): boolean {
     if (!isNode(items)) continue;
     for (const item of Object.values(items)) {
       if (!isNode(item)) continue;
+      if (item.$ref !== undefined) return false;
       for (const method of operationMethods) {
         const operation = item[method];
         if (operation === undefined) continue;
-        const id = isNode(operation) ? operation.operationId : undefined;
-        if (typeof id !== 'string' || id === '' || ids.has(id)) return false;
-        ids.add(id);
+        if (!isNode(operation) || operation['x-graphql-name'] !== undefined) return false;
+        const id = operation.operationId;
+        if (typeof id !== 'string' || id === '' || !isIdentifier(pascalCase(id)) || ids.has(pascalCase(id))) return false;
+        ids.add(pascalCase(id));
       }
     }
   }
@@ -98,15 +109,15 @@ function remainder(document: Node): Node {
   for (const [key, value] of Object.entries(document)) {
     if (partMaps.includes(key)) continue;
     if (key === 'info') {
-      if (isNode(value) && value['x-sunset'] !== undefined) rest['x-sunset'] = value['x-sunset'];
+      if (isNode(value) && value['x-sunset'] !== undefined) rest.info = { 'x-sunset': value['x-sunset'] };
       continue;
     }
     if (key !== 'components' || !isNode(value)) {
-      rest[key] = value;
+      put(rest, key, value);
       continue;
     }
     const sections: Node = {};
-    for (const [section, entries] of Object.entries(value)) if (!componentSections.includes(section)) sections[section] = entries;
+    for (const [section, entries] of Object.entries(value)) if (!componentSections.includes(section)) put(sections, section, entries);
     rest[key] = sections;
   }
   return rest;
@@ -132,7 +143,7 @@ function partsOf(document: Node): Map<PartKey, unknown> {
 function narrowed(document: Node, kept: ReadonlySet<PartKey>): Node {
   const only = (entries: Node, prefix: string): Node => {
     const result: Node = {};
-    for (const [name, value] of Object.entries(entries)) if (kept.has(`${prefix} ${name}`)) result[name] = value;
+    for (const [name, value] of Object.entries(entries)) if (kept.has(`${prefix} ${name}`)) put(result, name, value);
     return result;
   };
   const copy: Node = { ...document };
@@ -143,4 +154,10 @@ function narrowed(document: Node, kept: ReadonlySet<PartKey>): Node {
     copy.components = components;
   }
   return copy;
+}
+
+// Sets a member, `__proto__` included, as JSON.parse and YAML do.
+function put(object: Node, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }

@@ -19,9 +19,11 @@ export const componentSections: readonly string[] = ['schemas', 'responses', 'pa
 // Prose, where an OpenAPI or schema object has it: no rule reads it.
 export const prose = new Set(['description', 'summary', 'externalDocs']);
 // Maps whose keys are names chosen by the author: a property may be called `description`.
-export const namedMaps = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'securitySchemes', 'links', 'callbacks', 'pathItems', 'paths', 'content', 'encoding', 'variables', 'mapping', 'webhooks']);
-// Keywords whose values are data, compared whole.
-export const dataKeywords = new Set(['example', 'examples', 'default', 'const', 'enum', 'value']);
+export const namedMaps = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependentRequired', 'schemas', 'responses', 'parameters', 'examples', 'requestBodies', 'headers', 'securitySchemes', 'links', 'callbacks', 'pathItems', 'paths', 'content', 'encoding', 'variables', 'mapping', 'webhooks', 'scopes']);
+// Keywords whose values are data, compared whole: examples, defaults and enum values, and security
+// requirements (keyed by scheme names). Extensions (`x-...`) are data too: their keys are the
+// author's (`x-proto-numbers` by enum value).
+export const dataKeywords = new Set(['example', 'examples', 'default', 'const', 'enum', 'value', 'security']);
 
 /**
  * How the keys and values of an object are read: an OpenAPI or schema object (prose skipped), a
@@ -44,7 +46,7 @@ const keyKinds = new Map<string, Mode | 'prose'>([
 export function kindOf(mode: Mode, key: string): Mode | 'prose' {
   if (mode === 'data') return 'data';
   if (mode !== 'object') return 'object';
-  return keyKinds.get(key) ?? 'object';
+  return keyKinds.get(key) ?? (key.startsWith('x-') ? 'data' : 'object');
 }
 
 /** A part's key: `paths /studies`, `schemas Study`. */
@@ -52,6 +54,8 @@ export type PartKey = string;
 
 /** One document cut into parts. */
 export interface DocumentParts {
+  /** The whole document. */
+  readonly document: Node;
   /** Every part by key, in document order. */
   readonly parts: ReadonlyMap<PartKey, unknown>;
   /** The document but for its parts and `info` (save `info.x-sunset`, which every operation inherits). */
