@@ -164,11 +164,12 @@ export async function breakingDocuments(options: DocumentsOptions): Promise<{ ex
 }
 
 /**
- * Both documents loaded (undefined when either does not: `compileContract` then reports it), and
+ * Both documents loaded (what the loader found wrong goes to the compile, which reports it), and
  * cut down to what changed between them (see focusOnChanges) when they are large: above the size
  * `generate` validates in full (`autoValidationLimit`), or always with `focus: true`. Whole
- * documents are compiled when either is small, when a lock committed for the first one names
- * every field of the whole, or when the cross-checks, which run on the generated files, are asked for.
+ * documents are compiled when either is small or has errors, when a lock committed for the first
+ * one names every field of the whole, or when the cross-checks, which run on the generated files,
+ * are asked for.
  */
 function focusedDocuments(
   options: Pick<DocumentsOptions, 'before' | 'after' | 'focus'>,
@@ -178,16 +179,14 @@ function focusedDocuments(
   if (options.focus === false) return undefined;
   const before = loadContract(options.before, read);
   const after = loadContract(options.after, read);
-  if (!before.contract || !after.contract || hasErrors(before.diagnostics) || hasErrors(after.diagnostics)) return undefined;
-  const whole = { before: { contract: before.contract, diagnostics: before.diagnostics }, after: { contract: after.contract, diagnostics: after.diagnostics } };
+  if (!before.contract || !after.contract || hasErrors(before.diagnostics) || hasErrors(after.diagnostics)) return { before, after };
   const size = (loaded: LoadedContract): number => loaded.files.get(loaded.path)?.text.length ?? 0;
   const large = options.focus === true || Math.min(size(before.contract), size(after.contract)) > autoValidationLimit;
-  if (!large || hasLock(before.contract.document)) return whole;
-  const focus = focusOnChanges(before.contract.document, after.contract.document);
-  if (focus === undefined) return whole;
+  const focus = large && !hasLock(before.contract.document) ? focusOnChanges(before.contract.document, after.contract.document) : undefined;
+  if (focus === undefined) return { before, after };
   return {
-    before: { contract: { ...before.contract, document: focus.before }, diagnostics: before.diagnostics },
-    after: { contract: { ...after.contract, document: focus.after }, diagnostics: after.diagnostics },
+    before: { ...before, contract: { ...before.contract, document: focus.before } },
+    after: { ...after, contract: { ...after.contract, document: focus.after } },
   };
 }
 

@@ -90,7 +90,7 @@ export interface CompileOptions extends BuildOptions {
    * The contract as the caller loaded it (with the same `readText`), compiled instead of loading
    * it again; the caller may have changed its document, e.g. left out parts it need not compile.
    */
-  loaded?: { contract: LoadedContract; diagnostics: Diagnostic[] };
+  loaded?: ReturnType<typeof loadContract>;
 }
 
 const contractPaths = new Map<string, RegExp>();
@@ -171,7 +171,7 @@ async function compileInto(
   options: CompileOptions,
 ): Promise<void> {
   const loaded = options.loaded ?? loadContract(path, readText);
-  if (options.loaded) for (const file of options.loaded.contract.files.values()) result.sources.set(file.path, file.text);
+  if (options.loaded?.contract) for (const file of options.loaded.contract.files.values()) result.sources.set(file.path, file.text);
   result.diagnostics.push(...loaded.diagnostics);
   if (!loaded.contract || hasErrors(result.diagnostics)) return;
   result.locate = loaded.contract.locate;

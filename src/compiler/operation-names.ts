@@ -39,6 +39,11 @@ export function deriveOperationId(method: string, path: string): string {
   return camelCase(parts.join(' '));
 }
 
+/** Whether an operationId gives a usable method name; deriveOperationIds keeps it when no other is alike in PascalCase. */
+export function usableOperationId(id: unknown): id is string {
+  return typeof id === 'string' && id !== '' && isIdentifier(pascalCase(id));
+}
+
 /**
  * The ids of a foreign document's operations. A unique operationId that gives a usable method name
  * is kept; every operation whose id is missing, unusable or shared (even only in its PascalCase
@@ -46,7 +51,7 @@ export function deriveOperationId(method: string, path: string): string {
  * Kept ids are claimed first, so a derived name never takes one.
  */
 export function deriveOperationIds(entries: readonly OperationEntry[], report: Report, losses: LossLog): Map<string, string> {
-  const usable = (id: unknown): id is string => typeof id === 'string' && id !== '' && isIdentifier(pascalCase(id));
+  const usable = usableOperationId;
   const uses = new Map<string, number>();
   for (const { operation } of entries) {
     if (usable(operation.operationId)) uses.set(pascalCase(operation.operationId), (uses.get(pascalCase(operation.operationId)) ?? 0) + 1);

@@ -35,8 +35,10 @@ export interface ConverterOptions {
 }
 
 /** Names the compiler itself defines in GraphQL; a contract type may not take them. */
-/** Type names the generated GraphQL schema defines itself; a foreign document's schema of that name gets `Model` after it. */
-export const reservedTypeNames: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'Download', 'String', 'Int', 'Float', 'Boolean', 'ID']);
+const reservedTypeNames: ReadonlySet<string> = new Set(['Query', 'Mutation', 'Subscription', 'DateTime', 'Long', 'JSON', 'Upload', 'Download', 'String', 'Int', 'Float', 'Boolean', 'ID']);
+
+/** The name a foreign document's type asks for: its own, or with `Model` after a name GraphQL reserves; a later clash adds a number. */
+export const typeNameBase = (name: string): string => (reservedTypeNames.has(name) ? `${name}Model` : name);
 
 const json = (shape: 'object' | 'any'): TypeRef => ({ kind: 'json', shape });
 const unionKeywords = ['oneOf', 'anyOf'] as const;
@@ -313,7 +315,7 @@ export class SchemaConverter {
       }
       return name;
     }
-    const base = reservedTypeNames.has(name) ? `${name}Model` : name;
+    const base = typeNameBase(name);
     const claimed = this.typeNames.unique(base, pointer, (stem, n) => `${stem}${n}`);
     if (claimed !== hint) {
       const why = reservedTypeNames.has(name) ? 'a name GraphQL reserves' : hint === '' ? 'a name with no usable characters' : `taken by #${this.typeNames.owner(name) ?? ''}`;

@@ -30,8 +30,9 @@ describe('reading the documents of trident breaking ahead', () => {
     expect((await readAheadTexts()).size).toBe(0);
     readAhead(['old.json', 'missing.json'], folder);
     expect([...(await readAheadTexts()).keys()]).toEqual([old]);
-    // A pipe (`<(git show HEAD~1:api.json)`) or a folder is left to the gate, which reads it to its end or says what it is.
-    readAhead(['/dev/stdin', folder], folder);
+    // What is not a regular file (a device, a pipe such as `<(git show HEAD~1:api.json)`, a folder)
+    // is left to the gate, which reads it to its end or says what it is.
+    readAhead(['/dev/null', folder], folder);
     expect((await readAheadTexts()).size).toBe(0);
   });
 });

@@ -17,8 +17,10 @@ export interface OperationPair {
   revision: Operation;
 }
 
-/** `GET /studies/{}`: path parameter names do not change the URL a client builds. */
-const routeShape = (operation: Operation): string => `${operation.method} ${operation.path.replace(/\{[^}]*\}/g, '{}')}`;
+/** `/studies/{}`: path parameter names do not change the URL a client builds (`/a/{x}` and `/a/{y}` are one route). */
+export const pathShape = (path: string): string => path.replace(/\{[^}]*\}/g, '{}');
+/** `GET /studies/{}`. */
+const routeShape = (operation: Operation): string => `${operation.method} ${pathShape(operation.path)}`;
 
 /**
  * Pairs operations by route (method and path shape) first, since that is what REST clients call,

@@ -1,7 +1,8 @@
 import { collectRefs, objectParts, sameBut } from './objects.ts';
 import { fallbackPascalCase } from '../../compiler/names.ts';
 import { fragmentToPointer, getAtPointer } from '../../compiler/pointer.ts';
-import { reservedTypeNames } from '../../compiler/schemas.ts';
+import { typeNameBase } from '../../compiler/schemas.ts';
+import { pathShape } from '../diff/operations.ts';
 import { partsReferred, type DocumentParts, type Node, type PartKey } from './parts.ts';
 
 /**
@@ -116,8 +117,8 @@ function focus(before: DocumentParts, after: DocumentParts): Focus | undefined {
   }
   for (const parts of [before.parts, after.parts]) {
     for (const key of parts.keys()) {
-      if (key.startsWith('paths ')) share(`route ${routeOf(key.slice('paths '.length))}`, key);
-      if (key.startsWith('schemas ')) share(`type ${typeNameOf(key.slice('schemas '.length))}`, key);
+      if (key.startsWith('paths ')) share(`route ${pathShape(key.slice('paths '.length))}`, key);
+      if (key.startsWith('schemas ')) share(`type ${typeNameBase(fallbackPascalCase(key.slice('schemas '.length)))}`, key);
     }
   }
   // Within a group of names or routes the order decides (the first keeps the name, the last the
@@ -182,12 +183,6 @@ function focus(before: DocumentParts, after: DocumentParts): Focus | undefined {
   };
 }
 
-// The type name a foreign document's component schema asks for (see SchemaConverter.convertComponents).
-function typeNameOf(name: string): string {
-  const pascal = fallbackPascalCase(name);
-  return reservedTypeNames.has(pascal) ? `${pascal}Model` : pascal;
-}
-
 // A reference whose target is converted once, at its own pointer, and so named after whichever
 // part reaches it first: one into a component (`#/components/schemas/A/properties/owner`) or into
 // the paths, unless the target holds nothing typed. A whole component schema is named after
@@ -218,7 +213,3 @@ function namesTypes(value: unknown): boolean {
 
 const typedKeywords = new Set(['properties', 'additionalProperties', 'patternProperties', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'items', 'prefixItems', 'discriminator']);
 
-/** The route of a path, its parameters unnamed: `/a/{x}` and `/a/{y}` are one route to the diff. */
-function routeOf(path: string): string {
-  return path.replace(/\{[^}]*\}/g, '{}');
-}

@@ -1,4 +1,5 @@
-import { isIdentifier, pascalCase } from '../../compiler/names.ts';
+import { pascalCase } from '../../compiler/names.ts';
+import { usableOperationId } from '../../compiler/operation-names.ts';
 import { operationMethods } from '../../compiler/operations.ts';
 import { componentSections, kindOf, isNode, partMaps, prose, type DocumentParts, type Mode, type Node, type PartKey } from './parts.ts';
 
@@ -96,7 +97,7 @@ function ownOperationIds(document: Node): boolean {
         if (operation === undefined) continue;
         if (!isNode(operation) || operation['x-graphql-name'] !== undefined) return false;
         const id = operation.operationId;
-        if (typeof id !== 'string' || id === '' || !isIdentifier(pascalCase(id)) || ids.has(pascalCase(id))) return false;
+        if (!usableOperationId(id) || ids.has(pascalCase(id))) return false;
         ids.add(pascalCase(id));
       }
     }
