@@ -10,6 +10,7 @@ import { identityOf, type CompileOptions } from '../src/compiler/compile.ts';
 import { autoValidationLimit } from '../src/compiler/build-ir.ts';
 import { hasErrors } from '../src/compiler/diagnostics.ts';
 import { loadContract, type LoadedContract, type ReadText } from '../src/compiler/load.ts';
+import { ownText, type SourceText } from '../src/compiler/source-text.ts';
 import { focusOnChanges } from '../src/breaking/focus/index.ts';
 import { changelogFileName } from '../src/breaking/changelog.ts';
 import { diffLinesOf } from '../src/breaking/diff-lines.ts';
@@ -219,7 +220,7 @@ function missingReferenceTools(): string | undefined {
 }
 
 /** Reads a file by its path under `root` (or an absolute path); undefined when there is none. Texts already read are taken by absolute path. */
-function textReader(root: string, read: ReadonlyMap<string, string> = new Map()): (path: string) => string | undefined {
+function textReader(root: string, read: ReadonlyMap<string, SourceText> = new Map()): ReadText {
   return (path) => {
     const early = read.get(resolve(root, path));
     if (early !== undefined) return early;
@@ -242,7 +243,7 @@ async function readTree(root: string, label: string, side: Side, compile: Compil
     contracts.set(key, await readSide(path, readText, identity, side, compile));
     const changelogPath = path.replace(/[^/]*$/, changelogFileName);
     const changelog = readText(changelogPath);
-    if (changelog !== undefined) changelogs.set(key, { path: changelogPath, text: changelog });
+    if (changelog !== undefined) changelogs.set(key, { path: changelogPath, text: ownText(changelog) });
   }
   return { label, contracts, changelogs };
 }

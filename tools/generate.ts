@@ -3,6 +3,7 @@ import { posix, resolve } from 'node:path';
 import type { ValidationPolicy } from '../src/compiler/build-ir.ts';
 import { compileContract, finishTypes, identityOf, type CompiledContract, type CompileOptions, type OutputKind } from '../src/compiler/compile.ts';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../src/compiler/diagnostics.ts';
+import type { SourceText } from '../src/compiler/source-text.ts';
 import { foreignIdentity } from '../src/compiler/identity.ts';
 import { loadConfig, type TridentConfig } from '../src/config/index.ts';
 import type { Api } from '../src/compiler/ir.ts';
@@ -89,7 +90,7 @@ export interface GenerateResult {
 
 interface Compiled extends CachedCompilation {
   path: string;
-  sources: Map<string, string>;
+  sources: Map<string, SourceText>;
   /** Taken from the cache rather than compiled. */
   cached: boolean;
 }
@@ -380,7 +381,7 @@ export const diagnosticLimits = { errors: 50, warnings: 20, verbose: 1_000 };
 
 function printDiagnostics(
   diagnostics: readonly Diagnostic[],
-  sources: ReadonlyMap<string, string>,
+  sources: ReadonlyMap<string, SourceText>,
   readText: (path: string) => string | undefined,
   options: GenerateOptions,
   log: (line: string) => void,
@@ -391,8 +392,8 @@ function printDiagnostics(
   const shown = { error: 0, warning: 0, info: 0 };
   const hiddenBy = { error: 0, warning: 0, info: 0 };
   // A result from the cache has no sources: each file is read once, not once per diagnostic.
-  const read = new Map<string, string | undefined>();
-  const sourceOf = (file: string): string | undefined => {
+  const read = new Map<string, SourceText | undefined>();
+  const sourceOf = (file: string): SourceText | undefined => {
     if (!read.has(file)) read.set(file, sources.get(file) ?? readText(file));
     return read.get(file);
   };

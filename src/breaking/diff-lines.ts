@@ -4,6 +4,7 @@
  * would not appear on a pull request's diff.
  */
 
+import { ownText } from '../compiler/source-text.ts';
 import type { ContractTree } from './gate.ts';
 import { isBroken } from './side.ts';
 
@@ -132,7 +133,7 @@ export function diffLinesOf(base: ContractTree, revision: ContractTree): (file: 
 function textsOf(tree: ContractTree): Map<string, string> {
   const texts = new Map<string, string>();
   for (const side of tree.contracts.values()) {
-    for (const [path, text] of side.sources) texts.set(path, text);
+    for (const [path, text] of side.sources) texts.set(path, ownText(text));
     if (!isBroken(side) && side.lockSource) texts.set(side.lockPath, side.lockSource.text);
   }
   return texts;

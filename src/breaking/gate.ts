@@ -1,4 +1,5 @@
 import { formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { linesOf, ownText, scannedText, type SourceText } from '../compiler/source-text.ts';
 import { readChangelog, unmatchedAcknowledgements, type Acknowledgement, type ChangelogProblem } from './changelog.ts';
 import type { CrosscheckReport } from './crosscheck/model.ts';
 import { diffContracts } from './diff.ts';
@@ -182,19 +183,27 @@ function problemOf(problem: ChangelogProblem): Problem {
 
 function sameSources(base: ContractSide, revision: ContractSide): boolean {
   if (base.sources.size !== revision.sources.size) return false;
-  for (const [path, text] of base.sources) if (revision.sources.get(path) !== text) return false;
+  for (const [path, text] of base.sources) if (!sameText(text, revision.sources.get(path))) return false;
   return true;
+}
+
+// Equal one-byte forms may still differ in their own text (an escape written in the file where
+// the other has the character), which a line quoted from them would show.
+function sameText(base: SourceText, revision: SourceText | undefined): boolean {
+  if (revision === undefined) return false;
+  if (typeof base === 'string' && typeof revision === 'string') return base === revision;
+  return scannedText(base) === scannedText(revision) && ownText(base) === ownText(revision);
 }
 
 // The source line of each finding, read from the side it points into: the lines wanted of each
 // file are found in one pass over its text, up to the last of them.
 function withExcerpts(findings: Array<Finding<RuleId>>, base: ContractSide, revision: ContractSide): Array<Finding<RuleId>> {
-  const textOf = (finding: Finding<RuleId>): string | undefined => {
+  const textOf = (finding: Finding<RuleId>): SourceText | undefined => {
     const side = finding.location.side === 'base' ? base : revision;
     return side.sources.get(finding.location.file) ?? (finding.location.file === side.lockPath ? side.lockSource?.text : undefined);
   };
   const fileOf = (finding: Finding<RuleId>): string => `${finding.location.side}:${finding.location.file}`;
-  const wanted = new Map<string, { text: string; lines: Set<number> }>();
+  const wanted = new Map<string, { text: SourceText; lines: Set<number> }>();
   for (const finding of findings) {
     const file = fileOf(finding);
     const entry = wanted.get(file) ?? (() => {
@@ -211,23 +220,4 @@ function withExcerpts(findings: Array<Finding<RuleId>>, base: ContractSide, revi
     const line = excerpts.get(fileOf(finding))?.get(finding.location.line);
     return line === undefined ? finding : { ...finding, excerpt: line.trimEnd() };
   });
-}
-
-/** The text of some lines (1-based) of a text, by number; a line past the end has none. */
-export function linesOf(text: string, wanted: ReadonlySet<number>): Map<number, string> {
-  const found = new Map<number, string>();
-  const sorted = [...wanted].filter((line) => line >= 1).sort((a, b) => a - b);
-  let line = 1;
-  let start = 0;
-  for (const target of sorted) {
-    while (line < target && start !== -1) {
-      const end = text.indexOf('\n', start);
-      start = end === -1 ? -1 : end + 1;
-      line += 1;
-    }
-    if (start === -1) break;
-    const end = text.indexOf('\n', start);
-    found.set(target, text.slice(start, end === -1 ? text.length : end));
-  }
-  return found;
 }

@@ -3,6 +3,7 @@ import { compileContract, type CompileOptions } from '../compiler/compile.ts';
 import type { Diagnostic, Location } from '../compiler/diagnostics.ts';
 import type { ProtoFile } from '../compiler/emit/proto/ast.ts';
 import type { Api } from '../compiler/ir.ts';
+import type { SourceText } from '../compiler/source-text.ts';
 import type { ReadText } from '../compiler/load.ts';
 import { writeLock, type NumberLock } from '../compiler/lock.ts';
 import { parseSource, type SourceFile } from '../compiler/source.ts';
@@ -27,7 +28,7 @@ export interface ContractSide {
   /** The numbered proto model, which names every field and links it to the contract. */
   proto: ProtoFile;
   /** Every file the contract read, by path. */
-  sources: ReadonlyMap<string, string>;
+  sources: ReadonlyMap<string, SourceText>;
   /** What `trident generate` writes for this contract, by path under `generated/`. */
   files: ReadonlyMap<string, string>;
 }
@@ -36,7 +37,7 @@ export interface ContractSide {
 export interface BrokenSide {
   path: string;
   diagnostics: Diagnostic[];
-  sources: ReadonlyMap<string, string>;
+  sources: ReadonlyMap<string, SourceText>;
 }
 
 /**

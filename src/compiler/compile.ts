@@ -18,6 +18,7 @@ import { pascalCase } from './names.ts';
 import { LossLog, type Loss } from './losses.ts';
 import { applyLock, lockFileName, readLock, writeLock, type NumberLock } from './lock.ts';
 import { NameBook } from './chosen-names.ts';
+import type { SourceText } from './source-text.ts';
 import { parseSource, type SourceFile } from './source.ts';
 
 /** What one contract compiles to: files under `generated/` (by relative path) and its lock. */
@@ -28,7 +29,7 @@ export interface CompiledContract {
   lock?: { path: string; text: string };
   diagnostics: Diagnostic[];
   /** The texts of every file read, so diagnostics can show the offending line. */
-  sources: Map<string, string>;
+  sources: Map<string, SourceText>;
   /** What GraphQL and proto could not carry exactly (the lossiness report, unlocated). */
   losses: Loss[];
   /** Where a pointer of the bundled document is in the source files (set once loaded). */
@@ -139,7 +140,7 @@ export async function compileContract(
   identity: ApiIdentity | ((document: Record<string, unknown> | undefined) => ApiIdentity),
   options: CompileOptions = {},
 ): Promise<CompiledContract> {
-  const sources = new Map<string, string>();
+  const sources = new Map<string, SourceText>();
   const trackedRead: ReadText = (filePath) => {
     const text = readText(filePath);
     if (text !== undefined) sources.set(filePath, text);
@@ -171,7 +172,7 @@ async function compileInto(
   options: CompileOptions,
 ): Promise<void> {
   const loaded = options.loaded ?? loadContract(path, readText);
-  if (options.loaded?.contract) for (const file of options.loaded.contract.files.values()) result.sources.set(file.path, file.text);
+  if (options.loaded?.contract) for (const file of options.loaded.contract.files.values()) result.sources.set(file.path, file.source);
   result.diagnostics.push(...loaded.diagnostics);
   if (!loaded.contract || hasErrors(result.diagnostics)) return;
   result.locate = loaded.contract.locate;

@@ -3,6 +3,7 @@
  * a severity and a hint that tells the author how to fix it; messages are built from arguments
  * so tests can assert both the code and the text.
  */
+import { linesOf, type SourceText } from './source-text.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -211,10 +212,10 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
  * Renders a diagnostic the way compilers do: `file:line:col severity code: message`, the pointer,
  * the source line with a caret under the column, and the hint.
  */
-export function formatDiagnostic(entry: Diagnostic, sourceText?: string): string {
+export function formatDiagnostic(entry: Diagnostic, sourceText?: SourceText): string {
   const lines = [`${entry.file}:${entry.line}:${entry.col} ${entry.severity} ${entry.code}: ${entry.message}`];
   lines.push(`  at #${entry.pointer}`);
-  const sourceLine = sourceText === undefined ? undefined : lineOf(sourceText, entry.line);
+  const sourceLine = sourceText === undefined ? undefined : linesOf(sourceText, new Set([entry.line])).get(entry.line);
   if (sourceLine !== undefined) {
     const gutter = String(entry.line);
     const { text, caret } = sourceWindow(sourceLine.trimEnd(), entry.col);
@@ -241,14 +242,3 @@ export function sourceWindow(line: string, col: number): { text: string; caret: 
   return { text: `${before}${line.slice(start, end)}${end < line.length ? '…' : ''}`, caret: at - start + before.length };
 }
 
-// The text of a 1-based line, found without splitting a large document.
-function lineOf(text: string, line: number): string | undefined {
-  let start = 0;
-  for (let current = 1; current < line; current += 1) {
-    const end = text.indexOf('\n', start);
-    if (end === -1) return undefined;
-    start = end + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end === -1 ? undefined : end);
-}

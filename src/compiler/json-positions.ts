@@ -143,9 +143,10 @@ function scalarEnd(text: string, start: number): number {
 
 /**
  * The 1-based line and column of each offset, found in one pass that counts line breaks from one
- * offset to the next (no table of every line start of a large document).
+ * offset to the next (no table of every line start of a large document). `column` counts the
+ * column where the text is not the file's own (see OneByteJson).
  */
-export function offsetsToPositions(text: string, offsets: readonly number[]): Map<number, { line: number; col: number }> {
+export function offsetsToPositions(text: string, offsets: readonly number[], column = (lineStart: number, offset: number): number => offset - lineStart + 1): Map<number, { line: number; col: number }> {
   const sorted = [...new Set(offsets)].sort((a, b) => a - b);
   const positions = new Map<number, { line: number; col: number }>();
   let line = 1;
@@ -158,7 +159,7 @@ export function offsetsToPositions(text: string, offsets: readonly number[]): Ma
       lineStart = newline + 1;
       newline = text.indexOf('\n', lineStart);
     }
-    positions.set(offset, { line, col: offset - lineStart + 1 });
+    positions.set(offset, { line, col: column(lineStart, offset) });
   }
   return positions;
 }

@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from './diagnostics.ts';
 import { appendPointer, fragmentToPointer, getAtPointer, parsePointer } from './pointer.ts';
+import { scannedText, type SourceText } from './source-text.ts';
 import { parseSource, positionOf, type SourceFile } from './source.ts';
 
-/** Reads a file's text, or returns undefined when it does not exist. */
-export type ReadText = (path: string) => string | undefined;
+/** Reads a file's text (see SourceText), or returns undefined when it does not exist. */
+export type ReadText = (path: string) => SourceText | undefined;
 
 /**
  * A contract with every external reference brought into its own `components`, plus what is needed
@@ -301,7 +302,7 @@ const isMapping = (value: unknown): value is Record<string, unknown> => value !=
  * knows examples.
  */
 function resolvedLocalRefs(file: SourceFile): Set<string> | undefined {
-  const { text } = file;
+  const text = scannedText(file.source);
   if (/\\u00[0-7]/.test(text)) return undefined;
   const refs = new Set<string>();
   const pattern = /"\$ref"\s*:\s*"((?:[^"\\]|\\.)*)"/g;

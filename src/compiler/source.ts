@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Node } from 'yaml';
 import { offsetsToPositions, scanJsonOffsets } from './json-positions.ts';
+import { ownText, scannedText, type SourceText } from './source-text.ts';
 import { findCycle } from './depth.ts';
 import { appendPointer } from './pointer.ts';
 
@@ -20,7 +21,10 @@ export interface Position {
  */
 export interface SourceFile {
   path: string;
-  text: string;
+  /** The file's own text. */
+  readonly text: string;
+  /** The text as read: for a large JSON file, its one-byte form, which scans are made on. */
+  source: SourceText;
   value: unknown;
   /** Whether one value may appear at several places of `value` (YAML aliases); parsed JSON is a tree. */
   aliases: boolean;
@@ -31,11 +35,14 @@ export interface SourceFile {
   positionsOf(pointers: Iterable<string>): ReadonlyMap<string, Position>;
 }
 
-function lazyPositions(path: string, text: string, value: unknown, aliases: boolean, json: boolean, compute: () => Map<string, Position>, some?: (pointers: ReadonlySet<string>) => Map<string, Position>): SourceFile {
+function lazyPositions(path: string, source: SourceText, value: unknown, aliases: boolean, json: boolean, compute: () => Map<string, Position>, some?: (pointers: ReadonlySet<string>) => Map<string, Position>): SourceFile {
   let positions: Map<string, Position> | undefined;
   return {
     path,
-    text,
+    get text() {
+      return ownText(source);
+    },
+    source,
     value,
     aliases,
     json,
@@ -52,7 +59,8 @@ function lazyPositions(path: string, text: string, value: unknown, aliases: bool
 
 // JSON is YAML too, but JSON.parse is a hundred times faster on a large document; a JSON text with
 // a syntax error goes through the YAML parser, which says where the error is.
-function parseJson(path: string, text: string): SourceFile | undefined {
+function parseJson(path: string, source: SourceText): SourceFile | undefined {
+  const text = scannedText(source);
   const start = text.search(/\S/);
   if (start === -1 || (text[start] !== '{' && text[start] !== '[')) return undefined;
   let value: unknown;
@@ -62,12 +70,12 @@ function parseJson(path: string, text: string): SourceFile | undefined {
     return undefined;
   }
   const toPositions = (offsets: Map<string, number>): Map<string, Position> => {
-    const places = offsetsToPositions(text, [...offsets.values()]);
+    const places = typeof source === 'string' ? offsetsToPositions(text, [...offsets.values()]) : offsetsToPositions(text, [...offsets.values()], (lineStart, offset) => source.column(lineStart, offset));
     const positions = new Map<string, Position>();
     for (const [pointer, offset] of offsets) positions.set(pointer, places.get(offset) ?? { line: 1, col: 1 });
     return positions;
   };
-  return lazyPositions(path, text, value, false, true, () => toPositions(scanJsonOffsets(text)), (pointers) => toPositions(scanJsonOffsets(text, pointers)));
+  return lazyPositions(path, source, value, false, true, () => toPositions(scanJsonOffsets(text)), (pointers) => toPositions(scanJsonOffsets(text, pointers)));
 }
 
 /** A syntax problem found while parsing, with where it is. */
@@ -92,9 +100,11 @@ const syntaxHints: Record<string, string> = {
  * Parses YAML (JSON is YAML too) and records where each node starts. A map entry is located at
  * its key, which is the line a reader looks for when a message names a property.
  */
-export function parseSource(path: string, text: string): { file?: SourceFile; problems: SyntaxProblem[] } {
-  const json = parseJson(path, text);
+export function parseSource(path: string, source: SourceText): { file?: SourceFile; problems: SyntaxProblem[] } {
+  const json = parseJson(path, source);
   if (json) return { file: json, problems: [] };
+  // Not JSON after all (a YAML flow mapping, or a syntax error to locate): the file's own text.
+  const text = ownText(source);
   const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });

@@ -127,6 +127,24 @@ describe('trident breaking OLD NEW: two documents', () => {
     expect(broken.text).toContain('Result: ERROR');
   });
 
+  it('places findings as the file has them when a JSON document has characters beyond ASCII, read ahead by the command line too', async () => {
+    // One line each, with accents, dashes and a character outside the Basic Multilingual Plane
+    // before the places the findings point at.
+    const described = (document: Record<string, unknown>): Record<string, unknown> => ({ ...document, info: { ...(document.info as object), description: 'Café — the “shop” 🚢' } });
+    writeFileSync(join(folder, 'old-one-line.json'), JSON.stringify(described(shop())));
+    writeFileSync(join(folder, 'new-one-line.json'), JSON.stringify(described(shop({ listPets: false, statuses: ['available', 'adopted', 'reserved'] }))));
+    const output: string[] = [];
+    const inProcess = await breakingDocuments({ cwd: folder, before: 'old-one-line.json', after: 'new-one-line.json', today: '2026-06-01', format: 'json', log: (text) => output.push(text) });
+    const cli = spawnSync(process.execPath, [join(repoRoot, 'tools/trident.ts'), 'breaking', 'old-one-line.json', 'new-one-line.json', '--today', '2026-06-01', '--format', 'json'], { cwd: folder, encoding: 'utf8' });
+    expect(cli.status).toBe(inProcess.exitCode);
+    expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(output.join('')));
+    const places = (inProcess.report?.versions.flatMap((version) => version.findings) ?? []).map((finding) => `${finding.rule} ${finding.location.side} ${finding.location.line}:${finding.location.col}`);
+    // Columns in UTF-16 units of the file's own text: past the 🚢, whose escape is twelve bytes long.
+    const text = JSON.stringify(described(shop()));
+    expect(places).toContain(`operation-removed base 1:${text.indexOf('"get"', text.indexOf('"/pets":')) + 1}`);
+    expect(places.some((place) => place.startsWith('response-enum-value-added revision 1:'))).toBe(true);
+  });
+
   it('runs from the command line, and refuses a third document or --base beside two', () => {
     write('old.yaml', shop());
     write('new.yaml', shop({ listPets: false }));

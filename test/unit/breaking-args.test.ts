@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OneByteJson, ownText } from '../../src/compiler/source-text.ts';
 import { readAhead, readAheadTexts } from '../../tools/breaking-args.ts';
 
 // `trident breaking OLD NEW` starts reading the two documents before the gate loads; the gate then
@@ -21,6 +22,17 @@ describe('reading the documents of trident breaking ahead', () => {
     expect(texts.get(old)).toBe('\uFEFF{"openapi": "3.1.0", "info": {"title": "Caf\u00e9 \u{1F600}"}}\n');
     // Taken once: the gate's later reads go to the files.
     expect((await readAheadTexts()).size).toBe(0);
+  });
+
+  it('holds a JSON document in its one-byte form, which gives the file\'s own text back', async () => {
+    const text = '{"openapi": "3.1.0", "info": {"title": "Caf\u00e9 \u2014 \u{1F600}"}}\n';
+    writeFileSync(join(folder, 'plain.json'), text);
+    readAhead(['plain.json', 'new.yaml'], folder);
+    const texts = await readAheadTexts();
+    const read = texts.get(join(folder, 'plain.json'));
+    expect(read).toBeInstanceOf(OneByteJson);
+    expect(read === undefined ? undefined : ownText(read)).toBe(text);
+    expect(texts.get(next)).toBe('openapi: 3.1.0\n');
   });
 
   it('reads nothing for the contracts mode, a wrong argument list or a file that is not there', async () => {

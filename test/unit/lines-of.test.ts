@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesOf } from '../../src/breaking/gate.ts';
+import { linesOf } from '../../src/compiler/source-text.ts';
 
 describe('linesOf: the source lines the gate quotes beside its findings', () => {
   const text = 'openapi: 3.1.0\ninfo:\n  title: Study\r\n  version: 1.0.0\n';

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { identityOf, type CompileOptions } from '../../compiler/compile.ts';
 import { sortDiagnostics } from '../../compiler/diagnostics.ts';
+import { ownText } from '../../compiler/source-text.ts';
 import { discoverContracts, loadConfig } from '../../config/index.ts';
 import { materialiseBase } from '../base.ts';
 import { changelogFileName } from '../changelog.ts';
@@ -298,7 +299,7 @@ function rawInfoVersion(side: BrokenSide, contract: string): string | null {
   const text = side.sources.get(contract);
   if (text === undefined) return null;
   try {
-    const version = (parseYaml(text) as { info?: { version?: unknown } } | null)?.info?.version;
+    const version = (parseYaml(ownText(text)) as { info?: { version?: unknown } } | null)?.info?.version;
     return typeof version === 'string' || typeof version === 'number' ? String(version) : null;
   } catch {
     return null;
