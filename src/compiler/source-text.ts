@@ -148,31 +148,33 @@ interface NonAscii {
   chars: string;
 }
 
-// Every character of valid UTF-8 bytes that is not ASCII, where it starts and its byte length;
-// stretches of 64 KB that are all ASCII are passed over by isAscii. Undefined when there are so
-// many (over a thousand, and more than one in 64 bytes: a text in another script) that decoding
-// is the better way.
+// Every character of valid UTF-8 bytes that is not ASCII, where it starts and its byte length,
+// found by halving the stretches isAscii refuses down to 256 bytes, which are read byte by byte.
+// Undefined when there are so many (over a thousand, and more than one in 64 bytes: a text in
+// another script) that decoding is the better way.
 function nonAscii(bytes: Buffer): NonAscii[] | undefined {
   const found: NonAscii[] = [];
   const most = Math.max(1024, bytes.length / 64);
-  const stretch = 65536;
-  let at = 0;
-  while (at < bytes.length) {
-    const end = Math.min(bytes.length, at + stretch);
-    if (isAscii(bytes.subarray(at, end))) {
-      at = end;
-      continue;
+  // Where the next character starts: one may run on past the stretch it began in.
+  let next = 0;
+  const visit = (start: number, end: number): boolean => {
+    if (end <= next || isAscii(bytes.subarray(Math.max(start, next), end))) return true;
+    if (end - start > 256) {
+      const middle = (start + end) >> 1;
+      return visit(start, middle) && visit(middle, end);
     }
-    for (; at < end; at += 1) {
+    for (let at = Math.max(start, next); at < end; at += 1) {
       const lead = bytes[at] ?? 0;
       if (lead < 0x80) continue;
       const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
       found.push({ at, length, chars: bytes.toString('utf8', at, at + length) });
-      if (found.length > most) return undefined;
+      if (found.length > most) return false;
       at += length - 1;
+      next = at + 1;
     }
-  }
-  return found;
+    return true;
+  };
+  return visit(0, bytes.length) ? found : undefined;
 }
 
 const escapeOf = (chars: string): string => {
