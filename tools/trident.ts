@@ -27,6 +27,9 @@ function enableCompileCache(command: Command): void {
   if (fromSources || command.compileCache !== false) module.enableCompileCache?.(fromSources ? join(import.meta.dirname, '..', '.cache', 'node') : undefined);
 }
 
+/** A module of the built package's bundle of `trident breaking` (dist/gate/, see tools/build.ts). */
+const bundled = (name: string): string => new URL(`../gate/${name}.js`, import.meta.url).href;
+
 /** The option of the `#!` line, which sizes V8's young generation for a batch compile (see README, "Node options"). */
 const compileSemiSpace = '--max-semi-space-size=8';
 /** The smallest the serving process's young generation gets (see withServingHeap). */
@@ -118,8 +121,8 @@ const commands: Record<string, Command> = {
                   violation blocks, 2 the gate could not judge`,
     run: async (argv) => {
       // Two documents start being read while the gate loads.
-      (await import('./breaking-args.ts')).readAhead(argv);
-      return (await import('./breaking.ts')).main(argv);
+      (fromSources ? await import('./breaking-args.ts') : ((await import(bundled('breaking-args'))) as typeof import('./breaking-args.ts'))).readAhead(argv);
+      return (fromSources ? await import('./breaking.ts') : ((await import(bundled('breaking'))) as typeof import('./breaking.ts'))).main(argv);
     },
   },
   changelog: {

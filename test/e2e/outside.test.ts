@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { grpcCaller } from '../../src/conformance/callers/grpc.ts';
 import { loadApis } from '../../src/runtime/load.ts';
 import { packToolkit, run, scratchRoot, type Run } from './packaging.ts';
@@ -64,6 +65,15 @@ describe('the toolkit installed from its tarball into a new project', () => {
       const broken = await npx(['breaking', '--base', 'HEAD'], { allowFailure: true });
       expect(broken.code).toBe(1);
       expect(broken.stdout).toMatch(/body/);
+      // Two documents, the way oasdiff is used, as JSON: the committed one and the edit.
+      const json = (text: string): string => JSON.stringify(parseYaml(text));
+      writeFileSync(join(project, 'before.json'), json(original));
+      writeFileSync(join(project, 'after.json'), json(readFileSync(contract, 'utf8')));
+      const documents = await npx(['breaking', 'before.json', 'after.json', '--format', 'json'], { allowFailure: true });
+      expect(documents.code).toBe(1);
+      const findings = (JSON.parse(documents.stdout) as { versions: Array<{ findings: Array<{ subject: string; verdicts: Record<string, string> }> }> }).versions.flatMap((version) => version.findings);
+      // The TypeScript column, which the checker's thread judges, from the package's bundle.
+      expect(findings.filter((finding) => finding.subject.includes('body')).map((finding) => finding.verdicts.typescript)).toContain('breaking');
     } finally {
       writeFileSync(contract, original);
     }
