@@ -3,7 +3,8 @@
  * starts reading them (on libuv's thread pool) before it loads the gate, and the gate takes the
  * bytes read when it starts. On two 11 MB documents this takes the reads, and readFileSync's own
  * decoding, off the time the gate waits. A JSON document is decoded to its one-byte form
- * (decodeText), with its escapes written in the memory it was read into.
+ * (decodeText), with its escapes written in the memory it was read into while they fit in the
+ * room left after it (64 KB), else in a copy.
  */
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -181,7 +181,7 @@ function focusedDocuments(
   const before = loadContract(options.before, read);
   const after = loadContract(options.after, read);
   if (!before.contract || !after.contract || hasErrors(before.diagnostics) || hasErrors(after.diagnostics)) return { before, after };
-  const size = (loaded: LoadedContract): number => loaded.files.get(loaded.path)?.text.length ?? 0;
+  const size = (loaded: LoadedContract): number => loaded.files.get(loaded.path)?.source.length ?? 0;
   const large = options.focus === true || Math.min(size(before.contract), size(after.contract)) > autoValidationLimit;
   const focus = large && !hasLock(before.contract.document) ? focusOnChanges(before.contract.document, after.contract.document) : undefined;
   if (focus === undefined) return { before, after };

@@ -5,6 +5,7 @@
  * `trident --version` the package's version. A wrong argument is one line naming it, the command's
  * usage, and exit code 2.
  */
+import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,8 +28,14 @@ function enableCompileCache(command: Command): void {
   if (fromSources || command.compileCache !== false) module.enableCompileCache?.(fromSources ? join(import.meta.dirname, '..', '.cache', 'node') : undefined);
 }
 
-/** A module of the built package's bundle of `trident breaking` (dist/gate/, see tools/build.ts). */
-const bundled = (name: string): string => new URL(`../gate/${name}.js`, import.meta.url).href;
+/**
+ * A module of `trident breaking`, from the bundle a built package has of them (dist/gate/, see
+ * tools/build.ts); a checkout, or a build without the bundle (`tsc` alone), loads the modules.
+ */
+async function gateModule<T>(name: string, modules: () => Promise<T>): Promise<T> {
+  const bundled = new URL(`../gate/${name}.js`, import.meta.url);
+  return fromSources || !existsSync(bundled) ? modules() : ((await import(bundled.href)) as T);
+}
 
 /** The option of the `#!` line, which sizes V8's young generation for a batch compile (see README, "Node options"). */
 const compileSemiSpace = '--max-semi-space-size=8';
@@ -121,8 +128,8 @@ const commands: Record<string, Command> = {
                   violation blocks, 2 the gate could not judge`,
     run: async (argv) => {
       // Two documents start being read while the gate loads.
-      (fromSources ? await import('./breaking-args.ts') : ((await import(bundled('breaking-args'))) as typeof import('./breaking-args.ts'))).readAhead(argv);
-      return (fromSources ? await import('./breaking.ts') : ((await import(bundled('breaking'))) as typeof import('./breaking.ts'))).main(argv);
+      (await gateModule('breaking-args', () => import('./breaking-args.ts'))).readAhead(argv);
+      return (await gateModule('breaking', () => import('./breaking.ts'))).main(argv);
     },
   },
   changelog: {

@@ -60,7 +60,7 @@ export async function buildApi(contract: LoadedContract, identity: ApiIdentity, 
     diagnostics.push(diagnostic('openapi-version-unsupported', `expected OpenAPI 3.0 or 3.1, found ${found}`, locate(pointer)));
     return { diagnostics };
   }
-  const size = contract.files.get(contract.path)?.text.length ?? 0;
+  const size = contract.files.get(contract.path)?.source.length ?? 0;
   const policy = options.validate ?? 'always';
   if (policy === 'always' || (policy === 'auto' && size <= autoValidationLimit)) {
     diagnostics.push(...(await validateSpecification(contract, options.lenient !== true)));

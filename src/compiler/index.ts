@@ -9,3 +9,4 @@
 export { allOutputs, compileContract, identityOf, outputPaths, type CompiledContract, type CompileOptions, type OutputKind } from './compile.ts';
 export { diagnosticRegistry, formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.ts';
 export type { Api, Operation } from './ir.ts';
+export { OneByteJson, ownText, type SourceText } from './source-text.ts';

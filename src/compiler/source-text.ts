@@ -3,7 +3,9 @@
  * strings, where a `\uXXXX` escape says the same, so each is written as its escape: JSON.parse
  * gives the same value, and V8 holds the text in half the memory a two-byte string takes, made by
  * copying the bytes instead of decoding UTF-8 (on an 11 MB document, about 30 ms against 65 to
- * 100). The escapes written are remembered, so that lines and columns are those of the file.
+ * 100). The escapes written are remembered, so that lines and columns are those of the file. A
+ * character after a backslash would make an invalid escape valid (`\é` is no JSON, `\\u00e9` is):
+ * such a text is decoded as UTF-8, and JSON.parse refuses it as it should.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 
@@ -20,45 +22,43 @@ export class OneByteJson {
   private readonly escapes: readonly number[];
   /** The characters each stands for: one UTF-16 unit, or a surrogate pair. */
   private readonly chars: readonly string[];
+  /** How much longer `text` is than the file's own text before each escape, and after the last. */
+  private readonly longer: readonly number[];
   private own: string | undefined;
 
   constructor(text: string, escapes: readonly number[], chars: readonly string[]) {
     this.text = text;
     this.escapes = escapes;
     this.chars = chars;
+    const longer = [0];
+    for (const each of chars) longer.push((longer.at(-1) ?? 0) + escapeLength(each) - each.length);
+    this.longer = longer;
+  }
+
+  /** The length of the file's own text, in UTF-16 units. */
+  get length(): number {
+    return this.text.length - (this.longer.at(-1) ?? 0);
   }
 
   /** The file's own text: slices of the one-byte text with the characters put back, joined on first use. */
   get original(): string {
-    if (this.own === undefined) {
-      let own = '';
-      let from = 0;
-      this.escapes.forEach((at, index) => {
-        const chars = this.chars[index] ?? '';
-        own += this.text.slice(from, at) + chars;
-        from = at + escapeLength(chars);
-      });
-      this.own = own + this.text.slice(from);
-    }
+    this.own ??= this.restore(0, this.text.length);
     return this.own;
   }
 
   /** The column (1-based, in UTF-16 units as the file's own text counts them) of an offset of `text`. */
   column(lineStart: number, offset: number): number {
-    let col = offset - lineStart + 1;
-    for (let index = this.firstEscapeFrom(lineStart); index < this.escapes.length && (this.escapes[index] ?? offset) < offset; index += 1) {
-      const chars = this.chars[index] ?? '';
-      col -= escapeLength(chars) - chars.length;
-    }
-    return col;
+    const shift = (this.longer[this.firstEscapeFrom(offset)] ?? 0) - (this.longer[this.firstEscapeFrom(lineStart)] ?? 0);
+    return offset - lineStart + 1 - shift;
   }
 
-  /** The file's own text of `text` from `start` to `end` (a whole line: no escape is cut). */
+  /** The file's own text of `text` from `start` to `end`, neither inside an escape. */
   restore(start: number, end: number): string {
     let own = '';
     let from = start;
-    for (let index = this.firstEscapeFrom(start); index < this.escapes.length && (this.escapes[index] ?? end) < end; index += 1) {
+    for (let index = this.firstEscapeFrom(start); index < this.escapes.length; index += 1) {
       const at = this.escapes[index] ?? end;
+      if (at >= end) break;
       const chars = this.chars[index] ?? '';
       own += this.text.slice(from, at) + chars;
       from = at + escapeLength(chars);
@@ -150,8 +150,8 @@ interface NonAscii {
 
 // Every character of valid UTF-8 bytes that is not ASCII, where it starts and its byte length,
 // found by halving the stretches isAscii refuses down to 256 bytes, which are read byte by byte.
-// Undefined when there are so many (over a thousand, and more than one in 64 bytes: a text in
-// another script) that decoding is the better way.
+// Undefined when one follows a backslash, or when there are so many (over a thousand, and more
+// than one in 64 bytes: a text in another script) that decoding is the better way.
 function nonAscii(bytes: Buffer): NonAscii[] | undefined {
   const found: NonAscii[] = [];
   const most = Math.max(1024, bytes.length / 64);
@@ -166,6 +166,10 @@ function nonAscii(bytes: Buffer): NonAscii[] | undefined {
     for (let at = Math.max(start, next); at < end; at += 1) {
       const lead = bytes[at] ?? 0;
       if (lead < 0x80) continue;
+      // After an odd number of backslashes the escape would be read as text (see the top).
+      let backslashes = 0;
+      while (bytes[at - backslashes - 1] === 0x5c) backslashes += 1;
+      if (backslashes % 2 === 1) return false;
       const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
       found.push({ at, length, chars: bytes.toString('utf8', at, at + length) });
       if (found.length > most) return false;

@@ -23,7 +23,7 @@ export interface SourceFile {
   path: string;
   /** The file's own text. */
   readonly text: string;
-  /** The text as read: for a large JSON file, its one-byte form, which scans are made on. */
+  /** The text as read: for a JSON document `trident breaking` read ahead, its one-byte form, which scans are made on. */
   source: SourceText;
   value: unknown;
   /** Whether one value may appear at several places of `value` (YAML aliases); parsed JSON is a tree. */

@@ -47,6 +47,31 @@ describe('decodeText: a JSON file in one byte per character', () => {
     }
   });
 
+  it('decodes a character after a backslash as UTF-8, so that an escape JSON has not stays refused', () => {
+    for (const text of ['{"a": "\\é"}', '{"a": "x\\\\\\🚢"}']) {
+      const decoded = decodeText(bytesOf(text, 256).buffer, bytesOf(text).length);
+      expect(decoded).toBe(text);
+      const { file, problems } = parseSource('api.json', decoded);
+      expect(file).toBeUndefined();
+      expect(problems).toEqual(parseSource('api.json', text).problems);
+    }
+    // An even number of backslashes is an escaped backslash: the character after it is text.
+    const even = '{"a": "\\\\é"}';
+    const decoded = decodeText(bytesOf(even, 256).buffer, bytesOf(even).length);
+    expect(decoded).toBeInstanceOf(OneByteJson);
+    expect(JSON.parse(scannedText(decoded))).toEqual(JSON.parse(even));
+  });
+
+  it('places every node of a one-line document with thousands of characters beyond ASCII as the file has them', () => {
+    const schemas = Object.fromEntries(Array.from({ length: 4000 }, (_, index) => [`S${index}`, { description: 'Café: one schema of many, with words enough around its one accent', type: 'string' }]));
+    const text = JSON.stringify({ openapi: '3.1.0', components: { schemas } });
+    const decoded = decodeText(bytesOf(text, 65536).buffer, bytesOf(text).length);
+    expect(decoded).toBeInstanceOf(OneByteJson);
+    const positions = parseSource('api.json', decoded).file?.positions;
+    expect(positions).toEqual(parseSource('api.json', text).file?.positions);
+    expect(positions?.get('/components/schemas/S3999/type')).toEqual({ line: 1, col: text.indexOf('"type"', text.indexOf('"S3999"')) + 1 });
+  });
+
   it('decodes a text mostly in another script as UTF-8', () => {
     const text = JSON.stringify({ title: '画像のレビュー'.repeat(200) });
     expect(decodeText(bytesOf(text, 8192).buffer, bytesOf(text).length)).toBe(text);
