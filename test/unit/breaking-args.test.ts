@@ -35,6 +35,18 @@ describe('reading the documents of trident breaking ahead', () => {
     expect(texts.get(next)).toBe('openapi: 3.1.0\n');
   });
 
+  it('reads the second document into the memory of the first, whichever is larger, and both come out whole', async () => {
+    const small = '{"info": {"title": "Caf\u00e9"}}';
+    const large = JSON.stringify({ info: { title: '\u2014 \u{1F6A2} '.repeat(300) }, padding: 'x'.repeat(70_000) });
+    for (const [first, second] of [[small, large], [large, small]] as const) {
+      writeFileSync(join(folder, 'first.json'), first);
+      writeFileSync(join(folder, 'second.json'), second);
+      readAhead(['first.json', 'second.json'], folder);
+      const texts = await readAheadTexts();
+      expect([...texts.values()].map((text) => ownText(text))).toEqual([first, second]);
+    }
+  });
+
   it('reads nothing for the contracts mode, a wrong argument list or a file that is not there', async () => {
     readAhead(['--base', 'HEAD~1'], folder);
     readAhead(['old.json'], folder);
