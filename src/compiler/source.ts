@@ -70,7 +70,8 @@ function parseJson(path: string, source: SourceText): SourceFile | undefined {
     return undefined;
   }
   const toPositions = (offsets: Map<string, number>): Map<string, Position> => {
-    const places = typeof source === 'string' ? offsetsToPositions(text, [...offsets.values()]) : offsetsToPositions(text, [...offsets.values()], (lineStart, offset) => source.column(lineStart, offset));
+    const column = typeof source === 'string' ? undefined : (lineStart: number, offset: number): number => source.column(lineStart, offset);
+    const places = offsetsToPositions(text, [...offsets.values()], column);
     const positions = new Map<string, Position>();
     for (const [pointer, offset] of offsets) positions.set(pointer, places.get(offset) ?? { line: 1, col: 1 });
     return positions;

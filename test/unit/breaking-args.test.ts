@@ -35,7 +35,7 @@ describe('reading the documents of trident breaking ahead', () => {
     expect(texts.get(next)).toBe('openapi: 3.1.0\n');
   });
 
-  it('reads the second document into the memory of the first, whichever is larger, and both come out whole', async () => {
+  it('reads two documents of different sizes whole, the larger first or second (the second goes into the memory of the first)', async () => {
     const small = '{"info": {"title": "Caf\u00e9"}}';
     const large = JSON.stringify({ info: { title: '\u2014 \u{1F6A2} '.repeat(300) }, padding: 'x'.repeat(70_000) });
     for (const [first, second] of [[small, large], [large, small]] as const) {

@@ -151,14 +151,9 @@ export class DiffContext {
     });
   }
 
-  /** Places the findings reported so far: one pass over each document for all of them. */
-  placeFindings(): void {
-    this.place();
-  }
-
   /** Every finding, placed in its file, in file order. */
   findings(): Finding<RuleId>[] {
-    this.place();
+    this.placeFindings();
     return [...this.found.values()].sort(
       (a, b) =>
         sideRank(a.location.side) - sideRank(b.location.side) || a.location.file.localeCompare(b.location.file) ||
@@ -172,10 +167,12 @@ export class DiffContext {
     return { side, ...contract.locate(pointer) };
   }
 
-  // Gives each finding reported with a pointer its place, and a deletion the nearest enclosing
-  // node that still exists in the revision (where an annotation can go), all found in one batch
-  // per side.
-  private place(): void {
+  /**
+   * Gives each finding reported so far with a pointer its place, and a deletion the nearest
+   * enclosing node that still exists in the revision (where an annotation can go), all found in
+   * one batch per side.
+   */
+  placeFindings(): void {
     const wanted: Record<Side, Set<string>> = { base: new Set(), revision: new Set() };
     const anchors = new Map<string, string>();
     for (const [key, at] of this.unplaced) {
