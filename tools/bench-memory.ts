@@ -4,7 +4,7 @@
  * that PostgreSQL server; waits until it serves, lets it settle (`--settle`, seconds), and reads
  * the kernel's figures for the process: VmRSS (resident now) and VmHWM (the most it ever held
  * since `serve` replaced itself with the process it serves from; see withServingHeap in
- * tools/trident.ts). By default it builds the package (`npm run build`) and measures
+ * tools/cli.ts). By default it builds the package (`npm run build`) and measures
  * dist/tools/trident.js, what `npx trident serve` runs where trident is installed;
  * `--entry tools/trident.ts` measures `npm start` in this repository (Node strips the types of every
  * toolkit module as it loads it).

@@ -1,13 +1,12 @@
 /**
- * The arguments of `trident breaking`, and the documents it compares read ahead: the command line
- * starts reading them (on libuv's thread pool) before it loads the gate, and the gate takes the
- * bytes read when it starts. On two 11 MB documents this takes the reads, and readFileSync's own
+ * The arguments of `trident breaking`, and the documents it compares read ahead: the `trident`
+ * command starts reading them (on libuv's thread pool) before it loads the command line and the
+ * gate (./trident.ts), and the gate takes the bytes read when it starts. On two 11 MB documents this takes the reads, and readFileSync's own
  * decoding, off the time the gate waits. A JSON document is decoded to its one-byte form
  * (decodeText), with its escapes written in the memory it was read into while they fit in the
  * room left after it (64 KB), else in a copy.
  */
-import { statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, read, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeText, type SourceText } from '../src/compiler/source-text.ts';
@@ -87,29 +86,47 @@ function regularFileSize(path: string): number {
 
 const escapeRoom = 65536;
 
-// A regular file, whole, in one read of its size (a short read reads on), off the main thread:
-// its bytes are the first `length` of `buffer`, which is `into` when that has room for them, else
-// new memory for at least `atLeast` bytes.
-async function readWhole(path: string, into?: Buffer, atLeast = 0): Promise<Read | undefined> {
+// A regular file, whole, in one read of its size (a short read reads on): its bytes are the first
+// `length` of `buffer`, which is `into` when that has room for them, else new memory for at least
+// `atLeast` bytes. Opening it and asking its size are system calls that return at once; the read
+// itself runs on libuv's thread pool from the start, and the main thread only takes its end, so
+// the bytes arrive while the main thread is busy loading modules.
+function readWhole(path: string, into?: Buffer, atLeast = 0): Promise<Read | undefined> {
+  // Anything but a regular file (a pipe) is not even opened: the gate reads it itself.
+  if (regularFileSize(path) === 0) return Promise.resolve(undefined);
+  let fd: number;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) return undefined;
-      const { size } = stat;
-      // Room after the bytes for the escapes of a JSON document's other characters.
-      const buffer = into !== undefined && into.length >= size + escapeRoom ? into : Buffer.allocUnsafe(Math.max(size, atLeast) + escapeRoom);
-      let offset = 0;
-      while (offset < size) {
-        const { bytesRead } = await handle.read(buffer, offset, size - offset, offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-      }
-      return { buffer, length: offset };
-    } finally {
-      await handle.close();
-    }
+    fd = openSync(path, 'r');
   } catch {
-    return undefined;
+    return Promise.resolve(undefined);
   }
+  return new Promise<Read | undefined>((settle) => {
+    const done = (result: Read | undefined): void => {
+      try {
+        closeSync(fd);
+      } catch {
+        // Closed already; the bytes read are what matters.
+      }
+      settle(result);
+    };
+    let size: number;
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return done(undefined);
+      size = stat.size;
+    } catch {
+      return done(undefined);
+    }
+    // Room after the bytes for the escapes of a JSON document's other characters.
+    const buffer = into !== undefined && into.length >= size + escapeRoom ? into : Buffer.allocUnsafe(Math.max(size, atLeast) + escapeRoom);
+    const readFrom = (offset: number): void => {
+      if (offset >= size) return done({ buffer, length: offset });
+      read(fd, buffer, offset, size - offset, offset, (error, bytesRead) => {
+        if (error) return done(undefined);
+        if (bytesRead === 0) return done({ buffer, length: offset });
+        readFrom(offset + bytesRead);
+      });
+    };
+    readFrom(0);
+  });
 }

@@ -53,7 +53,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   const tls = tlsFiles(env, root);
   const apis = await generatedApis(root, config, authenticator.mode, log);
   // What loading the contracts left behind is collected before the database and the servers add
-  // theirs: with the young generation's floor (withServingHeap in ./trident.ts) this keeps the
+  // theirs: with the young generation's floor (withServingHeap in ./cli.ts) this keeps the
   // start-up peak down (`npm run bench:memory`).
   releaseStartupMemory();
   if (apis === undefined) return 1;

@@ -4,7 +4,7 @@
  * contracts are loaded (what their loading left is then not resident beside what the database
  * and the servers allocate next) and once serving. One collection of the kind V8 runs on a
  * low-memory notification (`flavor: 'last-resort'`) shrinks it back to its floor (16 MB
- * semi-spaces unless NODE_OPTIONS sizes them, see withServingHeap in ../trident.ts) and returns the
+ * semi-spaces unless NODE_OPTIONS sizes them, see withServingHeap in ../cli.ts) and returns the
  * pages; under load it grows again. The collector is V8's `gc`, which `serve` gets from
  * `--expose-gc` on the command line it restarts itself with (../trident.ts); without it (a
  * platform with no execve) nothing is given back. Turning `--expose-gc` on and off at run time

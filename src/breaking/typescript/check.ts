@@ -180,7 +180,7 @@ class ProbeThread {
     this.replies = port1;
     this.worker = new Worker(new URL(`./thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
       // The thread keeps V8's compiled code where this one does (see enableCompileCache in
-      // tools/trident.ts): the compiler, read from that cache, loads in half the time.
+      // tools/cli.ts): the compiler, read from that cache, loads in half the time.
       workerData: { replies: port2, signal: this.signal, compileCache: module.getCompileCacheDir?.() },
       transferList: [port2],
     });
