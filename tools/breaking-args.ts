@@ -73,7 +73,8 @@ export async function readAheadTexts(): Promise<Map<string, SourceText>> {
   }
   // The texts are copies: the memory read into goes back at once, rather than whenever a collection
   // of the old generation (where reading ahead of the gate's modules leaves the buffer) finds it.
-  if (memory !== undefined && memory.byteOffset === 0 && memory.buffer instanceof ArrayBuffer && memory.buffer.byteLength === memory.length) memory.buffer.transfer(0);
+  // A Node without ArrayBuffer's transfer leaves it to that collection.
+  if (memory !== undefined && memory.byteOffset === 0 && memory.buffer instanceof ArrayBuffer && memory.buffer.byteLength === memory.length) memory.buffer.transfer?.(0);
   return texts;
 }
 

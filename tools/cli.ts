@@ -12,7 +12,7 @@ import { changelogUsage } from './changelog/usage.ts';
 import { conformanceUsage } from './conformance-usage.ts';
 import { gateModule } from './gate-module.ts';
 import { generateUsage } from './generate/usage.ts';
-import { initUsage } from './init.ts';
+import { initUsage } from './init-usage.ts';
 import { ownPackage } from './own-package.ts';
 import { packageUsage } from './package-usage.ts';
 import { missingToolPackages, missingToolsMessage } from './tool-packages.ts';

@@ -12,11 +12,6 @@ import { ownPackage } from './own-package.ts';
 import { scaffoldFiles } from './init/templates.ts';
 import { UsageError } from './usage-error.ts';
 
-export const initUsage = `  trident init [DIR] [--name NAME] [--force]
-      scaffold a contract-first repository in DIR (default: the current folder): a sample contract,
-      handlers, trident.config.json, npm scripts and a CI workflow; refuses a non-empty folder
-      unless --force`;
-
 export async function main(argv: string[], log: (line: string) => void = (line) => console.log(line)): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, force: { type: 'boolean', default: false } } });
   if (positionals.length > 1) throw new UsageError(`init takes one folder, got ${positionals.length}: ${positionals.join(' ')}`);
